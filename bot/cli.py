@@ -1,0 +1,184 @@
+"""`modbot`: run the bot (Socket Mode or HTTP), check text, audit an export,
+run the demo, manage the database.
+
+.env is read here and only here. A bad setting prints one line and exits 2.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import signal
+import sys
+import threading
+
+from bot.config import SettingError, load_settings
+
+log = logging.getLogger("modbot")
+
+# name -> (module, help). Each module has add_arguments(parser) and run(args) -> int.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("bot.cli", "connect to Slack with Socket Mode (SLACK_APP_TOKEN)"),
+    "serve": ("bot.cli", "serve Slack's HTTP requests at POST /slack/events"),
+    "check": ("bot.commands.check", "check text against the policies and explain each finding"),
+    "audit": ("bot.commands.audit", "audit a Slack workspace export offline and write a report"),
+    "demo": ("bot.commands.demo", "audit the bundled sample export (no Slack, no tokens)"),
+    "db": ("bot.cli", "database maintenance: migrate, backup PATH"),
+}
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="modbot", description="Community moderation for Slack.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if module_name == "bot.cli":
+            _LOCAL_ARGS[name](p)
+        else:
+            importlib.import_module(module_name).add_arguments(p)
+    return parser
+
+
+def _args_run(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
+
+
+def _args_serve(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    p.add_argument("--port", type=int, default=3000, help="port (default 3000; 0 picks a free one)")
+    p.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+    p.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
+
+
+def _args_db(p: argparse.ArgumentParser) -> None:
+    dbsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    dbsub.add_parser("migrate", help="apply pending migrations and exit")
+    b = dbsub.add_parser("backup", help="write a consistent copy of the database while the bot runs")
+    b.add_argument("path", help="where to write the copy")
+
+
+_LOCAL_ARGS = {"run": _args_run, "serve": _args_serve, "db": _args_db}
+
+
+def _start(require: tuple[str, ...]):
+    from bot.app import create_app, start_workers
+    from bot.logs import setup_logging
+    from bot.scheduler import run_catch_up
+
+    settings = load_settings(require=require)
+    setup_logging(
+        settings.modbot_log_level,
+        secrets=tuple(
+            s for s in (settings.slack_bot_token, settings.slack_admin_token, settings.slack_app_token, settings.slack_signing_secret) if s
+        ),
+    )
+    rt = create_app(settings)
+    start_workers(rt)
+    return rt, run_catch_up
+
+
+def _wait_for_signal(stop: threading.Event) -> None:
+    def handler(signum, frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    while not stop.wait(1.0):
+        pass
+
+
+def cmd_run(args) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    rt, catch_up = _start(("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MODBOT_MOD_CHANNEL"))
+    scheduler = None
+    if not args.no_scheduler:
+        from bot.scheduler import start_scheduler
+
+        catch_up(rt)
+        scheduler = start_scheduler(rt)
+    handler = SocketModeHandler(rt.app, rt.settings.slack_app_token)
+    handler.connect()
+    log.info("modbot connected with Socket Mode")
+    stop = threading.Event()
+    _wait_for_signal(stop)
+    handler.close()
+    if scheduler:
+        scheduler.shutdown(wait=False)
+    from bot.app import stop_workers
+
+    stop_workers(rt)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from bot.server import make_server
+
+    rt, catch_up = _start(("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "MODBOT_MOD_CHANNEL"))
+    scheduler = None
+    if not args.no_scheduler:
+        from bot.scheduler import start_scheduler
+
+        catch_up(rt)
+        scheduler = start_scheduler(rt)
+    server = make_server(rt, host=args.host, port=args.port, threads=args.threads)
+    # The bound port on one line, so scripts that pass --port 0 can read it.
+    print(f"modbot serving on http://{args.host}:{server.effective_port}/slack/events", flush=True)
+
+    def shutdown(signum, frame):
+        server.close()
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    try:
+        server.run()
+    except (OSError, ValueError):
+        pass  # closed by the signal handler
+    if scheduler:
+        scheduler.shutdown(wait=False)
+    from bot.app import stop_workers
+
+    stop_workers(rt)
+    return 0
+
+
+def cmd_db(args) -> int:
+    from storage import Store, backup
+
+    settings = load_settings()
+    store = Store(settings.modbot_db)
+    if args.db_command == "backup":
+        backup(store.db, args.path)
+        print(f"backed up {settings.modbot_db} to {args.path}")
+    else:
+        print(f"{settings.modbot_db}: migrations applied")
+    return 0
+
+
+_LOCAL_RUN = {"run": cmd_run, "serve": cmd_serve, "db": cmd_db}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from dotenv import load_dotenv
+
+    # The environment wins over .env, so a deployment's variables are final.
+    load_dotenv(override=False)
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        module_name = COMMANDS[args.command][0]
+        if module_name == "bot.cli":
+            return _LOCAL_RUN[args.command](args)
+        return int(importlib.import_module(module_name).run(args) or 0)
+    except SettingError as exc:
+        print(f"modbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

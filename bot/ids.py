@@ -1,0 +1,40 @@
+"""Every identifier Slack and modbot agree on, in one place.
+
+tests/unit/test_manifest.py checks these against manifest.yml: each
+callback_id, command and event registered by handlers/ must be declared
+there, and each action_id must start with ACTION_PREFIX.
+"""
+
+ACTION_PREFIX = "modbot_"
+
+# Message shortcut
+FLAG_SHORTCUT = "modbot_flag"
+
+# Slash commands
+CMD_GUIDELINES = "/guidelines"
+CMD_MYACTIVITY = "/myactivity"
+CMD_EXPERTS = "/experts"
+COMMANDS = (CMD_GUIDELINES, CMD_MYACTIVITY, CMD_EXPERTS)
+
+# Modals (view callback ids)
+VIEW_FLAG = "modbot_flag_modal"
+VIEW_WARN = "modbot_warn_modal"
+VIEW_SUSPEND = "modbot_suspend_modal"
+VIEW_NOTE = "modbot_note_modal"
+VIEW_APPEAL = "modbot_appeal_modal"
+VIEW_APPEAL_DECISION = "modbot_appeal_decision_modal"
+
+# Buttons and menus on the case card, DMs and modals (action ids)
+ACT_REMOVE = "modbot_case_remove"
+ACT_WARN = "modbot_case_warn"
+ACT_SUSPEND = "modbot_case_suspend"
+ACT_DISMISS = "modbot_case_dismiss"
+ACT_MORE = "modbot_case_more"  # overflow: escalate, reveal, note
+ACT_RETRY = "modbot_case_retry"
+ACT_APPEAL = "modbot_appeal"
+ACT_APPEAL_UPHOLD = "modbot_appeal_uphold"
+ACT_APPEAL_REVERSE = "modbot_appeal_reverse"
+
+# Events the app subscribes to (manifest bot_events use message.channels /
+# message.groups for "message").
+EVENTS = ("message", "member_joined_channel", "team_join", "user_change", "subteam_members_changed")

@@ -1,0 +1,298 @@
+"""Reading a standard Slack export, a .zip or an unpacked folder, a day at a time.
+
+An export holds users.json, channels.json (and groups.json, mpims.json,
+dms.json in a full export) and one folder per conversation with one JSON
+array of messages per day: ``general/2024-03-01.json``. Public and private
+channels and group DMs are foldered by name, DMs by conversation id
+(Slack help: "How to read Slack data exports").
+
+Nothing here holds the whole export: the metadata files are small, and a day
+file is opened only when asked for. A file that cannot be read is reported as
+a `Problem` (file and reason) and the caller carries on.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+# (file name, conversation kind) in the order Slack documents them.
+CONVERSATION_FILES: tuple[tuple[str, str], ...] = (
+    ("channels.json", "public"),
+    ("groups.json", "private"),
+    ("mpims.json", "mpim"),
+    ("dms.json", "dm"),
+)
+USER_FILES: tuple[str, ...] = ("users.json", "org_users.json")
+_DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
+
+
+class ExportError(Exception):
+    """The path is not a Slack export at all (one clear line for the user)."""
+
+
+class DayFileError(Exception):
+    """One day file could not be read; `reason` says why in plain words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: str
+    name: str  # the handle (users.json "name")
+    display_name: str
+    real_name: str
+    is_admin: bool = False
+    is_owner: bool = False
+    is_bot: bool = False
+    deleted: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.real_name or self.name or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: str
+    name: str
+    kind: str  # "public" | "private" | "mpim" | "dm"
+    folder: str
+    topic: str = ""
+    purpose: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DayFile:
+    folder: str
+    date: str  # YYYY-MM-DD, from the file name
+    path: str  # inside the export (posix, relative to the export root)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    reason: str
+
+
+def _json_error(exc: json.JSONDecodeError) -> str:
+    return f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+
+
+class _Source:
+    """Byte access to the export's files, whichever form it comes in."""
+
+    def names(self) -> Iterator[str]:
+        raise NotImplementedError
+
+    def read(self, name: str) -> bytes:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _FolderSource(_Source):
+    def __init__(self, root: Path):
+        self.root = root
+
+    def names(self) -> Iterator[str]:
+        for dirpath, _dirs, files in os.walk(self.root):
+            rel = PurePosixPath(Path(dirpath).relative_to(self.root).as_posix())
+            for f in files:
+                yield str(rel / f) if str(rel) != "." else f
+
+    def read(self, name: str) -> bytes:
+        return (self.root / name).read_bytes()
+
+
+class _ZipSource(_Source):
+    def __init__(self, path: Path):
+        try:
+            self.zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ExportError(f"{path}: not a readable zip file ({exc})") from None
+
+    def names(self) -> Iterator[str]:
+        for info in self.zf.infolist():
+            if not info.is_dir():
+                yield info.filename
+
+    def read(self, name: str) -> bytes:
+        return self.zf.read(name)
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+def _open_source(path: Path) -> _Source:
+    if path.is_dir():
+        return _FolderSource(path)
+    if path.is_file():
+        return _ZipSource(path)
+    raise ExportError(f"{path}: no such file or folder")
+
+
+class SlackExport:
+    """The export's members and conversations, and its day files on demand.
+
+    `problems` collects every file that was skipped, with the reason.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._source = _open_source(self.path)
+        self.problems: list[Problem] = []
+        names = list(self._source.names())
+        self._prefix = self._find_root(names)
+        # Files at the export's top level (users.json, channels.json ...).
+        self._present = {r for r in (self._rel(n) for n in names) if r and "/" not in r}
+        self.members: dict[str, Member] = {}
+        self.conversations: dict[str, Conversation] = {}  # by folder
+        self._load_members()
+        self._load_conversations()
+        self.day_files: list[DayFile] = self._find_day_files(names)
+        if not self.day_files and not self.conversations and not self.members:
+            self.close()
+            raise ExportError(f"{self.path}: no Slack export found (no users.json, channels.json or day files)")
+
+    # ------------------------------------------------------------ layout
+    @staticmethod
+    def _find_root(names: list[str]) -> str:
+        """The folder holding channels.json: "" for a plain export, or the one
+        folder a re-zipped export was wrapped in."""
+        best: str | None = None
+        for n in names:
+            p = PurePosixPath(n)
+            if p.name in ("channels.json", "users.json"):
+                prefix = "" if str(p.parent) == "." else str(p.parent) + "/"
+                if best is None or len(prefix) < len(best):
+                    best = prefix
+        return best or ""
+
+    def _rel(self, name: str) -> str | None:
+        if not name.startswith(self._prefix):
+            return None
+        return name[len(self._prefix):]
+
+    def _read_json(self, rel: str):
+        return json.loads(self._source.read(self._prefix + rel))
+
+    def _read_metadata_list(self, rel: str, present: set[str]) -> list[dict]:
+        if rel not in present:
+            return []
+        try:
+            data = self._read_json(rel)
+        except json.JSONDecodeError as exc:
+            self.problems.append(Problem(rel, _json_error(exc) + "; its entries are ignored"))
+            return []
+        except (OSError, zipfile.BadZipFile, UnicodeDecodeError, ValueError) as exc:
+            self.problems.append(Problem(rel, f"unreadable ({exc}); its entries are ignored"))
+            return []
+        if not isinstance(data, list):
+            self.problems.append(Problem(rel, "expected a JSON array; its entries are ignored"))
+            return []
+        return [d for d in data if isinstance(d, dict)]
+
+    def _load_members(self) -> None:
+        present = self._present
+        for fname in USER_FILES:
+            for u in self._read_metadata_list(fname, present):
+                uid = u.get("id")
+                if not isinstance(uid, str):
+                    continue
+                profile = u.get("profile") if isinstance(u.get("profile"), dict) else {}
+                self.members[uid] = Member(
+                    id=uid,
+                    name=str(u.get("name") or ""),
+                    display_name=str(profile.get("display_name") or ""),
+                    real_name=str(u.get("real_name") or profile.get("real_name") or ""),
+                    is_admin=bool(u.get("is_admin")),
+                    is_owner=bool(u.get("is_owner") or u.get("is_primary_owner")),
+                    is_bot=bool(u.get("is_bot")),
+                    deleted=bool(u.get("deleted")),
+                )
+
+    def _load_conversations(self) -> None:
+        present = self._present
+        for fname, kind in CONVERSATION_FILES:
+            for c in self._read_metadata_list(fname, present):
+                cid = c.get("id")
+                if not isinstance(cid, str):
+                    continue
+                name = str(c.get("name") or "")
+                # DMs have no name: their folder is the conversation id.
+                folder = name if kind != "dm" and name else cid
+                topic = c.get("topic") if isinstance(c.get("topic"), dict) else {}
+                purpose = c.get("purpose") if isinstance(c.get("purpose"), dict) else {}
+                self.conversations[folder] = Conversation(
+                    id=cid,
+                    name=name or cid,
+                    kind=kind,
+                    folder=folder,
+                    topic=str(topic.get("value") or ""),
+                    purpose=str(purpose.get("value") or ""),
+                )
+
+    def _find_day_files(self, names: list[str]) -> list[DayFile]:
+        days: list[DayFile] = []
+        unknown: set[str] = set()
+        for n in names:
+            rel = self._rel(n)
+            if rel is None:
+                continue
+            parts = rel.split("/")
+            if len(parts) != 2:
+                continue  # metadata at the top, attachments deeper down
+            folder, fname = parts
+            m = _DAY_FILE.match(fname)
+            if not m:
+                continue
+            if folder not in self.conversations:
+                unknown.add(folder)
+            days.append(DayFile(folder=folder, date=m.group(1), path=rel))
+        for folder in sorted(unknown):
+            # Still audited, under its folder name: losing messages is worse.
+            self.problems.append(
+                Problem(folder + "/", "folder not listed in channels.json/groups.json/mpims.json/dms.json; "
+                        "audited under its folder name")
+            )
+            self.conversations[folder] = Conversation(id=folder, name=folder, kind="unknown", folder=folder)
+        days.sort(key=lambda d: (d.date, d.folder))
+        return days
+
+    # ------------------------------------------------------------ messages
+    def read_day(self, day: DayFile) -> list[dict]:
+        """The messages of one day file; raises DayFileError with the reason."""
+        try:
+            raw = self._source.read(self._prefix + day.path)
+        except (OSError, zipfile.BadZipFile, KeyError, EOFError) as exc:
+            raise DayFileError(f"unreadable ({exc})") from None
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise DayFileError(_json_error(exc)) from None
+        except UnicodeDecodeError as exc:
+            raise DayFileError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        if not isinstance(data, list):
+            raise DayFileError(f"expected a JSON array of messages, found a JSON {type(data).__name__}")
+        return data
+
+    def conversation(self, folder: str) -> Conversation:
+        return self.conversations[folder]
+
+    def close(self) -> None:
+        self._source.close()
+
+    def __enter__(self) -> "SlackExport":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,252 @@
+"""The one place that calls Slack's Web API.
+
+Two ways to call:
+- `call(...)`: now, for what must happen inside Slack's 3 seconds (opening a
+  modal, an ephemeral reply). slack-sdk's retry handlers absorb a 429 (after
+  Retry-After), a 5xx and a dropped connection.
+- `enqueue(...)`: for side effects that must happen exactly once (posting a
+  case card, removing a message, a warning DM). The intent is written to the
+  outbox first; `drain()` (a worker thread, at start-up and on a schedule)
+  makes the call and records the outcome. A call whose outcome was never
+  recorded (the process died mid-call) is reconciled before it is retried.
+
+Tokens: 'bot' is SLACK_BOT_TOKEN; 'admin' is SLACK_ADMIN_TOKEN and is only
+allowed for the methods listed with it in METHODS (least privilege; a test
+checks the manifest scopes against this table).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.clock import Clock, SystemClock
+from storage import Store
+from storage import outbox as outbox_db
+
+log = logging.getLogger("modbot.gateway")
+
+# method -> token kinds allowed to call it
+METHODS: dict[str, tuple[str, ...]] = {
+    "auth.test": ("bot", "admin"),
+    "chat.postMessage": ("bot",),
+    "chat.postEphemeral": ("bot",),
+    "chat.update": ("bot",),
+    "chat.delete": ("bot", "admin"),
+    "chat.getPermalink": ("bot",),
+    "conversations.members": ("bot",),
+    "conversations.open": ("bot",),
+    "conversations.info": ("bot",),
+    "conversations.history": ("bot",),
+    "conversations.kick": ("bot",),
+    "users.info": ("bot",),
+    "users.list": ("bot",),
+    "usergroups.list": ("bot",),
+    "usergroups.users.list": ("bot",),
+    "usergroups.users.update": ("bot",),
+    "views.open": ("bot",),
+    "views.push": ("bot",),
+    "views.update": ("bot",),
+    "views.publish": ("bot",),
+}
+
+# Errors that mean "already done" when an outbox call is repeated.
+ALREADY_DONE = {
+    "chat.delete": {"message_not_found"},
+    "conversations.kick": {"not_in_channel"},
+}
+# Errors worth trying again later; anything else is final.
+TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout", "http_error"}
+
+RETRY_DELAYS = (5, 15, 60, 300, 900)  # seconds between outbox attempts
+
+
+class GatewayError(Exception):
+    def __init__(self, method: str, error: str, *, transient: bool = False):
+        super().__init__(f"{method}: {error}")
+        self.method = method
+        self.error = error
+        self.transient = transient
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item: outbox_db.OutboxItem
+    ok: bool
+    result: dict | None
+    error: str | None
+    final: bool
+
+
+def make_client(token: str | None, base_url: str, *, timeout: int = 10, retries: int = 2) -> WebClient:
+    handlers = [
+        RateLimitErrorRetryHandler(max_retry_count=retries),
+        ServerErrorRetryHandler(max_retry_count=retries),
+        ConnectionErrorRetryHandler(max_retry_count=retries),
+    ]
+    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=handlers)
+
+
+class SlackGateway:
+    def __init__(
+        self,
+        *,
+        bot_client: WebClient,
+        admin_client: WebClient | None,
+        store: Store,
+        clock: Clock | None = None,
+    ):
+        self.bot_client = bot_client
+        self.admin_client = admin_client
+        self.store = store
+        self.clock = clock or SystemClock()
+        self._handlers: dict[str, Callable[[Outcome], None]] = {}
+        self._reconcilers: dict[str, Callable[[outbox_db.OutboxItem], dict | None]] = {}
+        self.wake = threading.Event()
+        self._drain_lock = threading.Lock()
+
+    @property
+    def has_admin(self) -> bool:
+        return self.admin_client is not None
+
+    # -- direct calls -------------------------------------------------------
+    def call(self, method: str, *, token: str = "bot", **args: Any) -> dict:
+        allowed = METHODS.get(method)
+        if allowed is None or token not in allowed:
+            raise GatewayError(method, f"not_allowed_for_{token}_token")
+        client = self.bot_client if token == "bot" else self.admin_client
+        if client is None:
+            raise GatewayError(method, "no_admin_token")
+        args = {k: v for k, v in args.items() if v is not None}
+        try:
+            if method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "views.open", "views.push", "views.update", "views.publish"):
+                response = client.api_call(method, json=args)
+            else:
+                response = client.api_call(method, params=args)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+            status = exc.response.status_code
+            raise GatewayError(method, error, transient=error in TRANSIENT or status == 429 or status >= 500) from None
+        except (SlackClientError, OSError) as exc:
+            raise GatewayError(method, f"connection_error: {type(exc).__name__}", transient=True) from None
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    # -- the outbox ---------------------------------------------------------
+    def on_result(self, purpose: str, handler: Callable[[Outcome], None]) -> None:
+        """Called after each outbox call of `purpose` finishes (ok or final failure)."""
+        self._handlers[purpose] = handler
+
+    def reconciler(self, purpose: str, fn: Callable[[outbox_db.OutboxItem], dict | None]) -> None:
+        """For calls interrupted mid-flight: returns the result if Slack shows
+        the call took effect, None if it did not (then it is made again)."""
+        self._reconcilers[purpose] = fn
+
+    def enqueue(
+        self,
+        *,
+        key: str,
+        method: str,
+        args: dict,
+        token: str = "bot",
+        case_id: int | None = None,
+        purpose: str | None = None,
+    ) -> tuple[outbox_db.OutboxItem, bool]:
+        if method not in METHODS or token not in METHODS[method]:
+            raise GatewayError(method, f"not_allowed_for_{token}_token")
+        item, created = outbox_db.enqueue(
+            self.store.db,
+            key=key,
+            method=method,
+            args=args,
+            now=self.clock.now(),
+            token_kind=token,
+            case_id=case_id,
+            purpose=purpose,
+        )
+        if created:
+            self.wake.set()
+        return item, created
+
+    def drain(self, *, limit: int = 50, stale_after: float = 60.0) -> int:
+        """Carry out due outbox calls; returns how many finished."""
+        with self._drain_lock:
+            db = self.store.db
+            now = self.clock.now()
+            finished = 0
+            for item in outbox_db.stale_inflight(db, claimed_before=now - stale_after):
+                self._recover(item)
+            for item in outbox_db.due(db, now=now, limit=limit):
+                if not outbox_db.claim(db, item.id, now=self.clock.now()):
+                    continue
+                if self._perform(item):
+                    finished += 1
+            return finished
+
+    def _recover(self, item: outbox_db.OutboxItem) -> None:
+        db = self.store.db
+        reconcile = self._reconcilers.get(item.purpose or "")
+        found = None
+        if reconcile is not None:
+            try:
+                found = reconcile(item)
+            except GatewayError as exc:
+                log.warning("outbox %s: could not reconcile (%s); will retry later", item.key, exc.error)
+                return
+        if found is not None:
+            outbox_db.complete(db, item.id, now=self.clock.now(), result=found)
+            self._notify(Outcome(item, True, found, None, True))
+        else:
+            outbox_db.retry_later(db, item.id, at=self.clock.now(), error="interrupted")
+
+    def _perform(self, item: outbox_db.OutboxItem) -> bool:
+        db = self.store.db
+        try:
+            result = self.call(item.method, token=item.token_kind, **item.args)
+        except GatewayError as exc:
+            if exc.error in ALREADY_DONE.get(item.method, ()):
+                result = {"ok": True, "already": exc.error}
+            elif exc.transient and item.attempts < len(RETRY_DELAYS) + 1:
+                delay = RETRY_DELAYS[min(item.attempts - 1, len(RETRY_DELAYS) - 1)]
+                outbox_db.retry_later(db, item.id, at=self.clock.now() + delay, error=exc.error)
+                self._notify(Outcome(item, False, None, exc.error, False))
+                log.warning("outbox %s: %s failed (%s); retry in %ss", item.key, item.method, exc.error, delay)
+                return False
+            else:
+                outbox_db.fail(db, item.id, now=self.clock.now(), error=exc.error)
+                log.warning("outbox %s: %s failed for good (%s)", item.key, item.method, exc.error)
+                self._notify(Outcome(item, False, None, exc.error, True))
+                return True
+        outbox_db.complete(db, item.id, now=self.clock.now(), result=_small(result))
+        self._notify(Outcome(item, True, result, None, True))
+        return True
+
+    def _notify(self, outcome: Outcome) -> None:
+        handler = self._handlers.get(outcome.item.purpose or "")
+        if handler is None:
+            return
+        try:
+            handler(outcome)
+        except Exception:  # a broken follow-up must not stop the drainer
+            log.exception("outbox %s: result handler failed", outcome.item.key)
+
+
+def _small(result: dict) -> dict:
+    """What is worth keeping of a response (ids, not whole messages)."""
+    keep = {}
+    for key in ("ok", "ts", "channel", "already", "permalink"):
+        if key in result:
+            keep[key] = result[key]
+    if isinstance(result.get("view"), dict):
+        keep["view_id"] = result["view"].get("id")
+    if isinstance(result.get("channel"), dict):
+        keep["channel"] = result["channel"].get("id")
+    return keep

@@ -1,0 +1,169 @@
+"""Policy checks: a message and its context in, findings out.
+
+    findings = policies.evaluate(Message(text="..."), Context(author_role="member"))
+
+Nothing here acts, calls Slack or touches a database; the caller decides what
+to do with each finding (its `action` and `shadow` come from configuration).
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from . import abuse, community, links, personal
+from .config import DEFAULTS, CategoryConfig, Limits, PolicyConfig, PolicyConfigError, load_policy_config
+from .model import CATEGORIES, ActivityView, Context, Finding, Message
+from .slacktext import ParsedText, normalise, parse
+
+__all__ = [
+    "CATEGORIES", "ActivityView", "CategoryConfig", "Context", "Finding", "Limits", "Message", "PolicyConfig",
+    "PolicyConfigError", "evaluate", "evaluate_many", "load_policy_config", "mask", "mask_personal_data",
+]
+
+_DEFAULT_CONFIG = PolicyConfig()
+_DEFAULT_CONTEXT = Context()
+# When two sensitive spans overlap, the more specific detector wins.
+_PRIORITY = {"secret": 0, "card": 1, "iban": 2, "ssn": 3, "nino": 4, "email": 5, "ip": 6, "phone": 7,
+             "password": 8, "address": 9}
+
+
+def _sensitive(text: str, regions: tuple[str, ...], allowed_domains: frozenset[str],
+               *, privacy: bool = True) -> list[Finding]:
+    """Secrets and personal data in `text`, overlaps resolved."""
+    found: list[Finding] = list(personal.find_secrets(text))
+    if privacy:
+        has_digit = any(c.isdigit() for c in text) if len(text) < 2000 else True
+        if has_digit:
+            found += personal.find_cards(text)
+            found += personal.find_ibans(text)
+            found += personal.find_ssns(text)
+            found += personal.find_ninos(text)
+            found += personal.find_ips(text)
+            found += personal.find_phones(text, regions)
+            found += personal.find_addresses(text)
+        if "@" in text:
+            found += personal.find_emails(text, allowed_domains)
+        found += personal.find_passwords(text)
+    if len(found) < 2:
+        return found
+    found.sort(key=lambda f: (_PRIORITY.get(f.extra.get("kind"), 9), -f.score))
+    kept: list[Finding] = []
+    for f in found:
+        if all(f.end <= k.start or f.start >= k.end for k in kept):
+            kept.append(f)
+    kept.sort(key=lambda f: f.start)
+    return kept
+
+
+def _is_exempt(message: Message, context: Context, config: PolicyConfig) -> bool:
+    return (context.exempt or (message.user and message.user in config.exempt_users)
+            or bool(config.exempt_groups.intersection(context.user_groups)))
+
+
+def _raw_findings(message: Message, context: Context, config: PolicyConfig, cats: dict[str, CategoryConfig],
+                  p_abusive: float | None, parsed: ParsedText, norm) -> list[Finding]:
+    text = message.text
+    on = {c for c, cc in cats.items() if cc.enabled and cc.action != "ignore"}
+    out: list[Finding] = []
+    extra_text = "\n".join(message.attachments)
+    scan = parsed.plain if not extra_text else parsed.plain + "\n" + extra_text
+    sensitive = _sensitive(scan, config.phone_regions, config.allowed_domains,
+                           privacy="privacy" in on or "confidential" in on)
+    has_personal = any(f.category == "privacy" for f in sensitive)
+    out += sensitive
+    if on & {"threat", "hate", "harassment", "vulgar"}:
+        out += abuse.detect(norm, p_abusive=p_abusive, mentions_user=bool(parsed.user_mentions),
+                            allowed_words=config.allowed_words)
+    if "malware" in on:
+        out += links.check_links(parsed.links, message.files, parsed.plain, config.allowed_domains)
+    if "spam" in on or "harassment" in on:
+        out += community.check_spam(message, parsed, norm, context, config.limits)
+    if "selling" in on:
+        out += community.check_selling(norm, parsed)
+    if "impersonation" in on:
+        out += community.check_impersonation(norm, context)
+    if "off_topic" in on:
+        out += community.check_off_topic(norm, context)
+    if "confidential" in on:
+        out += community.check_confidential(norm, context, has_personal)
+    if "violent_content" in on:
+        out += community.check_violent_content(norm, parsed)
+    n = len(text)
+    for i, f in enumerate(out):
+        if f.end > n:  # found in an attachment: no span in the message text
+            out[i] = Finding(f.category, f.rule, f.score, f.severity, 0, 0, f.explanation + " (in an attachment)",
+                             f.sensitive, f.action, f.shadow, {**f.extra, "attachment": True})
+    return out
+
+
+def _finish(raw: list[Finding], cats: dict[str, CategoryConfig], exempt: bool) -> list[Finding]:
+    out = []
+    for f in raw:
+        cc = cats.get(f.category)
+        if cc is None or not cc.enabled or cc.action == "ignore" or f.score < cc.threshold:
+            continue
+        if exempt and f.extra.get("kind") != "secret":
+            continue
+        out.append(Finding(f.category, f.rule, f.score, f.severity, f.start, f.end, f.explanation,
+                           f.sensitive, cc.action, cc.shadow, f.extra))
+    out.sort(key=lambda f: (f.start, CATEGORIES.index(f.category)))
+    return out
+
+
+def _prepare(message: Message):
+    parsed = parse(message.text)
+    prose = parsed.prose
+    if message.attachments:
+        prose = prose + "\n" + "\n".join(message.attachments)
+    return parsed, normalise(prose)
+
+
+def evaluate(message: Message, context: Context | None = None, *, config: PolicyConfig | None = None) -> list[Finding]:
+    """Check one message. Also records it in context.activity, if given."""
+    return evaluate_many([(message, context)], config=config)[0]
+
+
+def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
+                  config: PolicyConfig | None = None) -> list[list[Finding]]:
+    """Check a batch; the abuse classifier scores the whole batch at once."""
+    config = config or _DEFAULT_CONFIG
+    prepared = []
+    for message, context in items:
+        context = context or _DEFAULT_CONTEXT
+        parsed, norm = _prepare(message)
+        prepared.append((message, context, parsed, norm))
+    clf = abuse.classifier()
+    scores = clf.score_many([abuse.features(p[3]) for p in prepared]) if clf else [None] * len(prepared)
+    results: list[list[Finding]] = []
+    for (message, context, parsed, norm), p in zip(prepared, scores):
+        cats = config.for_channel(message.channel, context.channel_name)
+        exempt = _is_exempt(message, context, config)
+        raw = _raw_findings(message, context, config, cats, p, parsed, norm)
+        results.append(_finish(raw, cats, exempt))
+        community.record_activity(message, parsed, context)
+    return results
+
+
+def mask(text: str, findings: list[Finding]) -> str:
+    """Replace each sensitive span with a masked hint ("•••• •••• •••• 4242")."""
+    spans = sorted({(f.start, f.end, f.extra.get("kind", "")) for f in findings
+                    if f.sensitive and f.end > f.start and f.end <= len(text)})
+    merged: list[list] = []
+    for s, e, kind in spans:
+        if merged and s < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+            continue
+        merged.append([s, e, kind])
+    out = []
+    pos = 0
+    for s, e, kind in merged:
+        out.append(text[pos:s])
+        out.append(personal.mask_value(kind, text[s:e]))
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def mask_personal_data(text: str, *, config: PolicyConfig | None = None) -> str:
+    """Mask personal data and secrets only: for logs and the moderator channel."""
+    config = config or _DEFAULT_CONFIG
+    return mask(text, _sensitive(text, config.phone_regions, frozenset()))

@@ -1,0 +1,283 @@
+"""Abusive language: threat, hate, harassment and vulgar, told apart.
+
+Two parts work together:
+
+* a small linear classifier (TF-IDF over normalised words and word pairs,
+  logistic regression) that says how abusive a message reads overall. It ships
+  as policies/data/abuse_model.json.gz; bench/train_abuse.py trains it from the
+  shared labelled data plus generated ordinary messages (see that script for
+  which parts are held out);
+* target-aware rules over the normalised tokens: who is addressed (second
+  person, a mention, an identity group) and with what (violent verbs, slurs,
+  insults, obscenities). The rules choose the category; the classifier adds
+  recall for wording the lists do not know, and lowers confidence when a
+  listed word is used in a harmless sentence.
+
+Word lists are matched on whole normalised tokens, never substrings, which is
+what keeps "Scunthorpe", "assessment", "cocktail" and "Sussex" clean.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .model import Finding
+from .slacktext import Normalised, _squeeze
+
+MODEL_PATH = Path(__file__).with_name("data") / "abuse_model.json.gz"
+
+
+def _words(s: str) -> frozenset[str]:
+    return frozenset(s.split())
+
+
+# Obscene and sexually explicit words (vulgar on their own). Strength 1..3.
+OBSCENE = {
+    **dict.fromkeys(_words("fuck fucking fucked fucker fuckers fucks fuckin fuk fuq fck fcking fkn fking fk "
+                           "motherfucker motherfuckers mofo cunt cunts twat twats wank wanker wankers "
+                           "cocksucker cocksuckers jizz cum cumshot blowjob handjob dildo porn porno pussy pussies "
+                           "tits titties boobs whore whores slut sluts skank milf gangbang"), 3),
+    **dict.fromkeys(_words("shit shits shitty shitting bullshit shite asshole assholes arsehole arseholes "
+                           "dick dicks dickhead dickheads cock cocks prick pricks bitch bitches bitchy bastard bastards "
+                           "douche douchebag dumbass jackass dipshit horseshit stfu gtfo wtf piss pissed "
+                           "bollocks hoe hoes ass arse"), 2),
+    **dict.fromkeys(_words("crap crappy damn dammit goddamn hell sucks suck screw freaking frigging bloody "
+                           "butt"), 1),
+}
+# Insults aimed at a person (harassment when someone is addressed).
+INSULTS = _words(
+    "idiot idiots idiotic moron morons moronic stupid dumb loser losers imbecile imbeciles pathetic worthless "
+    "useless clown clowns jerk jerks scum scumbag trash garbage creep creepy freak fool fools foolish "
+    "ignorant clueless braindead brainless incompetent retarded cretin dimwit halfwit nitwit numpty "
+    "ugly fat disgusting vile pig pigs coward cowards liar liars fraud hypocrite lowlife "
+    "dumbass jackass asshole dickhead bitch bastard prick twat wanker douchebag cunt whore slut "
+    "snowflake troll parasite")
+# Slurs: attacks on people for who they are (hate on their own).
+SLURS = _words(
+    "nigger niggers nigga niggas nigguh faggot faggots fag fags dyke dykes tranny trannies retard retards "
+    "spic spics chink chinks kike kikes wetback wetbacks raghead ragheads towelhead towelheads gook gooks "
+    "coon coons beaner beaners paki pakis sandnigger cripple cripples mongoloid shemale zipperhead "
+    "gypsies jap japs")
+# Identity groups (protected characteristics).
+GROUPS = _words(
+    "muslim muslims islam jew jews jewish christian christians catholics hindu hindus sikh sikhs atheists "
+    "black blacks white whites asian asians arab arabs african africans mexican mexicans latino latinos "
+    "hispanic hispanics chinese indian indians immigrant immigrants refugee refugees migrants foreigners "
+    "gay gays lesbian lesbians homosexual homosexuals bisexual trans transgender queer women woman girls "
+    "females feminists disabled autistic blind deaf jewish roma gypsy")
+# What is said about a group that turns a mention into an attack.
+DEHUMANISING = _words(
+    "animals animal vermin parasites parasite subhuman subhumans inferior savages savage filth filthy "
+    "disease plague rats cockroaches apes monkeys pigs dogs scum trash evil terrorists criminals "
+    "deport deported exterminate exterminated eradicate genocide ban banned disgusting degenerates "
+    "degenerate invaders invasion breed inbred")
+VIOLENT = _words(
+    "kill killing killed murder murdered shoot shot stab stabbed beat punch strangle choke hang hanged "
+    "lynch lynched burn bomb behead slaughter slit rape raped hurt smash strangled execute executed "
+    "torture bury gut destroy")
+SECOND_PERSON = _words("you your youre you're yourself yourselves ya u ur urself yall y'all thou")
+THIRD_TARGET = _words("him her them he she they his their")
+# Benign objects that a violent verb often takes in a tech community.
+BENIGN_OBJECTS = _words(
+    "process processes task tasks job jobs server servers app apps build builds bug bugs it this that "
+    "time session sessions query queries tab tabs thread threads container containers pod pods "
+    "cache connection connections feature script scripts request requests test tests the a an "
+    "battery deadline lights engine music power switch signal branch game games")
+
+_THREAT = re.compile(
+    r"\b(?:i|we|ill|im|i'll|i'm|well|imma|ima|gonna)\b(?: \w+){0,3} "
+    r"(?:kill|murder|shoot|stab|beat|strangle|choke|hang|lynch|burn|bomb|behead|slaughter|rape|hurt|"
+    r"smash|torture|bury|gut|end|destroy|find|hunt|break) (?:you|your|ur|u|yourself|him|her|them|ya|y'all|yall)\b"
+    r"|\b(?:kys|kill yourself|kill urself|kill ya self|go die|hope (?:you|u) die|you should die|you deserve to die|"
+    r"you will die|you're dead|youre dead|you are dead|drink bleach|i know where you live|watch your back|"
+    r"you'll regret|hang yourself|shoot yourself|slit your)\b"
+    r"|\b(?:should|must|need to|let's|lets|gonna|will|we) (?:be )?(?:kill|shoot|hang|burn|bomb|lynch|exterminate|"
+    r"gas|slaughter|behead)(?:ed)? (?:all|every|the|those|these|them)\b")
+_HATE_PHRASE = re.compile(
+    r"\b(?:go back to (?:your|ur) (?:country|own country)|(?:all|those|these|the) \w+ (?:are|r) "
+    r"(?:animals|vermin|parasites|subhuman|inferior|savages|filth|rats|cockroaches|terrorists|criminals)|"
+    r"(?:hate|despise) (?:all )?(?:muslims|jews|blacks|whites|gays|immigrants|women|mexicans|asians|arabs|"
+    r"christians|trans|refugees))\b")
+_YOU_ARE = re.compile(r"\b(?:you|u|ur|youre|you're|you are|shut up|stfu|screw you|fuck you|fuck off)\b")
+
+
+class Classifier:
+    """TF-IDF + logistic regression scored without sklearn at run time."""
+
+    def __init__(self, terms: dict[str, tuple[float, float]], intercept: float, bigrams: bool = True):
+        import numpy as np
+
+        self.terms = terms
+        self.intercept = intercept
+        self.bigrams = bigrams
+        self.index = {t: i for i, t in enumerate(terms)}
+        self.idf = np.array([v[0] for v in terms.values()], dtype=np.float64)
+        self.coef = np.array([v[1] for v in terms.values()], dtype=np.float64)
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "Classifier | None":
+        if not path.exists():
+            return None
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+        return cls({k: (v[0], v[1]) for k, v in data["terms"].items()}, data["intercept"], data.get("bigrams", True))
+
+    def score_many(self, batch: list[list[str]]) -> list[float]:
+        """Score a batch: one sparse matrix-vector product for all messages."""
+        import numpy as np
+
+        index = self.index
+        rows: list[int] = []
+        cols: list[int] = []
+        for r, feats in enumerate(batch):
+            for f in feats:
+                j = index.get(f)
+                if j is not None:
+                    rows.append(r)
+                    cols.append(j)
+        n = len(batch)
+        if not rows:
+            return [1.0 / (1.0 + math.exp(-self.intercept))] * n
+        r = np.asarray(rows, dtype=np.int64)
+        c = np.asarray(cols, dtype=np.int64)
+        # term counts per (row, col), then sublinear tf * idf, l2-normalised rows
+        key = r * len(self.idf) + c
+        uniq, counts = np.unique(key, return_counts=True)
+        ur, uc = uniq // len(self.idf), uniq % len(self.idf)
+        w = (1.0 + np.log(counts)) * self.idf[uc]
+        dot = np.bincount(ur, weights=w * self.coef[uc], minlength=n)
+        norm = np.sqrt(np.bincount(ur, weights=w * w, minlength=n))
+        z = self.intercept + np.divide(dot, norm, out=np.zeros(n), where=norm > 0)
+        return (1.0 / (1.0 + np.exp(-z))).tolist()
+
+    def score(self, feats: list[str]) -> float:
+        counts: dict[str, int] = {}
+        for f in feats:
+            counts[f] = counts.get(f, 0) + 1
+        terms = self.terms
+        dot = 0.0
+        norm = 0.0
+        for f, c in counts.items():
+            t = terms.get(f)
+            if t is None:
+                continue
+            w = (1.0 + math.log(c)) * t[0]
+            dot += w * t[1]
+            norm += w * w
+        z = self.intercept + (dot / math.sqrt(norm) if norm else 0.0)
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def features(norm: Normalised) -> list[str]:
+    """Words (repeats squeezed) and adjacent word pairs."""
+    toks = [t.squeezed or t.norm for t in norm.tokens]
+    return toks + [a + " " + b for a, b in zip(toks, toks[1:])]
+
+
+@lru_cache(maxsize=1)
+def classifier() -> Classifier | None:
+    return Classifier.load()
+
+
+def _squeezed_set(words) -> dict[str, str]:
+    return {_squeeze(w) or w: w for w in words}
+
+
+_OBSCENE_SQ = _squeezed_set(OBSCENE)
+_SLURS_SQ = _squeezed_set(SLURS)
+_INSULTS_SQ = _squeezed_set(INSULTS)
+
+
+def _lookup(tok, exact, squeezed) -> str | None:
+    if tok.norm in exact:
+        return tok.norm
+    if tok.squeezed:
+        # "fuuuck" -> "fuck"; the list's own doubles are squeezed the same way
+        return squeezed.get(tok.squeezed) or (tok.squeezed if tok.squeezed in exact else None)
+    return None
+
+
+def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
+           allowed_words: frozenset[str] = frozenset()) -> list[Finding]:
+    """Findings for threat/hate/harassment/vulgar from one normalised text."""
+    out: list[Finding] = []
+    toks = norm.tokens
+    if not toks:
+        return out
+    text = norm.text
+    p = p_abusive if p_abusive is not None else 0.5
+    words = {t.norm for t in toks}
+    addressed = mentions_user or not SECOND_PERSON.isdisjoint(words) or _YOU_ARE.search(text) is not None
+
+    obscene: list[tuple[object, int]] = []
+    insults: list[object] = []
+    slurs: list[object] = []
+    groups: list[object] = []
+    for t in toks:
+        if t.norm in allowed_words:
+            continue
+        w = _lookup(t, OBSCENE, _OBSCENE_SQ)
+        if w:
+            obscene.append((t, OBSCENE[w]))
+        if _lookup(t, SLURS, _SLURS_SQ):
+            slurs.append(t)
+        elif _lookup(t, INSULTS, _INSULTS_SQ):
+            insults.append(t)
+        if t.norm in GROUPS:
+            groups.append(t)
+
+    # Threats and incitement.
+    m = _THREAT.search(text)
+    if m:
+        s, e = norm.span(*m.span())
+        out.append(Finding("threat", "threat.violence", round(max(0.9, p), 3), "critical", s, e,
+                           "Threatens or calls for violence against a person or group"))
+    elif not VIOLENT.isdisjoint(words) and addressed and p >= 0.7:
+        t = next(t for t in toks if t.norm in VIOLENT)
+        out.append(Finding("threat", "threat.violent_words", round(p * 0.9, 3), "high", t.start, t.end,
+                           "Violent words aimed at someone"))
+
+    # Hate: slurs, or a group named next to dehumanising words.
+    if slurs:
+        t = slurs[0]
+        out.append(Finding("hate", "hate.slur", round(max(0.85, p), 3), "high", t.start, t.end,
+                           "Uses a slur against people for who they are"))
+    else:
+        hm = _HATE_PHRASE.search(text)
+        if hm:
+            s, e = norm.span(*hm.span())
+            out.append(Finding("hate", "hate.group_attack", round(max(0.85, p), 3), "high", s, e,
+                               "Attacks people for who they are"))
+        elif groups and (not DEHUMANISING.isdisjoint(words) or p >= 0.8):
+            t = groups[0]
+            score = max(0.75, p) if not DEHUMANISING.isdisjoint(words) else p * 0.9
+            out.append(Finding("hate", "hate.group_attack", round(score, 3), "high", t.start, t.end,
+                               "Speaks of an identity group in hostile or dehumanising terms"))
+
+    # Harassment: insults or abuse aimed at a person.
+    if addressed and (insults or obscene or p >= 0.6):
+        strong = [t for t, k in obscene if k >= 2]
+        t = insults[0] if insults else (strong[0] if strong else (obscene[0][0] if obscene else toks[0]))
+        if insults or strong:
+            score = 0.55 + 0.4 * p
+        else:
+            score = p * 0.9
+        if score >= 0.5 and not any(f.category == "threat" for f in out):
+            s, e = (t.start, t.end) if (insults or obscene) else (toks[0].start, toks[-1].end)
+            out.append(Finding("harassment", "harassment.insult", round(score, 3), "medium", s, e,
+                               "Insults or demeans the person addressed"))
+
+    # Vulgar: obscene words, or hostile text with no clear target.
+    if obscene:
+        t, strength = max(obscene, key=lambda x: x[1])
+        score = {3: 0.8, 2: 0.6, 1: 0.3}[strength] + 0.2 * p
+        out.append(Finding("vulgar", "vulgar.obscene", round(min(score, 0.99), 3), "low", t.start, t.end,
+                           "Obscene or crude language"))
+    elif not out and p >= 0.85:
+        out.append(Finding("vulgar", "vulgar.hostile", round(p * 0.8, 3), "low", toks[0].start, toks[-1].end,
+                           "Hostile or offensive language"))
+    return out

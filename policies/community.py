@@ -1,0 +1,259 @@
+"""Community rules: spam, selling, impersonation, off-topic, confidential
+markers, graphic violence. Text rules read the normalised text; rate and
+duplicate rules read the author's recent activity through ActivityView.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .model import Context, Finding
+from .slacktext import Normalised, ParsedText, fold
+
+# ------------------------------------------------------------------ selling
+
+_PROMO = re.compile(
+    r"\b(?:check out my|check my|checkout my|visit my|subscribe to my|subscribe|sub to my|follow me|follow my|"
+    r"like my|like and subscribe|share my|watch my|listen to my|my new (?:channel|video|song|app|book|course|product|website|site|shop|store|single|album)|"
+    r"my (?:channel|website|site|shop|store|blog|page|startup|agency|business|ebook|course|playlist|instagram|youtube|soundcloud|twitter|tiktok|etsy)|"
+    r"dm me|pm me|message me|whatsapp me|inbox me|contact me (?:for|if|at|on)|hit me up|email me (?:for|if|at)|"
+    r"hire me|i can help you (?:grow|get|build|rank|make)|we offer|our (?:services|agency|product|platform|company) (?:can|will|helps)|"
+    r"buy now|order now|shop now|sign up (?:now|today|here)|register now|join now|limited (?:time )?offer|"
+    r"discount code|promo code|coupon code|use (?:my )?code|referral (?:link|code)|affiliate link|"
+    r"\d{1,2} ?% off|free trial|best price|lowest price|cheap(?:est)?|for sale|on sale|selling my|i(?:'m| am) selling|"
+    r"book a (?:call|demo)|schedule a demo|(?:make|earn) (?:money|cash|\$\d+)|work from home|passive income|"
+    r"free (?:money|gift card|iphone|followers|robux|v-?bucks)|giveaway|click (?:here|the link|this link|on my)|"
+    r"get paid|business opportunity|investment opportunity|crypto signals?|forex)\b")
+_POLITICAL = re.compile(
+    r"\b(?:vote for|vote (?:yes|no) on|re-?elect|elect \w+|support (?:my|our) campaign|donate to (?:my|our|the) campaign|"
+    r"sign (?:the|my|our|this) petition|join (?:the|our) (?:march|rally|movement)|volunteer for (?:the )?campaign)\b")
+_PRICE = re.compile(r"(?:[$€£]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|bucks)\b)", re.I)
+
+
+def check_selling(norm: Normalised, parsed: ParsedText) -> list[Finding]:
+    out: list[Finding] = []
+    text = norm.text
+    hits = list(_PROMO.finditer(text))
+    if hits:
+        n = len(hits) + (1 if parsed.links else 0) + (1 if _PRICE.search(parsed.prose) else 0)
+        score = min(0.97, 0.55 + 0.15 * n)
+        s, e = norm.span(*hits[0].span())
+        phrase = hits[0].group()
+        out.append(Finding("selling", "selling.promotion", round(score, 3), "low", s, e,
+                           f"Promotes a product, service or channel (\"{phrase}\")"))
+    m = _POLITICAL.search(text)
+    if m:
+        s, e = norm.span(*m.span())
+        out.append(Finding("selling", "selling.political_campaigning", 0.75, "low", s, e,
+                           "Campaigns for a political cause or candidate"))
+    return out
+
+
+# --------------------------------------------------------------------- spam
+
+_SPAM_BAIT = re.compile(
+    r"\b(?:100% free|free followers|earn \$?\d+ (?:a|per) (?:day|week|hour)|double your (?:money|bitcoin|crypto)|"
+    r"send (?:me )?(?:btc|bitcoin|eth)|guaranteed (?:profit|income|returns)|congratulations you|"
+    r"you have been selected|claim (?:your|now)|only \d+ (?:spots|left)|whatsapp \+?\d)")
+
+
+def fingerprint(text: str) -> str:
+    """Same words in the same order, whatever the case, spacing or punctuation."""
+    folded, _ = fold(text)
+    core = " ".join(re.findall(r"\w+", folded))
+    return hashlib.blake2b(core.encode(), digest_size=8).hexdigest()
+
+
+def check_spam(message, parsed: ParsedText, norm: Normalised, context: Context, limits) -> list[Finding]:
+    out: list[Finding] = []
+    role = context.author_role
+    staff = role in ("moderator", "admin", "employee")
+    specials = parsed.special_mentions
+    if specials and not staff:
+        m = specials[0]
+        out.append(Finding("spam", "spam.mass_mention", 0.9, "medium", m.start, m.end,
+                           f"Notifies the whole channel (@{m.target}) without being staff"))
+    users = parsed.user_mentions
+    if users:
+        distinct = {m.target for m in users}
+        if len(distinct) >= limits.max_user_mentions:
+            out.append(Finding("spam", "spam.mention_spam", 0.85, "medium", users[0].start, users[-1].end,
+                               f"Mentions {len(distinct)} people in one message"))
+        else:
+            repeated = max(sum(1 for m in users if m.target == t) for t in distinct)
+            if repeated >= 3:
+                out.append(Finding("harassment", "harassment.mention_badgering", 0.75, "medium",
+                                   users[0].start, users[-1].end, f"Mentions the same person {repeated} times in one message"))
+    n_links = len(parsed.links)
+    new_member = context.account_age_days is not None and context.account_age_days < limits.new_member_days
+    if new_member and not staff and n_links >= limits.new_member_max_links:
+        out.append(Finding("spam", "spam.new_member_links", 0.8, "medium", parsed.links[0].start, parsed.links[-1].end,
+                           f"A new member's post with {n_links} links"))
+    m = _SPAM_BAIT.search(norm.text)
+    if m:
+        s, e = norm.span(*m.span())
+        out.append(Finding("spam", "spam.scam_bait", 0.85, "medium", s, e, "Reads like a scam or get-rich-quick offer"))
+    act = context.activity
+    if act is not None and message.user and not staff:
+        now = context.now
+        recent = act.count_since(user=message.user, since=now - limits.flood_window_s)
+        if recent + 1 > limits.flood_max_messages:
+            out.append(Finding("spam", "spam.flood", 0.85, "medium", 0, 0,
+                               f"{recent + 1} messages within {limits.flood_window_s:g} seconds"))
+        if len(message.text) >= 20:
+            fp = fingerprint(message.text)
+            chans = act.channels_with_fingerprint(user=message.user, fingerprint=fp, since=now - limits.duplicate_window_s)
+            chans = set(chans) | {message.channel}
+            if len(chans) >= limits.cross_post_channels:
+                out.append(Finding("spam", "spam.cross_post", 0.85, "medium", 0, len(message.text),
+                                   f"The same message posted in {len(chans)} channels"))
+        if new_member and n_links:
+            links = act.links_since(user=message.user, since=now - limits.duplicate_window_s) + n_links
+            if links > limits.new_member_links_per_hour:
+                out.append(Finding("spam", "spam.new_member_link_rate", 0.8, "medium", 0, 0,
+                                   f"A new member posted {links} links within the hour"))
+    return out
+
+
+def record_activity(message, parsed: ParsedText, context: Context) -> None:
+    """Tell the activity store about this message (after it was checked)."""
+    if context.activity is not None and message.user:
+        context.activity.record(user=message.user, channel=message.channel, ts=context.now,
+                                fingerprint=fingerprint(message.text), links=len(parsed.links))
+
+
+# ------------------------------------------------------------ impersonation
+
+_STAFF_WORDS = re.compile(
+    r"\b(?:admin|admins|administrator|moderator|moderators|mod|mods|support|support team|staff|official|"
+    r"helpdesk|help desk|customer service|customer care|security team|trust and safety|team lead|employee)\b")
+_STAFF_CLAIM = re.compile(
+    r"\b(?:i am|i'm|im|we are|we're|this is) (?:a |an |the |your |one of the )?(?:community |official |slack )?"
+    r"(?:moderator|mod|admin|administrator|staff member|employee|support team|support agent|security team)\b"
+    r"|\bas (?:a|an|the|your) (?:moderator|admin|administrator|staff member)\b"
+    r"|\bofficial (?:support|staff|announcement)\b")
+
+
+def _name_norm(name: str) -> str:
+    folded, _ = fold(name)
+    return re.sub(r"[^a-z0-9]+", "", folded.replace("0", "o").replace("1", "l").replace("3", "e"))
+
+
+def check_impersonation(norm: Normalised, context: Context) -> list[Finding]:
+    out: list[Finding] = []
+    if context.author_role != "member" and context.author_role != "expert":
+        return out
+    staff_keys = {_name_norm(n): n for n in context.staff_names if n}
+    for label, name in (("display name", context.display_name), ("real name", context.real_name)):
+        if not name:
+            continue
+        folded, _ = fold(name)
+        key = _name_norm(name)
+        hit = None
+        for k, original in staff_keys.items():
+            if k and (key == k or (len(k) >= 5 and (k in key or _close(key, k)))):
+                hit = original
+                break
+        if hit:
+            out.append(Finding("impersonation", "impersonation.staff_name", 0.9, "high", 0, 0,
+                               f"The {label} '{name}' imitates staff member '{hit}'", extra={"field": label}))
+        elif _STAFF_WORDS.search(re.sub(r"[_.\-]+", " ", folded)):
+            out.append(Finding("impersonation", "impersonation.staff_title", 0.8, "high", 0, 0,
+                               f"The {label} '{name}' suggests a staff role the author does not have",
+                               extra={"field": label}))
+    m = _STAFF_CLAIM.search(norm.text)
+    if m:
+        s, e = norm.span(*m.span())
+        out.append(Finding("impersonation", "impersonation.staff_claim", 0.8, "high", s, e,
+                           "Claims to be staff, but the author is not"))
+    return out
+
+
+def _close(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    from .links import _edit1
+    return _edit1(a, b)
+
+
+# --------------------------------------------------------------- off-topic
+
+_STOP = frozenset(
+    "a an the and or but if then so to of in on at for with by from about as is are was were be been being it "
+    "its this that these those i you he she we they me my your our their them his her us do does did done "
+    "have has had not no yes can could would should will just get got how what when where which who why any "
+    "all some more most very really also there here than too only out up down over into again hi hello hey "
+    "thanks thank please anyone someone know like one way use using used need want try tried does".split())
+
+
+def _stem(w: str) -> str:
+    for suf in ("ing", "ed", "es", "s"):
+        if len(w) > len(suf) + 2 and w.endswith(suf):
+            return w[: -len(suf)]
+    return w
+
+
+def check_off_topic(norm: Normalised, context: Context) -> list[Finding]:
+    topic = context.channel_topic
+    if not topic or not norm.tokens:
+        return []
+    topic_words = {_stem(w) for w in re.findall(r"[a-z0-9]+", fold(topic)[0]) if w not in _STOP and len(w) > 2}
+    words = [_stem(t.norm) for t in norm.tokens if t.norm not in _STOP and len(t.norm) > 2 and t.norm.isalpha()]
+    if not topic_words or len(words) < 6:
+        return []  # short replies ("thanks!", "+1") are never off-topic
+    overlap = sum(1 for w in words if w in topic_words)
+    if overlap:
+        return []
+    return [Finding("off_topic", "off_topic.channel_topic", 0.55, "low", norm.tokens[0].start, norm.tokens[-1].end,
+                    f"Shares no subject words with this channel's topic ({topic[:60]})")]
+
+
+# ------------------------------------------------------------ confidential
+
+_INTERNAL = re.compile(
+    r"\b(?:internal only|internal use only|for internal use|company confidential|strictly confidential|"
+    r"confidential|do not share|do not distribute|don't share (?:this|outside)|not for (?:external|public) "
+    r"(?:use|distribution|sharing)|under nda|under embargo|embargoed|proprietary and confidential)\b")
+_QUESTION_ABOUT = re.compile(r"\b(?:is (?:this|it|that) confidential|what is confidential|confidential\?)")
+_CUSTOMER = re.compile(r"\b(?:customer|client|account|user|subscriber|invoice|order|ticket) (?:id|no|number|record|records|data|list|details|email|emails|phone)\b")
+
+
+def check_confidential(norm: Normalised, context: Context, has_personal_data: bool) -> list[Finding]:
+    out: list[Finding] = []
+    employee = context.author_role in ("employee", "moderator", "admin")
+    m = _INTERNAL.search(norm.text)
+    if m and not _QUESTION_ABOUT.search(norm.text):
+        s, e = norm.span(*m.span())
+        score = 0.85 if employee else 0.6
+        out.append(Finding("confidential", "confidential.internal_marker", score, "high", s, e,
+                           "Marked as internal or confidential material"))
+    if context.author_role == "employee":
+        c = _CUSTOMER.search(norm.text)
+        if has_personal_data and c:
+            s, e = norm.span(*c.span())
+            out.append(Finding("confidential", "confidential.customer_record", 0.85, "high", s, e,
+                               "An employee posting a customer's record or personal details"))
+        elif has_personal_data:
+            out.append(Finding("confidential", "confidential.customer_record", 0.6, "high", 0, 0,
+                               "An employee posting someone's personal details"))
+    return out
+
+
+# ---------------------------------------------------------- violent content
+
+_GRAPHIC = re.compile(
+    r"\b(?:gore|gory|decapitat\w*|dismember\w*|mutilat\w*|disembowel\w*|beheading|beheaded|severed (?:head|limbs?|hand)|"
+    r"blood (?:everywhere|splatter\w*|pouring|gushing)|brains? (?:splattered|blown out)|guts (?:spilled|hanging)|"
+    r"mangled (?:body|bodies|corpse)|corpses?|dead bod(?:y|ies)|execution video|torture video|snuff|"
+    r"graphic (?:video|footage|images?|photos?)|(?:video|footage) of (?:the )?(?:killing|shooting|murder|beheading))\b")
+_WARNING = re.compile(r"\b(?:cw|tw|content warning|trigger warning|nsfw|nsfl|graphic warning|viewer discretion)\b")
+
+
+def check_violent_content(norm: Normalised, parsed: ParsedText) -> list[Finding]:
+    hits = list(_GRAPHIC.finditer(norm.text))
+    if not hits or _WARNING.search(norm.text):
+        return []
+    score = min(0.95, 0.45 + 0.2 * len(hits) + (0.15 if parsed.links else 0.0))
+    s, e = norm.span(*hits[0].span())
+    return [Finding("violent_content", "violent_content.graphic", round(score, 3), "medium", s, e,
+                    "Describes or links graphic violence without a content warning")]

@@ -1,0 +1,331 @@
+"""The schema, as named migrations applied in order at start-up.
+
+Rules for changing it: never edit a migration that has shipped; append a new
+function decorated with `@migrations()`. sqlite-utils records applied names
+in _sqlite_migrations, so each runs once per database.
+
+Times are Unix seconds (REAL) unless a column says otherwise; months are
+"YYYY-MM" strings in the community's configured time zone.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("modbot")
+
+
+def _run(db: sqlite_utils.Database, *statements: str) -> None:
+    # executescript() would COMMIT the migration's transaction early, so each
+    # statement runs on its own.
+    for statement in statements:
+        db.execute(statement)
+
+
+@migrations()
+def m001_events(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # The inbox: every event Slack delivered, written before the ack.
+        """CREATE TABLE events (
+            event_id TEXT PRIMARY KEY,
+            event_type TEXT NOT NULL,
+            body TEXT NOT NULL,
+            received_at REAL NOT NULL,
+            deliveries INTEGER NOT NULL DEFAULT 1,
+            last_retry_num INTEGER,
+            last_retry_reason TEXT,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'done', 'failed', 'skipped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            processed_at REAL,
+            error TEXT
+        )""",
+        "CREATE INDEX events_pending ON events (status, received_at)",
+    )
+
+
+@migrations()
+def m002_outbox(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # Pending Slack calls. `key` makes each intended call unique, so a
+        # retried or replayed decision cannot enqueue it twice.
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            method TEXT NOT NULL,
+            args TEXT NOT NULL,
+            token_kind TEXT NOT NULL DEFAULT 'bot' CHECK (token_kind IN ('bot', 'admin')),
+            case_id INTEGER,
+            purpose TEXT,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'inflight', 'done', 'failed', 'cancelled')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL DEFAULT 0,
+            claimed_at REAL,
+            result TEXT,
+            error TEXT,
+            created_at REAL NOT NULL,
+            done_at REAL
+        )""",
+        "CREATE INDEX outbox_due ON outbox (status, next_attempt_at)",
+        "CREATE INDEX outbox_case ON outbox (case_id)",
+    )
+
+
+@migrations()
+def m003_members(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """CREATE TABLE members (
+            user_id TEXT PRIMARY KEY,
+            name TEXT,
+            display_name TEXT,
+            real_name TEXT,
+            email_domain TEXT,
+            is_bot INTEGER NOT NULL DEFAULT 0,
+            is_admin INTEGER NOT NULL DEFAULT 0,
+            role TEXT NOT NULL DEFAULT 'member',
+            joined_at REAL,
+            welcomed_at REAL,
+            updated_at REAL
+        )""",
+    )
+
+
+@migrations()
+def m004_cases(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # The case number is the rowid: SQLite allocates it atomically.
+        """CREATE TABLE cases (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            channel TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            author TEXT,
+            status TEXT NOT NULL DEFAULT 'open',
+            severity TEXT NOT NULL DEFAULT 'low',
+            source TEXT NOT NULL DEFAULT 'auto',
+            excerpt_masked TEXT NOT NULL DEFAULT '',
+            message_removed INTEGER NOT NULL DEFAULT 0,
+            removed_reason TEXT,
+            flag_weight REAL NOT NULL DEFAULT 0,
+            card_channel TEXT,
+            card_ts TEXT,
+            handled_by TEXT,
+            handled_action TEXT,
+            handled_at REAL,
+            escalated INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            UNIQUE (channel, ts)
+        )""",
+        "CREATE INDEX cases_author ON cases (author)",
+        "CREATE INDEX cases_status ON cases (status)",
+        """CREATE TABLE findings (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            category TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            score REAL NOT NULL,
+            severity TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            explanation TEXT NOT NULL,
+            action TEXT NOT NULL,
+            shadow INTEGER NOT NULL DEFAULT 0,
+            message_version TEXT,
+            created_at REAL NOT NULL,
+            UNIQUE (case_id, rule, start, "end", message_version)
+        )""",
+        """CREATE TABLE flags (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            flagger TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            note TEXT,
+            weight REAL NOT NULL,
+            created_at REAL NOT NULL,
+            upheld INTEGER,
+            UNIQUE (case_id, flagger)
+        )""",
+        "CREATE INDEX flags_flagger ON flags (flagger, created_at)",
+        # What the message looked like before anything was removed.
+        """CREATE TABLE snapshots (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            channel TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            author TEXT,
+            text TEXT,
+            files TEXT NOT NULL DEFAULT '[]',
+            edits TEXT NOT NULL DEFAULT '[]',
+            posted_at REAL,
+            captured_at REAL NOT NULL,
+            purged_at REAL
+        )""",
+        "CREATE INDEX snapshots_case ON snapshots (case_id)",
+        # Text of messages seen, kept for snapshots and edits until purged.
+        """CREATE TABLE messages (
+            channel TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            author TEXT,
+            thread_ts TEXT,
+            text TEXT,
+            files TEXT NOT NULL DEFAULT '[]',
+            edits TEXT NOT NULL DEFAULT '[]',
+            seen_at REAL NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (channel, ts)
+        )""",
+        "CREATE INDEX messages_seen ON messages (seen_at)",
+    )
+
+
+@migrations()
+def m005_audit_log(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # Append-only: triggers refuse UPDATE and DELETE.
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}',
+            outcome TEXT NOT NULL DEFAULT 'recorded',
+            created_at REAL NOT NULL
+        )""",
+        "CREATE INDEX audit_case ON audit_log (case_id)",
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+        """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+    )
+
+
+@migrations()
+def m006_sanctions(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """CREATE TABLE warnings (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            case_id INTEGER REFERENCES cases(id),
+            guideline TEXT NOT NULL,
+            message TEXT NOT NULL,
+            issued_by TEXT NOT NULL,
+            issued_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            revoked_at REAL,
+            revoked_by TEXT
+        )""",
+        "CREATE INDEX warnings_user ON warnings (user_id)",
+        """CREATE TABLE suspensions (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            case_id INTEGER REFERENCES cases(id),
+            reason TEXT NOT NULL,
+            days INTEGER,
+            starts_at REAL NOT NULL,
+            ends_at REAL,
+            issued_by TEXT NOT NULL,
+            lifted_at REAL,
+            lifted_by TEXT,
+            notified_at REAL
+        )""",
+        "CREATE INDEX suspensions_user ON suspensions (user_id)",
+        """CREATE TABLE appeals (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            user_id TEXT NOT NULL,
+            decision_kind TEXT NOT NULL,
+            decision_id INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            outcome TEXT,
+            decided_by TEXT,
+            decided_at REAL,
+            UNIQUE (decision_kind, decision_id)
+        )""",
+    )
+
+
+@migrations()
+def m007_activity(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """CREATE TABLE questions (
+            channel TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            month TEXT NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (channel, ts)
+        )""",
+        """CREATE TABLE replies (
+            channel TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            thread_ts TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            month TEXT NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (channel, ts)
+        )""",
+        "CREATE INDEX replies_user_month ON replies (user_id, month)",
+        "CREATE INDEX replies_thread ON replies (channel, thread_ts)",
+        # Recent posts per author for the spam checks (pruned on a schedule).
+        """CREATE TABLE author_activity (
+            user_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            ts REAL NOT NULL,
+            fingerprint TEXT NOT NULL,
+            links INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX author_activity_user ON author_activity (user_id, ts)",
+    )
+
+
+@migrations()
+def m008_experts(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """CREATE TABLE experts (
+            user_id TEXT PRIMARY KEY,
+            certified INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL DEFAULT 'manual',
+            status TEXT NOT NULL DEFAULT 'active'
+                CHECK (status IN ('active', 'grace', 'revoked')),
+            added_at REAL NOT NULL,
+            added_by TEXT,
+            removed_at REAL
+        )""",
+        # One review row per expert and month reviewed: the notice is sent
+        # once because the row exists once.
+        """CREATE TABLE expert_reviews (
+            user_id TEXT NOT NULL,
+            month TEXT NOT NULL,
+            answers INTEGER NOT NULL,
+            minimum INTEGER NOT NULL,
+            grace_until REAL,
+            outcome TEXT,
+            outcome_at REAL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (user_id, month)
+        )""",
+        # Scheduled jobs: one row per job and period makes a run idempotent
+        # across restarts and across processes.
+        """CREATE TABLE job_runs (
+            job TEXT NOT NULL,
+            period TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            finished_at REAL,
+            PRIMARY KEY (job, period)
+        )""",
+    )
+
+
+def apply_migrations(db: sqlite_utils.Database) -> None:
+    migrations.apply(db)

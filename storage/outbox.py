@@ -1,0 +1,146 @@
+"""Pending Slack calls, recorded before they are made.
+
+A service decides and enqueues; the gateway's drainer claims due rows, makes
+the call and records the outcome. The unique `key` is the idempotency key:
+enqueueing the same intent twice yields one row.
+
+A call that was in flight when the process died is not blindly repeated: the
+drainer hands such rows to a per-purpose reconciler (look at Slack, e.g. is
+the card already posted?) before retrying.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from storage.db import transaction
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    key: str
+    method: str
+    args: dict
+    token_kind: str
+    case_id: int | None
+    purpose: str | None
+    status: str
+    attempts: int
+    result: dict | None
+    error: str | None
+
+
+def _item(row) -> OutboxItem:
+    return OutboxItem(
+        id=row[0],
+        key=row[1],
+        method=row[2],
+        args=json.loads(row[3]),
+        token_kind=row[4],
+        case_id=row[5],
+        purpose=row[6],
+        status=row[7],
+        attempts=row[8],
+        result=json.loads(row[9]) if row[9] else None,
+        error=row[10],
+    )
+
+
+_COLUMNS = "id, key, method, args, token_kind, case_id, purpose, status, attempts, result, error"
+
+
+def enqueue(
+    db: sqlite_utils.Database,
+    *,
+    key: str,
+    method: str,
+    args: dict,
+    now: float,
+    token_kind: str = "bot",
+    case_id: int | None = None,
+    purpose: str | None = None,
+) -> tuple[OutboxItem, bool]:
+    """Add a call unless one with `key` exists; returns (item, created)."""
+    with transaction(db):
+        cur = db.execute(
+            "INSERT OR IGNORE INTO outbox (key, method, args, token_kind, case_id, purpose, created_at, next_attempt_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [key, method, json.dumps(args, separators=(",", ":")), token_kind, case_id, purpose, now, now],
+        )
+        created = cur.rowcount == 1
+        row = db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE key = ?", [key]).fetchone()
+    return _item(row), created
+
+
+def get(db: sqlite_utils.Database, key: str) -> OutboxItem | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE key = ?", [key]).fetchone()
+    return _item(row) if row else None
+
+
+def claim(db: sqlite_utils.Database, item_id: int, *, now: float) -> bool:
+    """Mark one due row in flight; False if another worker got it first."""
+    cur = db.execute(
+        "UPDATE outbox SET status = 'inflight', claimed_at = ?, attempts = attempts + 1"
+        " WHERE id = ? AND status = 'pending'",
+        [now, item_id],
+    )
+    return cur.rowcount == 1
+
+
+def due(db: sqlite_utils.Database, *, now: float, limit: int = 50) -> list[OutboxItem]:
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+        [now, limit],
+    ).fetchall()
+    return [_item(r) for r in rows]
+
+
+def stale_inflight(db: sqlite_utils.Database, *, claimed_before: float) -> list[OutboxItem]:
+    """Calls claimed but never finished: the process died mid-call."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE status = 'inflight' AND claimed_at < ? ORDER BY id",
+        [claimed_before],
+    ).fetchall()
+    return [_item(r) for r in rows]
+
+
+def complete(db: sqlite_utils.Database, item_id: int, *, now: float, result: dict) -> None:
+    db.execute(
+        "UPDATE outbox SET status = 'done', done_at = ?, result = ?, error = NULL WHERE id = ?",
+        [now, json.dumps(result, separators=(",", ":")), item_id],
+    )
+
+
+def retry_later(db: sqlite_utils.Database, item_id: int, *, at: float, error: str) -> None:
+    db.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ?",
+        [at, error[:500], item_id],
+    )
+
+
+def fail(db: sqlite_utils.Database, item_id: int, *, now: float, error: str) -> None:
+    db.execute(
+        "UPDATE outbox SET status = 'failed', done_at = ?, error = ? WHERE id = ?",
+        [now, error[:500], item_id],
+    )
+
+
+def requeue(db: sqlite_utils.Database, item_id: int, *, now: float) -> bool:
+    """A failed call sent round again (the card's Retry button)."""
+    cur = db.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = 0 WHERE id = ? AND status = 'failed'",
+        [now, item_id],
+    )
+    return cur.rowcount == 1
+
+
+def for_case(db: sqlite_utils.Database, case_id: int) -> list[OutboxItem]:
+    rows = db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE case_id = ? ORDER BY id", [case_id]).fetchall()
+    return [_item(r) for r in rows]
+
+
+def count_by_status(db: sqlite_utils.Database) -> dict[str, int]:
+    return dict(db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
