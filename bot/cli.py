@@ -34,8 +34,11 @@ def _build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         if module_name == "bot.cli":
             _LOCAL_ARGS[name](p)
-        else:
+            continue
+        try:
             importlib.import_module(module_name).add_arguments(p)
+        except ImportError as exc:  # a broken optional part must not take the CLI down
+            p.set_defaults(unavailable=f"{name} is unavailable: {exc}")
     return parser
 
 
@@ -169,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if getattr(args, "unavailable", None):
+            print(f"modbot: {args.unavailable}", file=sys.stderr)
+            return 2
         module_name = COMMANDS[args.command][0]
         if module_name == "bot.cli":
             return _LOCAL_RUN[args.command](args)

@@ -77,7 +77,7 @@ def find_cards(text: str) -> Iterable[Finding]:
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         issuer = card_issuer(digits)
-        if issuer and luhn_ok(digits) and len(set(digits)) > 2:
+        if issuer and luhn_ok(digits) and len(set(digits)) > 1:
             yield _f("privacy", "privacy.card_number", 0.97, "high", m.start(), m.end(),
                      f"Looks like a payment card number ({issuer}, passes the Luhn check)", kind="card")
 

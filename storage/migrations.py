@@ -329,3 +329,24 @@ def m008_experts(db: sqlite_utils.Database) -> None:
 
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
+
+
+@migrations()
+def m009_case_workflow(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # Removal is tracked apart from the decision so that Remove can be
+        # combined with Warn or Suspend: none -> pending -> done | failed.
+        "ALTER TABLE cases ADD COLUMN removal TEXT NOT NULL DEFAULT 'none'",
+        "ALTER TABLE cases ADD COLUMN removal_error TEXT",
+        "ALTER TABLE cases ADD COLUMN removed_by TEXT",
+        "ALTER TABLE cases ADD COLUMN escalated_by TEXT",
+        "ALTER TABLE cases ADD COLUMN escalated_at REAL",
+        "ALTER TABLE cases ADD COLUMN notes INTEGER NOT NULL DEFAULT 0",
+        # Where an appeal was posted (the case thread) and who was asked to review it.
+        "ALTER TABLE appeals ADD COLUMN reviewer TEXT",
+        "ALTER TABLE appeals ADD COLUMN message_channel TEXT",
+        "ALTER TABLE appeals ADD COLUMN message_ts TEXT",
+        "CREATE INDEX IF NOT EXISTS warnings_case ON warnings (case_id)",
+        "CREATE INDEX IF NOT EXISTS suspensions_case ON suspensions (case_id)",
+    )

@@ -31,6 +31,7 @@ class OutboxItem:
     attempts: int
     result: dict | None
     error: str | None
+    created_at: float = 0.0
 
 
 def _item(row) -> OutboxItem:
@@ -46,10 +47,11 @@ def _item(row) -> OutboxItem:
         attempts=row[8],
         result=json.loads(row[9]) if row[9] else None,
         error=row[10],
+        created_at=row[11],
     )
 
 
-_COLUMNS = "id, key, method, args, token_kind, case_id, purpose, status, attempts, result, error"
+_COLUMNS = "id, key, method, args, token_kind, case_id, purpose, status, attempts, result, error, created_at"
 
 
 def enqueue(

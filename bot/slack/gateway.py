@@ -47,6 +47,7 @@ METHODS: dict[str, tuple[str, ...]] = {
     "conversations.open": ("bot",),
     "conversations.info": ("bot",),
     "conversations.history": ("bot",),
+    "conversations.replies": ("bot",),
     "conversations.kick": ("bot",),
     "users.info": ("bot",),
     "users.list": ("bot",),
@@ -67,7 +68,9 @@ ALREADY_DONE = {
 # Errors worth trying again later; anything else is final.
 TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout", "http_error"}
 
-RETRY_DELAYS = (5, 15, 60, 300, 900)  # seconds between outbox attempts
+RETRY_DELAYS = (5, 15, 60, 300, 900)
+OUTBOX_EVENT = "modbot_outbox"
+MAX_OUTBOX_ATTEMPTS = 12  # then the call is marked failed; the card's Retry button re-queues it  # seconds between outbox attempts
 
 
 class GatewayError(Exception):
@@ -162,6 +165,10 @@ class SlackGateway:
     ) -> tuple[outbox_db.OutboxItem, bool]:
         if method not in METHODS or token not in METHODS[method]:
             raise GatewayError(method, f"not_allowed_for_{token}_token")
+        if method == "chat.postMessage" and "metadata" not in args:
+            # Tags the message with its outbox key, so that after a crash
+            # mid-call the drainer can see whether it was posted.
+            args = {**args, "metadata": {"event_type": OUTBOX_EVENT, "event_payload": {"key": key}}}
         item, created = outbox_db.enqueue(
             self.store.db,
             key=key,
@@ -194,18 +201,44 @@ class SlackGateway:
     def _recover(self, item: outbox_db.OutboxItem) -> None:
         db = self.store.db
         reconcile = self._reconcilers.get(item.purpose or "")
+        if reconcile is None and item.method == "chat.postMessage":
+            reconcile = self._find_posted
         found = None
         if reconcile is not None:
             try:
                 found = reconcile(item)
             except GatewayError as exc:
-                log.warning("outbox %s: could not reconcile (%s); will retry later", item.key, exc.error)
+                if exc.transient:
+                    log.warning("outbox %s: could not reconcile (%s); will retry later", item.key, exc.error)
+                    return
+                # Slack cannot tell us: fail visibly rather than risk doing it twice.
+                outbox_db.fail(db, item.id, now=self.clock.now(), error=f"interrupted; not verifiable: {exc.error}")
+                self._notify(Outcome(item, False, None, "interrupted", True))
                 return
         if found is not None:
             outbox_db.complete(db, item.id, now=self.clock.now(), result=found)
             self._notify(Outcome(item, True, found, None, True))
         else:
             outbox_db.retry_later(db, item.id, at=self.clock.now(), error="interrupted")
+
+    def _find_posted(self, item: outbox_db.OutboxItem) -> dict | None:
+        """Was this chat.postMessage made before the crash? Look for our key."""
+        channel = str(item.args.get("channel", ""))
+        if channel[:1] in ("U", "W"):
+            opened = self.call("conversations.open", users=channel)
+            channel = opened["channel"]["id"]
+        # The newest 200 messages: the call was made moments before the crash.
+        # (No `oldest`: Slack's clock and ours need not agree.)
+        thread_ts = item.args.get("thread_ts")
+        if thread_ts:
+            page = self.call("conversations.replies", channel=channel, ts=thread_ts, limit=200, include_all_metadata=True)
+        else:
+            page = self.call("conversations.history", channel=channel, limit=200, include_all_metadata=True)
+        for message in page.get("messages", []):
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == OUTBOX_EVENT and (meta.get("event_payload") or {}).get("key") == item.key:
+                return {"ok": True, "ts": message.get("ts"), "channel": channel, "recovered": True}
+        return None
 
     def _perform(self, item: outbox_db.OutboxItem) -> bool:
         db = self.store.db
@@ -214,8 +247,9 @@ class SlackGateway:
         except GatewayError as exc:
             if exc.error in ALREADY_DONE.get(item.method, ()):
                 result = {"ok": True, "already": exc.error}
-            elif exc.transient and item.attempts < len(RETRY_DELAYS) + 1:
-                delay = RETRY_DELAYS[min(item.attempts - 1, len(RETRY_DELAYS) - 1)]
+            elif exc.transient and item.attempts < MAX_OUTBOX_ATTEMPTS:
+                # item.attempts counts the tries before this one
+                delay = RETRY_DELAYS[min(item.attempts, len(RETRY_DELAYS) - 1)]
                 outbox_db.retry_later(db, item.id, at=self.clock.now() + delay, error=exc.error)
                 self._notify(Outcome(item, False, None, exc.error, False))
                 log.warning("outbox %s: %s failed (%s); retry in %ss", item.key, item.method, exc.error, delay)

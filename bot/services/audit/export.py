@@ -95,6 +95,9 @@ class _Source:
     def read(self, name: str) -> bytes:
         raise NotImplementedError
 
+    def size(self, name: str) -> int:
+        raise NotImplementedError
+
     def close(self) -> None:
         pass
 
@@ -112,6 +115,12 @@ class _FolderSource(_Source):
     def read(self, name: str) -> bytes:
         return (self.root / name).read_bytes()
 
+    def size(self, name: str) -> int:
+        try:
+            return (self.root / name).stat().st_size
+        except OSError:
+            return 0
+
 
 class _ZipSource(_Source):
     def __init__(self, path: Path):
@@ -127,6 +136,9 @@ class _ZipSource(_Source):
 
     def read(self, name: str) -> bytes:
         return self.zf.read(name)
+
+    def size(self, name: str) -> int:
+        return self.zf.getinfo(name).file_size
 
     def close(self) -> None:
         self.zf.close()
@@ -284,6 +296,10 @@ class SlackExport:
         if not isinstance(data, list):
             raise DayFileError(f"expected a JSON array of messages, found a JSON {type(data).__name__}")
         return data
+
+    def size_of(self, day: DayFile) -> int:
+        """Uncompressed bytes of a day file, for planning work."""
+        return self._source.size(self._prefix + day.path)
 
     def conversation(self, folder: str) -> Conversation:
         return self.conversations[folder]

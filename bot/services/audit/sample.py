@@ -105,11 +105,11 @@ def _general(r: random.Random) -> str:
 
 def _help_question(r: random.Random) -> str:
     return r.choice((
-        f"How do I set up {r.choice(FEATURES)} for a {r.choice(LANGS)} app?",
-        f"I keep getting {r.choice(ERRORS)}. Any idea what to check first?",
+        f"How do I set up {r.choice(FEATURES)} for a {r.choice(LANGS)} project?",
+        f"I keep getting an error: {r.choice(ERRORS)}. Any idea what to check first?",
         f"What is the right way to rotate an API key without downtime when using {r.choice(FEATURES)}?",
         f"Why does my deploy show {r.choice(ERRORS)} only in the staging project?",
-        f"Can {r.choice(FEATURES)} be used together with {r.choice(FEATURES)}?",
+        f"Can {r.choice(FEATURES)} be used together with {r.choice(FEATURES)} in one project?",
         f"Is there a way to limit {r.choice(FEATURES)} to one region? We need data to stay in the EU.",
         f"Does the {r.choice(LANGS)} SDK support retries on {r.choice(ERRORS)}?",
         f"Where do I find the invoice for last month? The billing page only shows {r.choice(calendar.month_name[1:])}.",
@@ -120,13 +120,13 @@ def _help_answer(r: random.Random) -> str:
     return r.choice((
         f"Check the project settings first, {r.choice(FEATURES)} is off by default on new projects.",
         f"I had the same thing last week. Redeploying with a clean build cache fixed it for me.",
-        f"The docs page for {r.choice(FEATURES)} has an example for {r.choice(LANGS)}, it worked for us as is.",
+        f"The docs page for {r.choice(FEATURES)} has a setup example for {r.choice(LANGS)}, it worked for us as is.",
         f"You need a separate token per environment, then {r.choice(FEATURES)} picks up the right one.",
-        f"That usually means the health check path is wrong. Try /healthz and a longer grace period.",
+        f"That usually means the health check path in the project settings is wrong. Try /healthz and a longer grace period.",
         f"Yes, set the region in the project config and redeploy. Took us {r.randint(2, 20)} minutes.",
         f"Opened a ticket for this and support confirmed it is fixed in CLI {r.randint(2, 4)}.{r.randint(0, 20)}.",
         f"Thanks, that worked{r.choice(EMOJI)}",
-        f"Adding the env var in the dashboard and redeploying sorted it out here.",
+        f"Adding the env var in the project settings and redeploying sorted it out here.",
     ))
 
 
@@ -504,7 +504,7 @@ def generate(
         "asker": new_user("Dana Kowalski", "dana", uid="U05ASKER01"),
         "newbie": new_user("Tom Abbot", "tom.a"),
         "dev": new_user("Lena Frost", "lena"),
-        "leaker": new_user("Gus Harlan", "gus"),
+        "leaker": new_user("Gus Harlan", "gus", uid="U05EMPGUS1"),  # an employee (demo-modbot.toml)
         "spammer": new_user("Profit Pete", "pete.profits"),
         "seller": new_user("Marta Sowa", "marta"),
         "chatty": new_user("Liam Doyle", "liamd"),
@@ -522,6 +522,7 @@ def generate(
     w.write("users.json", [u.to_json() for u in all_users])
     by_id = {u.id: u for u in all_users}
     active_crowd = [u for u in crowd if not u.deleted]
+    crowd_ids = {u.id for u in crowd}
     staff = [named["owner"], named["mod"], named["support"]]
 
     # ----- conversations
@@ -600,7 +601,7 @@ def generate(
             day_msgs = pending.pop((c.folder, date), [])
             made = 0
             while made < k:
-                made += _make_thread(r, c, day, date, by_id, named, crowd, bots, said, unique, day_msgs, pending)
+                made += _make_thread(r, c, day, date, by_id, named, crowd_ids, bots, said, unique, day_msgs, pending)
             emitted += made
             if day_msgs:
                 day_msgs.sort(key=lambda m: float(m["ts"]))
@@ -659,12 +660,14 @@ def _add_reply(parent: dict, reply: dict) -> None:
     parent["subscribed"] = False
 
 
-def _make_thread(r, c: _Conv, day: datetime, date: str, by_id, named, crowd, bots, said, unique,
+def _make_thread(r, c: _Conv, day: datetime, date: str, by_id, named, crowd_ids, bots, said, unique,
                  day_msgs: list[dict], pending) -> int:
     """One top-level post (and maybe its thread); returns messages made."""
     sec = r.randint(6 * 3600, 23 * 3600 - 1)
     ts = _ts(day, sec, r)
-    pool = [by_id[m] for m in c.members if m in by_id and not by_id[m].deleted and not by_id[m].is_bot]
+    # Ordinary chatter comes from the crowd; the named actors only post what
+    # the plant list gives them (an impostor's every post is a finding).
+    pool = [by_id[m] for m in c.members if m in crowd_ids and not by_id[m].deleted]
     roll = r.random()
     if roll < 0.04 and c.kind in ("public", "private"):
         u = r.choice(pool)

@@ -1,0 +1,88 @@
+"""Train the abuse classifier shipped as policies/data/abuse_model.json.gz.
+
+    .venv/bin/python bench/train_abuse.py            # the shipped model
+    .venv/bin/python bench/train_abuse.py --hold A   # for the swapped check
+
+Training data: all of Davidson et al. (hate + offensive = abusive), the half
+of OLID's training file named by --train-part (default A; the other half is
+held out for bench/quality.py), and generated ordinary community messages
+(bench/ordinary.py, "train" templates) as clean examples. Features are the
+normaliser's tokens and token pairs, so the model sees text exactly as the
+checks do at run time (leetspeak undone, repeats squeezed).
+
+Why our own model rather than alt-profanity-check's: it is trained on
+Davidson only and on raw text, so obfuscated words slip past it and it has
+never seen support-forum language; ours is small (a JSON file of weights, no
+pickle), scored in pure Python/numpy at run time.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import _data  # noqa: E402
+import ordinary  # noqa: E402
+from policies import abuse  # noqa: E402
+from policies.slacktext import normalise, parse  # noqa: E402
+
+
+def feats(text: str) -> list[str]:
+    return abuse.features(normalise(parse(text).prose))
+
+
+def training_set(train_part: str):
+    texts, labels = [], []
+    for text, y, _ in _data.davidson():
+        texts.append(text)
+        labels.append(y)
+    for row in _data.olid():
+        if row["part"] == train_part:
+            texts.append(row["text"])
+            labels.append(row["off"])
+    for text in ordinary.generate(6000, seed=1, split="train"):
+        texts.append(text)
+        labels.append(0)
+    return texts, labels
+
+
+def train(train_part: str, out: Path, *, min_df: int = 3, C: float = 2.0) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    texts, labels = training_set(train_part)
+    vec = TfidfVectorizer(analyzer=feats, min_df=min_df, sublinear_tf=True)
+    X = vec.fit_transform(texts)
+    clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
+    clf.fit(X, labels)
+    terms = {t: [round(float(vec.idf_[i]), 5), round(float(clf.coef_[0][i]), 5)]
+             for t, i in vec.vocabulary_.items() if abs(clf.coef_[0][i]) > 1e-4}
+    model = {"intercept": float(clf.intercept_[0]), "bigrams": True, "terms": terms,
+             "trained_on": f"davidson (all), OLID part {train_part}, 6000 generated ordinary messages",
+             "held_out": f"OLID part {'B' if train_part == 'A' else 'A'}"}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(out, "wt", encoding="utf-8") as fh:
+        json.dump(model, fh, separators=(",", ":"))
+    print(f"wrote {out} ({len(terms)} terms, {len(texts)} training texts, OLID part {train_part})")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--train-part", choices=("A", "B"), default="A")
+    ap.add_argument("--out", type=Path, default=abuse.MODEL_PATH)
+    args = ap.parse_args()
+    if not _data.available():
+        print(_data.missing_message())
+        return 0
+    train(args.train_part, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

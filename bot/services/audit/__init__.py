@@ -1,0 +1,15 @@
+"""Offline audit of a Slack export (`modbot audit`, `modbot demo`).
+
+    export.py    streaming reader of a .zip or unpacked export
+    runner.py    day-ordered work units, checked with policies.evaluate_many
+    report.py    report.html, findings.csv, findings.jsonl, terminal summary
+    service.py   run_audit: the pieces together, plus --import-activity
+    sample.py    the seeded generator behind bot/data/sample-export.zip
+"""
+from .export import DayFileError, ExportError, Problem, SlackExport
+from .runner import AuditSettings, looks_like_question
+from .service import AuditOutcome, run_audit
+from .settings import SettingsError, load_settings
+
+__all__ = ["AuditOutcome", "AuditSettings", "DayFileError", "ExportError", "Problem", "SettingsError",
+           "SlackExport", "load_settings", "looks_like_question", "run_audit"]

@@ -1,0 +1,373 @@
+"""Cases: one per message (channel + ts), with the findings and flags that
+brought it here, the snapshot taken before removal, and the decision.
+
+Every state change is one conditional UPDATE, so two moderators clicking at
+once cannot both succeed: the loser's UPDATE matches no row and the caller
+reads who won.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from storage.db import transaction
+
+_CASE_COLUMNS = (
+    "id, channel, ts, author, status, severity, source, excerpt_masked, message_removed, removed_reason,"
+    " flag_weight, card_channel, card_ts, handled_by, handled_action, handled_at, escalated, version,"
+    " created_at, updated_at, removal, removal_error, removed_by, escalated_by, escalated_at, notes"
+)
+
+SEVERITY_ORDER = ("low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    channel: str
+    ts: str
+    author: str | None
+    status: str  # open | closed | dismissed
+    severity: str
+    source: str  # auto | flag
+    excerpt_masked: str
+    message_removed: bool
+    removed_reason: str | None  # auto | flags | moderator | suspended
+    flag_weight: float
+    card_channel: str | None
+    card_ts: str | None
+    handled_by: str | None
+    handled_action: str | None  # warn | suspend | dismiss
+    handled_at: float | None
+    escalated: bool
+    version: int
+    created_at: float
+    updated_at: float
+    removal: str  # none | pending | done | failed
+    removal_error: str | None
+    removed_by: str | None
+    escalated_by: str | None
+    escalated_at: float | None
+    notes: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+def _case(row) -> Case:
+    return Case(
+        id=row[0], channel=row[1], ts=row[2], author=row[3], status=row[4], severity=row[5], source=row[6],
+        excerpt_masked=row[7], message_removed=bool(row[8]), removed_reason=row[9], flag_weight=row[10],
+        card_channel=row[11], card_ts=row[12], handled_by=row[13], handled_action=row[14], handled_at=row[15],
+        escalated=bool(row[16]), version=row[17], created_at=row[18], updated_at=row[19], removal=row[20],
+        removal_error=row[21], removed_by=row[22], escalated_by=row[23], escalated_at=row[24], notes=row[25],
+    )
+
+
+@dataclass(frozen=True)
+class StoredFinding:
+    id: int
+    case_id: int
+    category: str
+    rule: str
+    score: float
+    severity: str
+    start: int
+    end: int
+    explanation: str
+    action: str
+    shadow: bool
+    message_version: str | None
+    created_at: float
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: int
+    case_id: int
+    flagger: str
+    reason: str
+    note: str | None
+    weight: float
+    created_at: float
+    upheld: bool | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    id: int
+    case_id: int
+    channel: str
+    ts: str
+    author: str | None
+    text: str | None
+    files: list
+    edits: list
+    posted_at: float | None
+    captured_at: float
+
+
+@dataclass(frozen=True)
+class AuthorHistory:
+    earlier_cases: int
+    earlier_actioned: int
+
+
+# -- cases -------------------------------------------------------------------
+
+def get(db: sqlite_utils.Database, case_id: int) -> Case | None:
+    row = db.execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE id = ?", [case_id]).fetchone()
+    return _case(row) if row else None
+
+
+def for_message(db: sqlite_utils.Database, *, channel: str, ts: str) -> Case | None:
+    row = db.execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE channel = ? AND ts = ?", [channel, ts]).fetchone()
+    return _case(row) if row else None
+
+
+def open_case(
+    db: sqlite_utils.Database,
+    *,
+    channel: str,
+    ts: str,
+    author: str | None,
+    source: str,
+    excerpt_masked: str,
+    severity: str,
+    now: float,
+) -> tuple[Case, bool]:
+    """The case for this message, created if needed; returns (case, created).
+
+    The number is the rowid, allocated by SQLite inside the write lock.
+    """
+    with transaction(db):
+        cur = db.execute(
+            "INSERT OR IGNORE INTO cases (channel, ts, author, source, excerpt_masked, severity, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [channel, ts, author, source, excerpt_masked, severity, now, now],
+        )
+        created = cur.rowcount == 1
+        if not created:
+            # A later finding can raise the severity and refresh the excerpt
+            # (an edit), never lower it.
+            db.execute(
+                "UPDATE cases SET severity = CASE WHEN ? > (CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1"
+                " WHEN 'high' THEN 2 ELSE 3 END) THEN ? ELSE severity END,"
+                " excerpt_masked = CASE WHEN ? != '' THEN ? ELSE excerpt_masked END,"
+                " author = coalesce(author, ?), version = version + 1, updated_at = ? WHERE channel = ? AND ts = ?",
+                [SEVERITY_ORDER.index(severity), severity, excerpt_masked, excerpt_masked, author, now, channel, ts],
+            )
+        row = db.execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE channel = ? AND ts = ?", [channel, ts]).fetchone()
+    return _case(row), created
+
+
+def set_card(db: sqlite_utils.Database, case_id: int, *, channel: str, ts: str) -> None:
+    db.execute("UPDATE cases SET card_channel = ?, card_ts = ? WHERE id = ?", [channel, ts, case_id])
+
+
+def for_card(db: sqlite_utils.Database, *, channel: str, ts: str) -> Case | None:
+    row = db.execute(
+        f"SELECT {_CASE_COLUMNS} FROM cases WHERE card_channel = ? AND card_ts = ?", [channel, ts]
+    ).fetchone()
+    return _case(row) if row else None
+
+
+def touch(db: sqlite_utils.Database, case_id: int, *, now: float) -> None:
+    db.execute("UPDATE cases SET version = version + 1, updated_at = ? WHERE id = ?", [now, case_id])
+
+
+# -- removal -----------------------------------------------------------------
+
+def claim_removal(db: sqlite_utils.Database, case_id: int, *, by: str, reason: str, now: float) -> bool:
+    """none/failed -> pending; False if a removal is under way, done, or the case was dismissed."""
+    cur = db.execute(
+        "UPDATE cases SET removal = 'pending', removal_error = NULL, removed_by = ?, removed_reason = ?,"
+        " version = version + 1, updated_at = ?"
+        " WHERE id = ? AND removal IN ('none', 'failed') AND status != 'dismissed'",
+        [by, reason, now, case_id],
+    )
+    return cur.rowcount == 1
+
+
+def removal_failed(db: sqlite_utils.Database, case_id: int, *, error: str, by: str | None, reason: str | None,
+                   now: float) -> bool:
+    """Record that the message could not be removed (no token, Slack refused)."""
+    cur = db.execute(
+        "UPDATE cases SET removal = 'failed', removal_error = ?, removed_by = coalesce(?, removed_by),"
+        " removed_reason = coalesce(?, removed_reason), version = version + 1, updated_at = ?"
+        " WHERE id = ? AND removal IN ('none', 'pending', 'failed')",
+        [error, by, reason, now, case_id],
+    )
+    return cur.rowcount == 1
+
+
+def removal_done(db: sqlite_utils.Database, case_id: int, *, now: float) -> bool:
+    cur = db.execute(
+        "UPDATE cases SET removal = 'done', removal_error = NULL, message_removed = 1, version = version + 1,"
+        " updated_at = ? WHERE id = ? AND removal != 'done'",
+        [now, case_id],
+    )
+    return cur.rowcount == 1
+
+
+# -- decisions ---------------------------------------------------------------
+
+def claim_decision(db: sqlite_utils.Database, case_id: int, *, action: str, by: str, now: float) -> bool:
+    """open -> closed (warn, suspend) or dismissed; exactly one caller wins.
+
+    Dismiss is refused while a removal is under way: a case is not closed
+    "with no action" while its message is being deleted.
+    """
+    status = "dismissed" if action == "dismiss" else "closed"
+    extra = " AND removal != 'pending'" if action == "dismiss" else ""
+    cur = db.execute(
+        "UPDATE cases SET status = ?, handled_action = ?, handled_by = ?, handled_at = ?, version = version + 1,"
+        f" updated_at = ? WHERE id = ? AND status = 'open'{extra}",
+        [status, action, by, now, now, case_id],
+    )
+    if cur.rowcount == 1:
+        db.execute("UPDATE flags SET upheld = ? WHERE case_id = ?", [0 if action == "dismiss" else 1, case_id])
+        return True
+    return False
+
+
+def escalate(db: sqlite_utils.Database, case_id: int, *, by: str, now: float) -> bool:
+    cur = db.execute(
+        "UPDATE cases SET escalated = 1, escalated_by = ?, escalated_at = ?, version = version + 1, updated_at = ?"
+        " WHERE id = ? AND escalated = 0",
+        [by, now, now, case_id],
+    )
+    return cur.rowcount == 1
+
+
+def add_note(db: sqlite_utils.Database, case_id: int, *, now: float) -> None:
+    db.execute("UPDATE cases SET notes = notes + 1, version = version + 1, updated_at = ? WHERE id = ?", [now, case_id])
+
+
+# -- findings ----------------------------------------------------------------
+
+def add_findings(db: sqlite_utils.Database, case_id: int, findings: list, *, message_version: str, now: float) -> int:
+    """Store policy findings (policies.Finding-like objects); returns how many were new."""
+    added = 0
+    for f in findings:
+        cur = db.execute(
+            'INSERT OR IGNORE INTO findings (case_id, category, rule, score, severity, start, "end", explanation,'
+            " action, shadow, message_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [case_id, f.category, f.rule, float(f.score), f.severity, f.start, f.end, f.explanation, f.action,
+             int(bool(f.shadow)), message_version, now],
+        )
+        added += cur.rowcount
+    return added
+
+
+def findings(db: sqlite_utils.Database, case_id: int) -> list[StoredFinding]:
+    rows = db.execute(
+        'SELECT id, case_id, category, rule, score, severity, start, "end", explanation, action, shadow,'
+        " message_version, created_at FROM findings WHERE case_id = ? ORDER BY score DESC, id",
+        [case_id],
+    ).fetchall()
+    return [StoredFinding(*r[:10], bool(r[10]), r[11], r[12]) for r in rows]
+
+
+# -- flags -------------------------------------------------------------------
+
+def flags_since(db: sqlite_utils.Database, *, flagger: str, since: float) -> int:
+    return db.execute(
+        "SELECT count(*) FROM flags WHERE flagger = ? AND created_at >= ?", [flagger, since]
+    ).fetchone()[0]
+
+
+def has_flagged(db: sqlite_utils.Database, *, channel: str, ts: str, flagger: str) -> bool:
+    return db.execute(
+        "SELECT 1 FROM flags JOIN cases ON cases.id = flags.case_id WHERE cases.channel = ? AND cases.ts = ?"
+        " AND flags.flagger = ?",
+        [channel, ts, flagger],
+    ).fetchone() is not None
+
+
+def add_flag(
+    db: sqlite_utils.Database, case_id: int, *, flagger: str, reason: str, note: str | None, weight: float, now: float
+) -> bool:
+    """One flag per member and message; the case's weight is the sum of distinct flags."""
+    with transaction(db):
+        cur = db.execute(
+            "INSERT OR IGNORE INTO flags (case_id, flagger, reason, note, weight, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [case_id, flagger, reason, note, weight, now],
+        )
+        if cur.rowcount != 1:
+            return False
+        db.execute(
+            "UPDATE cases SET flag_weight = (SELECT coalesce(sum(weight), 0) FROM flags WHERE case_id = ?),"
+            " version = version + 1, updated_at = ? WHERE id = ?",
+            [case_id, now, case_id],
+        )
+    return True
+
+
+def flags(db: sqlite_utils.Database, case_id: int) -> list[Flag]:
+    rows = db.execute(
+        "SELECT id, case_id, flagger, reason, note, weight, created_at, upheld FROM flags WHERE case_id = ? ORDER BY id",
+        [case_id],
+    ).fetchall()
+    return [Flag(*r[:7], None if r[7] is None else bool(r[7])) for r in rows]
+
+
+# -- snapshots ---------------------------------------------------------------
+
+def add_snapshot(
+    db: sqlite_utils.Database,
+    case_id: int,
+    *,
+    channel: str,
+    ts: str,
+    author: str | None,
+    text: str | None,
+    files: list,
+    edits: list,
+    posted_at: float | None,
+    now: float,
+) -> int:
+    cur = db.execute(
+        "INSERT INTO snapshots (case_id, channel, ts, author, text, files, edits, posted_at, captured_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [case_id, channel, ts, author, text, json.dumps(files), json.dumps(edits), posted_at, now],
+    )
+    return cur.lastrowid
+
+
+def snapshot_for(db: sqlite_utils.Database, *, case_id: int, channel: str | None = None,
+                 ts: str | None = None) -> Snapshot | None:
+    sql = ("SELECT id, case_id, channel, ts, author, text, files, edits, posted_at, captured_at FROM snapshots"
+           " WHERE case_id = ?")
+    params: list = [case_id]
+    if channel is not None and ts is not None:
+        sql += " AND channel = ? AND ts = ?"
+        params += [channel, ts]
+    row = db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
+    if row is None:
+        return None
+    return Snapshot(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]), json.loads(row[7]), row[8], row[9])
+
+
+# -- history -----------------------------------------------------------------
+
+def author_history(db: sqlite_utils.Database, *, author: str, before_case: int) -> AuthorHistory:
+    row = db.execute(
+        "SELECT count(*), coalesce(sum(CASE WHEN handled_action IN ('warn', 'suspend') OR removal = 'done'"
+        " THEN 1 ELSE 0 END), 0) FROM cases WHERE author = ? AND id < ?",
+        [author, before_case],
+    ).fetchone()
+    return AuthorHistory(earlier_cases=row[0], earlier_actioned=row[1])
+
+
+def supersede_card_updates(db: sqlite_utils.Database, *, case_id: int, keep_key: str) -> int:
+    """Cancel queued, not yet sent, card refreshes other than the newest: an
+    older render sent late would overwrite a newer one."""
+    return db.execute(
+        "UPDATE outbox SET status = 'cancelled' WHERE case_id = ? AND purpose = 'card_update' AND status = 'pending'"
+        " AND key != ?",
+        [case_id, keep_key],
+    ).rowcount
