@@ -22,6 +22,7 @@ from slack_bolt.request import BoltRequest
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.faults import crash_point
 from bot.runtime import Modbot, Services
 from bot.slack.gateway import SlackGateway, make_client
 from storage import Store
@@ -67,6 +68,7 @@ def make_inbox_middleware(rt: Modbot) -> Callable:
             retry_num=int(retry) if retry and retry.isdigit() else None,
             retry_reason=_header(req, "x-slack-retry-reason"),
         )
+        crash_point("event_stored")
         if created:
             rt.event_wake.set()
         # The ack: the event is on disk, so Slack may forget it.
@@ -107,6 +109,7 @@ def process_pending_events(rt: Modbot, *, limit: int = 100) -> int:
                 final=item.attempts + 1 >= MAX_EVENT_ATTEMPTS,
             )
             continue
+        crash_point("event_handled")
         # 404 means no listener wanted it (e.g. a bot's message): done all the same.
         events_db.mark_done(db, item.event_id, now=rt.clock.now(), status="done" if response.status < 400 else "skipped")
         handled += 1

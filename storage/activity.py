@@ -2,6 +2,8 @@
 spam checks (policies.model.ActivityView on SQLite)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlite_utils
 
 
@@ -30,9 +32,11 @@ def mark_deleted(db: sqlite_utils.Database, *, channel: str, ts: str) -> None:
 
 
 # An answer: a live reply in a live question's thread by someone other than
-# the asker; one per question per member, in the month of their first reply.
+# the asker; one per question per member, in the month of their first live
+# reply (answered_at is that reply's Slack timestamp, in Unix seconds).
 _ANSWERS = """
-    SELECT r.user_id AS user_id, r.channel AS channel, r.thread_ts AS thread_ts, min(r.month) AS month
+    SELECT r.user_id AS user_id, r.channel AS channel, r.thread_ts AS thread_ts, min(r.month) AS month,
+           min(CAST(r.ts AS REAL)) AS answered_at, q.user_id AS asker
     FROM replies r JOIN questions q ON q.channel = r.channel AND q.ts = r.thread_ts
     WHERE r.deleted = 0 AND q.deleted = 0 AND r.user_id != q.user_id
     GROUP BY r.user_id, r.channel, r.thread_ts
@@ -78,6 +82,62 @@ def answered_threads(db: sqlite_utils.Database, *, user: str, month: str) -> lis
             [user, month],
         ).fetchall()
     ]
+
+
+def answers_between(db: sqlite_utils.Database, *, user: str, start: float, end: float) -> int:
+    """Answers whose first reply was posted in [start, end) (Unix seconds)."""
+    return db.execute(
+        f"SELECT count(*) FROM ({_ANSWERS}) WHERE user_id = ? AND answered_at >= ? AND answered_at < ?",
+        [user, start, end],
+    ).fetchone()[0]
+
+
+def questions_in_month(db: sqlite_utils.Database, *, user: str, month: str) -> int:
+    return db.execute(
+        "SELECT count(*) FROM questions WHERE user_id = ? AND month = ? AND deleted = 0", [user, month]
+    ).fetchone()[0]
+
+
+def is_question(db: sqlite_utils.Database, *, channel: str, ts: str) -> bool:
+    return (
+        db.execute("SELECT 1 FROM questions WHERE channel = ? AND ts = ?", [channel, ts]).fetchone() is not None
+    )
+
+
+@dataclass(frozen=True)
+class BestAnswer:
+    channel: str
+    thread_ts: str
+    answer_ts: str  # the member's first live reply in the thread
+    asker_followups: int  # the asker's replies after it (a follow-up, a thank-you)
+    later_replies: int  # everyone's replies after it
+
+
+def best_answers(db: sqlite_utils.Database, *, user: str, month: str, limit: int = 3) -> list[BestAnswer]:
+    """A member's best-received answers of a month.
+
+    "Best received" is measured from the thread itself, which modbot already
+    records: an answer the asker came back to (to follow up or to say thanks)
+    ranks above one they never replied to; ties go to the livelier thread,
+    then to the earlier answer.
+    """
+    rows = db.execute(
+        f"""
+        SELECT a.channel, a.thread_ts,
+               (SELECT r.ts FROM replies r WHERE r.channel = a.channel AND r.thread_ts = a.thread_ts
+                  AND r.user_id = a.user_id AND r.deleted = 0 ORDER BY CAST(r.ts AS REAL) LIMIT 1) AS answer_ts,
+               (SELECT count(*) FROM replies f WHERE f.channel = a.channel AND f.thread_ts = a.thread_ts
+                  AND f.user_id = a.asker AND f.deleted = 0 AND CAST(f.ts AS REAL) > a.answered_at) AS followups,
+               (SELECT count(*) FROM replies l WHERE l.channel = a.channel AND l.thread_ts = a.thread_ts
+                  AND l.deleted = 0 AND CAST(l.ts AS REAL) > a.answered_at) AS later
+        FROM ({_ANSWERS}) a
+        WHERE a.user_id = ? AND a.month = ?
+        ORDER BY followups DESC, later DESC, a.answered_at
+        LIMIT ?
+        """,
+        [user, month, limit],
+    ).fetchall()
+    return [BestAnswer(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 class SqliteActivity:

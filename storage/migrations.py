@@ -350,3 +350,16 @@ def m009_case_workflow(db: sqlite_utils.Database) -> None:
         "CREATE INDEX IF NOT EXISTS warnings_case ON warnings (case_id)",
         "CREATE INDEX IF NOT EXISTS suspensions_case ON suspensions (case_id)",
     )
+
+
+@migrations()
+def m010_expert_programme(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # Why and by whom an expert lost the role ('inactive' after a grace
+        # period, 'moderator', 'usergroup' when removed from the group in Slack).
+        "ALTER TABLE experts ADD COLUMN removed_reason TEXT",
+        "ALTER TABLE experts ADD COLUMN removed_by TEXT",
+        "CREATE INDEX IF NOT EXISTS questions_user_month ON questions (user_id, month)",
+        "CREATE INDEX IF NOT EXISTS expert_reviews_outcome ON expert_reviews (outcome)",
+    )

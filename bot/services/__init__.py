@@ -10,3 +10,7 @@ def build_services(rt: Modbot) -> None:
     from bot.services.messages import MessageService
 
     rt.services.messages = MessageService(rt)
+
+    from bot.services import retention
+
+    retention.register(rt)

@@ -30,6 +30,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.clock import Clock, SystemClock
+from bot.faults import crash_point
 from storage import Store
 from storage import outbox as outbox_db
 
@@ -242,8 +243,10 @@ class SlackGateway:
 
     def _perform(self, item: outbox_db.OutboxItem) -> bool:
         db = self.store.db
+        crash_point(f"outbox_before_call:{item.purpose}")
         try:
             result = self.call(item.method, token=item.token_kind, **item.args)
+            crash_point(f"outbox_after_call:{item.purpose}")
         except GatewayError as exc:
             if exc.error in ALREADY_DONE.get(item.method, ()):
                 result = {"ok": True, "already": exc.error}

@@ -49,6 +49,7 @@ class Member:
     name: str  # the handle (users.json "name")
     display_name: str
     real_name: str
+    email: str = ""  # only to tell employees by domain; never reported
     is_admin: bool = False
     is_owner: bool = False
     is_bot: bool = False
@@ -226,6 +227,7 @@ class SlackExport:
                     name=str(u.get("name") or ""),
                     display_name=str(profile.get("display_name") or ""),
                     real_name=str(u.get("real_name") or profile.get("real_name") or ""),
+                    email=str(profile.get("email") or ""),
                     is_admin=bool(u.get("is_admin")),
                     is_owner=bool(u.get("is_owner") or u.get("is_primary_owner")),
                     is_bot=bool(u.get("is_bot")),

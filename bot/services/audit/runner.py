@@ -54,6 +54,8 @@ class AuditSettings:
     help_channels: tuple[str, ...] = ()
     # member id -> role, overriding what users.json says (admins/owners are "admin")
     roles: dict[str, str] = field(default_factory=dict)
+    # members whose users.json email is at one of these domains are employees
+    employee_email_domains: tuple[str, ...] = ()
     # extra names to protect from impersonation, besides admins' and owners'
     staff_names: tuple[str, ...] = ()
     import_activity: bool = False
@@ -127,7 +129,7 @@ def looks_like_question(text: str) -> bool:
 
 
 # ------------------------------------------------------------------- units
-def plan_units(export: SlackExport, *, jobs: int) -> list[Unit]:
+def plan_units(export: SlackExport, *, jobs: int, target_bytes: int | None = None) -> list[Unit]:
     """Group consecutive days into units of roughly even size.
 
     Enough units to keep every worker busy (eight per worker), none larger
@@ -138,7 +140,7 @@ def plan_units(export: SlackExport, *, jobs: int) -> list[Unit]:
         by_date.setdefault(d.date, []).append(d)
     sizes = {d.path: export.size_of(d) for d in export.day_files}
     total = sum(sizes.values())
-    target = min(max(total // max(jobs * 8, 1), 256 * 1024), 16 * 1024 * 1024)
+    target = target_bytes or min(max(total // max(jobs * 8, 1), 256 * 1024), 16 * 1024 * 1024)
     units: list[Unit] = []
     dates: list[str] = []
     files: list[DayFile] = []
@@ -176,9 +178,12 @@ class _Checker:
         members = export.members
         self.roles: dict[str, str] = {}
         staff: list[str] = list(settings.staff_names)
+        domains = tuple(d.lower().lstrip("@") for d in settings.employee_email_domains)
         for m in members.values():
             if m.is_admin or m.is_owner:
                 self.roles[m.id] = "admin"
+            elif domains and m.email.lower().rpartition("@")[2] in domains:
+                self.roles[m.id] = "employee"
         self.roles.update(settings.roles)
         for uid, role in self.roles.items():
             m = members.get(uid)

@@ -31,6 +31,8 @@ from typing import Callable, Iterator
 SEED = 20240301
 START = datetime(2024, 2, 1, tzinfo=timezone.utc)
 TEAM = "T05ACMECO1"
+# Employees' email domain (experts.employee_email_domains in demo-modbot.toml).
+STAFF_DOMAIN = "acme-cloud.example"
 # Fixed zip entry time: the same seed gives the same bytes.
 _ZIP_TIME = (2024, 5, 1, 0, 0, 0)
 
@@ -229,6 +231,7 @@ class _User:
     is_bot: bool = False
     deleted: bool = False
     bot_id: str = ""
+    email_domain: str = "members.acme-community.test"
 
     def to_json(self) -> dict:
         first, _, last = self.real_name.partition(" ")
@@ -243,7 +246,7 @@ class _User:
             "team": TEAM,
         }
         if not self.is_bot:
-            profile["email"] = f"{self.handle}@members.acme-community.test"
+            profile["email"] = f"{self.handle}@{self.email_domain}"
         else:
             profile["bot_id"] = self.bot_id
         return {
@@ -494,9 +497,9 @@ def generate(
         return _User(uid, handle, real, display, r.choice(TIMEZONES), **kw)
 
     named = {
-        "owner": new_user("Maya Lindqvist", "Maya (Acme)", is_admin=True, is_owner=True),
-        "mod": new_user("Ravi Menon", "Ravi | Acme mod", uid="U05MODRAVI", is_admin=True),
-        "support": new_user("Support Team", "Support Team", is_admin=True),
+        "owner": new_user("Maya Lindqvist", "Maya (Acme)", is_admin=True, is_owner=True, email_domain=STAFF_DOMAIN),
+        "mod": new_user("Ravi Menon", "Ravi | Acme mod", uid="U05MODRAVI", is_admin=True, email_domain=STAFF_DOMAIN),
+        "support": new_user("Support Team", "Support Team", is_admin=True, email_domain=STAFF_DOMAIN),
         "impostor": new_user("Support  Team", "Acme Support Team"),
         "hothead": new_user("Brett Hollis", "brett"),
         "troll": new_user("Rex Varga", "rexv"),
@@ -504,7 +507,8 @@ def generate(
         "asker": new_user("Dana Kowalski", "dana", uid="U05ASKER01"),
         "newbie": new_user("Tom Abbot", "tom.a"),
         "dev": new_user("Lena Frost", "lena"),
-        "leaker": new_user("Gus Harlan", "gus", uid="U05EMPGUS1"),  # an employee (demo-modbot.toml)
+        # An employee: demo-modbot.toml names the staff email domain.
+        "leaker": new_user("Gus Harlan", "gus", email_domain=STAFF_DOMAIN),
         "spammer": new_user("Profit Pete", "pete.profits"),
         "seller": new_user("Marta Sowa", "marta"),
         "chatty": new_user("Liam Doyle", "liamd"),

@@ -84,10 +84,13 @@ def run_audit(
     progress_stream: TextIO | None = None,
     progress: bool | None = None,
     clock: Callable[[], float] = time.monotonic,
+    unit_bytes: int | None = None,
 ) -> AuditOutcome:
     """Audit one export. Raises export.ExportError if it is not an export.
 
     `db` (a storage.open_db handle) turns on the activity import.
+    `unit_bytes` overrides the work-unit size (tests use it to force one
+    unit per day).
     """
     settings = settings or AuditSettings()
     if db is not None and not settings.import_activity:
@@ -97,7 +100,7 @@ def run_audit(
     with SlackExport(export_path) as export:
         writer = ReportWriter(out_dir, export_name=Path(export_path).name, workspace_url=workspace_url)
         writer.add_problems(list(export.problems))
-        units = plan_units(export, jobs=jobs)
+        units = plan_units(export, jobs=jobs, target_bytes=unit_bytes)
         names = {c.id: c.name for c in export.conversations.values()}
         bar = Progress(len(export.day_files), stream=progress_stream, enabled=progress, clock=clock)
         importer = ActivityImporter(db, tz=tz) if db is not None else None

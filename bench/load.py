@@ -1,0 +1,230 @@
+"""Load: `modbot serve` under many concurrent signed event deliveries.
+
+Starts a local fake Slack (tests/fakeslack) and `modbot serve --port 0` as a
+subprocess, sends N message events from C concurrent clients (keep-alive
+HTTP, signed like Slack), a few percent of them violating, and prints:
+acknowledgements per second, ack latency p50/p99/max, time from delivery to
+case card p50/p99 (from the database: when the card's outbox call finished),
+the server's peak and final memory, and how far processing fell behind.
+
+    .venv/bin/python bench/load.py --events 20000 --concurrency 50
+
+Only 127.0.0.1 is used. The run stops by itself.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.fakeslack.payloads import event_callback, message_event, sign  # noqa: E402
+from tests.fakeslack.server import FakeSlack  # noqa: E402
+from tests.harness import GENERAL, HELP, MEMBERS, MOD_CHANNEL, SIGNING_SECRET, populate  # noqa: E402
+
+ORDINARY = [
+    "Has anyone set up the webhook retries with the new API version?",
+    "Thanks, that fixed it for me!",
+    "You can find the export option under Settings > Data.",
+    "We upgraded last week and the dashboard loads much faster now.",
+    "Is there a way to filter the report by team?",
+    "Try clearing the cache and logging in again, that worked for us.",
+    "Great write-up, bookmarking this for our onboarding docs.",
+    "Does the mobile app support offline mode yet?",
+]
+VIOLATING = [
+    "my card is 4111 1111 1111 1111 exp 09/29, can someone test the checkout?",
+    "here is our bot token xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx use it",
+    "I will find where you live and kill you",
+    "BUY NOW!!! cheap followers at http://bit.ly/xyz DM me for a discount code",
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, int(round(p / 100 * (len(values) - 1)))))
+    return values[k]
+
+
+def rss_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--events", type=int, default=20_000)
+    ap.add_argument("--concurrency", type=int, default=50)
+    ap.add_argument("--violating", type=float, default=0.03, help="share of violating messages (default 0.03)")
+    ap.add_argument("--drain-timeout", type=float, default=300, help="seconds to wait for processing to finish")
+    args = ap.parse_args()
+
+    fake = FakeSlack()
+    populate(fake)
+    fake.start()
+    tmp = Path(tempfile.mkdtemp(prefix="modbot-load-"))
+    db_path = tmp / "load.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_"))}
+    env.update(
+        SLACK_BOT_TOKEN=fake.bot_token,
+        SLACK_ADMIN_TOKEN=fake.admin_token,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        MODBOT_DB=str(db_path),
+        MODBOT_MOD_CHANNEL=MOD_CHANNEL,
+        MODBOT_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0", "--threads", "16", "--no-scheduler"],
+        env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=open(tmp / "server.log", "w"), text=True,
+    )
+    line = server.stdout.readline()
+    if "serving on" not in line:
+        print("modbot serve did not start; see", tmp / "server.log")
+        return 1
+    port = int(line.rsplit(":", 1)[1].split("/")[0])
+
+    rng = random.Random(7)
+    plan = []
+    for i in range(args.events):
+        bad = rng.random() < args.violating
+        text = rng.choice(VIOLATING if bad else ORDINARY)
+        channel = rng.choice((GENERAL, HELP))
+        user = rng.choice(MEMBERS)
+        ts = f"{1_800_000_000 + i // 1000}.{i % 1000:06d}"
+        plan.append((f"EvLoad{i:07d}", channel, user, text, ts, bad))
+
+    acks: list[float] = []
+    sent_at: dict[tuple[str, str], float] = {}
+    errors = []
+    lock = threading.Lock()
+    cursor = iter(range(len(plan)))
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        local = []
+        while True:
+            with lock:
+                i = next(cursor, None)
+            if i is None:
+                break
+            event_id, channel, user, text, ts, bad = plan[i]
+            body, ctype = event_callback(message_event(channel, user, text, ts=ts), event_id=event_id)
+            headers = sign(body, SIGNING_SECRET, int(time.time()), ctype)
+            start = time.perf_counter()
+            sent = time.time()
+            try:
+                conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                with lock:
+                    errors.append(repr(exc))
+                continue
+            local.append(time.perf_counter() - start)
+            if resp.status != 200:
+                with lock:
+                    errors.append(f"status {resp.status}")
+            if bad:
+                with lock:
+                    sent_at[(channel, ts)] = sent
+        with lock:
+            acks.extend(local)
+
+    samples: list[int] = []
+    stop_sampling = threading.Event()
+
+    def sampler() -> None:
+        while not stop_sampling.wait(0.5):
+            samples.append(rss_kb(server.pid, "VmRSS"))
+
+    threading.Thread(target=sampler, daemon=True).start()
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    send_seconds = time.perf_counter() - t0
+
+    # Processing may lag the acks: wait for the inbox and outbox to drain.
+    db = sqlite3.connect(db_path, timeout=30)
+    max_pending = 0
+    deadline = time.time() + args.drain_timeout
+    while time.time() < deadline:
+        pending = db.execute("SELECT count(*) FROM events WHERE status = 'pending'").fetchone()[0]
+        box = db.execute("SELECT count(*) FROM outbox WHERE status IN ('pending', 'inflight')").fetchone()[0]
+        max_pending = max(max_pending, pending)
+        if not pending and not box:
+            break
+        time.sleep(0.5)
+    drain_seconds = time.perf_counter() - t0
+    stop_sampling.set()
+
+    card_latency = []
+    try:
+        rows = db.execute(
+            "SELECT c.channel, c.ts, min(o.done_at) FROM cases c JOIN outbox o ON o.case_id = c.id"
+            " WHERE o.method = 'chat.postMessage' AND json_extract(o.args, '$.channel') = ? AND o.status = 'done'"
+            " GROUP BY c.id",
+            [MOD_CHANNEL],
+        ).fetchall()
+        for channel, ts, done_at in rows:
+            if (channel, ts) in sent_at and done_at:
+                card_latency.append(done_at - sent_at[(channel, ts)])
+        cases = db.execute("SELECT count(*) FROM cases").fetchone()[0]
+    except sqlite3.OperationalError:
+        cases = 0
+    counts = dict(db.execute("SELECT status, count(*) FROM events GROUP BY status").fetchall())
+    peak = rss_kb(server.pid, "VmHWM")
+    final = rss_kb(server.pid, "VmRSS")
+    server.terminate()
+    server.wait(timeout=30)
+    fake.stop()
+
+    ms = [a * 1000 for a in acks]
+    print(f"modbot load: {args.events} events, {args.concurrency} concurrent clients, {args.violating:.0%} violating")
+    print(f"  acks/s                 {len(acks) / send_seconds:,.0f}  ({len(acks)} acked in {send_seconds:.1f} s, {len(errors)} errors)")
+    print(f"  ack latency ms         p50 {percentile(ms, 50):.1f}   p99 {percentile(ms, 99):.1f}   max {max(ms) if ms else float('nan'):.1f}")
+    if card_latency:
+        cl = [c * 1000 for c in card_latency]
+        print(f"  delivery->card ms      p50 {percentile(cl, 50):.0f}   p99 {percentile(cl, 99):.0f}   ({len(cl)} cards, {cases} cases)")
+    else:
+        print(f"  delivery->card         no cards measured ({cases} cases)")
+    print(f"  all processed after    {drain_seconds:.1f} s; most events waiting on disk at once: {max_pending}")
+    print(f"  events by status       {counts}")
+    if samples:
+        first = statistics.mean(samples[: max(1, len(samples) // 10)])
+        last = statistics.mean(samples[-max(1, len(samples) // 10):])
+        print(f"  server memory MB       peak {peak / 1024:.0f}   first tenth {first / 1024:.0f}   last tenth {last / 1024:.0f}   final {final / 1024:.0f}")
+    rate = len(acks) / send_seconds
+    print(f"  Slack's limit is 30,000 events per workspace per hour (8.3/s); this process acked {rate * 3600:,.0f}/hour")
+    if errors:
+        print("  first errors:", errors[:3])
+    return 0 if not errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""`modbot audit EXPORT`: check a Slack export offline and write a report.
+
+    modbot audit export.zip                       report into ./modbot-report
+    modbot audit export/ --out /tmp/r --jobs 4    an unpacked export, 4 workers
+    modbot audit export.zip --import-activity --db modbot.db
+                                                  also load questions and answers
+
+No Slack connection and no tokens: everything comes from the export. The
+policy engine is the live bot's, with the [policies] table, channel topics
+and [experts] settings of --config (or MODBOT_CONFIG).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("export", help="a Slack export: the .zip Slack gives you, or its unpacked folder")
+    parser.add_argument("--out", default="modbot-report", metavar="DIR",
+                        help="folder for report.html, findings.csv and findings.jsonl (default ./modbot-report)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help=f"worker processes (default: every core, here {os.cpu_count() or 1})")
+    parser.add_argument("--config", metavar="PATH", help="modbot.toml to take policies, channel topics and "
+                        "help channels from (default: $MODBOT_CONFIG, else built-in defaults)")
+    parser.add_argument("--workspace-url", metavar="URL",
+                        help="your workspace, e.g. https://acme.slack.com, for links to each message "
+                             "(default: community.workspace_url from the config, else a placeholder)")
+    parser.add_argument("--import-activity", action="store_true",
+                        help="also load help-channel questions and answers into the activity tables (needs --db)")
+    parser.add_argument("--db", metavar="PATH", help="the modbot database, for --import-activity")
+    parser.add_argument("--tz", metavar="ZONE",
+                        help="time zone that decides which month a question or answer counts in (default UTC)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
+
+
+def _fail(msg: str) -> int:
+    print(f"modbot audit: {msg}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.services.audit import ExportError, SettingsError, run_audit
+    from bot.services.audit.report import format_summary
+    from bot.services.audit.settings import load_settings
+
+    if args.jobs is not None and args.jobs < 1:
+        return _fail(f"--jobs: expected a positive number, got {args.jobs}")
+    if args.import_activity and not args.db:
+        return _fail("--import-activity needs --db PATH (the database to load the activity into)")
+    if args.tz:
+        try:
+            ZoneInfo(args.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            return _fail(f"--tz: unknown time zone {args.tz!r} (use a name such as Europe/Berlin)")
+    config_path = args.config or os.environ.get("MODBOT_CONFIG") or None
+    try:
+        settings = load_settings(config_path, import_activity=args.import_activity)
+    except SettingsError as exc:
+        return _fail(str(exc))
+    workspace_url = args.workspace_url or _config_workspace_url(config_path)
+    db = None
+    if args.import_activity:
+        from storage import open_db
+
+        db = open_db(args.db)
+    try:
+        outcome = run_audit(args.export, out_dir=args.out, settings=settings, jobs=args.jobs,
+                            workspace_url=workspace_url, db=db, tz=args.tz,
+                            progress=False if args.quiet else None)
+    except ExportError as exc:
+        return _fail(str(exc))
+    finally:
+        if db is not None:
+            db.conn.close()
+    s = outcome.summary
+    if not args.quiet:
+        print(format_summary(s))
+        if outcome.activity is not None:
+            print(f"\nImported {outcome.activity.questions:,} questions and {outcome.activity.answers:,} answers "
+                  f"into {Path(args.db).resolve()}")
+        print(f"\nReport: {s.html_path}")
+        print(f"Also:   {s.out_dir / 'findings.csv'} and findings.jsonl")
+    return 0
+
+
+def _config_workspace_url(path: str | None) -> str | None:
+    if not path:
+        return None
+    from bot.config import SettingError, load_config
+
+    try:
+        return load_config(path).community.workspace_url or None
+    except SettingError:
+        return None
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(prog="modbot audit")
+    add_arguments(p)
+    raise SystemExit(run(p.parse_args()))

@@ -1,0 +1,197 @@
+"""Who someone is, as far as moderation cares: a moderator (a member of
+MODBOT_MOD_CHANNEL), an admin, an employee, an expert, a new member or a
+member.
+
+Slack answers are cached for a short time (moderator_cache_seconds for the
+moderator list, the same for profiles), measured on the injected clock. When
+Slack cannot be asked, the last known list is used; with none, nobody is a
+moderator (refusing a click is safer than allowing one).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from bot.runtime import Modbot
+from bot.slack.gateway import GatewayError
+from storage import people as people_db
+
+log = logging.getLogger("modbot.people")
+
+ROLES = ("new_member", "member", "expert", "employee", "moderator", "admin")
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    display_name: str
+    real_name: str
+    email_domain: str
+    is_admin: bool
+    is_bot: bool
+    deleted: bool
+
+
+class PeopleService:
+    def __init__(self, rt: Modbot):
+        self.rt = rt
+        self._lock = threading.Lock()
+        self._moderators: tuple[float, frozenset[str]] | None = None
+        self._profiles: dict[str, tuple[float, Person]] = {}
+        self._employees: tuple[float, frozenset[str]] | None = None
+        self._bot_user: str | None = None
+
+    @property
+    def _ttl(self) -> float:
+        return float(self.rt.settings.config.moderation.moderator_cache_seconds)
+
+    # -- moderators ---------------------------------------------------------
+    def moderators(self) -> frozenset[str]:
+        now = self.rt.clock.now()
+        with self._lock:
+            cached = self._moderators
+        if cached and now - cached[0] < self._ttl:
+            return cached[1]
+        channel = self.rt.settings.modbot_mod_channel
+        if not channel:
+            return frozenset()
+        members: list[str] = []
+        cursor = None
+        try:
+            while True:
+                page = self.rt.gateway.call("conversations.members", channel=channel, limit=200, cursor=cursor)
+                members += [m for m in page.get("members") or [] if isinstance(m, str)]
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except GatewayError as exc:
+            log.warning("could not list moderators (%s); using the last known list", exc.error)
+            return cached[1] if cached else frozenset()
+        found = frozenset(m for m in members if m != self.bot_user_id())
+        with self._lock:
+            self._moderators = (now, found)
+        return found
+
+    def bot_user_id(self) -> str:
+        """The app's own user (a member of the moderator channel, not a moderator)."""
+        if self._bot_user is None:
+            try:
+                self._bot_user = str(self.rt.gateway.call("auth.test").get("user_id") or "")
+            except GatewayError as exc:
+                log.warning("auth.test failed (%s)", exc.error)
+                return ""
+        return self._bot_user
+
+    def is_moderator(self, user_id: str) -> bool:
+        return bool(user_id) and user_id in self.moderators()
+
+    def forget_moderators(self) -> None:
+        with self._lock:
+            self._moderators = None
+
+    # -- profiles -----------------------------------------------------------
+    def person(self, user_id: str) -> Person | None:
+        now = self.rt.clock.now()
+        with self._lock:
+            cached = self._profiles.get(user_id)
+        if cached and now - cached[0] < max(self._ttl, 300):
+            return cached[1]
+        try:
+            user = self.rt.gateway.call("users.info", user=user_id).get("user") or {}
+        except GatewayError as exc:
+            log.warning("users.info failed for a member (%s)", exc.error)
+            return cached[1] if cached else None
+        person = to_person(user)
+        with self._lock:
+            self._profiles[user_id] = (now, person)
+        return person
+
+    def remember_profile(self, user: dict) -> Person:
+        """A fresher profile from a user_change or team_join event."""
+        person = to_person(user)
+        with self._lock:
+            self._profiles[person.user_id] = (self.rt.clock.now(), person)
+        return person
+
+    def display_name(self, user_id: str) -> str:
+        p = self.person(user_id)
+        return (p.display_name or p.real_name) if p else ""
+
+    def _employee_group(self) -> frozenset[str]:
+        group = self.rt.settings.config.experts.employee_usergroup
+        if not group:
+            return frozenset()
+        now = self.rt.clock.now()
+        with self._lock:
+            cached = self._employees
+        if cached and now - cached[0] < max(self._ttl, 300):
+            return cached[1]
+        try:
+            users = frozenset(self.rt.gateway.call("usergroups.users.list", usergroup=group).get("users") or [])
+        except GatewayError as exc:
+            log.warning("could not list the employee group (%s)", exc.error)
+            return cached[1] if cached else frozenset()
+        with self._lock:
+            self._employees = (now, users)
+        return users
+
+    def account_age_days(self, user_id: str) -> float | None:
+        """Days since the member joined, from the members table (team_join);
+        None when unknown, which counts as established. Slack's users.info has
+        no creation date, so nothing better is available without a scan."""
+        joined = people_db.joined_at(self.rt.store.db, user_id)
+        if joined is None:
+            return None
+        return max(0.0, (self.rt.clock.now() - joined) / 86400)
+
+    def role_of(self, user_id: str) -> str:
+        """The strongest role: admin > moderator > employee > expert > member
+        (new_member when they joined less than new_member_days ago)."""
+        person = self.person(user_id)
+        if person is not None and person.is_admin:
+            return "admin"
+        if self.is_moderator(user_id):
+            return "moderator"
+        domains = {d.lower().lstrip("@") for d in self.rt.settings.config.experts.employee_email_domains}
+        if person is not None and person.email_domain and person.email_domain in domains:
+            return "employee"
+        if user_id in self._employee_group():
+            return "employee"
+        if people_db.is_expert(self.rt.store.db, user_id):
+            return "expert"
+        age = self.account_age_days(user_id)
+        if age is not None and age < self.rt.settings.config.moderation.new_member_days:
+            return "new_member"
+        return "member"
+
+    def staff_names(self) -> tuple[str, ...]:
+        """Names of moderators and admins among them, for impersonation checks."""
+        names: list[str] = []
+        for uid in sorted(self.moderators()):
+            p = self.person(uid)
+            if p is None or p.is_bot:
+                continue
+            for n in (p.display_name, p.real_name):
+                if n and n not in names:
+                    names.append(n)
+        return tuple(names)
+
+
+def to_person(user: dict) -> Person:
+    profile = user.get("profile") or {}
+    email = str(profile.get("email") or "")
+    return Person(
+        user_id=str(user.get("id") or ""),
+        display_name=str(profile.get("display_name") or ""),
+        real_name=str(profile.get("real_name") or user.get("real_name") or ""),
+        email_domain=email.rpartition("@")[2].lower() if "@" in email else "",
+        is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+        is_bot=bool(user.get("is_bot")),
+        deleted=bool(user.get("deleted")),
+    )
+
+
+def policy_role(role: str) -> str:
+    """policies.Context knows no new_member: age is given separately."""
+    return "member" if role == "new_member" else role
