@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/modbot demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/quality.py

@@ -175,6 +175,10 @@ def _loop(rt: Modbot, wake: threading.Event, work: Callable[[], int], *, every: 
 
 def start_workers(rt: Modbot, *, poll_seconds: float = 1.0) -> None:
     """Start the event and outbox workers (daemon threads)."""
+    try:
+        rt.gateway.recover_interrupted()
+    except Exception:  # Slack unreachable: the drainer retries these later
+        log.exception("could not reconcile interrupted Slack calls at start-up")
     event_worker = threading.Thread(
         target=_loop,
         args=(rt, rt.event_wake, lambda: process_pending_events(rt)),

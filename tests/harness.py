@@ -124,7 +124,13 @@ def start_bench(
     settings = make_settings(fake, db_path, admin=admin, config=config)
     rt = create_app(settings, clock=clock, client_timeout=5, client_retries=client_retries)
     server = make_server(rt, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    def serve() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            pass  # closed by Bench.close()
+
+    thread = threading.Thread(target=serve, name="waitress", daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.effective_port}"
     if workers:

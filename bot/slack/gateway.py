@@ -199,6 +199,16 @@ class SlackGateway:
                     finished += 1
             return finished
 
+    def recover_interrupted(self) -> int:
+        """At start-up every call still marked in flight belonged to a
+        process that died mid-call (one process per database): reconcile them
+        all now rather than after `stale_after`."""
+        with self._drain_lock:
+            items = outbox_db.stale_inflight(self.store.db, claimed_before=float("inf"))
+            for item in items:
+                self._recover(item)
+            return len(items)
+
     def _recover(self, item: outbox_db.OutboxItem) -> None:
         db = self.store.db
         reconcile = self._reconcilers.get(item.purpose or "")

@@ -1,0 +1,446 @@
+"""The case card, the moderation modals and the messages members receive.
+
+Everything here is a pure function of plain data: the moderation service
+gathers the data (already masked), these functions lay it out. No text that
+reaches the moderator channel is built anywhere else.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    DividerBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot import ids
+from bot.slack.blocks import clip, escape, slack_date, to_dicts
+
+SEVERITY_MARK = {"low": ":white_circle:", "medium": ":large_yellow_circle:", "high": ":large_orange_circle:",
+                 "critical": ":red_circle:"}
+OTHER_REASON = "other"
+EXCERPT_LIMIT = 600
+
+# Block and action ids inside modals (the view callback ids live in bot.ids).
+B_REASON, A_REASON = "reason", "reason_select"
+B_NOTE, A_NOTE = "note", "note_input"
+B_MESSAGE, A_MESSAGE = "message", "message_input"
+B_GUIDELINE, A_GUIDELINE = "guideline", "guideline_select"
+B_DURATION, A_DURATION = "duration", "duration_select"
+B_OPTIONS, A_OPTIONS = "options", "options_check"
+B_APPEAL, A_APPEAL = "appeal", "appeal_input"
+OPT_REMOVE = "remove"
+OPT_KICK = "kick"
+MORE_ESCALATE, MORE_REVEAL, MORE_NOTE = "escalate", "reveal", "note"
+
+
+def _utc(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def duration_label(days: int | None) -> str:
+    if not days:
+        return "Permanent"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+# ---------------------------------------------------------------- the card
+
+@dataclass(frozen=True)
+class FindingLine:
+    rule: str
+    score: float
+    severity: str
+    explanation: str  # must already be free of personal data
+    action: str
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    reason: str  # category or "other"
+    role: str
+    weight: float
+    note_masked: str = ""
+
+
+@dataclass(frozen=True)
+class CardData:
+    number: int
+    author: str | None
+    channel: str
+    permalink: str | None
+    excerpt_masked: str
+    severity: str
+    status: str  # open | closed | dismissed
+    findings: tuple[FindingLine, ...] = ()
+    flags: tuple[FlagLine, ...] = ()
+    flag_weight: float = 0.0
+    flag_threshold: float = 0.0
+    earlier_cases: int = 0
+    earlier_actioned: int = 0
+    active_warnings: int = 0
+    suspended_until: str | None = None  # text, "permanently", or None
+    removal: str = "none"  # none | pending | done | failed
+    removal_error: str | None = None
+    removed_by: str | None = None
+    removed_reason: str | None = None
+    handled_action: str | None = None
+    handled_by: str | None = None
+    decision_detail: str = ""
+    escalated_by: str | None = None
+    notes: int = 0
+    has_admin: bool = True
+    appeal: str = ""  # one line about an appeal, if any
+    category_labels: dict = field(default_factory=dict)
+
+
+def _who(user: str | None) -> str:
+    if not user:
+        return "modbot"
+    if user.startswith("U") or user.startswith("W"):
+        return f"<@{user}>"
+    return "modbot"
+
+
+def _removal_line(d: CardData) -> str | None:
+    by = _who(d.removed_by)
+    why = {"auto": "automatically (severe, high-confidence finding)", "flags": "automatically, pending review (flag weight passed the threshold)",
+           "suspended": "because the author is suspended"}.get(d.removed_reason or "", f"by {by}")
+    if d.removal == "done":
+        return f":wastebasket: Message removed {why}."
+    if d.removal == "pending":
+        return f":hourglass_flowing_sand: Removing the message {why}\u2026"
+    if d.removal == "failed":
+        if d.removal_error == "no_admin_token":
+            return (":warning: *The message is still up.* modbot has no admin token (SLACK_ADMIN_TOKEN), so it cannot "
+                    "delete members' messages. Open the message with the link above and delete it by hand "
+                    "(More actions \u2192 Delete message), then Warn, Suspend or Dismiss here. The case stays open.")
+        return (f":warning: *The message is still up.* Slack refused to delete it ({escape(d.removal_error or 'unknown error')}). "
+                "Try Remove again, or delete it by hand from the link above. The case stays open.")
+    return None
+
+
+def _decision_line(d: CardData) -> str | None:
+    if d.status == "open" or not d.handled_action:
+        return None
+    verb = {"warn": "Warned", "suspend": "Suspended", "dismiss": "Dismissed"}.get(d.handled_action, d.handled_action)
+    icon = {"warn": ":large_yellow_square:", "suspend": ":no_entry:", "dismiss": ":white_check_mark:"}.get(d.handled_action, "")
+    detail = f" ({escape(d.decision_detail)})" if d.decision_detail else ""
+    tail = " \u2014 no action taken." if d.handled_action == "dismiss" else "."
+    return f"{icon} {verb} by {_who(d.handled_by)}{detail}{tail}"
+
+
+def card_text(d: CardData) -> str:
+    """The notification text: no excerpt, nothing personal."""
+    state = {"open": "needs review", "closed": "handled", "dismissed": "dismissed"}.get(d.status, d.status)
+    who = f" by <@{d.author}>" if d.author else ""
+    return f"Case #{d.number}: a message{who} in <#{d.channel}> {state}"
+
+
+def case_card(d: CardData) -> list[dict]:
+    blocks = []
+    source = []
+    if d.findings:
+        source.append("automatic check")
+    if d.flags:
+        n = len(d.flags)
+        source.append(f"flagged by {n} member{'s' if n != 1 else ''}")
+    status = {"open": "open", "closed": "closed", "dismissed": "dismissed"}.get(d.status, d.status)
+    dot = " \u00b7 "
+    head = f"{SEVERITY_MARK.get(d.severity, '')} *Case #{d.number}*{dot}{d.severity}{dot}{status}"
+    if source:
+        head += dot + ", ".join(source)
+    where = [f"Author: <@{d.author}>" if d.author else "Author: unknown", f"Channel: <#{d.channel}>"]
+    if d.permalink:
+        where.append(f"<{d.permalink}|Open the message>")
+    blocks.append(SectionBlock(block_id="head", text=MarkdownTextObject(text=head + "\n" + " \u00b7 ".join(where))))
+    excerpt = clip(d.excerpt_masked.strip(), EXCERPT_LIMIT) or "(no text)"
+    quoted = "\n".join("> " + line for line in escape(excerpt).splitlines()[:12]) or "> (no text)"
+    blocks.append(SectionBlock(block_id="excerpt", text=MarkdownTextObject(text=quoted)))
+
+    why: list[str] = []
+    for f in d.findings[:8]:
+        why.append(f"\u2022 `{f.rule}` score {f.score:.2f} ({f.severity}): {escape(clip(f.explanation, 200))}")
+    if len(d.findings) > 8:
+        why.append(f"\u2022 \u2026and {len(d.findings) - 8} more findings")
+    if d.flags:
+        counts = Counter(f.reason for f in d.flags)
+        reasons = ", ".join(
+            f"{escape(d.category_labels.get(r, r))} \u00d7{n}" if n > 1 else escape(d.category_labels.get(r, r))
+            for r, n in counts.most_common()
+        )
+        roles = Counter(f.role for f in d.flags)
+        by = ", ".join(f"{n} {r.replace('_', ' ')}{'s' if n > 1 else ''}" for r, n in roles.most_common())
+        why.append(f"\u2022 Flags: {len(d.flags)} ({by}); weight {d.flag_weight:g} of {d.flag_threshold:g}. Reasons: {reasons}")
+        for f in d.flags[:5]:
+            if f.note_masked:
+                why.append(f"   \u201c{escape(clip(f.note_masked, 200))}\u201d")
+    if why:
+        blocks.append(SectionBlock(block_id="why", text=MarkdownTextObject(text=clip("*Why it is here*\n" + "\n".join(why), 2900))))
+
+    history = []
+    history.append("no earlier cases" if not d.earlier_cases else
+                   f"{d.earlier_cases} earlier case{'s' if d.earlier_cases != 1 else ''} ({d.earlier_actioned} actioned)")
+    history.append("no active warnings" if not d.active_warnings else
+                   f"{d.active_warnings} active warning{'s' if d.active_warnings != 1 else ''}")
+    if d.suspended_until:
+        history.append(f"suspended {d.suspended_until}")
+    blocks.append(ContextBlock(block_id="history", elements=[MarkdownTextObject(text="Author history: " + ", ".join(history))]))
+
+    state = [line for line in (_removal_line(d), _decision_line(d)) if line]
+    if d.escalated_by:
+        state.append(f":rotating_light: Escalated for legal or law-enforcement follow-up by {_who(d.escalated_by)}.")
+    if d.appeal:
+        state.append(d.appeal)
+    if d.notes:
+        state.append(f":memo: {d.notes} note{'s' if d.notes != 1 else ''} in the thread.")
+    if state:
+        blocks.append(SectionBlock(block_id="state", text=MarkdownTextObject(text=clip("\n".join(state), 2900))))
+
+    buttons = []
+    can_remove = d.status != "dismissed" and d.removal in ("none", "failed")
+    if can_remove:
+        label = "Remove" if d.removal == "none" else "Try Remove again"
+        buttons.append(ButtonElement(text=label, action_id=ids.ACT_REMOVE, value=str(d.number), style="danger"))
+    if d.status == "open":
+        buttons.append(ButtonElement(text="Warn", action_id=ids.ACT_WARN, value=str(d.number)))
+        buttons.append(ButtonElement(text="Suspend", action_id=ids.ACT_SUSPEND, value=str(d.number)))
+        if d.removal != "pending":
+            buttons.append(ButtonElement(text="Dismiss", action_id=ids.ACT_DISMISS, value=str(d.number), style="primary"))
+    more = []
+    if not d.escalated_by:
+        more.append(Option(value=MORE_ESCALATE, text="Escalate (legal / law enforcement)"))
+    more.append(Option(value=MORE_REVEAL, text="Reveal the original text"))
+    more.append(Option(value=MORE_NOTE, text="Add note"))
+    elements = buttons + [OverflowMenuElement(action_id=ids.ACT_MORE, options=more)]
+    blocks.append(ActionsBlock(block_id="case_actions", elements=elements))
+    return to_dicts(blocks)
+
+
+def refusal_text(action: str) -> str:
+    return (f"Only moderators (members of the moderator channel) can {action}. "
+            "Your attempt has been recorded. If you think you should have access, ask an admin.")
+
+
+def handled_text(case_number: int, action: str | None, by: str | None) -> str:
+    what = {"warn": "warned the author", "suspend": "suspended the author", "dismiss": "dismissed it",
+            "remove": "removed the message"}.get(action or "", "handled it")
+    return f"Case #{case_number} was already handled: {_who(by)} {what}. Nothing more was done."
+
+
+def reveal_text(case_number: int, text: str, edits: list[str]) -> str:
+    lines = [f"*Case #{case_number}, original text (only you can see this; your look is recorded):*",
+             "```" + clip(text.replace("```", "'''"), 2500) + "```"]
+    for i, e in enumerate(edits[-3:], 1):
+        lines.append(f"_Earlier version {i}:_ ```{clip(e.replace('```', chr(39) * 3), 600)}```")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- modals
+
+def _options(pairs: list[tuple[str, str]]) -> list[Option]:
+    return [Option(value=v, text=clip(label, 75)) for v, label in pairs]
+
+
+def notice_view(title: str, text: str) -> dict:
+    """A modal with one message and a Close button."""
+    return View(type="modal", title=clip(title, 24), close="Close",
+                blocks=[SectionBlock(text=MarkdownTextObject(text=clip(text, 2900)))]).to_dict()
+
+
+def flag_modal(reasons: list[tuple[str, str]], *, private_metadata: str) -> dict:
+    """`reasons`: (value, label) per guideline category; "Something else" is added."""
+    options = _options(reasons + [(OTHER_REASON, "Something else")])
+    return View(
+        type="modal",
+        callback_id=ids.VIEW_FLAG,
+        title="Flag this message",
+        submit="Flag",
+        close="Cancel",
+        private_metadata=private_metadata,
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(
+                text="Tell the moderators what is wrong. They review every flag; the author is never told who flagged.")),
+            InputBlock(block_id=B_REASON, label="Reason",
+                       element=StaticSelectElement(action_id=A_REASON, placeholder="Choose a reason", options=options)),
+            InputBlock(block_id=B_NOTE, label="Note for the moderators", optional=True,
+                       hint="Needed when you choose \u201cSomething else\u201d.",
+                       element=PlainTextInputElement(action_id=A_NOTE, multiline=True, max_length=1000)),
+        ],
+    ).to_dict()
+
+
+def flag_thanks_view(removed_pending_review: bool = False) -> dict:
+    text = "Thank you. The moderators will look at this message. The author will not be told who flagged it."
+    if removed_pending_review:
+        text += "\nEnough members flagged it that it has been hidden until a moderator reviews it."
+    return notice_view("Flag sent", text)
+
+
+def warn_modal(*, case_number: int, guidelines: list[tuple[str, str]], guideline: str, message: str,
+               private_metadata: str, offer_remove: bool) -> dict:
+    options = _options(guidelines)
+    initial = next((o for o in options if o.value == guideline), options[0] if options else None)
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(
+            text=f"Warn the author of case #{case_number}. They get this message as a DM with the guideline's text and an Appeal button.")),
+        InputBlock(block_id=B_GUIDELINE, label="Guideline",
+                   element=StaticSelectElement(action_id=A_GUIDELINE, options=options, initial_option=initial)),
+        InputBlock(block_id=B_MESSAGE, label="Message to the author",
+                   element=PlainTextInputElement(action_id=A_MESSAGE, multiline=True, initial_value=clip(message, 2900), max_length=3000)),
+    ]
+    if offer_remove:
+        opt = Option(value=OPT_REMOVE, text="Also remove the message")
+        blocks.append(InputBlock(block_id=B_OPTIONS, label="Also", optional=True,
+                                 element=CheckboxesElement(action_id=A_OPTIONS, options=[opt], initial_options=[opt])))
+    return View(type="modal", callback_id=ids.VIEW_WARN, title=f"Warn \u00b7 case #{case_number}"[:24], submit="Send warning",
+                close="Cancel", private_metadata=private_metadata, blocks=blocks).to_dict()
+
+
+def suspend_modal(*, case_number: int, steps: list[int], suggested: int, history: str, reason: str,
+                  private_metadata: str, offer_remove: bool, kick_channels: list[str]) -> dict:
+    options = _options([(str(s), duration_label(s)) for s in steps])
+    initial = next((o for o in options if o.value == str(suggested)), options[0])
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(
+            text=f"Suspend the author of case #{case_number}. While suspended, modbot removes each new message they post "
+                 f"and tells them once until when.\n_Suggested from their history: {duration_label(suggested)} ({escape(history)})._")),
+        InputBlock(block_id=B_DURATION, label="Duration",
+                   element=StaticSelectElement(action_id=A_DURATION, options=options, initial_option=initial)),
+        InputBlock(block_id=B_MESSAGE, label="Reason (sent to the member)",
+                   element=PlainTextInputElement(action_id=A_MESSAGE, multiline=True, initial_value=clip(reason, 2900), max_length=3000)),
+    ]
+    extra = []
+    if offer_remove:
+        extra.append(Option(value=OPT_REMOVE, text="Also remove the message"))
+    if kick_channels:
+        names = ", ".join(f"#{c}" if not c[:1] in ("C", "G") else c for c in kick_channels)
+        extra.append(Option(value=OPT_KICK, text=clip(f"Remove them from {names}", 75)))
+    if extra:
+        blocks.append(InputBlock(block_id=B_OPTIONS, label="Also", optional=True,
+                                 element=CheckboxesElement(action_id=A_OPTIONS, options=extra,
+                                                           initial_options=[o for o in extra if o.value == OPT_REMOVE] or None)))
+    return View(type="modal", callback_id=ids.VIEW_SUSPEND, title=f"Suspend \u00b7 case #{case_number}"[:24], submit="Suspend",
+                close="Cancel", private_metadata=private_metadata, blocks=blocks).to_dict()
+
+
+def note_modal(*, case_number: int, private_metadata: str) -> dict:
+    return View(type="modal", callback_id=ids.VIEW_NOTE, title=f"Note \u00b7 case #{case_number}"[:24], submit="Add note",
+                close="Cancel", private_metadata=private_metadata, blocks=[
+                    InputBlock(block_id=B_NOTE, label="Note (posted in the case thread)",
+                               element=PlainTextInputElement(action_id=A_NOTE, multiline=True, max_length=2000)),
+                ]).to_dict()
+
+
+def appeal_modal(*, what: str, private_metadata: str) -> dict:
+    return View(type="modal", callback_id=ids.VIEW_APPEAL, title="Appeal", submit="Send appeal", close="Cancel",
+                private_metadata=private_metadata, blocks=[
+                    SectionBlock(text=MarkdownTextObject(
+                        text=f"You are appealing {escape(what)}. A moderator who did not make the decision will review it. "
+                             "You can appeal each decision once.")),
+                    InputBlock(block_id=B_APPEAL, label="Your side",
+                               element=PlainTextInputElement(action_id=A_APPEAL, multiline=True, min_length=10, max_length=3000)),
+                ]).to_dict()
+
+
+# ---------------------------------------------------------------- member DMs
+
+def _appeal_button(value: str) -> ActionsBlock:
+    return ActionsBlock(block_id="appeal", elements=[ButtonElement(text="Appeal", action_id=ids.ACT_APPEAL, value=value)])
+
+
+def warning_dm(*, community: str, channel: str, guideline_title: str, guideline_text: str, message: str,
+               expires_at: float, appeal_value: str) -> tuple[str, list[dict]]:
+    text = f"A warning from the {community} moderators about your message in <#{channel}>"
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=clip(f"*{escape(text)}*\n\n{escape(message)}", 2900))),
+        SectionBlock(text=MarkdownTextObject(text=clip(f"*The guideline: {escape(guideline_title)}*\n{guideline_text}", 2900))),
+        ContextBlock(elements=[MarkdownTextObject(
+            text=f"This warning counts until {slack_date(expires_at, _utc(expires_at))}. If you think it is wrong, appeal once with the button below.")]),
+        _appeal_button(appeal_value),
+    ]
+    return text, to_dicts(blocks)
+
+
+def suspension_dm(*, community: str, ends_at: float | None, reason: str, channels_left: list[str],
+                  appeal_value: str) -> tuple[str, list[dict]]:
+    until = "permanently" if ends_at is None else f"until {slack_date(ends_at, _utc(ends_at))}"
+    text = f"You are suspended from posting in {community} {('until ' + _utc(ends_at)) if ends_at else 'permanently'}"
+    body = f"*You are suspended from posting in {escape(community)} {until}.*\n\n{escape(reason)}\n\n" \
+           "While suspended, messages you post are removed."
+    if channels_left:
+        body += " You have also been removed from " + ", ".join(f"<#{c}>" for c in channels_left) + "."
+    blocks = [SectionBlock(text=MarkdownTextObject(text=clip(body, 2900))),
+              ContextBlock(elements=[MarkdownTextObject(text="If you think this is wrong, appeal once with the button below.")]),
+              _appeal_button(appeal_value)]
+    return text, to_dicts(blocks)
+
+
+def suspension_notice_dm(*, ends_at: float | None) -> str:
+    until = "permanently" if ends_at is None else f"until {slack_date(ends_at, _utc(ends_at))}"
+    return (f"Your message was removed because you are suspended {until}. "
+            "Messages you post while suspended are removed; this is the only reminder you will get.")
+
+
+def suspension_lifted_dm(*, community: str) -> str:
+    return (f"Your suspension in {community} has ended: you can post again. "
+            "If you were removed from channels, you can rejoin them. Welcome back.")
+
+
+def appeal_outcome_dm(*, what: str, outcome: str) -> str:
+    if outcome == "reversed":
+        return f"Your appeal against {what} was accepted: the decision is reversed and no longer counts against you."
+    return f"Your appeal against {what} was reviewed, and the decision stands. Thank you for explaining your side."
+
+
+# ---------------------------------------------------------------- the case thread
+
+def appeal_thread_message(*, case_number: int, member: str, what: str, decided_by: str, reviewer: str | None,
+                          text_masked: str, appeal_id: int) -> tuple[str, list[dict]]:
+    ask = f"<@{reviewer}>, please review it (you did not make the decision)." if reviewer else \
+        "No other moderator is available to review it."
+    text = f"Appeal on case #{case_number} from <@{member}>"
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=clip(
+            f"*Appeal on case #{case_number}* from <@{member}> against {escape(what)} (decided by {_who(decided_by)}).\n{ask}\n"
+            + "\n".join("> " + line for line in escape(text_masked).splitlines()[:20]), 2900))),
+        ActionsBlock(block_id="appeal_decision", elements=[
+            ButtonElement(text="Uphold the decision", action_id=ids.ACT_APPEAL_UPHOLD, value=str(appeal_id)),
+            ButtonElement(text="Reverse it", action_id=ids.ACT_APPEAL_REVERSE, value=str(appeal_id), style="danger"),
+        ]),
+    ]
+    return text, to_dicts(blocks)
+
+
+def appeal_decided_message(*, case_number: int, member: str, what: str, outcome: str, by: str,
+                           text_masked: str) -> tuple[str, list[dict]]:
+    verb = "reversed" if outcome == "reversed" else "upheld"
+    text = f"Appeal on case #{case_number} {verb} by <@{by}>"
+    blocks = [SectionBlock(text=MarkdownTextObject(text=clip(
+        f"*Appeal on case #{case_number}* from <@{member}> against {escape(what)}: *{verb}* by <@{by}>. The member has been told.\n"
+        + "\n".join("> " + line for line in escape(text_masked).splitlines()[:20]), 2900)))]
+    return text, to_dicts(blocks)
+
+
+def escalation_message(*, case_number: int, by: str, contacts: list[str]) -> str:
+    cc = " ".join(f"<@{c}>" if c[:1] in ("U", "W") else escape(c) for c in contacts)
+    tail = f" cc {cc}" if cc else " (no escalation contacts are configured: moderation.escalation_contacts)"
+    return f":rotating_light: Case #{case_number} escalated for legal or law-enforcement follow-up by <@{by}>.{tail}"
+
+
+def note_message(*, by: str, text_masked: str) -> str:
+    return f":memo: Note from <@{by}>:\n" + "\n".join("> " + line for line in escape(clip(text_masked, 2000)).splitlines())
