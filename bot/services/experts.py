@@ -379,7 +379,7 @@ class ExpertService:
             return None
         now = self.now()
         since = month_start(next_month(review.month), self.tz)
-        got = activity_db.answers_between(self.db, user=user, start=since, end=min(now, review.grace_until) + 1e-6)
+        got = activity_db.answers_between(self.db, user=user, start=since, end=review.grace_until)
         left = max(0, int((review.grace_until - now + 86399) // 86400))
         return GraceStatus(review.month, review.grace_until, left, got, review.minimum)
 

@@ -1,0 +1,75 @@
+"""`modbot serve` as a real child process, for crash and load tests."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.fakeslack.server import FakeSlack
+from tests.harness import MOD_CHANNEL, SIGNING_SECRET
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class ServeProcess:
+    proc: subprocess.Popen
+    port: int
+    log_path: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def start_serve(fake: FakeSlack, db_path: Path, *, crash_at: str | None = None, admin: bool = True, config: Path | None = None) -> ServeProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_"))}
+    env.update(
+        SLACK_BOT_TOKEN=fake.bot_token,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        MODBOT_DB=str(db_path),
+        MODBOT_MOD_CHANNEL=MOD_CHANNEL,
+        MODBOT_LOG_LEVEL="INFO",
+        PYTHONPATH=str(ROOT),
+    )
+    if admin:
+        env["SLACK_ADMIN_TOKEN"] = fake.admin_token
+    if config:
+        env["MODBOT_CONFIG"] = str(config)
+    if crash_at:
+        env["MODBOTTEST_CRASH_AT"] = crash_at
+    log_path = db_path.with_suffix(f".{os.getpid()}.{len(list(db_path.parent.glob('*.log')))}.log")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0", "--no-scheduler"],
+        env=env,
+        cwd=db_path.parent,
+        stdout=subprocess.PIPE,
+        stderr=open(log_path, "w"),
+        text=True,
+    )
+    line = proc.stdout.readline()
+    if "serving on" not in line:
+        proc.kill()
+        raise RuntimeError(f"modbot serve did not start: {line!r}\n{log_path.read_text()}")
+    port = int(line.rsplit(":", 1)[1].split("/")[0])
+    return ServeProcess(proc, port, log_path)
