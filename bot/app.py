@@ -91,8 +91,8 @@ def process_pending_events(rt: Modbot, *, limit: int = 100) -> int:
     db = rt.store.db
     for item in events_db.pending_events(db, limit=limit, max_attempts=MAX_EVENT_ATTEMPTS):
         events_db.mark_attempt(db, item.event_id)
-        request = BoltRequest(body=item.body, mode="socket_mode", context={REPLAY: True})
         try:
+            request = BoltRequest(body=item.body, mode="socket_mode", context={REPLAY: True})
             response = rt.app.dispatch(request)
         except Exception as exc:  # a bug in one event must not stop the rest
             log.exception("event %s failed", item.event_id)

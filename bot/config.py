@@ -197,6 +197,9 @@ class ExpertsConfig:
 class WelcomeConfig:
     enabled: bool = True
     channels: list = field(default_factory=list)
+    # ID of the workspace's custom profile field for the company (Xf...);
+    # empty: any custom field whose ID or label mentions "company".
+    company_field: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,10 @@ class Services:
 
     messages: Any = None
     moderation: Any = None
+    people: Any = None
     experts: Any = None
     commands: Any = None
+    welcome: Any = None
 
 
 @dataclass

@@ -7,6 +7,7 @@ import json
 from importlib.metadata import PackageNotFoundError, version
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.runtime import Modbot
@@ -55,8 +56,6 @@ def make_wsgi_app(rt: Modbot):
         raw = environ["wsgi.input"].read(length) if length > 0 else b""
         environ["wsgi.input"] = io.BytesIO(raw)
         ctype = environ.get("CONTENT_TYPE", "")
-        if "json" not in ctype:
-            return None
         headers = {
             "x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
             "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", ""),
@@ -71,12 +70,19 @@ def make_wsgi_app(rt: Modbot):
             signed = False
         if not signed:
             return None
+        if "json" in ctype:
+            try:
+                body = json.loads(text)
+            except ValueError:
+                return "malformed JSON body"
+            if not isinstance(body, dict):
+                return "expected a JSON object"
         try:
-            body = json.loads(text)
-        except ValueError:
-            return "malformed JSON body"
-        if not isinstance(body, dict):
-            return "expected a JSON object"
+            # Bolt reads ids out of the payload while building the request;
+            # fields of the wrong type would make that raise (a 500).
+            BoltRequest(body=text, headers={"content-type": [ctype]})
+        except Exception:
+            return "malformed Slack payload"
         return None
 
     def application(environ, start_response):

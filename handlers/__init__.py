@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import messages
+from handlers import actions, commands, membership, messages, shortcuts, users, views
 
-MODULES = [messages]
+MODULES = [messages, shortcuts, actions, views, users, commands, membership]
 
 
 def register_all(app: App) -> None:

@@ -56,23 +56,27 @@ def to_seen_message(event: dict) -> SeenMessage | None:
     """The message an event is about, or None when there is nothing to check."""
     subtype = event.get("subtype")
     channel = event.get("channel")
-    if not isinstance(channel, str):
+    if not isinstance(channel, str) or not (subtype is None or isinstance(subtype, str)):
         return None
     if subtype in SKIPPED_SUBTYPES:
         return None
     if subtype == "message_changed":
         message = event.get("message") or {}
         previous = event.get("previous_message") or {}
+        if not isinstance(previous, dict):
+            previous = {}
         if not isinstance(message, dict) or is_from_bot(message):
             return None
         # An unfurl also arrives as message_changed with the same text.
-        if isinstance(previous, dict) and previous.get("text") == message.get("text"):
+        if previous and previous.get("text") == message.get("text"):
             return None
         kind = "edited"
         source = message
-        previous_text = previous.get("text") if isinstance(previous, dict) else None
+        previous_text = previous.get("text") if isinstance(previous.get("text"), str) else None
     elif subtype == "message_deleted":
         previous = event.get("previous_message") or {}
+        if not isinstance(previous, dict):
+            previous = {}
         ts = event.get("deleted_ts") or (previous.get("ts") if isinstance(previous, dict) else None)
         if not isinstance(ts, str):
             return None
@@ -80,9 +84,9 @@ def to_seen_message(event: dict) -> SeenMessage | None:
             kind="deleted",
             channel=channel,
             ts=ts,
-            user=str(previous.get("user") or "") if isinstance(previous, dict) else "",
+            user=previous.get("user") if isinstance(previous.get("user"), str) else "",
             text="",
-            thread_ts=previous.get("thread_ts") if isinstance(previous, dict) else None,
+            thread_ts=previous.get("thread_ts") if isinstance(previous.get("thread_ts"), str) else None,
             channel_type=str(event.get("channel_type") or ""),
             event_ts=str(event.get("event_ts") or ""),
             raw=event,

@@ -7,6 +7,7 @@ to do with each finding (its `action` and `shadow` come from configuration).
 """
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from . import abuse, community, links, personal
@@ -20,6 +21,7 @@ __all__ = [
 ]
 
 _DEFAULT_CONFIG = PolicyConfig()
+_FOUR_DIGITS = re.compile(r"\d(?:\W{0,3}\d){3}")
 _DEFAULT_CONTEXT = Context()
 # When two sensitive spans overlap, the more specific detector wins.
 _PRIORITY = {"secret": 0, "card": 1, "iban": 2, "ssn": 3, "nino": 4, "email": 5, "ip": 6, "phone": 7,
@@ -31,8 +33,8 @@ def _sensitive(text: str, regions: tuple[str, ...], allowed_domains: frozenset[s
     """Secrets and personal data in `text`, overlaps resolved."""
     found: list[Finding] = list(personal.find_secrets(text))
     if privacy:
-        has_digit = any(c.isdigit() for c in text) if len(text) < 2000 else True
-        if has_digit:
+        # Every number-shaped detector needs four digits close together.
+        if _FOUR_DIGITS.search(text):
             found += personal.find_cards(text)
             found += personal.find_ibans(text)
             found += personal.find_ssns(text)
@@ -74,7 +76,7 @@ def _raw_findings(message: Message, context: Context, config: PolicyConfig, cats
         out += abuse.detect(norm, p_abusive=p_abusive, mentions_user=bool(parsed.user_mentions),
                             allowed_words=config.allowed_words)
     if "malware" in on:
-        out += links.check_links(parsed.links, message.files, parsed.plain, config.allowed_domains)
+        out += links.check_links(parsed.links, message.files, parsed.plain, config.allowed_domains, norm.vocab)
     if "spam" in on or "harassment" in on:
         out += community.check_spam(message, parsed, norm, context, config.limits)
     if "selling" in on:

@@ -102,6 +102,8 @@ _HATE_PHRASE = re.compile(
     r"(?:animals|vermin|parasites|subhuman|inferior|savages|filth|rats|cockroaches|terrorists|criminals)|"
     r"(?:hate|despise) (?:all )?(?:muslims|jews|blacks|whites|gays|immigrants|women|mexicans|asians|arabs|"
     r"christians|trans|refugees))\b")
+_THREAT_GATE = VIOLENT | _words("kys die dead bleach live back regret end find hunt break gas exterminate urself")
+_HATE_GATE = DEHUMANISING | _words("country hate despise")
 _YOU_ARE = re.compile(r"\b(?:you|u|ur|youre|you're|you are|shut up|stfu|screw you|fuck you|fuck off)\b")
 
 
@@ -222,8 +224,9 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         return out
     text = norm.text
     p = p_abusive if p_abusive is not None else 0.5
-    words = {t.norm for t in toks}
-    addressed = mentions_user or not SECOND_PERSON.isdisjoint(words) or _YOU_ARE.search(text) is not None
+    words = norm.vocab
+    addressed = mentions_user or not SECOND_PERSON.isdisjoint(words) or (
+        ("shut" in words or "stfu" in words) and _YOU_ARE.search(text) is not None)
 
     obscene: list[tuple[object, int]] = []
     insults: list[object] = []
@@ -243,7 +246,7 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
             groups.append(t)
 
     # Threats and incitement.
-    m = _THREAT.search(text)
+    m = _THREAT.search(text) if not _THREAT_GATE.isdisjoint(words) else None
     if m:
         s, e = norm.span(*m.span())
         out.append(Finding("threat", "threat.violence", round(max(0.9, p), 3), "critical", s, e,
@@ -259,7 +262,7 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         out.append(Finding("hate", "hate.slur", round(max(0.85, p), 3), "high", t.start, t.end,
                            "Uses a slur against people for who they are"))
     else:
-        hm = _HATE_PHRASE.search(text)
+        hm = _HATE_PHRASE.search(text) if not _HATE_GATE.isdisjoint(words) else None
         if hm:
             s, e = norm.span(*hm.span())
             out.append(Finding("hate", "hate.group_attack", round(max(0.85, p), 3), "high", s, e,

@@ -16,7 +16,7 @@ _PROMO = re.compile(
     r"\b(?:check out my|check my|checkout my|visit my|subscribe to my|subscribe|sub to my|follow me|follow my|"
     r"like my|like and subscribe|share my|watch my|listen to my|my new (?:channel|video|song|app|book|course|product|website|site|shop|store|single|album)|"
     r"my (?:channel|website|site|shop|store|blog|page|startup|agency|business|ebook|course|playlist|instagram|youtube|soundcloud|twitter|tiktok|etsy)|"
-    r"dm me|pm me|message me|whatsapp me|inbox me|contact me (?:for|if|at|on)|hit me up|email me (?:for|if|at)|"
+    r"(?:dm|pm|message|inbox) me (?:for|if you(?:'re| are)? (?:want|need|interested))|whatsapp me|contact me (?:for|if|at|on)|hit me up|email me (?:for|if|at)|"
     r"hire me|i can help you (?:grow|get|build|rank|make)|we offer|our (?:services|agency|product|platform|company) (?:can|will|helps)|"
     r"buy now|order now|shop now|sign up (?:now|today|here)|register now|join now|limited (?:time )?offer|"
     r"discount code|promo code|coupon code|use (?:my )?code|referral (?:link|code)|affiliate link|"
@@ -30,10 +30,28 @@ _POLITICAL = re.compile(
 _PRICE = re.compile(r"(?:[$€£]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|bucks)\b)", re.I)
 
 
+def _gate(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# A phrase pattern only runs when one of its words occurs in the message.
+_PROMO_GATE = _gate(
+    "check checkout visit subscribe sub follow like share watch listen my dm pm message whatsapp inbox contact hit "
+    "email hire help offer our buy order shop sign register join limited discount promo coupon code use referral "
+    "affiliate off free best lowest cheap cheapest for on selling sale book schedule make earn work passive "
+    "giveaway click get business investment crypto forex i im")
+_POLITICAL_GATE = _gate("vote elect reelect re support donate sign join volunteer")
+_SPAM_GATE = _gate("100 free earn double send guaranteed congratulations selected claim only whatsapp")
+_STAFF_GATE = _gate("moderator mod admin administrator staff employee support security official")
+_INTERNAL_GATE = _gate("internal confidential share distribute external public nda embargo embargoed proprietary")
+_GRAPHIC_STEMS = ("gore", "gory", "decapitat", "dismember", "mutilat", "disembowel", "behead", "severed", "blood",
+                  "brain", "guts", "mangled", "corpse", "bod", "execution", "torture", "snuff", "graphic", "video")
+
+
 def check_selling(norm: Normalised, parsed: ParsedText) -> list[Finding]:
     out: list[Finding] = []
     text = norm.text
-    hits = list(_PROMO.finditer(text))
+    hits = list(_PROMO.finditer(text)) if not _PROMO_GATE.isdisjoint(norm.vocab) else []
     if hits:
         n = len(hits) + (1 if parsed.links else 0) + (1 if _PRICE.search(parsed.prose) else 0)
         score = min(0.97, 0.55 + 0.15 * n)
@@ -41,7 +59,7 @@ def check_selling(norm: Normalised, parsed: ParsedText) -> list[Finding]:
         phrase = hits[0].group()
         out.append(Finding("selling", "selling.promotion", round(score, 3), "low", s, e,
                            f"Promotes a product, service or channel (\"{phrase}\")"))
-    m = _POLITICAL.search(text)
+    m = _POLITICAL.search(text) if not _POLITICAL_GATE.isdisjoint(norm.vocab) else None
     if m:
         s, e = norm.span(*m.span())
         out.append(Finding("selling", "selling.political_campaigning", 0.75, "low", s, e,
@@ -89,7 +107,7 @@ def check_spam(message, parsed: ParsedText, norm: Normalised, context: Context, 
     if new_member and not staff and n_links >= limits.new_member_max_links:
         out.append(Finding("spam", "spam.new_member_links", 0.8, "medium", parsed.links[0].start, parsed.links[-1].end,
                            f"A new member's post with {n_links} links"))
-    m = _SPAM_BAIT.search(norm.text)
+    m = _SPAM_BAIT.search(norm.text) if not _SPAM_GATE.isdisjoint(norm.vocab) else None
     if m:
         s, e = norm.span(*m.span())
         out.append(Finding("spam", "spam.scam_bait", 0.85, "medium", s, e, "Reads like a scam or get-rich-quick offer"))
@@ -161,7 +179,7 @@ def check_impersonation(norm: Normalised, context: Context) -> list[Finding]:
             out.append(Finding("impersonation", "impersonation.staff_title", 0.8, "high", 0, 0,
                                f"The {label} '{name}' suggests a staff role the author does not have",
                                extra={"field": label}))
-    m = _STAFF_CLAIM.search(norm.text)
+    m = _STAFF_CLAIM.search(norm.text) if not _STAFF_GATE.isdisjoint(norm.vocab) else None
     if m:
         s, e = norm.span(*m.span())
         out.append(Finding("impersonation", "impersonation.staff_claim", 0.8, "high", s, e,
@@ -221,7 +239,7 @@ _CUSTOMER = re.compile(r"\b(?:customer|client|account|user|subscriber|invoice|or
 def check_confidential(norm: Normalised, context: Context, has_personal_data: bool) -> list[Finding]:
     out: list[Finding] = []
     employee = context.author_role in ("employee", "moderator", "admin")
-    m = _INTERNAL.search(norm.text)
+    m = _INTERNAL.search(norm.text) if not _INTERNAL_GATE.isdisjoint(norm.vocab) else None
     if m and not _QUESTION_ABOUT.search(norm.text):
         s, e = norm.span(*m.span())
         score = 0.85 if employee else 0.6
@@ -250,6 +268,8 @@ _WARNING = re.compile(r"\b(?:cw|tw|content warning|trigger warning|nsfw|nsfl|gra
 
 
 def check_violent_content(norm: Normalised, parsed: ParsedText) -> list[Finding]:
+    if not any(stem in norm.text for stem in _GRAPHIC_STEMS):
+        return []
     hits = list(_GRAPHIC.finditer(norm.text))
     if not hits or _WARNING.search(norm.text):
         return []

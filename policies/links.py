@@ -93,9 +93,15 @@ def lookalike_brand(host: str) -> str | None:
     return None
 
 
-def check_links(links, files, text: str, allowed_domains: frozenset[str]) -> list[Finding]:
+_AV_GATE = frozenset("disable turn deactivate switch uninstall bypass".split())
+_EXPLOIT_GATE = frozenset("curl wget iwr invoke powershell iex mshta certutil free cracked keygen crack".split())
+
+
+def check_links(links, files, text: str, allowed_domains: frozenset[str],
+                vocab: frozenset[str] | None = None) -> list[Finding]:
+    """`vocab`: the message's normalised words, to skip patterns that cannot match."""
     out: list[Finding] = []
-    urgency = URGENCY.search(text) is not None
+    urgency: bool | None = None
     for lk in links:
         try:
             parts = urlsplit(lk.url if "://" in lk.url else "http://" + lk.url)
@@ -130,6 +136,9 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str]) -> lis
             if shown and "." in shown and registered_domain(shown) != registered_domain(host):
                 out.append(Finding("malware", "malware.mismatched_link", 0.85, "high", *span,
                                    f"The link shows {shown} but goes to {host}"))
+        if registered_domain(host) in SHORTENERS:
+            if urgency is None:
+                urgency = URGENCY.search(text) is not None
         if registered_domain(host) in SHORTENERS and urgency:
             out.append(Finding("malware", "malware.shortener_lure", 0.8, "high", *span,
                                "Hides its destination behind a URL shortener and pushes the reader to act fast"))
@@ -138,11 +147,11 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str]) -> lis
         if ext in DANGEROUS_EXT:
             out.append(Finding("malware", "malware.executable_file", 0.85, "high", 0, 0,
                                f"Attaches a .{ext} file ({name}), which can run code on the reader's machine"))
-    m = ANTIVIRUS.search(text)
+    m = ANTIVIRUS.search(text) if vocab is None or not _AV_GATE.isdisjoint(vocab) else None
     if m:
         out.append(Finding("malware", "malware.disable_protection", 0.85, "high", m.start(), m.end(),
                            "Asks readers to turn off their security protection"))
-    m = EXPLOIT.search(text)
+    m = EXPLOIT.search(text) if vocab is None or not _EXPLOIT_GATE.isdisjoint(vocab) else None
     if m:
         out.append(Finding("malware", "malware.exploit_delivery", 0.8, "high", m.start(), m.end(),
                            "Tells readers to download and run code from the internet"))

@@ -76,10 +76,18 @@ _CARD = re.compile(r"(?<![\d.\-])\d(?:[ \-]?\d){11,18}(?![\d\-])")
 def find_cards(text: str) -> Iterable[Finding]:
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
+        if len(set(digits)) < 2 or not luhn_ok(digits):
+            continue
         issuer = card_issuer(digits)
-        if issuer and luhn_ok(digits) and len(set(digits)) > 1:
+        if issuer:
             yield _f("privacy", "privacy.card_number", 0.97, "high", m.start(), m.end(),
                      f"Looks like a payment card number ({issuer}, passes the Luhn check)", kind="card")
+        elif len(digits) in (15, 16) and digits[0] in "3456":
+            # Right length and a card-network first digit, but outside the
+            # published issuer ranges: still most likely a card.
+            yield _f("privacy", "privacy.card_number", 0.75, "high", m.start(), m.end(),
+                     "Looks like a payment card number (passes the Luhn check; issuer range not recognised)",
+                     kind="card")
 
 
 # ------------------------------------------------------------------- IBANs
@@ -93,9 +101,9 @@ _IBAN_LEN = {
     "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
     "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TN": 24, "TR": 26, "UA": 29, "VG": 24, "XK": 20,
 }
-# Two letters, two check digits, then 11-30 alphanumerics, in groups of up
-# to four split by single spaces.
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}(?![A-Za-z0-9])")
+# Two letters, two check digits, then 11-30 letters/digits: written solid
+# or in groups of four split by single spaces.
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:(?: [A-Za-z0-9]{4}){2,7}(?: [A-Za-z0-9]{1,4})?|[A-Za-z0-9]{11,30})(?![A-Za-z0-9])")
 
 
 def iban_ok(raw: str) -> bool:
@@ -166,8 +174,9 @@ def find_ninos(text: str) -> Iterable[Finding]:
 _PHONE = re.compile(
     r"(?<![\w+\-.])(?:\+|00)?\(?\d(?:[ \-.()/]{0,2}\d){6,15}(?: ?(?:x|ext\.?) ?\d{1,5})?(?![\w\-]|\.\d)", re.I)
 _PHONE_CONTEXT = re.compile(
-    r"(?:phone|mobile|cell|tel\b|call|fax|desk|office|whats ?app|text me|sms|number|contact|reach|ring|\bmob\b|\bph\b|#)",
+    r"(?:phone|mobile|cell|\btel\b|call|fax|desk|office|whats ?app|text me|sms|contact|reach me|ring me|\bmob\b|\bph\b)",
     re.I)
+_TWO_GROUPS = re.compile(r"^\d{2,5} \d{2,6}$")
 _DATEISH = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 
 
@@ -201,6 +210,8 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
         context = _near(text, m.start(), m.end(), _PHONE_CONTEXT, 30, 5)
         if not (separated or intl or context):
             continue  # a bare number with nothing phone-like around it
+        if not context and _TWO_GROUPS.match(cand):
+            continue  # "704 1436 Redbud Dr": house numbers, postcodes
         valid, possible = _phone_valid(cand, regions)
         if valid:
             score = 0.95 if (context or intl or separated) else 0.8
@@ -296,17 +307,23 @@ def find_addresses(text: str) -> Iterable[Finding]:
 # --------------------------------------------------------------- passwords
 
 _PASSWORD = re.compile(
-    r"(?<!\w)(?:password|passwd|pwd|passcode|pass|pin|login|credentials)\s{0,3}(?:is|=|:|->)\s{0,3}[\"'`]?(\S{4,64})",
-    re.I)
-_PASSWORD_STOP = frozenset("the a an my your not reset wrong incorrect required expired changed same correct".split())
+    r"(?<!\w)(password|passwd|pwd|passcode|pass|pin)\s{0,3}(is|=|:|->)\s{0,3}[\"'`]?(\S{4,64})", re.I)
+_PASSWORD_STOP = frozenset("the a an my your not reset wrong incorrect required expired changed same correct "
+                           "valid invalid enabled disabled working protected".split())
+_PASSWORD_WORDS = ("pass", "pwd", "pin")
 
 
 def find_passwords(text: str) -> Iterable[Finding]:
+    low = text.lower()
+    if not any(w in low for w in _PASSWORD_WORDS):
+        return
     for m in _PASSWORD.finditer(text):
-        value = m.group(1).rstrip(".,;\"'`")
+        key, sep, value = m.group(1).lower(), m.group(2), m.group(3).rstrip(".,;\"'`")
         if value.lower() in _PASSWORD_STOP or len(value) < 4:
             continue
-        s = m.start(1)
+        if (sep == "is" or key in ("pass", "pin")) and value.isalpha():
+            continue  # "the pass is valid", "pin is missing": words, not secrets
+        s = m.start(3)
         yield _f("privacy", "privacy.password", 0.9, "high", s, s + len(value),
                  "Looks like a password shared in the open", kind="password")
 

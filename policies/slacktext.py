@@ -224,6 +224,9 @@ class Normalised:
     # Tokens' normalised forms joined by single spaces, for phrase patterns.
     text: str
     _starts: list[int]
+    # Every normalised form (and squeezed variant): for quick "does any of
+    # these words occur" gates before a phrase pattern runs.
+    vocab: frozenset[str] = frozenset()
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) range of `text` to the original message."""
@@ -233,13 +236,8 @@ class Normalised:
         j = max(0, bisect_right(self._starts, max(start, end - 1)) - 1)
         return self.tokens[i].start, self.tokens[j].end
 
-    def words(self) -> set[str]:
-        out = set()
-        for t in self.tokens:
-            out.add(t.norm)
-            if t.squeezed:
-                out.add(t.squeezed)
-        return out
+    def words(self) -> frozenset[str]:
+        return self.vocab
 
 
 def normalise(text: str) -> Normalised:
@@ -261,6 +259,8 @@ def normalise(text: str) -> Normalised:
             os_, oe = (s, e) if pos is None else (pos[s], pos[e - 1] + 1)
             tokens.append(Token(word, os_, oe, m.group(), _squeeze(word)))
     si = 0
+    leet = _HAS_DIGIT_OR_SYM.search(folded) is not None
+    runs = _RUNS.search(folded) is not None
     for m in _TOKEN.finditer(folded):
         s, e = m.span()
         if spaced_ranges:
@@ -270,10 +270,10 @@ def normalise(text: str) -> Normalised:
                 continue
         raw = m.group()
         norm = raw
-        if _HAS_DIGIT_OR_SYM.search(raw) and _HAS_ALPHA.search(raw):
+        if leet and _HAS_DIGIT_OR_SYM.search(raw) and _HAS_ALPHA.search(raw):
             norm = raw.translate(_LEET)
         os_, oe = (s, e) if pos is None else (pos[s], pos[e - 1] + 1)
-        tokens.append(Token(norm, os_, oe, raw, _squeeze(norm)))
+        tokens.append(Token(norm, os_, oe, raw, _squeeze(norm) if runs else ""))
     if spaced_ranges:
         tokens.sort(key=lambda t: t.start)
     starts: list[int] = []
@@ -281,7 +281,10 @@ def normalise(text: str) -> Normalised:
     for t in tokens:
         starts.append(n)
         n += len(t.norm) + 1
-    return Normalised(tokens, " ".join(t.norm for t in tokens), starts)
+    vocab = {t.norm for t in tokens}
+    if runs:
+        vocab.update(t.squeezed for t in tokens if t.squeezed)
+    return Normalised(tokens, " ".join(t.norm for t in tokens), starts, frozenset(vocab))
 
 
 def _squeeze(word: str) -> str:

@@ -72,7 +72,6 @@ class FindingLine:
 @dataclass(frozen=True)
 class FlagLine:
     reason: str  # category or "other"
-    role: str
     weight: float
     note_masked: str = ""
 
@@ -183,9 +182,8 @@ def case_card(d: CardData) -> list[dict]:
             f"{escape(d.category_labels.get(r, r))} \u00d7{n}" if n > 1 else escape(d.category_labels.get(r, r))
             for r, n in counts.most_common()
         )
-        roles = Counter(f.role for f in d.flags)
-        by = ", ".join(f"{n} {r.replace('_', ' ')}{'s' if n > 1 else ''}" for r, n in roles.most_common())
-        why.append(f"\u2022 Flags: {len(d.flags)} ({by}); weight {d.flag_weight:g} of {d.flag_threshold:g}. Reasons: {reasons}")
+        why.append(f"\u2022 Flagged by {len(d.flags)} member{'s' if len(d.flags) != 1 else ''}, weight {d.flag_weight:g} "
+                   f"(removal pending review at {d.flag_threshold:g}). Reasons: {reasons}")
         for f in d.flags[:5]:
             if f.note_masked:
                 why.append(f"   \u201c{escape(clip(f.note_masked, 200))}\u201d")

@@ -1,0 +1,208 @@
+"""Guideline text as Block Kit: /guidelines answers and the welcome DM.
+Pure functions: data in, (fallback text, blocks) out."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks.basic_components import MarkdownTextObject
+
+MAX_BLOCKS = 50  # Slack's limit for a message
+SECTION_LIMIT = 3000  # characters in a section's text
+HEADER_LIMIT = 150
+
+# Sections of the default guidelines a newcomer sees first in the welcome DM.
+WELCOME_KEY_SECTIONS = ("harassment", "privacy", "confidential", "selling", "flagging")
+
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
+_ITALIC = re.compile(r"(?<![*\w])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![*\w])")
+_BULLET = re.compile(r"^\s*[-*+]\s+")
+_NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
+
+
+def _escape(text: str) -> str:
+    # Slack's three control characters; Markdown links are turned into
+    # <url|text> after escaping so they stay links.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def markdown_to_mrkdwn(markdown: str) -> str:
+    """Markdown as written in a guidelines file -> Slack mrkdwn.
+
+    Paragraph lines are joined (Slack would keep the file's hard wraps),
+    list items stay one per line with a bullet, **bold** becomes *bold*,
+    *emphasis* becomes _emphasis_ and [text](url) becomes <url|text>.
+    """
+    out: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            out.append(" ".join(paragraph))
+            paragraph.clear()
+
+    for raw in markdown.split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            flush()
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        if _BULLET.match(line):
+            flush()
+            out.append("• " + _BULLET.sub("", line))
+        elif _NUMBERED.match(line):
+            flush()
+            out.append(line.strip())
+        elif out and out[-1].startswith("• ") and raw.startswith(("  ", "\t")) and not paragraph:
+            out[-1] += " " + line.strip()  # a wrapped list item
+        else:
+            paragraph.append(line.strip())
+    flush()
+    text = "\n".join(out).strip()
+    text = _escape(text)
+    links: list[str] = []
+
+    def keep_link(m: re.Match) -> str:
+        links.append(f"<{m.group(2)}|{m.group(1)}>")
+        return f"\x00{len(links) - 1}\x00"
+
+    text = _LINK.sub(keep_link, text)
+    text = _BOLD.sub(lambda m: f"\x01{m.group(2)}\x01", text)
+    text = _ITALIC.sub(lambda m: f"_{m.group(1)}_", text)
+    text = text.replace("\x01", "*")
+    text = re.sub(r"\x00(\d+)\x00", lambda m: links[int(m.group(1))], text)
+    return text
+
+
+def _chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Split at paragraph, then line, then word boundaries to fit a section."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for piece in re.split(r"(\n\n|\n| )", text):
+        if len(current) + len(piece) > limit:
+            if current.strip():
+                parts.append(current.strip())
+            current = piece if piece.strip() else ""
+            while len(current) > limit:
+                parts.append(current[:limit])
+                current = current[limit:]
+        else:
+            current += piece
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def section_blocks(section, *, with_title: bool = True) -> list[dict]:
+    """One guideline section: its title in bold, then its text."""
+    body = markdown_to_mrkdwn(section.text)
+    title = f"*{_escape(section.title)}*"
+    if not body:
+        return [SectionBlock(text=MarkdownTextObject(text=title)).to_dict()]
+    chunks = _chunks(f"{title}\n{body}" if with_title else body)
+    return [SectionBlock(text=MarkdownTextObject(text=c)).to_dict() for c in chunks]
+
+
+def guidelines_reply(sections: Sequence, *, community: str, topic: str = "", command: str = "/guidelines") -> tuple[str, list[dict]]:
+    """The /guidelines answer: every section, or those matching a topic."""
+    heading = f"Community guidelines: {topic}" if topic else f"{community.strip() or 'Community'} guidelines"
+    blocks: list[dict] = [HeaderBlock(text=heading[:HEADER_LIMIT]).to_dict()]
+    shown = 0
+    for i, section in enumerate(sections):
+        rendered = section_blocks(section)
+        needed = len(rendered) + (1 if i else 0)
+        if len(blocks) + needed > MAX_BLOCKS - 1:
+            break
+        if i:
+            blocks.append(DividerBlock().to_dict())
+        blocks.extend(rendered)
+        shown += 1
+    tip = f"Type `{command} <topic>` for one subject, for example `{command} privacy`."
+    if shown < len(sections):
+        left = ", ".join(f"`{s.id}`" for s in sections[shown:])
+        tip = f"More sections: {left}. " + tip
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tip)]).to_dict())
+    text = heading + ": " + ", ".join(s.title for s in sections)
+    return text[:3000], blocks
+
+
+def topics_usage(topics: Iterable[tuple[str, str]], *, unknown: str = "", command: str = "/guidelines") -> tuple[str, list[dict]]:
+    """Usage and the list of topics, for an unknown topic or `help`."""
+    lines = [f"• `{sid}`: {_escape(title)}" for sid, title in topics]
+    intro = (
+        f"I have no guideline section about *{_escape(unknown)}*." if unknown else "Ask for the whole text or one topic."
+    )
+    usage = f"*Usage:* `{command}` shows all the guidelines; `{command} <topic>` shows the matching sections."
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=f"{intro}\n{usage}")).to_dict(),
+    ]
+    for chunk in _chunks("*Topics*\n" + "\n".join(lines)):
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)).to_dict())
+    text = f"{intro} Usage: {command} [topic]. Topics: " + ", ".join(sid for sid, _ in topics)
+    return text[:3000], blocks
+
+
+def _first_sentence(markdown: str) -> str:
+    plain = " ".join(markdown_to_mrkdwn(markdown).split())
+    match = re.match(r"(.+?[.!?])(\s|$)", plain)
+    return match.group(1) if match else plain[:200]
+
+
+PROFILE_ITEMS = {
+    "real_name": "Add your full name, so people know who they are talking to.",
+    "title": "Add your job title.",
+    "company": "Add the company you work for.",
+    "photo": "Upload a profile photo.",
+}
+
+
+def welcome_message(
+    *,
+    user: str,
+    community: str,
+    key_sections: Sequence,
+    missing: Sequence[str],
+    command: str = "/guidelines",
+) -> tuple[str, list[dict]]:
+    """The newcomer's DM: a welcome, the key guidelines, and only the profile
+    items still missing (none: a thank-you instead of the checklist)."""
+    name = community.strip() or "the community"
+    blocks: list[dict] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"Welcome to {_escape(name)}, <@{user}>! :wave:\n"
+                "People here help each other: ask in the help channels, and answer when you know something."
+            )
+        ).to_dict()
+    ]
+    if key_sections:
+        lines = [f"• *{_escape(s.title)}*: {_first_sentence(s.text)}" for s in key_sections]
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="\n".join(["*A few guidelines to know*", *lines, f"The full text: `{command}`."])[:SECTION_LIMIT]
+                )
+            ).to_dict()
+        )
+    if missing:
+        items = [f"• {PROFILE_ITEMS.get(m, m)}" for m in missing]
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="*Complete your profile*\nA complete profile helps people trust your answers:\n" + "\n".join(items)
+                )
+            ).to_dict()
+        )
+    else:
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text="Your profile is complete. Thank you!")]).to_dict()
+        )
+    text = f"Welcome to {name}! Read the guidelines with {command}."
+    if missing:
+        text += " Your profile is missing: " + ", ".join(m.replace("_", " ") for m in missing) + "."
+    return text, blocks

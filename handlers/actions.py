@@ -1,0 +1,67 @@
+"""Buttons and menus: the case card, appeal buttons in members' DMs, and the
+appeal decision in the case thread. Each listener acks, reads who clicked
+where, and hands over to the moderation service, which looks the case up and
+checks rights itself (button values are never trusted)."""
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot import ids
+from bot.services.moderation import Click
+
+
+def to_click(body: dict, action: dict) -> Click:
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    value = action.get("value")
+    if value is None and isinstance(action.get("selected_option"), dict):
+        value = action["selected_option"].get("value")
+    return Click(
+        user=str((body.get("user") or {}).get("id") or ""),
+        channel=channel if isinstance(channel, str) else None,
+        message_ts=container.get("message_ts") if isinstance(container.get("message_ts"), str) else None,
+        value=value if isinstance(value, str) else None,
+        trigger_id=body.get("trigger_id"),
+    )
+
+
+CARD_BUTTONS = {
+    ids.ACT_REMOVE: "remove",
+    ids.ACT_WARN: "warn",
+    ids.ACT_SUSPEND: "suspend",
+    ids.ACT_DISMISS: "dismiss",
+}
+MORE_OPTIONS = {"escalate", "reveal", "note"}
+
+
+def register(app: App) -> None:
+    @app.action(ids.ACT_REMOVE)
+    @app.action(ids.ACT_WARN)
+    @app.action(ids.ACT_SUSPEND)
+    @app.action(ids.ACT_DISMISS)
+    def card_button(ack, body: dict, action: dict, context) -> None:
+        ack()
+        context["modbot"].services.moderation.click(CARD_BUTTONS[action["action_id"]], to_click(body, action))
+
+    @app.action(ids.ACT_MORE)
+    def on_more(ack, body: dict, action: dict, context) -> None:
+        ack()
+        click = to_click(body, action)
+        if click.value in MORE_OPTIONS:
+            context["modbot"].services.moderation.click(click.value, click)
+
+    @app.action(ids.ACT_APPEAL)
+    def on_appeal(ack, body: dict, action: dict, context) -> None:
+        ack()
+        click = to_click(body, action)
+        context["modbot"].services.moderation.open_appeal(user=click.user, value=click.value, trigger_id=click.trigger_id)
+
+    @app.action(ids.ACT_APPEAL_UPHOLD)
+    def on_uphold(ack, body: dict, action: dict, context) -> None:
+        ack()
+        context["modbot"].services.moderation.decide_appeal(outcome="upheld", click=to_click(body, action))
+
+    @app.action(ids.ACT_APPEAL_REVERSE)
+    def on_reverse(ack, body: dict, action: dict, context) -> None:
+        ack()
+        context["modbot"].services.moderation.decide_appeal(outcome="reversed", click=to_click(body, action))

@@ -1,0 +1,82 @@
+"""Modal submissions: Flag, Warn, Suspend, Add note, Appeal. Each listener
+reads the form, asks the moderation service, and acks with what it answers
+(field errors, an updated view, or nothing to close the modal)."""
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot import ids
+from bot.slack.blocks import cases as forms
+
+
+def _value(view: dict, block: str, action: str) -> str | None:
+    state = ((view.get("state") or {}).get("values") or {}).get(block) or {}
+    element = state.get(action) or {}
+    if isinstance(element.get("selected_option"), dict):
+        return element["selected_option"].get("value")
+    value = element.get("value")
+    return value if isinstance(value, str) else None
+
+
+def _checked(view: dict, block: str, action: str) -> set[str]:
+    state = ((view.get("state") or {}).get("values") or {}).get(block) or {}
+    options = (state.get(action) or {}).get("selected_options") or []
+    return {o.get("value") for o in options if isinstance(o, dict)}
+
+
+def _user(body: dict) -> str:
+    return str((body.get("user") or {}).get("id") or "")
+
+
+def _ack(ack, answer: dict | None) -> None:
+    if answer:
+        ack(**answer)
+    else:
+        ack()
+
+
+def register(app: App) -> None:
+    @app.view(ids.VIEW_FLAG)
+    def on_flag(ack, body: dict, view: dict, context) -> None:
+        answer = context["modbot"].services.moderation.submit_flag(
+            user=_user(body), private_metadata=view.get("private_metadata") or "",
+            reason=_value(view, forms.B_REASON, forms.A_REASON), note=_value(view, forms.B_NOTE, forms.A_NOTE),
+        )
+        _ack(ack, answer)
+
+    @app.view(ids.VIEW_WARN)
+    def on_warn(ack, body: dict, view: dict, context) -> None:
+        answer = context["modbot"].services.moderation.submit_warn(
+            user=_user(body), private_metadata=view.get("private_metadata") or "",
+            guideline=_value(view, forms.B_GUIDELINE, forms.A_GUIDELINE),
+            message=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
+            also_remove=forms.OPT_REMOVE in _checked(view, forms.B_OPTIONS, forms.A_OPTIONS),
+        )
+        _ack(ack, answer)
+
+    @app.view(ids.VIEW_SUSPEND)
+    def on_suspend(ack, body: dict, view: dict, context) -> None:
+        checked = _checked(view, forms.B_OPTIONS, forms.A_OPTIONS)
+        answer = context["modbot"].services.moderation.submit_suspend(
+            user=_user(body), private_metadata=view.get("private_metadata") or "",
+            duration=_value(view, forms.B_DURATION, forms.A_DURATION),
+            reason=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
+            also_remove=forms.OPT_REMOVE in checked, kick=forms.OPT_KICK in checked,
+        )
+        _ack(ack, answer)
+
+    @app.view(ids.VIEW_NOTE)
+    def on_note(ack, body: dict, view: dict, context) -> None:
+        answer = context["modbot"].services.moderation.submit_note(
+            user=_user(body), private_metadata=view.get("private_metadata") or "",
+            note=_value(view, forms.B_NOTE, forms.A_NOTE), view_id=str(view.get("id") or ""),
+        )
+        _ack(ack, answer)
+
+    @app.view(ids.VIEW_APPEAL)
+    def on_appeal(ack, body: dict, view: dict, context) -> None:
+        answer = context["modbot"].services.moderation.submit_appeal(
+            user=_user(body), private_metadata=view.get("private_metadata") or "",
+            text=_value(view, forms.B_APPEAL, forms.A_APPEAL),
+        )
+        _ack(ack, answer)
