@@ -48,6 +48,9 @@ TRAIN_TEMPLATES = [
     "Kudos to the team, {feat} is exactly what we needed.",
     "Sorry if this was asked before, but where do I find the API rate limits?",
     "I think the docs for {feat} are out of date, the screenshot shows the old menu.",
+    "The docs are here: https://docs.example.com/guides/setup, see the section on {feat}.",
+    "See <https://status.example.com|the status page>, they are working on {err}.",
+    "This thread helped me: https://community.example.com/t/4411 (about {feat})",
 ]
 
 EVAL_TEMPLATES = [
@@ -73,6 +76,9 @@ EVAL_TEMPLATES = [
     "Love the new onboarding flow, much clearer than before.",
     "Does anyone have a good checklist for the {thing}?",
     "Our team lead asked me to collect feedback on {feat}, reply in thread please!",
+    "Found the answer in https://help.example.com/articles/2231 for anyone wondering about {feat}.",
+    "Release notes for this week: <https://example.com/changelog|changelog>, {feat} is in there.",
+    "I filed it as <https://github.com/example/sdk/issues/88|issue 88>, it shows {err}.",
 ]
 
 

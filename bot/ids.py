@@ -29,6 +29,7 @@ ACT_REMOVE = "modbot_case_remove"
 ACT_WARN = "modbot_case_warn"
 ACT_SUSPEND = "modbot_case_suspend"
 ACT_DISMISS = "modbot_case_dismiss"
+ACT_CLOSE = "modbot_case_close"  # after a moderator removed the message: close, no sanction
 ACT_MORE = "modbot_case_more"  # overflow: escalate, reveal, note
 ACT_RETRY = "modbot_case_retry"
 ACT_APPEAL = "modbot_appeal"

@@ -30,6 +30,7 @@ CARD_BUTTONS = {
     ids.ACT_WARN: "warn",
     ids.ACT_SUSPEND: "suspend",
     ids.ACT_DISMISS: "dismiss",
+    ids.ACT_CLOSE: "close",
 }
 MORE_OPTIONS = {"escalate", "reveal", "note"}
 
@@ -39,6 +40,7 @@ def register(app: App) -> None:
     @app.action(ids.ACT_WARN)
     @app.action(ids.ACT_SUSPEND)
     @app.action(ids.ACT_DISMISS)
+    @app.action(ids.ACT_CLOSE)
     def card_button(ack, body: dict, action: dict, context) -> None:
         ack()
         context["modbot"].services.moderation.click(CARD_BUTTONS[action["action_id"]], to_click(body, action))

@@ -41,7 +41,7 @@ def _sensitive(text: str, regions: tuple[str, ...], allowed_domains: frozenset[s
             found += personal.find_ninos(text)
             found += personal.find_ips(text)
             found += personal.find_phones(text, regions)
-            found += personal.find_addresses(text)
+        found += personal.find_addresses(text)
         if "@" in text:
             found += personal.find_emails(text, allowed_domains)
         found += personal.find_passwords(text)
@@ -62,7 +62,7 @@ def _is_exempt(message: Message, context: Context, config: PolicyConfig) -> bool
 
 
 def _raw_findings(message: Message, context: Context, config: PolicyConfig, cats: dict[str, CategoryConfig],
-                  p_abusive: float | None, parsed: ParsedText, norm) -> list[Finding]:
+                  p_abusive: float | None, parsed: ParsedText, norm, p_promo: float | None = None) -> list[Finding]:
     text = message.text
     on = {c for c, cc in cats.items() if cc.enabled and cc.action != "ignore"}
     out: list[Finding] = []
@@ -80,7 +80,7 @@ def _raw_findings(message: Message, context: Context, config: PolicyConfig, cats
     if "spam" in on or "harassment" in on:
         out += community.check_spam(message, parsed, norm, context, config.limits)
     if "selling" in on:
-        out += community.check_selling(norm, parsed)
+        out += community.check_selling(norm, parsed, p_promo)
     if "impersonation" in on:
         out += community.check_impersonation(norm, context)
     if "off_topic" in on:
@@ -133,13 +133,20 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
         context = context or _DEFAULT_CONTEXT
         parsed, norm = _prepare(message)
         prepared.append((message, context, parsed, norm))
+    feats = [abuse.features(p[3], len(p[2].links)) for p in prepared]
+    if config.allowed_words:
+        # An allowed word must not count against a message in the model either.
+        allowed = config.allowed_words
+        feats = [[f for f in fs if not allowed.intersection(f.split(" "))] for fs in feats]
     clf = abuse.classifier()
-    scores = clf.score_many([abuse.features(p[3]) for p in prepared]) if clf else [None] * len(prepared)
+    scores = clf.score_many(feats) if clf else [None] * len(prepared)
+    promo = community.promo_classifier()
+    promo_scores = promo.score_many(feats) if promo else [None] * len(prepared)
     results: list[list[Finding]] = []
-    for (message, context, parsed, norm), p in zip(prepared, scores):
+    for (message, context, parsed, norm), p, pp in zip(prepared, scores, promo_scores):
         cats = config.for_channel(message.channel, context.channel_name)
         exempt = _is_exempt(message, context, config)
-        raw = _raw_findings(message, context, config, cats, p, parsed, norm)
+        raw = _raw_findings(message, context, config, cats, p, parsed, norm, pp)
         results.append(_finish(raw, cats, exempt))
         community.record_activity(message, parsed, context)
     return results

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from .model import Context, Finding
-from .slacktext import Normalised, ParsedText, fold
+from .slacktext import Normalised, ParsedText, fold, normalise
 
 # ------------------------------------------------------------------ selling
 
@@ -48,7 +50,20 @@ _GRAPHIC_STEMS = ("gore", "gory", "decapitat", "dismember", "mutilat", "disembow
                   "brain", "guts", "mangled", "corpse", "bod", "execution", "torture", "snuff", "graphic", "video")
 
 
-def check_selling(norm: Normalised, parsed: ParsedText) -> list[Finding]:
+PROMO_MODEL_PATH = Path(__file__).with_name("data") / "promo_model.json.gz"
+# The promotion model speaks alone above this probability (chosen on YouTube
+# files 01-03, which it was trained on; judged on 04-05).
+PROMO_SURE = 0.8
+
+
+@lru_cache(maxsize=1)
+def promo_classifier():
+    from .abuse import Classifier
+
+    return Classifier.load(PROMO_MODEL_PATH)
+
+
+def check_selling(norm: Normalised, parsed: ParsedText, p_promo: float | None = None) -> list[Finding]:
     out: list[Finding] = []
     text = norm.text
     hits = list(_PROMO.finditer(text)) if not _PROMO_GATE.isdisjoint(norm.vocab) else []
@@ -59,6 +74,10 @@ def check_selling(norm: Normalised, parsed: ParsedText) -> list[Finding]:
         phrase = hits[0].group()
         out.append(Finding("selling", "selling.promotion", round(score, 3), "low", s, e,
                            f"Promotes a product, service or channel (\"{phrase}\")"))
+    elif p_promo is not None and p_promo >= PROMO_SURE and norm.tokens:
+        out.append(Finding("selling", "selling.promotion_model", round(p_promo, 3), "low",
+                           norm.tokens[0].start, norm.tokens[-1].end,
+                           "Reads like advertising or self-promotion"))
     m = _POLITICAL.search(text) if not _POLITICAL_GATE.isdisjoint(norm.vocab) else None
     if m:
         s, e = norm.span(*m.span())
@@ -175,7 +194,7 @@ def check_impersonation(norm: Normalised, context: Context) -> list[Finding]:
         if hit:
             out.append(Finding("impersonation", "impersonation.staff_name", 0.9, "high", 0, 0,
                                f"The {label} '{name}' imitates staff member '{hit}'", extra={"field": label}))
-        elif _STAFF_WORDS.search(re.sub(r"[_.\-]+", " ", folded)):
+        elif _STAFF_WORDS.search(normalise(re.sub(r"[_.\-]+", " ", name)).text):
             out.append(Finding("impersonation", "impersonation.staff_title", 0.8, "high", 0, 0,
                                f"The {label} '{name}' suggests a staff role the author does not have",
                                extra={"field": label}))

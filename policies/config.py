@@ -48,10 +48,10 @@ class Limits:
 # Defaults: what a fresh community gets. Lower thresholds catch more and
 # route more to moderators; only unmistakable, high-harm findings remove.
 DEFAULTS: dict[str, CategoryConfig] = {
-    "threat": CategoryConfig(threshold=0.6, action="remove"),
-    "hate": CategoryConfig(threshold=0.6, action="remove"),
-    "harassment": CategoryConfig(threshold=0.6, action="route"),
-    "vulgar": CategoryConfig(threshold=0.6, action="route"),
+    "threat": CategoryConfig(threshold=0.5, action="remove"),
+    "hate": CategoryConfig(threshold=0.5, action="remove"),
+    "harassment": CategoryConfig(threshold=0.5, action="route"),
+    "vulgar": CategoryConfig(threshold=0.5, action="route"),
     "violent_content": CategoryConfig(threshold=0.6, action="route"),
     "privacy": CategoryConfig(threshold=0.7, action="remove"),
     "confidential": CategoryConfig(threshold=0.7, action="remove"),

@@ -39,7 +39,7 @@ class Case:
     card_channel: str | None
     card_ts: str | None
     handled_by: str | None
-    handled_action: str | None  # warn | suspend | dismiss
+    handled_action: str | None  # warn | suspend | dismiss | close
     handled_at: float | None
     escalated: bool
     version: int
@@ -144,13 +144,17 @@ def open_case(
     The number is the rowid, allocated by SQLite inside the write lock.
     """
     with transaction(db):
-        cur = db.execute(
-            "INSERT OR IGNORE INTO cases (channel, ts, author, source, excerpt_masked, severity, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [channel, ts, author, source, excerpt_masked, severity, now, now],
-        )
-        created = cur.rowcount == 1
-        if not created:
+        # Look first: with AUTOINCREMENT an ignored INSERT would still use up
+        # a number, leaving gaps (#1, #3). The write lock makes this safe.
+        exists = db.execute("SELECT 1 FROM cases WHERE channel = ? AND ts = ?", [channel, ts]).fetchone()
+        created = exists is None
+        if created:
+            db.execute(
+                "INSERT INTO cases (channel, ts, author, source, excerpt_masked, severity, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [channel, ts, author, source, excerpt_masked, severity, now, now],
+            )
+        else:
             # A later finding can raise the severity and refresh the excerpt
             # (an edit), never lower it.
             db.execute(
@@ -216,13 +220,15 @@ def removal_done(db: sqlite_utils.Database, case_id: int, *, now: float) -> bool
 # -- decisions ---------------------------------------------------------------
 
 def claim_decision(db: sqlite_utils.Database, case_id: int, *, action: str, by: str, now: float) -> bool:
-    """open -> closed (warn, suspend) or dismissed; exactly one caller wins.
-
-    Dismiss is refused while a removal is under way: a case is not closed
-    "with no action" while its message is being deleted.
-    """
+    """open -> closed (warn, suspend, close) or dismissed; exactly one caller wins."""
     status = "dismissed" if action == "dismiss" else "closed"
-    extra = " AND removal != 'pending'" if action == "dismiss" else ""
+    extra = ""
+    if action == "dismiss":
+        # Not while a removal is under way, and not after a moderator removed
+        # the message: that moderator acted, so "no action" would be untrue.
+        extra = " AND removal != 'pending' AND NOT (removal = 'done' AND removed_reason = 'moderator')"
+    elif action == "close":
+        extra = " AND removal = 'done'"
     cur = db.execute(
         "UPDATE cases SET status = ?, handled_action = ?, handled_by = ?, handled_at = ?, version = version + 1,"
         f" updated_at = ? WHERE id = ? AND status = 'open'{extra}",

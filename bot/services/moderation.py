@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 
 import policies
@@ -48,6 +49,15 @@ class Click:
     message_ts: str | None
     value: str | None = None
     trigger_id: str | None = None
+
+
+# Seven or more digits, allowing the separators people type between groups.
+_DIGIT_RUN = re.compile(r"(?<![\w.])\+?\d(?:[\s\-./()]{0,2}\d){6,}(?![\w])")
+
+
+def _mask_digits(m: re.Match) -> str:
+    digits = [c for c in m.group(0) if c.isdigit()]
+    return "\u2022\u2022\u2022" + "".join(digits[-2:])
 
 
 def _sha(text: str) -> str:
@@ -94,7 +104,11 @@ class ModerationService:
                         outcome=outcome)
 
     def mask(self, text: str) -> str:
-        return policies.mask_personal_data(text or "", config=self.rt.settings.config.policies)
+        """For anything shown in the moderator channel: the policy engine's
+        masking, then any long run of digits it did not recognise (a phone
+        number without context, an account number): a moderator can Reveal."""
+        masked = policies.mask_personal_data(text or "", config=self.rt.settings.config.policies)
+        return _DIGIT_RUN.sub(_mask_digits, masked)
 
     def tell(self, user: str, text: str, *, channel: str | None = None) -> None:
         """A private answer now: ephemeral where the click happened, else a DM."""
@@ -485,7 +499,8 @@ class ModerationService:
         if case is None:
             self.tell(click.user, "modbot cannot find the case for this card.", channel=click.channel)
             return
-        handler = {"remove": self._click_remove, "dismiss": self._click_dismiss, "warn": self._click_warn,
+        handler = {"remove": self._click_remove, "dismiss": self._click_dismiss, "close": self._click_close,
+                   "warn": self._click_warn,
                    "suspend": self._click_suspend, "escalate": self._click_escalate, "reveal": self._click_reveal,
                    "note": self._click_note}.get(action)
         if handler is None:
@@ -503,18 +518,24 @@ class ModerationService:
             return
         self.publish(case.id)
 
-    def _click_dismiss(self, case: cases_db.Case, click: Click) -> None:
-        if not cases_db.claim_decision(self.db, case.id, action="dismiss", by=click.user, now=self.now()):
+    def _click_dismiss(self, case: cases_db.Case, click: Click, *, action: str = "dismiss") -> None:
+        """Dismiss (no action), or Close after a moderator removed the message."""
+        if not cases_db.claim_decision(self.db, case.id, action=action, by=click.user, now=self.now()):
             fresh = cases_db.get(self.db, case.id)
-            self._audit(actor=click.user, action="dismiss", case_id=case.id, outcome="already_handled")
-            if fresh.status == "open":  # a removal is under way
-                self.tell(click.user, f"Case #{case.id}: the message is being removed; dismiss once that finishes.",
-                          channel=click.channel)
-            else:
+            self._audit(actor=click.user, action=action, case_id=case.id, outcome="already_handled")
+            if fresh.status != "open":
                 self.tell(click.user, cards.handled_text(case.id, fresh.handled_action, fresh.handled_by), channel=click.channel)
+            elif fresh.removal == "done" and fresh.removed_reason == "moderator":
+                self.tell(click.user, cards.handled_text(case.id, "remove", fresh.removed_by), channel=click.channel)
+            else:
+                self.tell(click.user, f"Case #{case.id}: the message is being removed; try again once that finishes.",
+                          channel=click.channel)
             return
-        self._audit(actor=click.user, action="dismiss", case_id=case.id)
+        self._audit(actor=click.user, action=action, case_id=case.id)
         self.publish(case.id)
+
+    def _click_close(self, case: cases_db.Case, click: Click) -> None:
+        self._click_dismiss(case, click, action="close")
 
     def _still_open(self, case: cases_db.Case, click: Click) -> bool:
         if case.is_open:

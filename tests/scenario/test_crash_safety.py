@@ -42,7 +42,8 @@ def test_killed_after_storing_the_event_but_before_the_ack(fake_slack, tmp_path)
     try:
         db = open_db(db_path)
         # processed at start-up from the inbox, without waiting for Slack
-        assert _wait(lambda: messages_db.get(db, channel=GENERAL, ts=ts)), second.log()
+        assert _wait(lambda: (events_db.event_status(db, "EvCRASH1") or {}).get("status") == "done"), second.log()
+        assert messages_db.get(db, channel=GENERAL, ts=ts) is not None
         # Slack's redelivery (it saw no ack) is acknowledged and skipped
         again = SlackClientSim(second.base_url, SIGNING_SECRET).post_event(ev, event_id="EvCRASH1", retry_num=1)
         assert again.status == 200

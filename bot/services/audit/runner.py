@@ -27,7 +27,7 @@ from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import policies
 from policies import Context, Finding, Message
@@ -401,5 +401,3 @@ def run_units(export: SlackExport, settings: AuditSettings, units: list[Unit], *
 def default_jobs() -> int:
     return os.cpu_count() or 1
 
-
-ProgressFn = Callable[[int, int], None]

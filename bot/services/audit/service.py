@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from .export import SlackExport
 from .progress import Progress
 from .report import ReportWriter, Summary
-from .runner import AuditSettings, UnitResult, default_jobs, plan_units, run_units
+from .runner import AuditSettings, default_jobs, plan_units, run_units
 
 
 @dataclass
@@ -118,4 +118,4 @@ def run_audit(
     return AuditOutcome(summary, importer.counts if importer else None)
 
 
-__all__ = ["ActivityCounts", "ActivityImporter", "AuditOutcome", "UnitResult", "run_audit"]
+__all__ = ["ActivityCounts", "ActivityImporter", "AuditOutcome", "run_audit"]

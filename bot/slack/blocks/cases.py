@@ -136,10 +136,11 @@ def _removal_line(d: CardData) -> str | None:
 def _decision_line(d: CardData) -> str | None:
     if d.status == "open" or not d.handled_action:
         return None
-    verb = {"warn": "Warned", "suspend": "Suspended", "dismiss": "Dismissed"}.get(d.handled_action, d.handled_action)
-    icon = {"warn": ":large_yellow_square:", "suspend": ":no_entry:", "dismiss": ":white_check_mark:"}.get(d.handled_action, "")
+    verb = {"warn": "Warned", "suspend": "Suspended", "dismiss": "Dismissed", "close": "Closed"}.get(d.handled_action, d.handled_action)
+    icon = {"warn": ":large_yellow_square:", "suspend": ":no_entry:", "dismiss": ":white_check_mark:",
+            "close": ":white_check_mark:"}.get(d.handled_action, "")
     detail = f" ({escape(d.decision_detail)})" if d.decision_detail else ""
-    tail = " \u2014 no action taken." if d.handled_action == "dismiss" else "."
+    tail = {"dismiss": " \u2014 no action taken.", "close": " with no further action."}.get(d.handled_action, ".")
     return f"{icon} {verb} by {_who(d.handled_by)}{detail}{tail}"
 
 
@@ -217,7 +218,9 @@ def case_card(d: CardData) -> list[dict]:
     if d.status == "open":
         buttons.append(ButtonElement(text="Warn", action_id=ids.ACT_WARN, value=str(d.number)))
         buttons.append(ButtonElement(text="Suspend", action_id=ids.ACT_SUSPEND, value=str(d.number)))
-        if d.removal != "pending":
+        if d.removal == "done" and d.removed_reason == "moderator":
+            buttons.append(ButtonElement(text="Close", action_id=ids.ACT_CLOSE, value=str(d.number), style="primary"))
+        elif d.removal != "pending":
             buttons.append(ButtonElement(text="Dismiss", action_id=ids.ACT_DISMISS, value=str(d.number), style="primary"))
     more = []
     if not d.escalated_by:
@@ -236,6 +239,7 @@ def refusal_text(action: str) -> str:
 
 def handled_text(case_number: int, action: str | None, by: str | None) -> str:
     what = {"warn": "warned the author", "suspend": "suspended the author", "dismiss": "dismissed it",
+            "close": "closed it",
             "remove": "removed the message"}.get(action or "", "handled it")
     return f"Case #{case_number} was already handled: {_who(by)} {what}. Nothing more was done."
 

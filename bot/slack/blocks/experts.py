@@ -87,8 +87,10 @@ def review_summary(month: str, reviews: Sequence, *, tz: ZoneInfo) -> tuple[str,
 
 
 def recovered_message(status) -> tuple[str, list[dict]]:
+    year, mon = (int(p) for p in status.month.split("-"))
+    since = month_label(f"{year + mon // 12}-{mon % 12 + 1:02d}")
     text = (
-        f"Thank you! You gave {_answers(status.answers_since)} since your notice, "
+        f"Thank you! You have given {_answers(status.answers_since)} since {since} began, "
         f"so you keep your expert role."
     )
     return text, [_md(f":tada: *You keep your expert role.*\n{text}")]
@@ -177,7 +179,7 @@ def experts_reply(roster: Sequence, top: Sequence[tuple[str, int]], *, month: st
     else:
         blocks.append(_md(f"*Most helpful in {label} so far*\nNo answers yet this month."))
     blocks.append(_context(f"Experts give at least {minimum} answers a month. `/experts help` for the commands."))
-    text = f"{len(roster)} experts. Most helpful in {label}: " + (", ".join(f"<@{u}>" for u, _ in top) or "nobody yet")
+    text = f"{len(roster)} expert{'' if len(roster) == 1 else 's'}. Most helpful in {label}: " + (", ".join(f"<@{u}>" for u, _ in top) or "nobody yet")
     return text, blocks
 
 

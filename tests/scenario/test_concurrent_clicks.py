@@ -1,0 +1,74 @@
+"""Two moderators clicking at once: exactly one action is carried out; the
+other is told who handled it."""
+from __future__ import annotations
+
+import threading
+
+from bot import ids
+from tests.harness import GENERAL
+from tests.scenario.moderation_steps import case_for, click, suspend, warn
+
+RUDE = "you are a worthless idiot and everyone here hates you"
+
+
+def _race(*fns):
+    barrier = threading.Barrier(len(fns))
+    errors = []
+
+    def run(fn):
+        try:
+            barrier.wait(timeout=5)
+            fn()
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in fns]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert not errors, errors
+
+
+def test_two_removes_at_once_delete_once(bench):
+    for _ in range(3):
+        ts = bench.say("UCAROL", RUDE)
+        bench.settle()
+        case = case_for(bench, GENERAL, ts)
+        before = len(bench.fake.ephemerals())
+        _race(lambda: click(bench, "UMOD1", ids.ACT_REMOVE, case.id), lambda: click(bench, "UMOD2", ids.ACT_REMOVE, case.id))
+        bench.settle()
+        deletes = [c for c in bench.fake.calls_to("chat.delete") if c.args["ts"] == ts]
+        assert len(deletes) == 1
+        told = bench.fake.ephemerals()[before:]
+        winner = case_for(bench, GENERAL, ts).removed_by
+        loser = "UMOD2" if winner == "UMOD1" else "UMOD1"
+        assert len(told) == 1 and told[0]["user"] == loser and f"<@{winner}>" in told[0]["text"]
+
+
+def test_dismiss_and_remove_at_once_do_one_thing(bench):
+    for _ in range(3):
+        ts = bench.say("UCAROL", RUDE)
+        bench.settle()
+        case = case_for(bench, GENERAL, ts)
+        _race(lambda: click(bench, "UMOD1", ids.ACT_DISMISS, case.id), lambda: click(bench, "UMOD2", ids.ACT_REMOVE, case.id))
+        bench.settle()
+        case = case_for(bench, GENERAL, ts)
+        removed = case.removal == "done"
+        dismissed = case.status == "dismissed"
+        assert removed != dismissed, (case.removal, case.status)
+
+
+def test_warn_and_suspend_submitted_at_once_sanction_once(bench):
+    ts = bench.say("UCAROL", RUDE)
+    bench.settle()
+    case = case_for(bench, GENERAL, ts)
+    answers = []
+    _race(lambda: answers.append(warn(bench, "UMOD1", case.id)), lambda: answers.append(suspend(bench, "UMOD2", case.id)))
+    bench.settle()
+    db = bench.rt.store.db
+    sanctions = db.execute("SELECT (SELECT count(*) FROM warnings) + (SELECT count(*) FROM suspensions)").fetchone()[0]
+    assert sanctions == 1
+    assert len(bench.fake.dms("UCAROL")) == 1
+    lost = [a for a in answers if a.body]
+    assert len(lost) == 1 and "already handled" in lost[0].body
