@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fakeslack.payloads import event_callback, message_event, sign  # noqa: E402
 from tests.fakeslack.server import FakeSlack  # noqa: E402
-from tests.harness import GENERAL, HELP, MEMBERS, MOD_CHANNEL, SIGNING_SECRET, populate  # noqa: E402
+from tests.harness import GENERAL, HELP, MOD_CHANNEL, SIGNING_SECRET, populate  # noqa: E402
 
 ORDINARY = [
     "Has anyone set up the webhook retries with the new API version?",
@@ -44,6 +44,21 @@ ORDINARY = [
     "Great write-up, bookmarking this for our onboarding docs.",
     "Does the mobile app support offline mode yet?",
 ]
+TOPICS = ["webhooks", "the export", "SSO", "the mobile app", "billing", "the API", "reports", "custom fields",
+          "the dashboard", "notifications", "the CSV import", "permissions", "the inbox", "tags", "workflows"]
+OPENERS = ["Quick question about {t}:", "Has anyone else seen this with {t}?", "Following up on {t} -",
+           "Tip for {t}:", "We just rolled out {t} to our team.", "Thanks for the help with {t} yesterday!"]
+BODIES = ["it works after a restart", "the docs were a bit unclear on step {n}", "version {n}.{m} fixed it for us",
+          "we had to wait about {n} minutes", "is there a setting for this", "our admin enabled it last week",
+          "the team loves it", "I opened ticket {n}{m} with support", "any workaround would be appreciated"]
+
+
+def ordinary(rng: random.Random) -> str:
+    opener = rng.choice(OPENERS).format(t=rng.choice(TOPICS))
+    body = rng.choice(BODIES).format(n=rng.randint(2, 40), m=rng.randint(0, 9))
+    return f"{opener} {body}"
+
+
 VIOLATING = [
     "my card is 4111 1111 1111 1111 exp 09/29, can someone test the checkout?",
     "here is our bot token xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx use it",
@@ -75,11 +90,20 @@ def main() -> int:
     ap.add_argument("--events", type=int, default=20_000)
     ap.add_argument("--concurrency", type=int, default=50)
     ap.add_argument("--violating", type=float, default=0.03, help="share of violating messages (default 0.03)")
+    ap.add_argument("--rate", type=float, default=0, help="events per second to offer (default 0: as fast as the clients can)")
+    ap.add_argument("--members", type=int, default=20000, help="posting members (default 20000)")
+    ap.add_argument("--worker", choices=("process", "thread", "none"), default="process", help="serve's --worker mode")
     ap.add_argument("--drain-timeout", type=float, default=300, help="seconds to wait for processing to finish")
     args = ap.parse_args()
 
     fake = FakeSlack()
     populate(fake)
+    # A community of a few hundred posting members, not four people flooding.
+    members = [f"ULOAD{i:04d}" for i in range(args.members)]
+    for uid in members:
+        fake.add_user(uid, uid.lower(), real_name=f"Member {uid[-4:]}", display_name=f"m{uid[-4:]}")
+    for channel in (GENERAL, HELP):
+        fake.channels[channel]["members"].extend(members)
     fake.start()
     tmp = Path(tempfile.mkdtemp(prefix="modbot-load-"))
     db_path = tmp / "load.db"
@@ -95,7 +119,7 @@ def main() -> int:
         PYTHONPATH=str(ROOT),
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0", "--threads", "16", "--no-scheduler"],
+        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0", "--threads", "16", "--no-scheduler", "--worker", args.worker],
         env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=open(tmp / "server.log", "w"), text=True,
     )
     line = server.stdout.readline()
@@ -108,9 +132,9 @@ def main() -> int:
     plan = []
     for i in range(args.events):
         bad = rng.random() < args.violating
-        text = rng.choice(VIOLATING if bad else ORDINARY)
+        text = rng.choice(VIOLATING) if bad else (rng.choice(ORDINARY) if rng.random() < 0.2 else ordinary(rng))
         channel = rng.choice((GENERAL, HELP))
-        user = rng.choice(MEMBERS)
+        user = rng.choice(members)
         ts = f"{1_800_000_000 + i // 1000}.{i % 1000:06d}"
         plan.append((f"EvLoad{i:07d}", channel, user, text, ts, bad))
 
@@ -119,6 +143,7 @@ def main() -> int:
     errors = []
     lock = threading.Lock()
     cursor = iter(range(len(plan)))
+    begin = time.perf_counter() + 0.2
 
     def client() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -128,6 +153,11 @@ def main() -> int:
                 i = next(cursor, None)
             if i is None:
                 break
+            if args.rate:
+                # open loop: event i is due at i / rate, whatever the server does
+                delay = begin + i / args.rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
             event_id, channel, user, text, ts, bad = plan[i]
             body, ctype = event_callback(message_event(channel, user, text, ts=ts), event_id=event_id)
             headers = sign(body, SIGNING_SECRET, int(time.time()), ctype)
@@ -205,7 +235,8 @@ def main() -> int:
     fake.stop()
 
     ms = [a * 1000 for a in acks]
-    print(f"modbot load: {args.events} events, {args.concurrency} concurrent clients, {args.violating:.0%} violating")
+    offered = f"offered at {args.rate:.0f}/s" if args.rate else "offered as fast as possible"
+    print(f"modbot load: {args.events} events, {args.concurrency} concurrent clients, {offered}, {args.violating:.0%} violating, worker={args.worker}")
     print(f"  acks/s                 {len(acks) / send_seconds:,.0f}  ({len(acks)} acked in {send_seconds:.1f} s, {len(errors)} errors)")
     print(f"  ack latency ms         p50 {percentile(ms, 50):.1f}   p99 {percentile(ms, 99):.1f}   max {max(ms) if ms else float('nan'):.1f}")
     if card_latency:

@@ -173,7 +173,7 @@ def _loop(rt: Modbot, wake: threading.Event, work: Callable[[], int], *, every: 
         wake.clear()
 
 
-def start_workers(rt: Modbot, *, poll_seconds: float = 1.0) -> None:
+def start_workers(rt: Modbot, *, poll_seconds: float = 0.1) -> None:
     """Start the event and outbox workers (daemon threads)."""
     try:
         rt.gateway.recover_interrupted()

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import signal
+import subprocess
 import sys
 import threading
 
@@ -23,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("bot.commands.check", "check text against the policies and explain each finding"),
     "audit": ("bot.commands.audit", "audit a Slack workspace export offline and write a report"),
     "demo": ("bot.commands.demo", "audit the bundled sample export (no Slack, no tokens)"),
+    "worker": ("bot.cli", "process stored events, the outbox and scheduled jobs (no HTTP); `serve` starts one"),
     "db": ("bot.cli", "database maintenance: migrate, backup PATH"),
 }
 
@@ -50,7 +53,19 @@ def _args_serve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
     p.add_argument("--port", type=int, default=3000, help="port (default 3000; 0 picks a free one)")
     p.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+    p.add_argument(
+        "--worker",
+        choices=("process", "thread", "none"),
+        default="process",
+        help="where stored events are processed: a child `modbot worker` process (default: keeps "
+        "acknowledgements fast under load), threads in this process, or none (run `modbot worker` yourself)",
+    )
+    p.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs")
+
+
+def _args_worker(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
+    p.add_argument("--parent-pid", type=int, default=0, help=argparse.SUPPRESS)
 
 
 def _args_db(p: argparse.ArgumentParser) -> None:
@@ -60,10 +75,10 @@ def _args_db(p: argparse.ArgumentParser) -> None:
     b.add_argument("path", help="where to write the copy")
 
 
-_LOCAL_ARGS = {"run": _args_run, "serve": _args_serve, "db": _args_db}
+_LOCAL_ARGS = {"run": _args_run, "serve": _args_serve, "worker": _args_worker, "db": _args_db}
 
 
-def _start(require: tuple[str, ...]):
+def _start(require: tuple[str, ...], *, workers: bool = True):
     from bot.app import create_app, start_workers
     from bot.logs import setup_logging
     from bot.scheduler import run_catch_up
@@ -76,7 +91,8 @@ def _start(require: tuple[str, ...]):
         ),
     )
     rt = create_app(settings)
-    start_workers(rt)
+    if workers:
+        start_workers(rt)
     return rt, run_catch_up
 
 
@@ -114,21 +130,45 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _spawn_worker(no_scheduler: bool) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "bot.cli", "worker", "--parent-pid", str(os.getpid())]
+    if no_scheduler:
+        cmd.append("--no-scheduler")
+    return subprocess.Popen(cmd, env=os.environ.copy())
+
+
 def cmd_serve(args) -> int:
     from bot.server import make_server
 
-    rt, catch_up = _start(("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "MODBOT_MOD_CHANNEL"))
+    in_process = args.worker == "thread"
+    rt, catch_up = _start(("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "MODBOT_MOD_CHANNEL"), workers=in_process)
     scheduler = None
-    if not args.no_scheduler:
+    child = None
+    if in_process and not args.no_scheduler:
         from bot.scheduler import start_scheduler
 
         catch_up(rt)
         scheduler = start_scheduler(rt)
     server = make_server(rt, host=args.host, port=args.port, threads=args.threads)
+    status = {"code": 0}
+    if args.worker == "process":
+        child = _spawn_worker(args.no_scheduler)
+
+        def watch() -> None:
+            # Without its worker nothing is processed: stop, so the process
+            # supervisor restarts both (stored events are not lost).
+            code = child.wait()
+            if not rt.stopping.is_set():
+                log.error("the worker process exited with status %s; stopping", code)
+                status["code"] = 1
+                server.close()
+
+        threading.Thread(target=watch, name="modbot-watch-worker", daemon=True).start()
     # The bound port on one line, so scripts that pass --port 0 can read it.
     print(f"modbot serving on http://{args.host}:{server.effective_port}/slack/events", flush=True)
 
     def shutdown(signum, frame):
+        rt.stopping.set()
         server.close()
 
     signal.signal(signal.SIGTERM, shutdown)
@@ -137,6 +177,55 @@ def cmd_serve(args) -> int:
         server.run()
     except (OSError, ValueError):
         pass  # closed by the signal handler
+    rt.stopping.set()
+    if child is not None and child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    if scheduler:
+        scheduler.shutdown(wait=False)
+    from bot.app import stop_workers
+
+    stop_workers(rt)
+    return status["code"]
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """The worker must not outlive `serve` (a second one would start beside
+    the next serve's): ask Linux to kill it when the parent dies, and watch."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(1)
+            threading.Event().wait(1.0)
+
+    threading.Thread(target=watch, name="modbot-watch-parent", daemon=True).start()
+
+
+def cmd_worker(args) -> int:
+    if args.parent_pid:
+        _die_with_parent(args.parent_pid)
+    rt, catch_up = _start(("SLACK_BOT_TOKEN", "MODBOT_MOD_CHANNEL"))
+    scheduler = None
+    if not args.no_scheduler:
+        from bot.scheduler import start_scheduler
+
+        catch_up(rt)
+        scheduler = start_scheduler(rt)
+    log.info("modbot worker started")
+    stop = threading.Event()
+    _wait_for_signal(stop)
     if scheduler:
         scheduler.shutdown(wait=False)
     from bot.app import stop_workers
@@ -158,7 +247,7 @@ def cmd_db(args) -> int:
     return 0
 
 
-_LOCAL_RUN = {"run": cmd_run, "serve": cmd_serve, "db": cmd_db}
+_LOCAL_RUN = {"run": cmd_run, "serve": cmd_serve, "worker": cmd_worker, "db": cmd_db}
 
 
 def main(argv: list[str] | None = None) -> int:

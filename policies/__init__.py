@@ -29,7 +29,7 @@ _PRIORITY = {"secret": 0, "card": 1, "iban": 2, "ssn": 3, "nino": 4, "email": 5,
 
 
 def _sensitive(text: str, regions: tuple[str, ...], allowed_domains: frozenset[str],
-               *, privacy: bool = True) -> list[Finding]:
+               *, privacy: bool = True, vocab: frozenset[str] | None = None) -> list[Finding]:
     """Secrets and personal data in `text`, overlaps resolved."""
     found: list[Finding] = list(personal.find_secrets(text))
     if privacy:
@@ -41,7 +41,7 @@ def _sensitive(text: str, regions: tuple[str, ...], allowed_domains: frozenset[s
             found += personal.find_ninos(text)
             found += personal.find_ips(text)
             found += personal.find_phones(text, regions)
-        found += personal.find_addresses(text)
+        found += personal.find_addresses(text, vocab)
         if "@" in text:
             found += personal.find_emails(text, allowed_domains)
         found += personal.find_passwords(text)
@@ -69,7 +69,7 @@ def _raw_findings(message: Message, context: Context, config: PolicyConfig, cats
     extra_text = "\n".join(message.attachments)
     scan = parsed.plain if not extra_text else parsed.plain + "\n" + extra_text
     sensitive = _sensitive(scan, config.phone_regions, config.allowed_domains,
-                           privacy="privacy" in on or "confidential" in on)
+                           privacy="privacy" in on or "confidential" in on, vocab=norm.vocab)
     has_personal = any(f.category == "privacy" for f in sensitive)
     out += sensitive
     if on & {"threat", "hate", "harassment", "vulgar"}:
@@ -138,10 +138,8 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
         # An allowed word must not count against a message in the model either.
         allowed = config.allowed_words
         feats = [[f for f in fs if not allowed.intersection(f.split(" "))] for fs in feats]
-    clf = abuse.classifier()
-    scores = clf.score_many(feats) if clf else [None] * len(prepared)
-    promo = community.promo_classifier()
-    promo_scores = promo.score_many(feats) if promo else [None] * len(prepared)
+    # Both linear models score the whole batch in one vectorised pass.
+    scores, promo_scores = abuse.joint_scorer([abuse.classifier(), community.promo_classifier()]).score_many(feats)
     results: list[list[Finding]] = []
     for (message, context, parsed, norm), p, pp in zip(prepared, scores, promo_scores):
         cats = config.for_channel(message.channel, context.channel_name)

@@ -174,9 +174,84 @@ class Classifier:
         return 1.0 / (1.0 + math.exp(-z))
 
 
+class JointScorer:
+    """Several Classifiers over one shared vocabulary: one dictionary lookup
+    per feature for all models, then one vectorised pass per model."""
+
+    def __init__(self, models: list[Classifier | None]):
+        import numpy as np
+
+        self.models = models
+        vocab: dict[str, int] = {}
+        for m in models:
+            if m is not None:
+                for t in m.terms:
+                    vocab.setdefault(t, len(vocab))
+        self.index = vocab
+        self.arrays = []
+        for m in models:
+            if m is None:
+                self.arrays.append(None)
+                continue
+            idf = np.zeros(len(vocab))
+            coef = np.zeros(len(vocab))
+            present = np.zeros(len(vocab), dtype=bool)
+            for t, (i_, c_) in m.terms.items():
+                j = vocab[t]
+                idf[j], coef[j], present[j] = i_, c_, True
+            self.arrays.append((idf, coef, present, m.intercept))
+
+    def score_many(self, batch: list[list[str]]) -> list[list[float] | list[None]]:
+        import numpy as np
+
+        n = len(batch)
+        get = self.index.get
+        rows: list[int] = []
+        cols: list[int] = []
+        for r, feats in enumerate(batch):
+            found = [j for j in map(get, feats) if j is not None]
+            cols += found
+            rows += [r] * len(found)
+        width = max(1, len(self.index))
+        if rows:
+            key = np.asarray(rows, dtype=np.int64) * width + np.asarray(cols, dtype=np.int64)
+            uniq, counts = np.unique(key, return_counts=True)
+            ur, uc = uniq // width, uniq % width
+            tf = 1.0 + np.log(counts)
+        out: list = []
+        for arr in self.arrays:
+            if arr is None:
+                out.append([None] * n)
+                continue
+            idf, coef, present, intercept = arr
+            if not rows:
+                out.append([1.0 / (1.0 + math.exp(-intercept))] * n)
+                continue
+            keep = present[uc]
+            r_, c_ = ur[keep], uc[keep]
+            w = tf[keep] * idf[c_]
+            dot = np.bincount(r_, weights=w * coef[c_], minlength=n)
+            norm = np.sqrt(np.bincount(r_, weights=w * w, minlength=n))
+            z = intercept + np.divide(dot, norm, out=np.zeros(n), where=norm > 0)
+            out.append((1.0 / (1.0 + np.exp(-z))).tolist())
+        return out
+
+
+_joint: dict[tuple[int, ...], JointScorer] = {}
+
+
+def joint_scorer(models: list[Classifier | None]) -> JointScorer:
+    key = tuple(id(m) for m in models)
+    js = _joint.get(key)
+    if js is None:
+        _joint.clear()
+        js = _joint[key] = JointScorer(models)
+    return js
+
+
 def features(norm: Normalised, n_links: int = 0) -> list[str]:
     """Words (repeats squeezed), adjacent word pairs, and one marker per link."""
-    toks = [t.squeezed or t.norm for t in norm.tokens]
+    toks = [sq or w for w, sq in zip(norm.norms, norm.squeezed)] if norm.squeezed else norm.norms
     return toks + [a + " " + b for a, b in zip(toks, toks[1:])] + ["__link__"] * n_links
 
 
@@ -211,6 +286,22 @@ _SLURS_SQ = _squeezed_set(SLURS)
 _INSULTS_SQ = _squeezed_set(INSULTS)
 
 
+def _build_lexicon() -> tuple[dict[str, tuple[int, str, bool]], dict[str, tuple[int, str, bool]]]:
+    """word -> (obscene strength, slur/insult/'', identity group); and the same
+    keyed by squeezed form, consulted only for tokens that had letter runs."""
+    exact: dict[str, tuple[int, str, bool]] = {}
+    squeezed: dict[str, tuple[int, str, bool]] = {}
+    for w in OBSCENE.keys() | SLURS | INSULTS | GROUPS:
+        entry = (OBSCENE.get(w, 0), "slur" if w in SLURS else "insult" if w in INSULTS else "", w in GROUPS)
+        exact[w] = entry
+        # every run squeezed to one letter: "asshole" -> "ashole" matches "assssshole"
+        squeezed.setdefault(_squeeze(w + w[-1] * 2), entry)
+    return exact, squeezed
+
+
+_LEXICON, _LEXICON_SQ = _build_lexicon()
+
+
 def _lookup(tok, exact, squeezed) -> str | None:
     if tok.norm in exact:
         return tok.norm
@@ -224,9 +315,10 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
            allowed_words: frozenset[str] = frozenset()) -> list[Finding]:
     """Findings for threat/hate/harassment/vulgar from one normalised text."""
     out: list[Finding] = []
-    toks = norm.tokens
-    if not toks:
+    norms = norm.norms
+    if not norms:
         return out
+    squeezed = norm.squeezed
     text = norm.text
     p = p_abusive if p_abusive is not None else 0.5
     words = norm.vocab
@@ -237,18 +329,24 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
     insults: list[object] = []
     slurs: list[object] = []
     groups: list[object] = []
-    for t in toks:
-        if t.norm in allowed_words:
+    lexicon = _LEXICON
+    for i, w in enumerate(norms):
+        entry = lexicon.get(w)
+        if entry is None and squeezed and squeezed[i]:
+            entry = _LEXICON_SQ.get(squeezed[i])
+        if entry is None or w in allowed_words:
             continue
-        w = _lookup(t, OBSCENE, _OBSCENE_SQ)
-        if w:
-            obscene.append((t, OBSCENE[w]))
-        if _lookup(t, SLURS, _SLURS_SQ):
+        t = norm.token(i)
+        strength, kind, is_group = entry
+        if strength:
+            obscene.append((t, strength))
+        if kind == "slur":
             slurs.append(t)
-        elif _lookup(t, INSULTS, _INSULTS_SQ):
+        elif kind == "insult":
             insults.append(t)
-        if t.norm in GROUPS:
+        if is_group:
             groups.append(t)
+    first, last = norm.whole()
 
     cues = bool(insults or obscene or slurs or groups) or addressed
     # The classifier alone decides only when it is sure; in between it needs
@@ -262,7 +360,7 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         out.append(Finding("threat", "threat.violence", round(max(0.9, p), 3), "critical", s, e,
                            "Threatens or calls for violence against a person or group"))
     elif not VIOLENT.isdisjoint(words) and addressed and model_says:
-        t = next(t for t in toks if t.norm in VIOLENT)
+        t = norm.token(next(i for i, w in enumerate(norms) if w in VIOLENT))
         out.append(Finding("threat", "threat.violent_words", round(p, 3), "high", t.start, t.end,
                            "Violent words aimed at someone"))
 
@@ -290,7 +388,7 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         out.append(Finding("harassment", "harassment.insult", round(0.55 + 0.4 * p, 3), "medium", t.start, t.end,
                            "Insults or demeans the person addressed"))
     elif addressed and model_says and not out:
-        out.append(Finding("harassment", "harassment.hostile", round(p, 3), "medium", toks[0].start, toks[-1].end,
+        out.append(Finding("harassment", "harassment.hostile", round(p, 3), "medium", first, last,
                            "Hostile or demeaning words aimed at the person addressed"))
 
     # Vulgar: obscene words, or hostile text with no clear target.
@@ -300,6 +398,6 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         out.append(Finding("vulgar", "vulgar.obscene", round(min(score, 0.99), 3), "low", t.start, t.end,
                            "Obscene or crude language"))
     elif not out and model_says:
-        out.append(Finding("vulgar", "vulgar.hostile", round(p, 3), "low", toks[0].start, toks[-1].end,
+        out.append(Finding("vulgar", "vulgar.hostile", round(p, 3), "low", first, last,
                            "Hostile or offensive language"))
     return out

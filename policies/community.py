@@ -37,17 +37,20 @@ def _gate(words: str) -> frozenset[str]:
 
 
 # A phrase pattern only runs when one of its words occurs in the message.
+# Distinctive words only: every _PROMO phrase contains at least one of them.
 _PROMO_GATE = _gate(
-    "check checkout visit subscribe sub follow like share watch listen my dm pm message whatsapp inbox contact hit "
-    "email hire help offer our buy order shop sign register join limited discount promo coupon code use referral "
-    "affiliate off free best lowest cheap cheapest for on selling sale book schedule make earn work passive "
-    "giveaway click get business investment crypto forex i im")
+    "check checkout visit subscribe sub follow share watch listen channel video song app book course product website "
+    "site shop store single album blog page startup agency business ebook playlist instagram youtube soundcloud "
+    "twitter tiktok etsy dm pm message inbox whatsapp contact hit email hire grow rank offer services platform "
+    "company buy order sign register join limited discount promo coupon code referral affiliate off trial price "
+    "cheap cheapest sale selling demo money cash home passive free giveaway click paid opportunity crypto signal "
+    "signals forex like")
 _POLITICAL_GATE = _gate("vote elect reelect re support donate sign join volunteer")
 _SPAM_GATE = _gate("100 free earn double send guaranteed congratulations selected claim only whatsapp")
 _STAFF_GATE = _gate("moderator mod admin administrator staff employee support security official")
 _INTERNAL_GATE = _gate("internal confidential share distribute external public nda embargo embargoed proprietary")
-_GRAPHIC_STEMS = ("gore", "gory", "decapitat", "dismember", "mutilat", "disembowel", "behead", "severed", "blood",
-                  "brain", "guts", "mangled", "corpse", "bod", "execution", "torture", "snuff", "graphic", "video")
+_GRAPHIC_PROBE = re.compile("gor[ey]|decapitat|dismember|mutilat|disembowel|behead|severed|blood|brain|guts|mangled|"
+                            "corpse|bod|execution|torture|snuff|graphic|video")
 
 
 PROMO_MODEL_PATH = Path(__file__).with_name("data") / "promo_model.json.gz"
@@ -74,9 +77,8 @@ def check_selling(norm: Normalised, parsed: ParsedText, p_promo: float | None = 
         phrase = hits[0].group()
         out.append(Finding("selling", "selling.promotion", round(score, 3), "low", s, e,
                            f"Promotes a product, service or channel (\"{phrase}\")"))
-    elif p_promo is not None and p_promo >= PROMO_SURE and norm.tokens:
-        out.append(Finding("selling", "selling.promotion_model", round(p_promo, 3), "low",
-                           norm.tokens[0].start, norm.tokens[-1].end,
+    elif p_promo is not None and p_promo >= PROMO_SURE and norm.norms:
+        out.append(Finding("selling", "selling.promotion_model", round(p_promo, 3), "low", *norm.whole(),
                            "Reads like advertising or self-promotion"))
     m = _POLITICAL.search(text) if not _POLITICAL_GATE.isdisjoint(norm.vocab) else None
     if m:
@@ -232,16 +234,16 @@ def _stem(w: str) -> str:
 
 def check_off_topic(norm: Normalised, context: Context) -> list[Finding]:
     topic = context.channel_topic
-    if not topic or not norm.tokens:
+    if not topic or not norm.norms:
         return []
     topic_words = {_stem(w) for w in re.findall(r"[a-z0-9]+", fold(topic)[0]) if w not in _STOP and len(w) > 2}
-    words = [_stem(t.norm) for t in norm.tokens if t.norm not in _STOP and len(t.norm) > 2 and t.norm.isalpha()]
+    words = [_stem(w) for w in norm.norms if w not in _STOP and len(w) > 2 and w.isalpha()]
     if not topic_words or len(words) < 6:
         return []  # short replies ("thanks!", "+1") are never off-topic
     overlap = sum(1 for w in words if w in topic_words)
     if overlap:
         return []
-    return [Finding("off_topic", "off_topic.channel_topic", 0.55, "low", norm.tokens[0].start, norm.tokens[-1].end,
+    return [Finding("off_topic", "off_topic.channel_topic", 0.55, "low", *norm.whole(),
                     f"Shares no subject words with this channel's topic ({topic[:60]})")]
 
 
@@ -287,7 +289,7 @@ _WARNING = re.compile(r"\b(?:cw|tw|content warning|trigger warning|nsfw|nsfl|gra
 
 
 def check_violent_content(norm: Normalised, parsed: ParsedText) -> list[Finding]:
-    if not any(stem in norm.text for stem in _GRAPHIC_STEMS):
+    if _GRAPHIC_PROBE.search(norm.text) is None:
         return []
     hits = list(_GRAPHIC.finditer(norm.text))
     if not hits or _WARNING.search(norm.text):

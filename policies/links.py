@@ -77,18 +77,23 @@ def _edit1(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
+_REAL_DOMAINS = frozenset(d for real in BRANDS.values() for d in real)
+_BRAND_LENGTHS = {len(b) for b in BRANDS}
+
+
 def lookalike_brand(host: str) -> str | None:
     reg = registered_domain(host)
-    for brand, real in BRANDS.items():
-        if reg in real or any(host == r or host.endswith("." + r) for r in real):
-            return None
+    if reg in _REAL_DOMAINS or host in _REAL_DOMAINS:
+        return None
     label = reg.split(".")[0]
     squashed = label.translate(_HOMOGLYPH).replace("-", "").replace("rn", "m").replace("vv", "w")
+    near = any(abs(len(squashed) - n) <= 1 for n in _BRAND_LENGTHS)
+    host_sq = host.translate(_HOMOGLYPH)
     for brand in BRANDS:
-        if squashed == brand or _edit1(squashed, brand):
+        if near and (squashed == brand or _edit1(squashed, brand)):
             return brand
         # brand inside a longer host: paypal-login.example, slack.verify-account.io
-        if len(brand) >= 5 and brand in host.translate(_HOMOGLYPH):
+        if len(brand) >= 5 and brand in host_sq:
             return brand
     return None
 

@@ -294,8 +294,18 @@ _UNIT = re.compile(r",? (?:apt|apartment|suite|ste|unit|flat)\.? ?#?\w{1,6}", re
 _ADDRESS_TAIL = re.compile(r"[,\s]{1,4}(?:[A-Z][\w'\-]{1,25}[ ,]{0,3}){0,3}(?:[A-Z]{2} )?\d{4,5}(?:-\d{4})?")
 
 
-def find_addresses(text: str) -> Iterable[Finding]:
-    if not any(ch.isdigit() for ch in text):
+_STREET_WORDS = frozenset(_STREET_TYPES.split("|"))
+_STREET_SUFFIXES = ("strasse", "straße", "str", "weg", "gasse", "platz", "allee", "katu", "gatan", "vej", "straat",
+                    "laan", "plein", "veien", "vägen", "gade")
+_DIGIT = re.compile(r"\d")
+
+
+def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[Finding]:
+    """`vocab`: the message's normalised words, to skip texts with no street word."""
+    if _DIGIT.search(text) is None:
+        return
+    if vocab is not None and _STREET_WORDS.isdisjoint(vocab) and not any(
+            w.endswith(_STREET_SUFFIXES) for w in vocab) and "box" not in vocab:
         return
     for m in _ADDRESS.finditer(text):
         s, e = m.start(), m.end()
@@ -342,8 +352,8 @@ _SECRETS: tuple[tuple[str, str, re.Pattern, tuple[str, ...]], ...] = (
     ("slack_token", "Slack token", re.compile(r"\bxox[abposr]-[0-9A-Za-z\-]{10,250}"), ("xox",)),
     ("slack_app_token", "Slack app-level token", re.compile(r"\bxapp-\d-[0-9A-Za-z\-]{10,250}"), ("xapp-",)),
     ("slack_webhook", "Slack incoming-webhook URL", re.compile(r"hooks\.slack\.com/services/T[0-9A-Z]{6,12}/B[0-9A-Z]{6,12}/[0-9A-Za-z]{16,40}"), ("hooks.slack.com",)),
-    ("aws_access_key", "AWS access key id", re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"), ("A",)),
-    ("aws_secret_key", "AWS secret access key", re.compile(r"(?i:aws_?secret_?(?:access_?)?key)[\"']?\s{0,3}[:=]\s{0,3}[\"']?[0-9A-Za-z/+]{40}\b"), ("aws",)),
+    ("aws_access_key", "AWS access key id", re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"), ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA")),
+    ("aws_secret_key", "AWS secret access key", re.compile(r"(?i:aws_?secret_?(?:access_?)?key)[\"']?\s{0,3}[:=]\s{0,3}[\"']?[0-9A-Za-z/+]{40}\b"), ("aws", "AWS", "Aws")),
     ("github_token", "GitHub token", re.compile(r"\b(?:gh[pousr]_[0-9A-Za-z]{36,255}|github_pat_[0-9A-Za-z_]{40,255})"), ("gh", "github_pat_")),
     ("stripe_key", "Stripe secret key", re.compile(r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,255}"), ("_live_",)),
     ("google_api_key", "Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}"), ("AIza",)),
@@ -354,7 +364,12 @@ _SECRETS: tuple[tuple[str, str, re.Pattern, tuple[str, ...]], ...] = (
 )
 
 
+_ANY_PROBE = re.compile("|".join(re.escape(p) for _, _, _, probes in _SECRETS for p in probes))
+
+
 def find_secrets(text: str) -> Iterable[Finding]:
+    if _ANY_PROBE.search(text) is None:
+        return
     for rule, name, rx, probe in _SECRETS:
         if not any(p in text for p in probe):
             continue

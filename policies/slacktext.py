@@ -167,9 +167,12 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _TOKEN = re.compile(r"[@$]?[^\W_]+(?:[*!|@$+]+[^\W_]+)*[$]*")
 # Spaced-out words: "f u c k", "f.u.c.k", "f-u-c-k" (three letters or more).
 _SPACED = re.compile(r"(?<![^\W_])[^\W\d_](?:[ .\-_*][^\W\d_]){2,40}(?![^\W_])")
-_RUNS = re.compile(r"(.)\1{2,}")
+_RUNS = re.compile(r"([^\W\d_])\1{2,}")
 _RUNS2 = re.compile(r"(.)\1+")
 _HAS_DIGIT_OR_SYM = re.compile(r"[\d@$!|*+]")
+# Text-level test: a leet character touching a letter somewhere ("h4te",
+# "@ss", "sh!t"), not just any number or an exclamation mark after a word.
+_LEET_SOMEWHERE = re.compile(r"[^\W\d_][\d@$]|[\d@$][^\W\d_]|[^\W_][!|*+]{1,3}[^\W\d_]")
 _HAS_ALPHA = re.compile(r"[^\W\d_]")
 
 
@@ -218,23 +221,57 @@ class Token:
     squeezed: str = ""
 
 
-@dataclass(slots=True)
 class Normalised:
-    tokens: list[Token]
-    # Tokens' normalised forms joined by single spaces, for phrase patterns.
-    text: str
-    _starts: list[int]
-    # Every normalised form (and squeezed variant): for quick "does any of
-    # these words occur" gates before a phrase pattern runs.
-    vocab: frozenset[str] = frozenset()
+    """Normalised tokens of a text. Token objects are built only on demand:
+    most checks need just the words (`norms`), and messages are many."""
+
+    __slots__ = ("norms", "squeezed", "text", "_starts", "vocab", "_spans", "_matches", "_raws", "_tokens")
+
+    def __init__(self, norms: list[str], squeezed: list[str] | None, text: str, starts: list[int],
+                 vocab: frozenset[str], spans: list[tuple[int, int]] | None = None, matches: list | None = None,
+                 raws: list[str] | None = None):
+        self.norms = norms  # normalised forms, in text order
+        self.squeezed = squeezed  # squeezed variants ("" if none), or None when no token had runs
+        self.text = text  # norms joined by single spaces, for phrase patterns
+        self._starts = starts  # where each norm starts in `text`
+        # Every normalised form (and squeezed variant): for quick "does any
+        # of these words occur" gates before a phrase pattern runs.
+        self.vocab = vocab
+        self._spans = spans
+        self._matches = matches
+        self._raws = raws
+        self._tokens: list[Token] | None = None
+
+    def orig_span(self, i: int) -> tuple[int, int]:
+        """Span of token i in the original message."""
+        if self._spans is None:
+            self._spans = [m.span() for m in self._matches]
+        return self._spans[i]
+
+    def whole(self) -> tuple[int, int]:
+        """From the first token's start to the last token's end."""
+        if not self.norms:
+            return (0, 0)
+        return self.orig_span(0)[0], self.orig_span(len(self.norms) - 1)[1]
+
+    def token(self, i: int) -> Token:
+        s, e = self.orig_span(i)
+        raw = self._raws[i] if self._raws is not None else self.norms[i]
+        return Token(self.norms[i], s, e, raw, self.squeezed[i] if self.squeezed else "")
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokens = [self.token(i) for i in range(len(self.norms))]
+        return self._tokens
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) range of `text` to the original message."""
-        if not self.tokens:
+        if not self.norms:
             return (0, 0)
         i = max(0, bisect_right(self._starts, start) - 1)
         j = max(0, bisect_right(self._starts, max(start, end - 1)) - 1)
-        return self.tokens[i].start, self.tokens[j].end
+        return self.orig_span(i)[0], self.orig_span(j)[1]
 
     def words(self) -> frozenset[str]:
         return self.vocab
@@ -258,9 +295,15 @@ def normalise(text: str) -> Normalised:
             spaced_ranges.append((s, e))
             os_, oe = (s, e) if pos is None else (pos[s], pos[e - 1] + 1)
             tokens.append(Token(word, os_, oe, m.group(), _squeeze(word)))
-    si = 0
-    leet = _HAS_DIGIT_OR_SYM.search(folded) is not None
+    leet = _LEET_SOMEWHERE.search(folded) is not None
     runs = _RUNS.search(folded) is not None
+    if not spaced_ranges and not leet and not runs and pos is None:
+        # The common case, kept lean: plain words, positions unchanged.
+        matches = list(_TOKEN.finditer(folded))
+        norms = [m.group() for m in matches]
+        text = " ".join(norms)
+        return Normalised(norms, None, text, _starts_of(norms), frozenset(norms), matches=matches)
+    si = 0
     for m in _TOKEN.finditer(folded):
         s, e = m.span()
         if spaced_ranges:
@@ -270,21 +313,28 @@ def normalise(text: str) -> Normalised:
                 continue
         raw = m.group()
         norm = raw
-        if leet and _HAS_DIGIT_OR_SYM.search(raw) and _HAS_ALPHA.search(raw):
+        if leet and not raw.isalpha() and _HAS_DIGIT_OR_SYM.search(raw) and _HAS_ALPHA.search(raw):
             norm = raw.translate(_LEET)
         os_, oe = (s, e) if pos is None else (pos[s], pos[e - 1] + 1)
         tokens.append(Token(norm, os_, oe, raw, _squeeze(norm) if runs else ""))
     if spaced_ranges:
         tokens.sort(key=lambda t: t.start)
+    norms = [t.norm for t in tokens]
+    squeezed = [t.squeezed for t in tokens] if runs or spaced_ranges else None
+    vocab_set = set(norms)
+    if squeezed:
+        vocab_set.update(x for x in squeezed if x)
+    return Normalised(norms, squeezed, " ".join(norms), _starts_of(norms), frozenset(vocab_set),
+                      spans=[(t.start, t.end) for t in tokens], raws=[t.raw for t in tokens])
+
+
+def _starts_of(norms: list[str]) -> list[int]:
     starts: list[int] = []
     n = 0
-    for t in tokens:
+    for w in norms:
         starts.append(n)
-        n += len(t.norm) + 1
-    vocab = {t.norm for t in tokens}
-    if runs:
-        vocab.update(t.squeezed for t in tokens if t.squeezed)
-    return Normalised(tokens, " ".join(t.norm for t in tokens), starts, frozenset(vocab))
+        n += len(w) + 1
+    return starts
 
 
 def _squeeze(word: str) -> str:

@@ -179,10 +179,11 @@ class ModerationService:
         case, created = cases_db.open_case(self.db, channel=m.channel, ts=m.ts, author=m.user, source="auto",
                                            excerpt_masked=excerpt, severity=severity, now=self.now())
         new = cases_db.add_findings(self.db, case.id, acted, message_version=_sha(m.text), now=self.now())
-        if not created and not new:
-            return  # a replay: nothing changed
-        self._audit(actor=SYSTEM, action="case_opened" if created else "findings_added", case_id=case.id,
-                    detail={"rules": sorted({f.rule for f in acted}), "max_score": max(f.score for f in acted)})
+        if created or new:
+            self._audit(actor=SYSTEM, action="case_opened" if created else "findings_added", case_id=case.id,
+                        detail={"rules": sorted({f.rule for f in acted}), "max_score": max(f.score for f in acted)})
+        # On a replay (the process died after recording) what follows runs
+        # again: each step is keyed or conditional, so it happens once.
         severe = [f for f in acted if f.action == "remove" and f.score >= self.cfg.auto_remove_min_score]
         if severe and case.removal == "none":
             self._remove(case, by=SYSTEM, reason="auto")

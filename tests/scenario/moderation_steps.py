@@ -7,8 +7,8 @@ import json
 
 from bot import ids
 from storage import cases as cases_db
-from tests.fakeslack.payloads import action, block_actions, message_action, message_event, view_object, view_submission
-from tests.harness import GENERAL, MOD_CHANNEL
+from tests.fakeslack.payloads import action, block_actions, message_action, view_object, view_submission
+from tests.harness import MOD_CHANNEL
 
 CARD_CARD = "4111 1111 1111 1111"  # a Visa test number: passes Luhn
 
@@ -123,5 +123,3 @@ def suspend(bench, moderator: str, case_id: int, *, days: int | None = None, rea
               "options": checked(opts, "options_check")}
     return submit(bench, moderator, ids.VIEW_SUSPEND, values, private_metadata=modal["private_metadata"], view_id=modal["id"])
 
-
-__all__ = ["GENERAL", "MOD_CHANNEL", "message_event"]

@@ -97,3 +97,14 @@ def test_flag_then_remove_uses_one_case(bench):
     click(bench, "UMOD2", ids.ACT_REMOVE, case.id)
     bench.settle()
     assert bench.fake.find_message(GENERAL, ts) is None
+
+
+def test_close_after_remove_ends_the_case_without_a_sanction(bench):
+    ts, case = _routed_case(bench)
+    click(bench, "UMOD1", ids.ACT_REMOVE, case.id)
+    bench.settle()
+    click(bench, "UMOD1", ids.ACT_CLOSE, case.id)
+    bench.settle()
+    case = case_for(bench, GENERAL, ts)
+    assert case.status == "closed" and case.handled_action == "close" and bench.fake.dms("UCAROL") == []
+    assert "Closed by <@UMOD1> with no further action" in card_text(card_for(bench, case.id))

@@ -15,13 +15,11 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     CheckboxesElement,
     ContextBlock,
-    DividerBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
     OverflowMenuElement,
     PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
 )
