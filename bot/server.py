@@ -109,7 +109,7 @@ def make_wsgi_app(rt: Modbot):
     return application
 
 
-def make_server(rt: Modbot, *, host: str = "127.0.0.1", port: int = 3000, threads: int = 8):
+def make_server(rt: Modbot, *, host: str = "127.0.0.1", port: int = 3000, threads: int = 8, loop_timeout: float = 1.0):
     """A waitress server, not yet serving; `.effective_port` is the bound port."""
     from waitress.server import create_server
 
@@ -121,4 +121,5 @@ def make_server(rt: Modbot, *, host: str = "127.0.0.1", port: int = 3000, thread
         max_request_body_size=1_048_576,  # Slack's payloads are far smaller
         ident="modbot",
         clear_untrusted_proxy_headers=True,
+        asyncore_loop_timeout=loop_timeout,
     )

@@ -92,7 +92,7 @@ _THREAT = re.compile(
     r"\b(?:i|we|ill|im|i'll|i'm|well|imma|ima|gonna)\b(?: \w+){0,3} "
     r"(?:kill|murder|shoot|stab|beat|strangle|choke|hang|lynch|burn|bomb|behead|slaughter|rape|hurt|"
     r"smash|torture|bury|gut|end|destroy|find|hunt|break) (?:you|your|ur|u|yourself|him|her|them|ya|y'all|yall)\b"
-    r"|\b(?:kys|kill yourself|kill urself|kill ya self|go die|hope (?:you|u) die|you should die|you deserve to die|"
+    r"|\b(?:kys|kill yourself|kill urself|kill ya self|go die|hope (?:you|u) die|you should die(?! laughing)|you deserve to die|"
     r"you will die|you're dead|youre dead|you are dead|drink bleach|i know where you live|watch your back|"
     r"you'll regret|hang yourself|shoot yourself|slit your)\b"
     r"|\b(?:should|must|need to|let's|lets|gonna|will|we) (?:be )?(?:kill|shoot|hang|burn|bomb|lynch|exterminate|"
@@ -108,17 +108,20 @@ _YOU_ARE = re.compile(r"\b(?:you|u|ur|youre|you're|you are|shut up|stfu|screw yo
 
 
 class Classifier:
-    """TF-IDF + logistic regression scored without sklearn at run time."""
+    """TF-IDF + logistic regression scored without sklearn at run time.
 
-    def __init__(self, terms: dict[str, tuple[float, float]], intercept: float, bigrams: bool = True):
+    Weights live in numpy arrays behind a str -> int index (no per-term
+    Python objects), which keeps the garbage collector's work small.
+    """
+
+    def __init__(self, index: dict[str, int], idf, coef, intercept: float, bigrams: bool = True):
         import numpy as np
 
-        self.terms = terms
+        self.index = index
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.coef = np.asarray(coef, dtype=np.float64)
         self.intercept = intercept
         self.bigrams = bigrams
-        self.index = {t: i for i, t in enumerate(terms)}
-        self.idf = np.array([v[0] for v in terms.values()], dtype=np.float64)
-        self.coef = np.array([v[1] for v in terms.values()], dtype=np.float64)
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "Classifier | None":
@@ -126,52 +129,18 @@ class Classifier:
             return None
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             data = json.load(fh)
-        return cls({k: (v[0], v[1]) for k, v in data["terms"].items()}, data["intercept"], data.get("bigrams", True))
+        terms = data["terms"]
+        index = {t: i for i, t in enumerate(terms)}
+        idf = [v[0] for v in terms.values()]
+        coef = [v[1] for v in terms.values()]
+        return cls(index, idf, coef, float(data["intercept"]), data.get("bigrams", True))
 
     def score_many(self, batch: list[list[str]]) -> list[float]:
-        """Score a batch: one sparse matrix-vector product for all messages."""
-        import numpy as np
-
-        index = self.index
-        rows: list[int] = []
-        cols: list[int] = []
-        for r, feats in enumerate(batch):
-            for f in feats:
-                j = index.get(f)
-                if j is not None:
-                    rows.append(r)
-                    cols.append(j)
-        n = len(batch)
-        if not rows:
-            return [1.0 / (1.0 + math.exp(-self.intercept))] * n
-        r = np.asarray(rows, dtype=np.int64)
-        c = np.asarray(cols, dtype=np.int64)
-        # term counts per (row, col), then sublinear tf * idf, l2-normalised rows
-        key = r * len(self.idf) + c
-        uniq, counts = np.unique(key, return_counts=True)
-        ur, uc = uniq // len(self.idf), uniq % len(self.idf)
-        w = (1.0 + np.log(counts)) * self.idf[uc]
-        dot = np.bincount(ur, weights=w * self.coef[uc], minlength=n)
-        norm = np.sqrt(np.bincount(ur, weights=w * w, minlength=n))
-        z = self.intercept + np.divide(dot, norm, out=np.zeros(n), where=norm > 0)
-        return (1.0 / (1.0 + np.exp(-z))).tolist()
+        """Probabilities for a batch of feature lists (one vectorised pass)."""
+        return joint_scorer([self]).score_many(batch)[0]
 
     def score(self, feats: list[str]) -> float:
-        counts: dict[str, int] = {}
-        for f in feats:
-            counts[f] = counts.get(f, 0) + 1
-        terms = self.terms
-        dot = 0.0
-        norm = 0.0
-        for f, c in counts.items():
-            t = terms.get(f)
-            if t is None:
-                continue
-            w = (1.0 + math.log(c)) * t[0]
-            dot += w * t[1]
-            norm += w * w
-        z = self.intercept + (dot / math.sqrt(norm) if norm else 0.0)
-        return 1.0 / (1.0 + math.exp(-z))
+        return self.score_many([feats])[0]
 
 
 class JointScorer:
@@ -185,7 +154,7 @@ class JointScorer:
         vocab: dict[str, int] = {}
         for m in models:
             if m is not None:
-                for t in m.terms:
+                for t in m.index:
                     vocab.setdefault(t, len(vocab))
         self.index = vocab
         self.arrays = []
@@ -193,12 +162,11 @@ class JointScorer:
             if m is None:
                 self.arrays.append(None)
                 continue
+            where = np.fromiter((vocab[t] for t in m.index), dtype=np.int64, count=len(m.index))
             idf = np.zeros(len(vocab))
             coef = np.zeros(len(vocab))
             present = np.zeros(len(vocab), dtype=bool)
-            for t, (i_, c_) in m.terms.items():
-                j = vocab[t]
-                idf[j], coef[j], present[j] = i_, c_, True
+            idf[where], coef[where], present[where] = m.idf, m.coef, True
             self.arrays.append((idf, coef, present, m.intercept))
 
     def score_many(self, batch: list[list[str]]) -> list[list[float] | list[None]]:
@@ -346,7 +314,6 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
             insults.append(t)
         if is_group:
             groups.append(t)
-    first, last = norm.whole()
 
     cues = bool(insults or obscene or slurs or groups) or addressed
     # The classifier alone decides only when it is sure; in between it needs
@@ -375,7 +342,7 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
             s, e = norm.span(*hm.span())
             out.append(Finding("hate", "hate.group_attack", round(max(0.85, p), 3), "high", s, e,
                                "Attacks people for who they are"))
-        elif groups and (not DEHUMANISING.isdisjoint(words) or model_says):
+        elif groups and (not DEHUMANISING.isdisjoint(words) or p >= MODEL_SURE):
             t = groups[0]
             score = max(0.75, p) if not DEHUMANISING.isdisjoint(words) else p
             out.append(Finding("hate", "hate.group_attack", round(score, 3), "high", t.start, t.end,
@@ -387,8 +354,8 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         t = insults[0] if insults else strong[0]
         out.append(Finding("harassment", "harassment.insult", round(0.55 + 0.4 * p, 3), "medium", t.start, t.end,
                            "Insults or demeans the person addressed"))
-    elif addressed and model_says and not out:
-        out.append(Finding("harassment", "harassment.hostile", round(p, 3), "medium", first, last,
+    elif addressed and p >= MODEL_SURE and not out:
+        out.append(Finding("harassment", "harassment.hostile", round(p, 3), "medium", *norm.whole(),
                            "Hostile or demeaning words aimed at the person addressed"))
 
     # Vulgar: obscene words, or hostile text with no clear target.
@@ -398,6 +365,6 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         out.append(Finding("vulgar", "vulgar.obscene", round(min(score, 0.99), 3), "low", t.start, t.end,
                            "Obscene or crude language"))
     elif not out and model_says:
-        out.append(Finding("vulgar", "vulgar.hostile", round(p, 3), "low", first, last,
+        out.append(Finding("vulgar", "vulgar.hostile", round(p, 3), "low", *norm.whole(),
                            "Hostile or offensive language"))
     return out

@@ -18,7 +18,7 @@ _PROMO = re.compile(
     r"\b(?:check out my|check my|checkout my|visit my|subscribe to my|subscribe|sub to my|follow me|follow my|"
     r"like my|like and subscribe|share my|watch my|listen to my|my new (?:channel|video|song|app|book|course|product|website|site|shop|store|single|album)|"
     r"my (?:channel|website|site|shop|store|blog|page|startup|agency|business|ebook|course|playlist|instagram|youtube|soundcloud|twitter|tiktok|etsy)|"
-    r"(?:dm|pm|message|inbox) me (?:for|if you(?:'re| are)? (?:want|need|interested))|whatsapp me|contact me (?:for|if|at|on)|hit me up|email me (?:for|if|at)|"
+    r"(?:dm|pm|message|inbox) me (?:for|if you(?:'re| are)? (?:want|need|interested))|whatsapp me|contact me (?:for|if|at|on)|email me (?:for|if|at)|"
     r"hire me|i can help you (?:grow|get|build|rank|make)|we offer|our (?:services|agency|product|platform|company) (?:can|will|helps)|"
     r"buy now|order now|shop now|sign up (?:now|today|here)|register now|join now|limited (?:time )?offer|"
     r"discount code|promo code|coupon code|use (?:my )?code|referral (?:link|code)|affiliate link|"
@@ -66,6 +66,13 @@ def promo_classifier():
     return Classifier.load(PROMO_MODEL_PATH)
 
 
+_POLITICAL_WORDS = _gate(
+    "election elections candidate candidates campaign ballot president presidential senator senate mayor governor "
+    "congress congressman congresswoman parliament mp party democrat democrats republican republicans labour tory "
+    "tories conservative liberal primary referendum midterms councillor council")
+_VOTE_FOR_NAME = re.compile(r"\b[Vv]ote (?:for )?[A-Z][a-z]")
+
+
 def check_selling(norm: Normalised, parsed: ParsedText, p_promo: float | None = None) -> list[Finding]:
     out: list[Finding] = []
     text = norm.text
@@ -81,6 +88,9 @@ def check_selling(norm: Normalised, parsed: ParsedText, p_promo: float | None = 
         out.append(Finding("selling", "selling.promotion_model", round(p_promo, 3), "low", *norm.whole(),
                            "Reads like advertising or self-promotion"))
     m = _POLITICAL.search(text) if not _POLITICAL_GATE.isdisjoint(norm.vocab) else None
+    if m and m.group().startswith("vote") and _POLITICAL_WORDS.isdisjoint(norm.vocab) \
+            and not _VOTE_FOR_NAME.search(parsed.prose):
+        m = None  # "vote for your favourite feature": a poll, not a campaign
     if m:
         s, e = norm.span(*m.span())
         out.append(Finding("selling", "selling.political_campaigning", 0.75, "low", s, e,
@@ -169,6 +179,7 @@ _STAFF_WORDS = re.compile(
 _STAFF_CLAIM = re.compile(
     r"\b(?:i am|i'm|im|we are|we're|this is) (?:a |an |the |your |one of the )?(?:community |official |slack )?"
     r"(?:moderator|mod|admin|administrator|staff member|employee|support team|support agent|security team)\b"
+    r"(?! of\b| at\b| for\b| in\b| on\b| elsewhere)"
     r"|\bas (?:a|an|the|your) (?:moderator|admin|administrator|staff member)\b"
     r"|\bofficial (?:support|staff|announcement)\b")
 

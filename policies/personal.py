@@ -295,8 +295,8 @@ _ADDRESS_TAIL = re.compile(r"[,\s]{1,4}(?:[A-Z][\w'\-]{1,25}[ ,]{0,3}){0,3}(?:[A
 
 
 _STREET_WORDS = frozenset(_STREET_TYPES.split("|"))
-_STREET_SUFFIXES = ("strasse", "straße", "str", "weg", "gasse", "platz", "allee", "katu", "gatan", "vej", "straat",
-                    "laan", "plein", "veien", "vägen", "gade")
+_STREET_SUFFIX = re.compile(r"(?:strasse|straße|str|weg|gasse|platz|allee|katu|gatan|vej|straat|laan|plein|veien|"
+                            r"vägen|gade)\b", re.I)
 _DIGIT = re.compile(r"\d")
 
 
@@ -304,8 +304,8 @@ def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[F
     """`vocab`: the message's normalised words, to skip texts with no street word."""
     if _DIGIT.search(text) is None:
         return
-    if vocab is not None and _STREET_WORDS.isdisjoint(vocab) and not any(
-            w.endswith(_STREET_SUFFIXES) for w in vocab) and "box" not in vocab:
+    if (vocab is not None and _STREET_WORDS.isdisjoint(vocab) and "box" not in vocab
+            and _STREET_SUFFIX.search(text) is None):
         return
     for m in _ADDRESS.finditer(text):
         s, e = m.start(), m.end()

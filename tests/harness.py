@@ -130,7 +130,7 @@ def start_bench(
     clock = clock or FakeClock(time.time())
     settings = make_settings(fake, db_path, admin=admin, config=config)
     rt = create_app(settings, clock=clock, client_timeout=5, client_retries=client_retries)
-    server = make_server(rt, host="127.0.0.1", port=0, threads=8)
+    server = make_server(rt, host="127.0.0.1", port=0, threads=8, loop_timeout=0.05)
     def serve() -> None:
         try:
             server.run()
