@@ -168,6 +168,7 @@ _TOKEN = re.compile(r"[@$]?[^\W_]+(?:[*!|@$+]+[^\W_]+)*[$]*")
 # Spaced-out words: "f u c k", "f.u.c.k", "f-u-c-k" (three letters or more).
 _SPACED = re.compile(r"(?<![^\W_])[^\W\d_](?:[ .\-_*][^\W\d_]){2,40}(?![^\W_])")
 _RUNS = re.compile(r"([^\W\d_])\1{2,}")
+_ANY_RUN = re.compile(r"(.)\1\1")  # a cheaper first test for _RUNS
 _RUNS2 = re.compile(r"(.)\1+")
 _HAS_DIGIT_OR_SYM = re.compile(r"[\d@$!|*+]")
 # Text-level test: a leet character touching a letter somewhere ("h4te",
@@ -227,13 +228,13 @@ class Normalised:
 
     __slots__ = ("norms", "squeezed", "text", "_starts", "vocab", "_spans", "_matches", "_raws", "_tokens")
 
-    def __init__(self, norms: list[str], squeezed: list[str] | None, text: str, starts: list[int],
+    def __init__(self, norms: list[str], squeezed: list[str] | None, text: str, starts: list[int] | None,
                  vocab: frozenset[str], spans: list[tuple[int, int]] | None = None, matches: list | None = None,
                  raws: list[str] | None = None):
         self.norms = norms  # normalised forms, in text order
         self.squeezed = squeezed  # squeezed variants ("" if none), or None when no token had runs
         self.text = text  # norms joined by single spaces, for phrase patterns
-        self._starts = starts  # where each norm starts in `text`
+        self._starts = starts  # where each norm starts in `text` (computed when first needed)
         # Every normalised form (and squeezed variant): for quick "does any
         # of these words occur" gates before a phrase pattern runs.
         self.vocab = vocab
@@ -269,6 +270,8 @@ class Normalised:
         """Map a [start, end) range of `text` to the original message."""
         if not self.norms:
             return (0, 0)
+        if self._starts is None:
+            self._starts = _starts_of(self.norms)
         i = max(0, bisect_right(self._starts, start) - 1)
         j = max(0, bisect_right(self._starts, max(start, end - 1)) - 1)
         return self.orig_span(i)[0], self.orig_span(j)[1]
@@ -296,13 +299,13 @@ def normalise(text: str) -> Normalised:
             os_, oe = (s, e) if pos is None else (pos[s], pos[e - 1] + 1)
             tokens.append(Token(word, os_, oe, m.group(), _squeeze(word)))
     leet = _LEET_SOMEWHERE.search(folded) is not None
-    runs = _RUNS.search(folded) is not None
+    runs = _ANY_RUN.search(folded) is not None and _RUNS.search(folded) is not None
     if not spaced_ranges and not leet and not runs and pos is None:
         # The common case, kept lean: plain words, positions unchanged.
         matches = list(_TOKEN.finditer(folded))
         norms = [m.group() for m in matches]
         text = " ".join(norms)
-        return Normalised(norms, None, text, _starts_of(norms), frozenset(norms), matches=matches)
+        return Normalised(norms, None, text, None, frozenset(norms), matches=matches)
     si = 0
     for m in _TOKEN.finditer(folded):
         s, e = m.span()
@@ -324,7 +327,7 @@ def normalise(text: str) -> Normalised:
     vocab_set = set(norms)
     if squeezed:
         vocab_set.update(x for x in squeezed if x)
-    return Normalised(norms, squeezed, " ".join(norms), _starts_of(norms), frozenset(vocab_set),
+    return Normalised(norms, squeezed, " ".join(norms), None, frozenset(vocab_set),
                       spans=[(t.start, t.end) for t in tokens], raws=[t.raw for t in tokens])
 
 
