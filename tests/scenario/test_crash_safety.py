@@ -71,3 +71,53 @@ def test_killed_after_handling_before_marking_done_replays_idempotently(fake_sla
         assert rows == 1
     finally:
         second.stop()
+
+
+def _cards(fake):
+    from tests.harness import MOD_CHANNEL
+
+    return [m for m in fake.messages(MOD_CHANNEL, include_replies=False) if "Case #" in str(m.get("text", "")) + str(m.get("blocks", ""))]
+
+
+@pytest.mark.parametrize("point", ["outbox_before_call:card_post", "outbox_after_call:card_post"])
+def test_killed_around_posting_the_card_gives_exactly_one_card(fake_slack, tmp_path, point):
+    db_path = tmp_path / "card.db"
+    first = start_serve(fake_slack, db_path, crash_at=point)
+    text = "I will find where you live and kill you"
+    ts = fake_slack.add_message(GENERAL, "UCAROL", text)
+    resp = SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UCAROL", text, ts=ts), event_id="EvCARD")
+    assert resp.status == 200
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    posted_before_restart = len(_cards(fake_slack))
+    assert posted_before_restart == (1 if point.startswith("outbox_after") else 0)
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        db = open_db(db_path)
+        assert _wait(lambda: db.execute("SELECT count(*) FROM outbox WHERE purpose = 'card_post' AND status = 'done'").fetchone()[0] == 1), second.log()
+        assert len(_cards(fake_slack)) == 1
+        assert db.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
+    finally:
+        second.stop()
+
+
+def test_killed_after_a_removal_reached_slack_removes_once_and_records_it(fake_slack, tmp_path):
+    db_path = tmp_path / "remove.db"
+    first = start_serve(fake_slack, db_path, crash_at="outbox_after_call:remove")
+    text = "my card is 4111 1111 1111 1111 exp 09/29"
+    ts = fake_slack.add_message(GENERAL, "UDAVE", text)
+    SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UDAVE", text, ts=ts), event_id="EvREMOVE")
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    assert fake_slack.find_message(GENERAL, ts) is None  # Slack deleted it before the crash
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        db = open_db(db_path)
+        assert _wait(lambda: db.execute("SELECT count(*) FROM outbox WHERE purpose = 'remove' AND status = 'done'").fetchone()[0] == 1), second.log()
+        deletes = [c for c in fake_slack.calls_to("chat.delete") if c.args.get("ts") == ts]
+        # the repeat is answered message_not_found and taken as done: no error, one removal
+        assert [c.ok for c in deletes][0] is True
+        assert db.execute("SELECT message_removed FROM cases").fetchone()[0] == 1
+        assert _wait(lambda: len(_cards(fake_slack)) == 1)
+    finally:
+        second.stop()
