@@ -92,3 +92,27 @@ def generate(n: int, *, seed: int = 0, split: str = "eval") -> list[str]:
                             time=rng.choice(TIMES), name=rng.choice(NAMES), place=rng.choice(PLACES),
                             thing=rng.choice(THINGS)))
     return out
+
+
+# Hand-written hard ordinary messages: tech uses of violent words, identity
+# words in neutral sentences, casual "you", slang. NOT held out: the abuse
+# cut-offs were chosen looking at how many of these get flagged.
+HARD_NEGATIVES = [
+    "I hate this bug so much", "this update sucks", "where is the kill switch for notifications?",
+    "the build is dead again", "you're killing it, great talk!", "that demo was sick!",
+    "shoot me an email when it's fixed", "let's execute the migration plan tonight",
+    "fire the webhook twice and it breaks", "I'm dying to try the new editor", "hit me up if you need logs",
+    "ur the best, thanks", "you guys rock", "my password reset link expired", "sent you a PM",
+    "the black theme looks great", "women in tech meetup on friday", "our gay pride channel is open to all",
+    "muslim holidays calendar integration?", "the chinese localisation is broken",
+    "you are wrong about the rate limits, read the docs", "stupid question: how do I export?",
+    "damn, that fixed it", "this is a hell of a feature", "kill -9 the worker",
+    "I will destroy the old index tomorrow", "can you beat the benchmark?",
+    "Our team is hiring! DM me if interested", "I am a moderator of the Python group at my local meetup",
+    "vote for your favourite feature in the roadmap thread", "we should shoot for Q3", "bomb-proof deployment guide",
+    "the attack surface is small", "you should die laughing at this bug report",
+    "Is it ok to share my company's logo in a screenshot?", "I'm new here, hi all!",
+    "Can anyone recommend a good trainer in Essex?", "My manager said we need SOC2 before buying",
+    "free tier limits are confusing", "Click the gear icon, then Settings > Export",
+    "Happy to help, DM me the error id",
+]

@@ -61,7 +61,7 @@ def training_set(train_part: str):
     return texts, labels, weights
 
 
-def train(train_part: str, out: Path, *, min_df: int = 2, C: float = 4.0) -> None:
+def train(train_part: str, out: Path, *, min_df: int = 2, C: float = 8.0) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 

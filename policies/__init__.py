@@ -21,6 +21,7 @@ __all__ = [
 ]
 
 _DEFAULT_CONFIG = PolicyConfig()
+_CLEARER = frozenset({"threat", "hate", "harassment", "vulgar", "malware", "privacy", "confidential"})
 _FOUR_DIGITS = re.compile(r"\d(?:\W{0,3}\d){3}")
 _DEFAULT_CONTEXT = Context()
 # When two sensitive spans overlap, the more specific detector wins.
@@ -89,6 +90,10 @@ def _raw_findings(message: Message, context: Context, config: PolicyConfig, cats
         out += community.check_confidential(norm, context, has_personal)
     if "violent_content" in on:
         out += community.check_violent_content(norm, parsed)
+    if p_promo is not None and any(f.category in _CLEARER for f in out):
+        # The promotion model reacts to any short post with a link; when a
+        # clearer finding explains the message, its guess adds only noise.
+        out = [f for f in out if f.rule != "selling.promotion_model"]
     n = len(text)
     for i, f in enumerate(out):
         if f.end > n:  # found in an attachment: no span in the message text
@@ -133,11 +138,8 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
         context = context or _DEFAULT_CONTEXT
         parsed, norm = _prepare(message)
         prepared.append((message, context, parsed, norm))
-    feats = [abuse.features(p[3], len(p[2].links)) for p in prepared]
-    if config.allowed_words:
-        # An allowed word must not count against a message in the model either.
-        allowed = config.allowed_words
-        feats = [[f for f in fs if not allowed.intersection(f.split(" "))] for fs in feats]
+    # An allowed word must not count against a message in the models either.
+    feats = [abuse.features(p[3], len(p[2].links), config.allowed_words) for p in prepared]
     # Both linear models score the whole batch in one vectorised pass.
     scores, promo_scores = abuse.joint_scorer([abuse.classifier(), community.promo_classifier()]).score_many(feats)
     results: list[list[Finding]] = []

@@ -80,13 +80,6 @@ VIOLENT = _words(
     "lynch lynched burn bomb behead slaughter slit rape raped hurt smash strangled execute executed "
     "torture bury gut destroy")
 SECOND_PERSON = _words("you your youre you're yourself yourselves ya u ur urself yall y'all thou")
-THIRD_TARGET = _words("him her them he she they his their")
-# Benign objects that a violent verb often takes in a tech community.
-BENIGN_OBJECTS = _words(
-    "process processes task tasks job jobs server servers app apps build builds bug bugs it this that "
-    "time session sessions query queries tab tabs thread threads container containers pod pods "
-    "cache connection connections feature script scripts request requests test tests the a an "
-    "battery deadline lights engine music power switch signal branch game games")
 
 _THREAT = re.compile(
     r"\b(?:i|we|ill|im|i'll|i'm|well|imma|ima|gonna)\b(?: \w+){0,3} "
@@ -96,13 +89,24 @@ _THREAT = re.compile(
     r"you will die|you're dead|youre dead|you are dead|drink bleach|i know where you live|watch your back|"
     r"you'll regret|hang yourself|shoot yourself|slit your)\b"
     r"|\b(?:should|must|need to|let's|lets|gonna|will|we) (?:be )?(?:kill|shoot|hang|burn|bomb|lynch|exterminate|"
-    r"gas|slaughter|behead)(?:ed)? (?:all|every|the|those|these|them)\b")
+    r"gas|slaughter|behead)(?:ed)? (?:all|every|those|these|them)\b"
+    r"|\b(?:someone|somebody|they|we|you) (?:should|needs? to|ought to|must) (?:kill|shoot|stab|hang|murder|beat|"
+    r"hurt|lynch) (?:him|her|them|you|(?:that|this) (?:guy|man|woman|girl|kid|person|idiot|bitch|bastard))\b"
+    r"|\bhope (?:you|u|ur|your \w+) (?:die|dies|gets? killed|get shot|gets? cancer|burns?)\b"
+    r"|^(?:kill|shoot|hang|gas|exterminate|burn|lynch) (?:all|every) (?:the |of the )?\w+")
 _HATE_PHRASE = re.compile(
-    r"\b(?:go back to (?:your|ur) (?:country|own country)|(?:all|those|these|the) \w+ (?:are|r) "
+    r"\b(?:go back to (?:your|ur) (?:country|own country)|(?:all|those|these|the|you) \w+ (?:are|r) "
     r"(?:animals|vermin|parasites|subhuman|inferior|savages|filth|rats|cockroaches|terrorists|criminals)|"
     r"(?:hate|despise) (?:all )?(?:muslims|jews|blacks|whites|gays|immigrants|women|mexicans|asians|arabs|"
     r"christians|trans|refugees))\b")
-_THREAT_GATE = VIOLENT | _words("kys die dead bleach live back regret end find hunt break gas exterminate urself")
+_THREAT_GATE = VIOLENT | _words(
+    "kys die dies dead bleach live back regret end find hunt break gas exterminate urself killed cancer burns")
+_BULLY = re.compile(
+    r"\b(?:nobody|no one|noone|everyone|everybody) (?:likes|wants|cares about|hates) (?:you|u)\b"
+    r"|(?:^|\bjust |\byou should |\bplease )(?:leave|get out of|gtfo of) (?:this|our|the) "
+    r"(?:community|channel|group|server|workspace)\b(?! if)"
+    r"|\b(?:go to hell|get lost|go away loser|you don't belong here|you do not belong here|nobody asked you)\b")
+_BULLY_GATE = _words("nobody no noone everyone everybody leave get gtfo go belong asked")
 _HATE_GATE = DEHUMANISING | _words("country hate despise")
 _YOU_ARE = re.compile(r"\b(?:you|u|ur|youre|you're|you are|shut up|stfu|screw you|fuck you|fuck off)\b")
 
@@ -217,15 +221,26 @@ def joint_scorer(models: list[Classifier | None]) -> JointScorer:
     return js
 
 
-def features(norm: Normalised, n_links: int = 0) -> list[str]:
-    """Words (repeats squeezed), adjacent word pairs, and one marker per link."""
+def features(norm: Normalised, n_links: int = 0, skip: frozenset[str] = frozenset()) -> list[str]:
+    """Words (repeats squeezed), adjacent word pairs, prefixes, one marker per link.
+
+    `skip`: words the community allows; they do not count at all."""
     toks = [sq or w for w, sq in zip(norm.norms, norm.squeezed)] if norm.squeezed else norm.norms
-    return toks + [a + " " + b for a, b in zip(toks, toks[1:])] + ["__link__"] * n_links
+    if skip:
+        toks = [w for w in toks if w not in skip]
+    # Five-letter prefixes of longer words generalise over endings the
+    # training data lacked ("stupidest", "idiotically").
+    return (toks + [a + " " + b for a, b in zip(toks, toks[1:])] + ["~" + w[:5] for w in toks if len(w) > 5]
+            + ["__link__"] * n_links)
 
 
-# Probability cut-offs for the classifier (chosen on OLID part A with the
-# model trained on part B, i.e. not on the part the shipped model is judged).
-MODEL_SURE = 0.75
+# Probability cut-offs for the classifier, chosen on OLID part A with the
+# model trained on part B (so not on the part the shipped model is judged
+# on), against a list of hard ordinary messages ("that demo was sick!"):
+# the model alone flags at MODEL_SURE; when someone is addressed, at
+# MODEL_ADDRESSED; violent words aimed at someone, at MODEL_WITH_CUE.
+MODEL_SURE = 0.7
+MODEL_ADDRESSED = 0.65
 MODEL_WITH_CUE = 0.5
 
 _override: list[Classifier | None] = []
@@ -245,15 +260,6 @@ def use_classifier(clf: Classifier | None) -> None:
     _override[:] = [clf] if clf is not None else []
 
 
-def _squeezed_set(words) -> dict[str, str]:
-    return {_squeeze(w) or w: w for w in words}
-
-
-_OBSCENE_SQ = _squeezed_set(OBSCENE)
-_SLURS_SQ = _squeezed_set(SLURS)
-_INSULTS_SQ = _squeezed_set(INSULTS)
-
-
 def _build_lexicon() -> tuple[dict[str, tuple[int, str, bool]], dict[str, tuple[int, str, bool]]]:
     """word -> (obscene strength, slur/insult/'', identity group); and the same
     keyed by squeezed form, consulted only for tokens that had letter runs."""
@@ -268,15 +274,6 @@ def _build_lexicon() -> tuple[dict[str, tuple[int, str, bool]], dict[str, tuple[
 
 
 _LEXICON, _LEXICON_SQ = _build_lexicon()
-
-
-def _lookup(tok, exact, squeezed) -> str | None:
-    if tok.norm in exact:
-        return tok.norm
-    if tok.squeezed:
-        # "fuuuck" -> "fuck"; the list's own doubles are squeezed the same way
-        return squeezed.get(tok.squeezed) or (tok.squeezed if tok.squeezed in exact else None)
-    return None
 
 
 def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
@@ -347,14 +344,19 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
             score = max(0.75, p) if not DEHUMANISING.isdisjoint(words) else p
             out.append(Finding("hate", "hate.group_attack", round(score, 3), "high", t.start, t.end,
                                "Speaks of an identity group in hostile or dehumanising terms"))
+    bully = _BULLY.search(text) if not _BULLY_GATE.isdisjoint(words) else None
     if any(f.category == "threat" for f in out):
         pass
+    elif bully:
+        s, e = norm.span(*bully.span())
+        out.append(Finding("harassment", "harassment.bullying", round(max(0.75, p), 3), "medium", s, e,
+                           "Tells someone they are unwanted or pushes them out"))
     elif addressed and (insults or any(k >= 2 for _, k in obscene)):
         strong = [t for t, k in obscene if k >= 2]
         t = insults[0] if insults else strong[0]
         out.append(Finding("harassment", "harassment.insult", round(0.55 + 0.4 * p, 3), "medium", t.start, t.end,
                            "Insults or demeans the person addressed"))
-    elif addressed and p >= MODEL_SURE and not out:
+    elif addressed and p >= MODEL_ADDRESSED and not out:
         out.append(Finding("harassment", "harassment.hostile", round(p, 3), "medium", *norm.whole(),
                            "Hostile or demeaning words aimed at the person addressed"))
 
@@ -364,7 +366,7 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         score = {3: 0.8, 2: 0.6, 1: 0.3}[strength] + 0.2 * p
         out.append(Finding("vulgar", "vulgar.obscene", round(min(score, 0.99), 3), "low", t.start, t.end,
                            "Obscene or crude language"))
-    elif not out and model_says:
+    elif not out and p >= MODEL_SURE:
         out.append(Finding("vulgar", "vulgar.hostile", round(p, 3), "low", *norm.whole(),
                            "Hostile or offensive language"))
     return out

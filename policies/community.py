@@ -16,7 +16,7 @@ from .slacktext import Normalised, ParsedText, fold, normalise
 
 _PROMO = re.compile(
     r"\b(?:check out my|check my|checkout my|visit my|subscribe to my|subscribe|sub to my|follow me|follow my|"
-    r"like my|like and subscribe|share my|watch my|listen to my|my new (?:channel|video|song|app|book|course|product|website|site|shop|store|single|album)|"
+    r"(?:like|share) my (?:video|channel|page|post|comment|song|music|photo|link)|like and subscribe|watch my|listen to my|my new (?:channel|video|song|app|book|course|product|website|site|shop|store|single|album)|"
     r"my (?:channel|website|site|shop|store|blog|page|startup|agency|business|ebook|course|playlist|instagram|youtube|soundcloud|twitter|tiktok|etsy)|"
     r"(?:dm|pm|message|inbox) me (?:for|if you(?:'re| are)? (?:want|need|interested))|whatsapp me|contact me (?:for|if|at|on)|email me (?:for|if|at)|"
     r"hire me|i can help you (?:grow|get|build|rank|make)|we offer|our (?:services|agency|product|platform|company) (?:can|will|helps)|"

@@ -229,7 +229,7 @@ class Normalised:
     __slots__ = ("norms", "squeezed", "text", "_starts", "vocab", "_spans", "_matches", "_raws", "_tokens")
 
     def __init__(self, norms: list[str], squeezed: list[str] | None, text: str, starts: list[int] | None,
-                 vocab: frozenset[str], spans: list[tuple[int, int]] | None = None, matches: list | None = None,
+                 vocab: frozenset[str], spans: list[tuple[int, int]] | None = None, matches: str | None = None,
                  raws: list[str] | None = None):
         self.norms = norms  # normalised forms, in text order
         self.squeezed = squeezed  # squeezed variants ("" if none), or None when no token had runs
@@ -239,14 +239,14 @@ class Normalised:
         # of these words occur" gates before a phrase pattern runs.
         self.vocab = vocab
         self._spans = spans
-        self._matches = matches
+        self._matches = matches  # the folded text, to re-tokenise when spans are needed
         self._raws = raws
         self._tokens: list[Token] | None = None
 
     def orig_span(self, i: int) -> tuple[int, int]:
         """Span of token i in the original message."""
         if self._spans is None:
-            self._spans = [m.span() for m in self._matches]
+            self._spans = [m.span() for m in _TOKEN.finditer(self._matches)]
         return self._spans[i]
 
     def whole(self) -> tuple[int, int]:
@@ -285,50 +285,43 @@ def normalise(text: str) -> Normalised:
 
     Steps: NFKC, case folding, zero-width removal, confusable letters,
     leetspeak inside words, collapsed letter runs, joined spaced-out letters.
+    Works on whole lists (no per-token objects) because it runs on every
+    message; Token objects are made later, only for the few that matter.
     """
     folded, pos = fold(text)
-    tokens: list[Token] = []
-    spaced_ranges: list[tuple[int, int]] = []
+    spaced: list[tuple[int, int, str, str]] = []  # (start, end, word, raw) in folded
     if " " in folded or "." in folded or "-" in folded:
         for m in _SPACED.finditer(folded):
-            s, e = m.span()
             word = "".join(ch for ch in m.group() if ch.isalpha())
-            if len(word) < 3:
-                continue
-            spaced_ranges.append((s, e))
-            os_, oe = (s, e) if pos is None else (pos[s], pos[e - 1] + 1)
-            tokens.append(Token(word, os_, oe, m.group(), _squeeze(word)))
-    leet = _LEET_SOMEWHERE.search(folded) is not None
+            if len(word) >= 3:
+                spaced.append((m.start(), m.end(), word, m.group()))
+    matches = list(_TOKEN.finditer(folded))
+    if spaced:
+        matches = [m for m in matches if not any(a <= m.start() < b for a, b, _, _ in spaced)]
+    raws = [m.group() for m in matches]
+    norms = raws
+    if _LEET_SOMEWHERE.search(folded) is not None:
+        norms = [r if r.isalpha() or not (_HAS_DIGIT_OR_SYM.search(r) and _HAS_ALPHA.search(r))
+                 else r.translate(_LEET) for r in raws]
     runs = _ANY_RUN.search(folded) is not None and _RUNS.search(folded) is not None
-    if not spaced_ranges and not leet and not runs and pos is None:
-        # The common case, kept lean: plain words, positions unchanged.
-        matches = list(_TOKEN.finditer(folded))
-        norms = [m.group() for m in matches]
-        text = " ".join(norms)
-        return Normalised(norms, None, text, None, frozenset(norms), matches=matches)
-    si = 0
-    for m in _TOKEN.finditer(folded):
-        s, e = m.span()
-        if spaced_ranges:
-            while si < len(spaced_ranges) and spaced_ranges[si][1] <= s:
-                si += 1
-            if si < len(spaced_ranges) and spaced_ranges[si][0] <= s < spaced_ranges[si][1]:
-                continue
-        raw = m.group()
-        norm = raw
-        if leet and not raw.isalpha() and _HAS_DIGIT_OR_SYM.search(raw) and _HAS_ALPHA.search(raw):
-            norm = raw.translate(_LEET)
-        os_, oe = (s, e) if pos is None else (pos[s], pos[e - 1] + 1)
-        tokens.append(Token(norm, os_, oe, raw, _squeeze(norm) if runs else ""))
-    if spaced_ranges:
-        tokens.sort(key=lambda t: t.start)
-    norms = [t.norm for t in tokens]
-    squeezed = [t.squeezed for t in tokens] if runs or spaced_ranges else None
-    vocab_set = set(norms)
+    if not spaced and pos is None and norms is raws and not runs:
+        # The common case: plain words, positions unchanged.
+        # Keep the folded text, not the match objects: spans are recomputed
+        # only for the few messages that produce a finding.
+        return Normalised(norms, None, " ".join(norms), None, frozenset(norms), matches=folded)
+    spans = [m.span() for m in matches]
+    if spaced:
+        merged = sorted(list(zip(spans, norms, raws)) + [((a, b), w, r) for a, b, w, r in spaced])
+        spans = [x[0] for x in merged]
+        norms = [x[1] for x in merged]
+        raws = [x[2] for x in merged]
+    if pos is not None:
+        spans = [(pos[a], pos[b - 1] + 1) for a, b in spans]
+    squeezed = [_squeeze(w) for w in norms] if runs or spaced else None
+    vocab = set(norms)
     if squeezed:
-        vocab_set.update(x for x in squeezed if x)
-    return Normalised(norms, squeezed, " ".join(norms), None, frozenset(vocab_set),
-                      spans=[(t.start, t.end) for t in tokens], raws=[t.raw for t in tokens])
+        vocab.update(x for x in squeezed if x)
+    return Normalised(norms, squeezed, " ".join(norms), None, frozenset(vocab), spans=spans, raws=raws)
 
 
 def _starts_of(norms: list[str]) -> list[int]:

@@ -92,9 +92,19 @@ def run_jsonl(inp: IO[str], out: IO[str], config=None) -> int:
     return 0
 
 
+def _masked_span(text: str, findings, start: int, end: int) -> str:
+    """text[start:end] with every sensitive span inside it masked."""
+    from dataclasses import replace
+
+    from policies import mask
+
+    inner = [replace(f, start=max(f.start, start) - start, end=min(f.end, end) - start)
+             for f in findings if f.sensitive and f.start < end and start < f.end]
+    return mask(text[start:end], inner)
+
+
 def explain(text: str, *, config=None, role: str = "member", topic: str = "") -> Iterator[str]:
     from policies import Context, Message, evaluate, mask
-    from policies.personal import mask_value
 
     findings = evaluate(Message(text=text), Context(author_role=role, channel_topic=topic), config=config)
     if not findings:
@@ -105,10 +115,7 @@ def explain(text: str, *, config=None, role: str = "member", topic: str = "") ->
         where = f" at {f.start}-{f.end}" if f.end > f.start else ""
         shown = ""
         if f.end > f.start:
-            span = text[f.start:f.end]
-            if f.sensitive:
-                span = mask_value(f.extra.get("kind", ""), span)
-            shown = f' "{span[:80]}"'
+            shown = f' "{_masked_span(text, findings, f.start, f.end)[:80]}"'
         shadow = ", shadow mode" if f.shadow else ""
         yield (f"- {f.category} ({f.rule}, score {f.score:.2f}, {f.severity}; action: {f.action}{shadow}){where}{shown}: "
                f"{f.explanation}")

@@ -72,6 +72,7 @@ class ModerationService:
         gw = rt.gateway
         gw.on_result("card_post", self._card_posted)
         gw.on_result("card_update", self._audit_result)
+        gw.refresher("card_update", self._fresh_card_args)
         gw.on_result("remove", self._removal_result)
         gw.on_result("suspended_delete", self._audit_result)
         gw.on_result("dm", self._audit_result)
@@ -351,10 +352,21 @@ class ModerationService:
                       "metadata": {"event_type": CARD_EVENT, "event_payload": {"case_id": case.id, "version": case.version}}},
             )
             return
-        key = f"card-update:{case.id}:{case.version}"
+        # The content is part of the key: a later change that did not bump the
+        # version (a removal's result) must not be swallowed as a duplicate.
+        key = f"card-update:{case.id}:{case.version}:{_sha(json.dumps([text, blocks], sort_keys=True))}"
         self.rt.gateway.enqueue(key=key, method="chat.update", case_id=case.id, purpose="card_update",
                                 args={"channel": case.card_channel, "ts": case.card_ts, "text": text, "blocks": blocks})
         cases_db.supersede_card_updates(self.db, case_id=case.id, keep_key=key)
+
+    def _fresh_card_args(self, item: outbox_db.OutboxItem) -> dict | None:
+        """The card as the records say now: updates queued by two threads or
+        processes in the wrong order cannot leave an old state showing."""
+        case = cases_db.get(self.db, item.case_id) if item.case_id is not None else None
+        if case is None or not case.card_ts:
+            return None
+        data = self.card_data(case)
+        return {**item.args, "text": cards.card_text(data), "blocks": cards.case_card(data)}
 
     def _card_posted(self, outcome: Outcome) -> None:
         item = outcome.item

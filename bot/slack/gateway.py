@@ -115,6 +115,7 @@ class SlackGateway:
         self.clock = clock or SystemClock()
         self._handlers: dict[str, Callable[[Outcome], None]] = {}
         self._reconcilers: dict[str, Callable[[outbox_db.OutboxItem], dict | None]] = {}
+        self._refreshers: dict[str, Callable[[outbox_db.OutboxItem], dict | None]] = {}
         self.wake = threading.Event()
         self._drain_lock = threading.Lock()
 
@@ -153,6 +154,12 @@ class SlackGateway:
         """For calls interrupted mid-flight: returns the result if Slack shows
         the call took effect, None if it did not (then it is made again)."""
         self._reconcilers[purpose] = fn
+
+    def refresher(self, purpose: str, fn: Callable[[outbox_db.OutboxItem], dict | None]) -> None:
+        """Rebuilds a call's arguments just before it is made (e.g. a card
+        rendered from the records as they are now, not as they were when the
+        update was queued, so that the last update sent is never stale)."""
+        self._refreshers[purpose] = fn
 
     def enqueue(
         self,
@@ -254,8 +261,15 @@ class SlackGateway:
     def _perform(self, item: outbox_db.OutboxItem) -> bool:
         db = self.store.db
         crash_point(f"outbox_before_call:{item.purpose}")
+        args = item.args
+        refresh = self._refreshers.get(item.purpose or "")
+        if refresh is not None:
+            try:
+                args = refresh(item) or args
+            except Exception:
+                log.exception("outbox %s: could not refresh arguments; sending as queued", item.key)
         try:
-            result = self.call(item.method, token=item.token_kind, **item.args)
+            result = self.call(item.method, token=item.token_kind, **args)
             crash_point(f"outbox_after_call:{item.purpose}")
         except GatewayError as exc:
             if exc.error in ALREADY_DONE.get(item.method, ()):

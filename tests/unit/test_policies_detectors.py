@@ -198,6 +198,11 @@ def test_mask_personal_data_only_masks_sensitive():
     ("i know where you live", "threat"),
     ("kys", "threat"),
     ("we should hang all of them", "threat"),
+    ("someone should shoot him", "threat"),
+    ("I hope your family dies", "threat"),
+    ("kill all the immigrants", "threat"),
+    ("you people are animals", "hate"),
+    ("nobody likes you, just leave this community", "harassment"),
     ("all immigrants are vermin", "hate"),
     ("go back to your country", "hate"),
     ("you are a pathetic idiot", "harassment"),
@@ -229,6 +234,10 @@ def test_abuse_lookalike_tricks(text, category):
     "Can a moderator move this thread?",
     "class assignment: passage analysis",
     "we shot a quick demo video of the new editor",
+    "we should kill the process before the deploy",
+    "someone should kill that bug",
+    "hope you get the job!",
+    "leave this channel if you want, no pressure",
 ])
 def test_abuse_near_misses(text):
     assert not cats(text) & {"threat", "hate", "harassment", "vulgar"}
@@ -359,3 +368,32 @@ def test_personal_helpers_direct():
     assert personal.iban_ok("GB82WEST12345698765432")
     assert personal.card_issuer("378282246310005") == "American Express"
     assert personal.ssn_ok("123", "45", "6789") and not personal.ssn_ok("666", "45", "6789")
+
+
+# Hard ordinary messages from a support community: tech uses of violent
+# words, identity words in neutral sentences, casual "you". None may be flagged.
+@pytest.mark.parametrize("text", [
+    "I hate this bug so much",
+    "where is the kill switch for notifications?",
+    "the build is dead again",
+    "you're killing it, great talk!",
+    "shoot me an email when it's fixed",
+    "let's execute the migration plan tonight",
+    "I'm dying to try the new editor",
+    "ur the best, thanks",
+    "my password reset link expired",
+    "the black theme looks great",
+    "women in tech meetup on friday",
+    "our gay pride channel is open to all",
+    "muslim holidays calendar integration?",
+    "the chinese localisation is broken",
+    "you are wrong about the rate limits, read the docs",
+    "I will destroy the old index tomorrow",
+    "I am a moderator of the Python group at my local meetup",
+    "vote for your favourite feature in the roadmap thread",
+    "you should die laughing at this bug report",
+    "Is it ok to share my company's logo in a screenshot?",
+    "Happy to help, DM me the error id",
+])
+def test_hard_ordinary_messages_not_flagged(text):
+    assert evaluate(Message(text=text)) == []

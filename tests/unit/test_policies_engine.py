@@ -197,3 +197,10 @@ def test_cli_bad_config_is_one_line(tmp_path):
     code, _, err = cli("--config", str(p), "hello")
     assert code == 2
     assert err.strip() == "modbot.toml: policies.spam.threshold: expected a number between 0 and 1, got 'high'"
+
+
+def test_cli_never_prints_a_sensitive_value_inside_a_longer_span():
+    code, out, _ = cli("INTERNAL ONLY: customer record jane.roe@gmail.com card 4111 1111 1111 1111",
+                       "--role", "employee")
+    assert code == 0
+    assert "4111 1111 1111 1111" not in out and "jane.roe@" not in out
