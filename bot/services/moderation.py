@@ -185,7 +185,11 @@ class ModerationService:
                         detail={"rules": sorted({f.rule for f in acted}), "max_score": max(f.score for f in acted)})
         # On a replay (the process died after recording) what follows runs
         # again: each step is keyed or conditional, so it happens once.
-        severe = [f for f in acted if f.action == "remove" and f.score >= self.cfg.auto_remove_min_score]
+        # Removed at once: what the config says to remove, scored with high
+        # confidence, and severe (a card number, a token, a threat), not a
+        # phone number or an email, which moderators review first.
+        severe = [f for f in acted if f.action == "remove" and f.score >= self.cfg.auto_remove_min_score
+                  and f.severity in ("high", "critical")]
         if severe and case.removal == "none":
             self._remove(case, by=SYSTEM, reason="auto")
         self.publish(case.id)
