@@ -63,9 +63,11 @@ def _is_exempt(message: Message, context: Context, config: PolicyConfig) -> bool
 
 
 def _raw_findings(message: Message, context: Context, config: PolicyConfig, cats: dict[str, CategoryConfig],
-                  p_abusive: float | None, parsed: ParsedText, norm, p_promo: float | None = None) -> list[Finding]:
+                  p_abusive: float | None, parsed: ParsedText, norm, p_promo: float | None = None,
+                  on: set[str] | None = None) -> list[Finding]:
     text = message.text
-    on = {c for c, cc in cats.items() if cc.enabled and cc.action != "ignore"}
+    if on is None:
+        on = _active(cats)
     out: list[Finding] = []
     extra_text = "\n".join(message.attachments)
     scan = parsed.plain if not extra_text else parsed.plain + "\n" + extra_text
@@ -100,6 +102,10 @@ def _raw_findings(message: Message, context: Context, config: PolicyConfig, cats
             out[i] = Finding(f.category, f.rule, f.score, f.severity, 0, 0, f.explanation + " (in an attachment)",
                              f.sensitive, f.action, f.shadow, {**f.extra, "attachment": True})
     return out
+
+
+def _active(cats: dict[str, CategoryConfig]) -> set[str]:
+    return {c for c, cc in cats.items() if cc.enabled and cc.action != "ignore"}
 
 
 def _finish(raw: list[Finding], cats: dict[str, CategoryConfig], exempt: bool) -> list[Finding]:
@@ -143,10 +149,16 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
     # Both linear models score the whole batch in one vectorised pass.
     scores, promo_scores = abuse.joint_scorer([abuse.classifier(), community.promo_classifier()]).score_many(feats)
     results: list[list[Finding]] = []
+    # A batch meets few distinct channel settings: work out once per batch
+    # which categories they switch on.
+    active: dict[int, set[str]] = {}
     for (message, context, parsed, norm), p, pp in zip(prepared, scores, promo_scores):
         cats = config.for_channel(message.channel, context.channel_name)
+        on = active.get(id(cats))
+        if on is None:
+            on = active[id(cats)] = _active(cats)
         exempt = _is_exempt(message, context, config)
-        raw = _raw_findings(message, context, config, cats, p, parsed, norm, pp)
+        raw = _raw_findings(message, context, config, cats, p, parsed, norm, pp, on=on)
         results.append(_finish(raw, cats, exempt))
         community.record_activity(message, parsed, context)
     return results

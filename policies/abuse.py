@@ -23,6 +23,7 @@ import json
 import math
 import re
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
 
 from .model import Finding
@@ -177,16 +178,18 @@ class JointScorer:
         import numpy as np
 
         n = len(batch)
-        get = self.index.get
-        rows: list[int] = []
-        cols: list[int] = []
-        for r, feats in enumerate(batch):
-            found = [j for j in map(get, feats) if j is not None]
-            cols += found
-            rows += [r] * len(found)
+        # One lookup per feature over the flattened batch (-1: not in the
+        # vocabulary), and each feature's row from the batch's lengths.
+        flat = list(chain.from_iterable(batch))
+        found_all = np.fromiter(map(self.index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        rows_all = np.repeat(np.arange(n, dtype=np.int64), [len(feats) for feats in batch])
+        known = found_all >= 0
+        cols = found_all[known]
+        rows = rows_all[known]
+        has_rows = cols.size > 0
         width = max(1, len(self.index))
-        if rows:
-            key = np.asarray(rows, dtype=np.int64) * width + np.asarray(cols, dtype=np.int64)
+        if has_rows:
+            key = rows * width + cols
             uniq, counts = np.unique(key, return_counts=True)
             ur, uc = uniq // width, uniq % width
             tf = 1.0 + np.log(counts)
@@ -196,7 +199,7 @@ class JointScorer:
                 out.append([None] * n)
                 continue
             idf, coef, present, intercept = arr
-            if not rows:
+            if not has_rows:
                 out.append([1.0 / (1.0 + math.exp(-intercept))] * n)
                 continue
             keep = present[uc]
@@ -209,14 +212,20 @@ class JointScorer:
         return out
 
 
+# Keyed by the models' ids; each scorer holds its models, so an id cannot be
+# reused while its entry lives. Several entries, not one: evaluate_many's
+# pair and _core_score's single model alternate, and with one slot each call
+# rebuilt the other's shared vocabulary (a third of the engine's time).
 _joint: dict[tuple[int, ...], JointScorer] = {}
+_JOINT_MAX = 8
 
 
 def joint_scorer(models: list[Classifier | None]) -> JointScorer:
     key = tuple(id(m) for m in models)
     js = _joint.get(key)
     if js is None:
-        _joint.clear()
+        if len(_joint) >= _JOINT_MAX:
+            _joint.clear()
         js = _joint[key] = JointScorer(models)
     return js
 

@@ -106,10 +106,16 @@ _SPAM_BAIT = re.compile(
     r"you have been selected|claim (?:your|now)|only \d+ (?:spots|left)|whatsapp \+?\d)")
 
 
+_WORD_RUN = re.compile(r"\w+")
+
+
+# check_spam and record_activity both ask for the same message's fingerprint,
+# one right after the other: a small cache saves the second fold.
+@lru_cache(maxsize=1024)
 def fingerprint(text: str) -> str:
     """Same words in the same order, whatever the case, spacing or punctuation."""
     folded, _ = fold(text)
-    core = " ".join(re.findall(r"\w+", folded))
+    core = " ".join(_WORD_RUN.findall(folded))
     return hashlib.blake2b(core.encode(), digest_size=8).hexdigest()
 
 
@@ -184,30 +190,83 @@ _STAFF_CLAIM = re.compile(
     r"|\bofficial (?:support|staff|announcement)\b")
 
 
+_NOT_NAME_CHAR = re.compile(r"[^a-z0-9]+")
+_NAME_SEPARATORS = re.compile(r"[_.\-]+")
+
+
 def _name_norm(name: str) -> str:
     folded, _ = fold(name)
-    return re.sub(r"[^a-z0-9]+", "", folded.replace("0", "o").replace("1", "l").replace("3", "e"))
+    return _NOT_NAME_CHAR.sub("", folded.replace("0", "o").replace("1", "l").replace("3", "e"))
+
+
+# Names repeat on every message an author posts, so what a name looks like
+# is worked out once per name (and per staff list), not once per message.
+# Bounded: a workspace has at most tens of thousands of members.
+@lru_cache(maxsize=32_768)
+def _name_key(name: str) -> str:
+    return _name_norm(name)
+
+
+@lru_cache(maxsize=32_768)
+def _has_staff_title(name: str) -> bool:
+    return _STAFF_WORDS.search(normalise(_NAME_SEPARATORS.sub(" ", name)).text) is not None
+
+
+@lru_cache(maxsize=256)
+def _staff_keys(staff_names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    # As a dict first: a later name with the same key replaces the earlier
+    # one's original but keeps its place, as the per-message dict did.
+    return tuple({_name_key(n): n for n in staff_names if n}.items())
+
+
+def _imitated_staff(key: str, staff_names: tuple[str, ...]) -> str | None:
+    for k, original in _staff_keys(staff_names):
+        if k and (key == k or (len(k) >= 5 and (k in key or _close(key, k)))):
+            return original
+    return None
+
+
+@lru_cache(maxsize=64)
+def _imitation_table(staff_names: tuple[str, ...]) -> dict[str, str | None]:
+    """name key -> the staff name it imitates (or None), filled as names come."""
+    return {}
+
+
+_MISSING = object()
+# The audit passes the same staff tuple with every message: recognising it
+# by identity spares hashing the whole tuple once per message.
+_last_table: tuple[tuple[str, ...], dict[str, str | None]] | None = None
+
+
+def _imitated(key: str, staff_names: tuple[str, ...]) -> str | None:
+    global _last_table
+    last = _last_table
+    if last is not None and last[0] is staff_names:
+        table = last[1]
+    else:
+        table = _imitation_table(staff_names)
+        _last_table = (staff_names, table)
+    hit = table.get(key, _MISSING)
+    if hit is _MISSING:
+        if len(table) >= 65_536:
+            table.clear()
+        hit = table[key] = _imitated_staff(key, staff_names)
+    return hit
 
 
 def check_impersonation(norm: Normalised, context: Context) -> list[Finding]:
     out: list[Finding] = []
     if context.author_role != "member" and context.author_role != "expert":
         return out
-    staff_keys = {_name_norm(n): n for n in context.staff_names if n}
+    staff_names = tuple(context.staff_names)
     for label, name in (("display name", context.display_name), ("real name", context.real_name)):
         if not name:
             continue
-        folded, _ = fold(name)
-        key = _name_norm(name)
-        hit = None
-        for k, original in staff_keys.items():
-            if k and (key == k or (len(k) >= 5 and (k in key or _close(key, k)))):
-                hit = original
-                break
+        hit = _imitated(_name_key(name), staff_names)
         if hit:
             out.append(Finding("impersonation", "impersonation.staff_name", 0.9, "high", 0, 0,
                                f"The {label} '{name}' imitates staff member '{hit}'", extra={"field": label}))
-        elif _STAFF_WORDS.search(normalise(re.sub(r"[_.\-]+", " ", name)).text):
+        elif _has_staff_title(name):
             out.append(Finding("impersonation", "impersonation.staff_title", 0.8, "high", 0, 0,
                                f"The {label} '{name}' suggests a staff role the author does not have",
                                extra={"field": label}))

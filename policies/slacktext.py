@@ -15,6 +15,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # ---------------------------------------------------------------- parsing
 
@@ -175,6 +176,8 @@ _HAS_DIGIT_OR_SYM = re.compile(r"[\d@$!|*+]")
 # "@ss", "sh!t"), not just any number or an exclamation mark after a word.
 _LEET_SOMEWHERE = re.compile(r"[^\W\d_][\d@$]|[\d@$][^\W\d_]|[^\W_][!|*+]{1,3}[^\W\d_]")
 _HAS_ALPHA = re.compile(r"[^\W\d_]")
+# Every branch of _LEET_SOMEWHERE needs one of these: a much cheaper first test.
+_LEET_CHAR = re.compile(r"[\d@$!|*+]")
 
 
 def fold_char(ch: str) -> str:
@@ -199,17 +202,23 @@ def fold(text: str) -> tuple[str, list[int] | None]:
             out.append(ch.lower())
             pos.append(i)
             continue
-        if ord(ch) in _ZERO_WIDTH:
-            continue
-        if unicodedata.category(ch) == "Mn":  # combining accents: drop
-            continue
-        f = fold_char(ch)
-        f = unicodedata.normalize("NFKD", f)
-        f = "".join(x for x in f if unicodedata.category(x) != "Mn")
-        for x in f:
+        for x in _fold_other(ch):
             out.append(x)
             pos.append(i)
     return "".join(out), pos
+
+
+@lru_cache(maxsize=65_536)
+def _fold_other(ch: str) -> str:
+    """What one non-ASCII character folds to ('' when dropped). Cached:
+    messages reuse few such characters (emoji, accents) many times."""
+    if ord(ch) in _ZERO_WIDTH:
+        return ""
+    if unicodedata.category(ch) == "Mn":  # combining accents: drop
+        return ""
+    f = fold_char(ch)
+    f = unicodedata.normalize("NFKD", f)
+    return "".join(x for x in f if unicodedata.category(x) != "Mn")
 
 
 @dataclass(slots=True)
@@ -295,12 +304,15 @@ def normalise(text: str) -> Normalised:
             word = "".join(ch for ch in m.group() if ch.isalpha())
             if len(word) >= 3:
                 spaced.append((m.start(), m.end(), word, m.group()))
-    matches = list(_TOKEN.finditer(folded))
     if spaced:
-        matches = [m for m in matches if not any(a <= m.start() < b for a, b, _, _ in spaced)]
-    raws = [m.group() for m in matches]
+        matches = [m for m in _TOKEN.finditer(folded) if not any(a <= m.start() < b for a, b, _, _ in spaced)]
+        raws = [m.group() for m in matches]
+    else:
+        # Strings only (no match objects): most messages never need a span.
+        matches = None
+        raws = _TOKEN.findall(folded)
     norms = raws
-    if _LEET_SOMEWHERE.search(folded) is not None:
+    if _LEET_CHAR.search(folded) is not None and _LEET_SOMEWHERE.search(folded) is not None:
         norms = [r if r.isalpha() or not (_HAS_DIGIT_OR_SYM.search(r) and _HAS_ALPHA.search(r))
                  else r.translate(_LEET) for r in raws]
     runs = _ANY_RUN.search(folded) is not None and _RUNS.search(folded) is not None
@@ -309,7 +321,7 @@ def normalise(text: str) -> Normalised:
         # Keep the folded text, not the match objects: spans are recomputed
         # only for the few messages that produce a finding.
         return Normalised(norms, None, " ".join(norms), None, frozenset(norms), matches=folded)
-    spans = [m.span() for m in matches]
+    spans = [m.span() for m in (matches if matches is not None else _TOKEN.finditer(folded))]
     if spaced:
         merged = sorted(list(zip(spans, norms, raws)) + [((a, b), w, r) for a, b, w, r in spaced])
         spans = [x[0] for x in merged]

@@ -32,17 +32,16 @@ class MemoryActivity:
             self._users.move_to_end(user)
         events.append(_Event(ts, channel, fingerprint, links))
 
-    def _since(self, user: str, since: float):
-        return (e for e in self._users.get(user, ()) if e.ts >= since)
-
+    # Each query walks the author's events once, without a generator
+    # chain: they run for every message the audit checks.
     def count_since(self, *, user: str, since: float) -> int:
-        return sum(1 for _ in self._since(user, since))
+        return sum(1 for e in self._users.get(user, ()) if e.ts >= since)
 
     def channels_with_fingerprint(self, *, user: str, fingerprint: str, since: float) -> set[str]:
-        return {e.channel for e in self._since(user, since) if e.fingerprint == fingerprint}
+        return {e.channel for e in self._users.get(user, ()) if e.ts >= since and e.fingerprint == fingerprint}
 
     def links_since(self, *, user: str, since: float) -> int:
-        return sum(e.links for e in self._since(user, since))
+        return sum(e.links for e in self._users.get(user, ()) if e.ts >= since)
 
     def __len__(self) -> int:
         return len(self._users)
