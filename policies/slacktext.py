@@ -305,7 +305,17 @@ def normalise(text: str) -> Normalised:
             if len(word) >= 3:
                 spaced.append((m.start(), m.end(), word, m.group()))
     if spaced:
-        matches = [m for m in _TOKEN.finditer(folded) if not any(a <= m.start() < b for a, b, _, _ in spaced)]
+        # Spaced-out runs come from finditer: sorted and disjoint, so a
+        # binary search finds the one a token could fall in (a per-token scan
+        # of every run was quadratic on long "f u f u ..." texts).
+        starts = [a for a, _, _, _ in spaced]
+        ends = [b for _, b, _, _ in spaced]
+
+        def in_spaced(at: int) -> bool:
+            i = bisect_right(starts, at) - 1
+            return i >= 0 and at < ends[i]
+
+        matches = [m for m in _TOKEN.finditer(folded) if not in_spaced(m.start())]
         raws = [m.group() for m in matches]
     else:
         # Strings only (no match objects): most messages never need a span.
