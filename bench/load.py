@@ -85,6 +85,13 @@ def rss_kb(pid: int, field: str) -> int:
     return 0
 
 
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=20_000)
@@ -184,11 +191,15 @@ def main() -> int:
             acks.extend(local)
 
     samples: list[int] = []
+    worker_samples: list[int] = []
     stop_sampling = threading.Event()
 
     def sampler() -> None:
         while not stop_sampling.wait(0.5):
             samples.append(rss_kb(server.pid, "VmRSS"))
+            kids = children(server.pid)
+            if kids:
+                worker_samples.append(sum(rss_kb(k, "VmRSS") for k in kids))
 
     threading.Thread(target=sampler, daemon=True).start()
     t0 = time.perf_counter()
@@ -230,6 +241,7 @@ def main() -> int:
     counts = dict(db.execute("SELECT status, count(*) FROM events GROUP BY status").fetchall())
     peak = rss_kb(server.pid, "VmHWM")
     final = rss_kb(server.pid, "VmRSS")
+    worker_peak = sum(rss_kb(k, "VmHWM") for k in children(server.pid))
     server.terminate()
     server.wait(timeout=30)
     fake.stop()
@@ -250,6 +262,10 @@ def main() -> int:
         first = statistics.mean(samples[: max(1, len(samples) // 10)])
         last = statistics.mean(samples[-max(1, len(samples) // 10):])
         print(f"  server memory MB       peak {peak / 1024:.0f}   first tenth {first / 1024:.0f}   last tenth {last / 1024:.0f}   final {final / 1024:.0f}")
+    if worker_samples:
+        wf = statistics.mean(worker_samples[: max(1, len(worker_samples) // 10)])
+        wl = statistics.mean(worker_samples[-max(1, len(worker_samples) // 10):])
+        print(f"  worker memory MB       peak {worker_peak / 1024:.0f}   first tenth {wf / 1024:.0f}   last tenth {wl / 1024:.0f}")
     rate = len(acks) / send_seconds
     print(f"  Slack's limit is 30,000 events per workspace per hour (8.3/s); this process acked {rate * 3600:,.0f}/hour")
     if errors:
