@@ -155,9 +155,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, require: tuple[str, .
 # ---------------------------------------------------------------------------
 # modbot.toml
 
-DEFAULT_CONFIG_FILE = Path(__file__).parent / "data" / "modbot.default.toml"
-
-
 @dataclass(frozen=True)
 class CommunityConfig:
     name: str = "our community"

@@ -22,7 +22,6 @@ VIEW_WARN = "modbot_warn_modal"
 VIEW_SUSPEND = "modbot_suspend_modal"
 VIEW_NOTE = "modbot_note_modal"
 VIEW_APPEAL = "modbot_appeal_modal"
-VIEW_APPEAL_DECISION = "modbot_appeal_decision_modal"
 
 # Buttons and menus on the case card, DMs and modals (action ids)
 ACT_REMOVE = "modbot_case_remove"
@@ -31,7 +30,6 @@ ACT_SUSPEND = "modbot_case_suspend"
 ACT_DISMISS = "modbot_case_dismiss"
 ACT_CLOSE = "modbot_case_close"  # after a moderator removed the message: close, no sanction
 ACT_MORE = "modbot_case_more"  # overflow: escalate, reveal, note
-ACT_RETRY = "modbot_case_retry"
 ACT_APPEAL = "modbot_appeal"
 ACT_APPEAL_UPHOLD = "modbot_appeal_uphold"
 ACT_APPEAL_REVERSE = "modbot_appeal_reverse"

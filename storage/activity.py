@@ -74,16 +74,6 @@ def top_answerers(db: sqlite_utils.Database, *, month: str, limit: int = 10) -> 
     ]
 
 
-def answered_threads(db: sqlite_utils.Database, *, user: str, month: str) -> list[tuple[str, str]]:
-    return [
-        (r[0], r[1])
-        for r in db.execute(
-            f"SELECT channel, thread_ts FROM ({_ANSWERS}) WHERE user_id = ? AND month = ? ORDER BY thread_ts",
-            [user, month],
-        ).fetchall()
-    ]
-
-
 def answers_between(db: sqlite_utils.Database, *, user: str, start: float, end: float) -> int:
     """Answers whose first reply was posted in [start, end) (Unix seconds)."""
     return db.execute(
@@ -96,12 +86,6 @@ def questions_in_month(db: sqlite_utils.Database, *, user: str, month: str) -> i
     return db.execute(
         "SELECT count(*) FROM questions WHERE user_id = ? AND month = ? AND deleted = 0", [user, month]
     ).fetchone()[0]
-
-
-def is_question(db: sqlite_utils.Database, *, channel: str, ts: str) -> bool:
-    return (
-        db.execute("SELECT 1 FROM questions WHERE channel = ? AND ts = ?", [channel, ts]).fetchone() is not None
-    )
 
 
 @dataclass(frozen=True)
@@ -168,7 +152,3 @@ class SqliteActivity:
         return self.db.execute(
             "SELECT coalesce(sum(links), 0) FROM author_activity WHERE user_id = ? AND ts >= ?", [user, since]
         ).fetchone()[0]
-
-
-def prune_author_activity(db: sqlite_utils.Database, *, before: float) -> int:
-    return db.execute("DELETE FROM author_activity WHERE ts < ?", [before]).rowcount

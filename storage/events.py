@@ -92,12 +92,3 @@ def event_status(db: sqlite_utils.Database, event_id: str) -> dict | None:
 
 def count_by_status(db: sqlite_utils.Database) -> dict[str, int]:
     return dict(db.execute("SELECT status, count(*) FROM events GROUP BY status").fetchall())
-
-
-def purge_processed(db: sqlite_utils.Database, *, before: float) -> int:
-    """Drop processed event bodies older than `before` (retention)."""
-    cur = db.execute(
-        "UPDATE events SET body = '{}' WHERE status IN ('done', 'skipped') AND received_at < ? AND body != '{}'",
-        [before],
-    )
-    return cur.rowcount

@@ -61,8 +61,3 @@ def get(db: sqlite_utils.Database, *, channel: str, ts: str) -> StoredMessage | 
 
 def mark_deleted(db: sqlite_utils.Database, *, channel: str, ts: str) -> None:
     db.execute("UPDATE messages SET deleted = 1 WHERE channel = ? AND ts = ?", [channel, ts])
-
-
-def purge_before(db: sqlite_utils.Database, *, before: float) -> int:
-    """Retention: forget message text seen before `before`."""
-    return db.execute("DELETE FROM messages WHERE seen_at < ?", [before]).rowcount

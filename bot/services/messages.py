@@ -3,10 +3,9 @@ snapshots and edits), then passed to the services that care (moderation,
 activity counting) in the order they subscribed."""
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable
 
 from bot.runtime import Modbot
 
@@ -33,10 +32,6 @@ class SeenMessage:
     @property
     def is_reply(self) -> bool:
         return bool(self.thread_ts) and self.thread_ts != self.ts
-
-
-class MessageObserver(Protocol):
-    def __call__(self, message: SeenMessage) -> None: ...
 
 
 class MessageService:
@@ -71,7 +66,3 @@ class MessageService:
             # re-raised to keep the event pending and retried.
             observer(message)
         log.debug("message %s/%s handled by %d observers", message.channel, message.ts, len(self.observers))
-
-
-def dumps(value) -> str:
-    return json.dumps(value, separators=(",", ":"))

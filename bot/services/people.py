@@ -86,10 +86,6 @@ class PeopleService:
     def is_moderator(self, user_id: str) -> bool:
         return bool(user_id) and user_id in self.moderators()
 
-    def forget_moderators(self) -> None:
-        with self._lock:
-            self._moderators = None
-
     # -- profiles -----------------------------------------------------------
     def person(self, user_id: str) -> Person | None:
         now = self.rt.clock.now()

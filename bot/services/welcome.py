@@ -19,9 +19,6 @@ from storage.db import transaction
 
 log = logging.getLogger("modbot.welcome")
 
-PROFILE_CHECKS = ("real_name", "title", "company", "photo")
-
-
 def _company(profile: dict, field_id: str) -> str:
     fields = profile.get("fields")
     fields = fields if isinstance(fields, dict) else {}
