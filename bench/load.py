@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
-import os
 import random
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from tests.fakeslack.payloads import event_callback, message_event, sign  # noqa: E402
 from tests.fakeslack.server import FakeSlack  # noqa: E402
 from tests.harness import GENERAL, HELP, MOD_CHANNEL, SIGNING_SECRET, populate  # noqa: E402
+from tests.procs import start_serve  # noqa: E402
 
 ORDINARY = [
     "Has anyone set up the webhook retries with the new API version?",
@@ -114,26 +112,12 @@ def main() -> int:
     fake.start()
     tmp = Path(tempfile.mkdtemp(prefix="modbot-load-"))
     db_path = tmp / "load.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_"))}
-    env.update(
-        SLACK_BOT_TOKEN=fake.bot_token,
-        SLACK_ADMIN_TOKEN=fake.admin_token,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.api_url,
-        MODBOT_DB=str(db_path),
-        MODBOT_MOD_CHANNEL=MOD_CHANNEL,
-        MODBOT_LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0", "--threads", "16", "--no-scheduler", "--worker", args.worker],
-        env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=open(tmp / "server.log", "w"), text=True,
-    )
-    line = server.stdout.readline()
-    if "serving on" not in line:
-        print("modbot serve did not start; see", tmp / "server.log")
+    try:
+        serve = start_serve(fake, db_path, log_level="WARNING", extra_args=("--threads", "16", "--worker", args.worker))
+    except RuntimeError as exc:
+        print(exc)
         return 1
-    port = int(line.rsplit(":", 1)[1].split("/")[0])
+    server, port = serve.proc, serve.port
 
     rng = random.Random(7)
     plan = []
@@ -242,8 +226,7 @@ def main() -> int:
     peak = rss_kb(server.pid, "VmHWM")
     final = rss_kb(server.pid, "VmRSS")
     worker_peak = sum(rss_kb(k, "VmHWM") for k in children(server.pid))
-    server.terminate()
-    server.wait(timeout=30)
+    serve.stop()
     fake.stop()
 
     ms = [a * 1000 for a in acks]

@@ -41,7 +41,16 @@ class ServeProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def start_serve(fake: FakeSlack, db_path: Path, *, crash_at: str | None = None, admin: bool = True, config: Path | None = None) -> ServeProcess:
+def start_serve(
+    fake: FakeSlack,
+    db_path: Path,
+    *,
+    crash_at: str | None = None,
+    admin: bool = True,
+    config: Path | None = None,
+    extra_args: tuple[str, ...] = (),
+    log_level: str = "INFO",
+) -> ServeProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_"))}
     env.update(
         SLACK_BOT_TOKEN=fake.bot_token,
@@ -49,7 +58,7 @@ def start_serve(fake: FakeSlack, db_path: Path, *, crash_at: str | None = None, 
         SLACK_API_URL=fake.api_url,
         MODBOT_DB=str(db_path),
         MODBOT_MOD_CHANNEL=MOD_CHANNEL,
-        MODBOT_LOG_LEVEL="INFO",
+        MODBOT_LOG_LEVEL=log_level,
         PYTHONPATH=str(ROOT),
     )
     if admin:
@@ -60,7 +69,7 @@ def start_serve(fake: FakeSlack, db_path: Path, *, crash_at: str | None = None, 
         env["MODBOTTEST_CRASH_AT"] = crash_at
     log_path = db_path.with_suffix(f".{os.getpid()}.{len(list(db_path.parent.glob('*.log')))}.log")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0", "--no-scheduler"],
+        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0", "--no-scheduler", *extra_args],
         env=env,
         cwd=db_path.parent,
         stdout=subprocess.PIPE,
