@@ -78,7 +78,7 @@ class Bench:
             # update after chat.delete) while the drain lock is held, just
             # after the row was marked done: idle means no drain running and
             # nothing due, seen on two polls in a row.
-            draining = self.rt.gateway._drain_lock.locked()
+            draining = self.rt.gateway.draining
             pending = events_db.count_by_status(db).get("pending", 0)
             box = db.execute("SELECT count(*) FROM outbox WHERE status IN ('pending','inflight') AND next_attempt_at <= ?", [self.clock.now()]).fetchone()[0]
             idle_polls = idle_polls + 1 if not (draining or pending or box) else 0

@@ -361,7 +361,7 @@ class ModerationService:
         key = f"card-update:{case.id}:{case.version}:{_sha(json.dumps([text, blocks], sort_keys=True))}"
         self.rt.gateway.enqueue(key=key, method="chat.update", case_id=case.id, purpose="card_update",
                                 args={"channel": case.card_channel, "ts": case.card_ts, "text": text, "blocks": blocks})
-        cases_db.supersede_card_updates(self.db, case_id=case.id, keep_key=key)
+        cases_db.supersede_card_updates(self.db, case_id=case.id)
 
     def _fresh_card_args(self, item: outbox_db.OutboxItem) -> dict | None:
         """The card as the records say now: updates queued by two threads or

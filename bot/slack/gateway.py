@@ -123,6 +123,12 @@ class SlackGateway:
     def has_admin(self) -> bool:
         return self.admin_client is not None
 
+    @property
+    def draining(self) -> bool:
+        """True while a drain pass runs (its result handlers may still queue
+        follow-up calls)."""
+        return self._drain_lock.locked()
+
     # -- direct calls -------------------------------------------------------
     def call(self, method: str, *, token: str = "bot", **args: Any) -> dict:
         allowed = METHODS.get(method)
