@@ -9,6 +9,15 @@ the server's peak and final memory, and how far processing fell behind.
 
     .venv/bin/python bench/load.py --events 20000 --concurrency 50
 
+--soak also prints both processes' memory (RSS) over the run, every
+--soak-seconds, beside how many events were acknowledged, processed and
+waiting on disk, and how much each process grew from the moment a quarter
+of its work was done (a quarter of the events acknowledged, for the server;
+processed, for the worker) to the end: memory that keeps growing once the
+caches are full is a leak.
+
+    .venv/bin/python bench/load.py --soak --events 60000 --members 30000 --rate 300
+
 Only 127.0.0.1 is used. The run stops by itself.
 """
 from __future__ import annotations
@@ -16,6 +25,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import random
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -23,6 +33,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -99,6 +110,8 @@ def main() -> int:
     ap.add_argument("--members", type=int, default=20000, help="posting members (default 20000)")
     ap.add_argument("--worker", choices=("process", "thread", "none"), default="process", help="serve's --worker mode")
     ap.add_argument("--drain-timeout", type=float, default=300, help="seconds to wait for processing to finish")
+    ap.add_argument("--soak", action="store_true", help="print memory over time and its growth after the first quarter")
+    ap.add_argument("--soak-seconds", type=float, default=15, help="seconds between the rows --soak prints (default 15)")
     args = ap.parse_args()
 
     fake = FakeSlack()
@@ -133,6 +146,7 @@ def main() -> int:
     sent_at: dict[tuple[str, str], float] = {}
     errors = []
     lock = threading.Lock()
+    acked = [0]  # acknowledged so far, for the memory samples
     cursor = iter(range(len(plan)))
     begin = time.perf_counter() + 0.2
 
@@ -165,6 +179,8 @@ def main() -> int:
                     errors.append(repr(exc))
                 continue
             local.append(time.perf_counter() - start)
+            with lock:
+                acked[0] += 1
             if resp.status != 200:
                 with lock:
                     errors.append(f"status {resp.status}")
@@ -176,17 +192,34 @@ def main() -> int:
 
     samples: list[int] = []
     worker_samples: list[int] = []
+    timeline: list[Sample] = []
     stop_sampling = threading.Event()
 
-    def sampler() -> None:
-        while not stop_sampling.wait(0.5):
-            samples.append(rss_kb(server.pid, "VmRSS"))
-            kids = children(server.pid)
-            if kids:
-                worker_samples.append(sum(rss_kb(k, "VmRSS") for k in kids))
+    def take_sample(events_db: sqlite3.Connection) -> None:
+        server_kb = rss_kb(server.pid, "VmRSS")
+        samples.append(server_kb)
+        kids = children(server.pid)
+        worker_kb = sum(rss_kb(k, "VmRSS") for k in kids) if kids else 0
+        if kids:
+            worker_samples.append(worker_kb)
+        try:
+            # From the (status, received_at) index: cheap.
+            by_status = dict(events_db.execute("SELECT status, count(*) FROM events GROUP BY status").fetchall())
+        except sqlite3.OperationalError:
+            by_status = {}
+        waiting = by_status.get("pending", 0)
+        timeline.append(Sample(time.perf_counter() - t0, acked[0], sum(by_status.values()) - waiting, waiting,
+                               server_kb, worker_kb))
 
-    threading.Thread(target=sampler, daemon=True).start()
+    def sampler() -> None:
+        events_db = sqlite3.connect(db_path, timeout=30)  # its own: connections stay in their thread
+        while not stop_sampling.wait(0.5):
+            take_sample(events_db)
+        events_db.close()
+
     t0 = time.perf_counter()
+    sampling = threading.Thread(target=sampler, daemon=True)
+    sampling.start()
     threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
     for t in threads:
         t.start()
@@ -207,6 +240,8 @@ def main() -> int:
         time.sleep(0.5)
     drain_seconds = time.perf_counter() - t0
     stop_sampling.set()
+    sampling.join()
+    take_sample(db)  # the end: everything processed (or the drain timed out)
 
     card_latency = []
     try:
@@ -251,9 +286,51 @@ def main() -> int:
         print(f"  worker memory MB       peak {worker_peak / 1024:.0f}   first tenth {wf / 1024:.0f}   last tenth {wl / 1024:.0f}")
     rate = len(acks) / send_seconds
     print(f"  Slack's limit is 30,000 events per workspace per hour (8.3/s); this process acked {rate * 3600:,.0f}/hour")
+    if args.soak:
+        print_soak(timeline, every=args.soak_seconds)
+    db.close()
     if errors:
         print("  first errors:", errors[:3])
-    return 0 if not errors else 1
+        print(f"  the database and serve's log are kept in {tmp}")
+        return 1
+    shutil.rmtree(tmp, ignore_errors=True)  # a long run leaves a database of 100 MB or more
+    return 0
+
+
+class Sample(NamedTuple):
+    seconds: float
+    acked: int
+    processed: int
+    waiting: int
+    server_kb: int
+    worker_kb: int
+
+
+def print_soak(timeline: list[Sample], *, every: float) -> None:
+    """Memory over the run, and each process's growth from the moment a
+    quarter of its own work was done (most caches have filled by then) to the
+    end: the server's work is acknowledging, the worker's is processing,
+    which lags far behind when events are offered faster than it can go."""
+    if len(timeline) < 4:
+        print("  soak: too few samples (the run was shorter than two seconds)")
+        return
+    print(f"  memory over time (RSS, MB; a row every {every:g} s):")
+    print(f"    {'s':>6} {'acked':>7} {'processed':>9} {'on disk':>7} {'server':>7} {'worker':>7}")
+    next_row = 0.0
+    for i, s in enumerate(timeline):
+        if s.seconds >= next_row or i == len(timeline) - 1:
+            print(f"    {s.seconds:6.0f} {s.acked:7d} {s.processed:9d} {s.waiting:7d} "
+                  f"{s.server_kb / 1024:7.1f} {s.worker_kb / 1024:7.1f}")
+            next_row = s.seconds + every
+    end = timeline[-1]
+    for name, field, work, done in (("server", "server_kb", "acked", end.acked),
+                                    ("worker", "worker_kb", "processed", end.processed)):
+        quarter = next(s for s in timeline if getattr(s, work) >= done / 4)
+        a, b = getattr(quarter, field) / 1024, getattr(end, field) / 1024
+        top = max(getattr(s, field) for s in timeline) / 1024
+        share = f" ({(b - a) / a:+.1%})" if a else ""
+        print(f"  {name} growth after a quarter {work} ({getattr(quarter, work)} at {quarter.seconds:.0f} s): "
+              f"{a:.1f} -> {b:.1f} MB at {end.seconds:.0f} s, {b - a:+.1f} MB{share}; highest sample {top:.1f} MB")
 
 
 if __name__ == "__main__":

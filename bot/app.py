@@ -69,6 +69,12 @@ def make_inbox_middleware(rt: Modbot) -> Callable:
             retry_reason=_header(req, "x-slack-retry-reason"),
         )
         crash_point("event_stored")
+        if event["type"] in ("member_joined_channel", "member_left_channel"):
+            # Clicks are authorised in this process, events handled in the
+            # worker's: both copies of the moderator list must hear of it.
+            rt.services.people.on_membership_change(
+                user=str(event.get("user") or ""), channel=str(event.get("channel") or ""),
+                joined=event["type"] == "member_joined_channel")
         if created:
             rt.event_wake.set()
         # The ack: the event is on disk, so Slack may forget it.

@@ -13,8 +13,12 @@ import signal
 import subprocess
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from bot.config import SettingError, load_settings
+
+if TYPE_CHECKING:
+    from bot.runtime import Modbot
 
 log = logging.getLogger("modbot")
 
@@ -96,37 +100,57 @@ def _start(require: tuple[str, ...], *, workers: bool = True):
     return rt, run_catch_up
 
 
-def _wait_for_signal(stop: threading.Event) -> None:
+def _stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM and SIGINT set `stop` (only the main thread may install these)."""
+
     def handler(signum, frame):
         stop.set()
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
+
+
+def _wait_for_signal(stop: threading.Event) -> None:
+    _stop_on_signals(stop)
     while not stop.wait(1.0):
         pass
 
 
 def cmd_run(args) -> int:
+    rt, _ = _start(("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MODBOT_MOD_CHANNEL"))
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    return run_socket_mode(rt, stop, scheduler=not args.no_scheduler)
+
+
+def run_socket_mode(rt: Modbot, stop: threading.Event, *, scheduler: bool = True) -> int:
+    """`modbot run` once the app is built and its workers started: connect
+    with Socket Mode (SLACK_APP_TOKEN), serve until `stop` is set, then
+    disconnect and stop the scheduler and the workers. Tests call it in a
+    thread with their own `stop`; signals stay with the caller."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    rt, catch_up = _start(("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MODBOT_MOD_CHANNEL"))
-    scheduler = None
-    if not args.no_scheduler:
-        from bot.scheduler import start_scheduler
-
-        catch_up(rt)
-        scheduler = start_scheduler(rt)
-    handler = SocketModeHandler(rt.app, rt.settings.slack_app_token)
-    handler.connect()
-    log.info("modbot connected with Socket Mode")
-    stop = threading.Event()
-    _wait_for_signal(stop)
-    handler.close()
-    if scheduler:
-        scheduler.shutdown(wait=False)
     from bot.app import stop_workers
+    from bot.scheduler import run_catch_up, start_scheduler
 
-    stop_workers(rt)
+    jobs = None
+    handler = None
+    try:
+        if scheduler:
+            run_catch_up(rt)
+            jobs = start_scheduler(rt)
+        handler = SocketModeHandler(rt.app, rt.settings.slack_app_token)
+        handler.connect()
+        log.info("modbot connected with Socket Mode")
+        while not stop.wait(1.0):
+            pass
+    finally:
+        # Also after a failed start, so no thread outlives the command.
+        if handler is not None:
+            handler.close()
+        if jobs is not None:
+            jobs.shutdown(wait=False)
+        stop_workers(rt)
     return 0
 
 

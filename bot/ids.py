@@ -29,6 +29,7 @@ ACT_WARN = "modbot_case_warn"
 ACT_SUSPEND = "modbot_case_suspend"
 ACT_DISMISS = "modbot_case_dismiss"
 ACT_CLOSE = "modbot_case_close"  # after a moderator removed the message: close, no sanction
+ACT_RETRY = "modbot_case_retry"  # re-queues the case's Slack calls that failed for good
 ACT_MORE = "modbot_case_more"  # overflow: escalate, reveal, note
 ACT_APPEAL = "modbot_appeal"
 ACT_APPEAL_UPHOLD = "modbot_appeal_uphold"
@@ -36,4 +37,4 @@ ACT_APPEAL_REVERSE = "modbot_appeal_reverse"
 
 # Events the app subscribes to (manifest bot_events use message.channels /
 # message.groups for "message").
-EVENTS = ("message", "member_joined_channel", "team_join", "user_change", "subteam_members_changed")
+EVENTS = ("message", "member_joined_channel", "member_left_channel", "team_join", "user_change", "subteam_members_changed")

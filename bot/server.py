@@ -2,12 +2,13 @@
 (multi-threaded, pure Python, no build step), plus GET /healthz."""
 from __future__ import annotations
 
-import io
 import json
 from importlib.metadata import PackageNotFoundError, version
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from bot.runtime import Modbot
@@ -36,54 +37,44 @@ def health(rt: Modbot) -> tuple[int, dict]:
     return (200 if ok else 503), status
 
 
-def _reply(start_response, code: str, text: str):
-    body = text.encode()
-    start_response(code, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
-    return [body]
+class _Handler(SlackRequestHandler):
+    """Bolt's WSGI adapter, with one change: a signed body Bolt cannot read
+    (not JSON, not an object, fields of the wrong type) gets a 400 that says
+    so, where Bolt would raise and the server would answer 500. The request
+    is parsed once; unsigned or forged bodies still get Bolt's 401."""
+
+    def __init__(self, app, *, path: str, signing_secret: str):
+        super().__init__(app, path=path)
+        self._verifier = SignatureVerifier(signing_secret)
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        body, headers = request.get_body(), request.get_headers()
+        try:
+            bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
+            if not isinstance(bolt_request.body, dict):
+                raise ValueError("not a JSON object")
+        except Exception:
+            if not self._signed(body, headers):
+                return BoltResponse(status=401, body="")
+            return BoltResponse(status=400, body="malformed Slack payload\n",
+                                headers={"content-type": ["text/plain; charset=utf-8"]})
+        return self.app.dispatch(bolt_request)
+
+    def _signed(self, body: str, headers: dict) -> bool:
+        def first(name: str) -> str:
+            value = headers.get(name) or [""]
+            return value[0] if isinstance(value, (list, tuple)) else str(value)
+        try:
+            return self._verifier.is_valid_request(body, {
+                "x-slack-request-timestamp": first("x-slack-request-timestamp"),
+                "x-slack-signature": first("x-slack-signature"),
+            })
+        except ValueError:  # a timestamp that is not a number
+            return False
 
 
 def make_wsgi_app(rt: Modbot):
-    bolt_handler = SlackRequestHandler(rt.app, path=EVENTS_PATH)
-    verifier = SignatureVerifier(rt.settings.slack_signing_secret or "")
-
-    def malformed(environ) -> str | None:
-        """Bolt cannot parse a signed body that is not JSON; say so with a 400
-        instead of a 500. (Unsigned bodies are left to Bolt, which answers 401.)"""
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return "bad Content-Length"
-        raw = environ["wsgi.input"].read(length) if length > 0 else b""
-        environ["wsgi.input"] = io.BytesIO(raw)
-        ctype = environ.get("CONTENT_TYPE", "")
-        headers = {
-            "x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
-            "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", ""),
-        }
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-        try:
-            signed = text is not None and verifier.is_valid_request(text, headers)
-        except ValueError:  # a timestamp that is not a number
-            signed = False
-        if not signed:
-            return None
-        if "json" in ctype:
-            try:
-                body = json.loads(text)
-            except ValueError:
-                return "malformed JSON body"
-            if not isinstance(body, dict):
-                return "expected a JSON object"
-        try:
-            # Bolt reads ids out of the payload while building the request;
-            # fields of the wrong type would make that raise (a 500).
-            BoltRequest(body=text, headers={"content-type": [ctype]})
-        except Exception:
-            return "malformed Slack payload"
-        return None
+    bolt_handler = _Handler(rt.app, path=EVENTS_PATH, signing_secret=rt.settings.slack_signing_secret or "")
 
     def application(environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -100,10 +91,6 @@ def make_wsgi_app(rt: Modbot):
             body = b"POST Slack requests here\n"
             start_response("405 Method Not Allowed", [("Content-Type", "text/plain"), ("Allow", "POST")])
             return [body]
-        if path == EVENTS_PATH:
-            problem = malformed(environ)
-            if problem:
-                return _reply(start_response, "400 Bad Request", problem + "\n")
         return bolt_handler(environ, start_response)
 
     return application

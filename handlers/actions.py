@@ -10,18 +10,27 @@ from bot import ids
 from bot.services.moderation import Click
 
 
+def _field(value, key: str):
+    """value[key] when value is an object, else None: a signed payload can
+    still hold a string or a list where Slack documents an object."""
+    return value.get(key) if isinstance(value, dict) else None
+
+
 def to_click(body: dict, action: dict) -> Click:
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    container = body.get("container")
+    channel = _field(container, "channel_id") or _field(body.get("channel"), "id")
+    message_ts = _field(container, "message_ts")
     value = action.get("value")
-    if value is None and isinstance(action.get("selected_option"), dict):
-        value = action["selected_option"].get("value")
+    if value is None:
+        value = _field(action.get("selected_option"), "value")
+    user = _field(body.get("user"), "id")
+    trigger_id = body.get("trigger_id")
     return Click(
-        user=str((body.get("user") or {}).get("id") or ""),
+        user=user if isinstance(user, str) else "",
         channel=channel if isinstance(channel, str) else None,
-        message_ts=container.get("message_ts") if isinstance(container.get("message_ts"), str) else None,
+        message_ts=message_ts if isinstance(message_ts, str) else None,
         value=value if isinstance(value, str) else None,
-        trigger_id=body.get("trigger_id"),
+        trigger_id=trigger_id if isinstance(trigger_id, str) else None,
     )
 
 
@@ -31,6 +40,7 @@ CARD_BUTTONS = {
     ids.ACT_SUSPEND: "suspend",
     ids.ACT_DISMISS: "dismiss",
     ids.ACT_CLOSE: "close",
+    ids.ACT_RETRY: "retry",
 }
 MORE_OPTIONS = {"escalate", "reveal", "note"}
 
@@ -41,6 +51,7 @@ def register(app: App) -> None:
     @app.action(ids.ACT_SUSPEND)
     @app.action(ids.ACT_DISMISS)
     @app.action(ids.ACT_CLOSE)
+    @app.action(ids.ACT_RETRY)
     def card_button(ack, body: dict, action: dict, context) -> None:
         ack()
         context["modbot"].services.moderation.click(CARD_BUTTONS[action["action_id"]], to_click(body, action))

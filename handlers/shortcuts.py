@@ -7,15 +7,28 @@ from slack_bolt import App
 from bot import ids
 
 
+def to_flag_request(body: dict) -> tuple[str, str, dict, str] | None:
+    """(user, channel, message, trigger_id) of a Flag shortcut, or None when
+    one of them is missing or of the wrong type (no modal can open then)."""
+    user = body.get("user")
+    channel = body.get("channel")
+    user = user.get("id") if isinstance(user, dict) else None
+    channel = channel.get("id") if isinstance(channel, dict) else None
+    trigger_id = body.get("trigger_id")
+    if not (isinstance(user, str) and isinstance(channel, str) and isinstance(trigger_id, str)):
+        return None
+    message = body.get("message") if isinstance(body.get("message"), dict) else {}
+    return user, channel, message, trigger_id
+
+
 def register(app: App) -> None:
     @app.shortcut(ids.FLAG_SHORTCUT)
     def on_flag(ack, body: dict, context) -> None:
         ack()
-        message = body.get("message") if isinstance(body.get("message"), dict) else {}
-        channel = (body.get("channel") or {}).get("id")
-        user = (body.get("user") or {}).get("id")
-        if not (isinstance(channel, str) and isinstance(user, str)):
+        request = to_flag_request(body)
+        if request is None:
             return
+        user, channel, message, trigger_id = request
         context["modbot"].services.moderation.open_flag_dialog(
-            user=user, channel=channel, message=message, trigger_id=body.get("trigger_id")
+            user=user, channel=channel, message=message, trigger_id=trigger_id
         )

@@ -9,23 +9,40 @@ from bot import ids
 from bot.slack.blocks import cases as forms
 
 
+def _field(value, key: str):
+    """value[key] when value is an object, else None: a signed payload can
+    still hold a string or a list where Slack documents an object."""
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def _element(view: dict, block: str, action: str) -> dict:
+    element = _field(_field(_field(view.get("state"), "values"), block), action)
+    return element if isinstance(element, dict) else {}
+
+
 def _value(view: dict, block: str, action: str) -> str | None:
-    state = ((view.get("state") or {}).get("values") or {}).get(block) or {}
-    element = state.get(action) or {}
-    if isinstance(element.get("selected_option"), dict):
-        return element["selected_option"].get("value")
-    value = element.get("value")
+    element = _element(view, block, action)
+    option = element.get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else element.get("value")
     return value if isinstance(value, str) else None
 
 
 def _checked(view: dict, block: str, action: str) -> set[str]:
-    state = ((view.get("state") or {}).get("values") or {}).get(block) or {}
-    options = (state.get(action) or {}).get("selected_options") or []
-    return {o.get("value") for o in options if isinstance(o, dict)}
+    options = _element(view, block, action).get("selected_options")
+    if not isinstance(options, list):
+        return set()
+    return {o["value"] for o in options if isinstance(o, dict) and isinstance(o.get("value"), str)}
 
 
 def _user(body: dict) -> str:
-    return str((body.get("user") or {}).get("id") or "")
+    user = _field(body.get("user"), "id")
+    return user if isinstance(user, str) else ""
+
+
+def _metadata(view: dict) -> str:
+    """The private_metadata the modal was opened with ("" if none)."""
+    meta = view.get("private_metadata")
+    return meta if isinstance(meta, str) else ""
 
 
 def _ack(ack, answer: dict | None) -> None:
@@ -39,7 +56,7 @@ def register(app: App) -> None:
     @app.view(ids.VIEW_FLAG)
     def on_flag(ack, body: dict, view: dict, context) -> None:
         answer = context["modbot"].services.moderation.submit_flag(
-            user=_user(body), private_metadata=view.get("private_metadata") or "",
+            user=_user(body), private_metadata=_metadata(view),
             reason=_value(view, forms.B_REASON, forms.A_REASON), note=_value(view, forms.B_NOTE, forms.A_NOTE),
         )
         _ack(ack, answer)
@@ -47,7 +64,7 @@ def register(app: App) -> None:
     @app.view(ids.VIEW_WARN)
     def on_warn(ack, body: dict, view: dict, context) -> None:
         answer = context["modbot"].services.moderation.submit_warn(
-            user=_user(body), private_metadata=view.get("private_metadata") or "",
+            user=_user(body), private_metadata=_metadata(view),
             guideline=_value(view, forms.B_GUIDELINE, forms.A_GUIDELINE),
             message=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
             also_remove=forms.OPT_REMOVE in _checked(view, forms.B_OPTIONS, forms.A_OPTIONS),
@@ -58,7 +75,7 @@ def register(app: App) -> None:
     def on_suspend(ack, body: dict, view: dict, context) -> None:
         checked = _checked(view, forms.B_OPTIONS, forms.A_OPTIONS)
         answer = context["modbot"].services.moderation.submit_suspend(
-            user=_user(body), private_metadata=view.get("private_metadata") or "",
+            user=_user(body), private_metadata=_metadata(view),
             duration=_value(view, forms.B_DURATION, forms.A_DURATION),
             reason=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
             also_remove=forms.OPT_REMOVE in checked, kick=forms.OPT_KICK in checked,
@@ -68,7 +85,7 @@ def register(app: App) -> None:
     @app.view(ids.VIEW_NOTE)
     def on_note(ack, body: dict, view: dict, context) -> None:
         answer = context["modbot"].services.moderation.submit_note(
-            user=_user(body), private_metadata=view.get("private_metadata") or "",
+            user=_user(body), private_metadata=_metadata(view),
             note=_value(view, forms.B_NOTE, forms.A_NOTE), view_id=str(view.get("id") or ""),
         )
         _ack(ack, answer)
@@ -76,7 +93,7 @@ def register(app: App) -> None:
     @app.view(ids.VIEW_APPEAL)
     def on_appeal(ack, body: dict, view: dict, context) -> None:
         answer = context["modbot"].services.moderation.submit_appeal(
-            user=_user(body), private_metadata=view.get("private_metadata") or "",
+            user=_user(body), private_metadata=_metadata(view),
             text=_value(view, forms.B_APPEAL, forms.A_APPEAL),
         )
         _ack(ack, answer)

@@ -226,7 +226,15 @@ def _imitated_staff(key: str, staff_names: tuple[str, ...]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=64)
+# One table per staff list. The bot and the audit each use one list at a
+# time (it changes when a moderator joins, leaves or renames), so a few
+# tables suffice; a table is emptied when it reaches IMITATION_TABLE_SIZE
+# names. Worst case: 4 x 65,536 names at ~150 bytes, about 40 MB.
+IMITATION_TABLES = 4
+IMITATION_TABLE_SIZE = 65_536
+
+
+@lru_cache(maxsize=IMITATION_TABLES)
 def _imitation_table(staff_names: tuple[str, ...]) -> dict[str, str | None]:
     """name key -> the staff name it imitates (or None), filled as names come."""
     return {}
@@ -248,7 +256,7 @@ def _imitated(key: str, staff_names: tuple[str, ...]) -> str | None:
         _last_table = (staff_names, table)
     hit = table.get(key, _MISSING)
     if hit is _MISSING:
-        if len(table) >= 65_536:
+        if len(table) >= IMITATION_TABLE_SIZE:
             table.clear()
         hit = table[key] = _imitated_staff(key, staff_names)
     return hit

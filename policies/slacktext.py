@@ -76,6 +76,15 @@ def _blank(buf: list[str], start: int, end: int) -> None:
             buf[i] = " "
 
 
+def _within(spans: list[tuple[int, int]], starts: list[int], at: int) -> bool:
+    """Whether `at` falls inside one of `spans` (sorted, disjoint; `starts`
+    are their starts). A binary search, not a scan: a 40,000-character
+    message can hold 13,000 code spans, and a scan per span was quadratic
+    (eight seconds for "`a`" * 13000)."""
+    i = bisect_right(starts, at) - 1
+    return i >= 0 and at < spans[i][1]
+
+
 def parse(text: str) -> ParsedText:
     """Split Slack mrkdwn into links, mentions and code, keeping positions."""
     if "<" not in text and "&" not in text and "`" not in text and "://" not in text and "www." not in text.lower():
@@ -114,21 +123,25 @@ def parse(text: str) -> ParsedText:
     plain = "".join(buf)
     # Bare URLs not already inside <...>.
     taken = [(lk.start, lk.end) for lk in links]
+    taken_starts = [a for a, _ in taken]
     for m in BARE_URL.finditer(plain):
         s, e = m.start(), m.end()
         while e > s and plain[e - 1] in _TRAILING_PUNCT:
             e -= 1
-        if any(a <= s < b for a, b in taken):
+        if _within(taken, taken_starts, s):
             continue
         url = plain[s:e]
         links.append(Link(url if "://" in url else "http://" + url, "", s, e))
     code_spans: list[tuple[int, int]] = []
     if "`" in plain:
-        for m in _CODE_BLOCK.finditer(plain):
-            code_spans.append((m.start(), m.end()))
+        blocks = [m.span() for m in _CODE_BLOCK.finditer(plain)]
+        block_starts = [a for a, _ in blocks]
+        code_spans += blocks
+        # Inline spans never overlap one another (one finditer), so only
+        # the blocks can hold one.
         for m in _CODE_SPAN.finditer(plain):
-            if not any(a <= m.start() < b for a, b in code_spans):
-                code_spans.append((m.start(), m.end()))
+            if not _within(blocks, block_starts, m.start()):
+                code_spans.append(m.span())
     if code_spans:
         pbuf = list(plain)
         for s, e in code_spans:

@@ -32,6 +32,7 @@ class OutboxItem:
     result: dict | None
     error: str | None
     created_at: float = 0.0
+    next_attempt_at: float = 0.0
 
 
 def _item(row) -> OutboxItem:
@@ -48,10 +49,12 @@ def _item(row) -> OutboxItem:
         result=json.loads(row[9]) if row[9] else None,
         error=row[10],
         created_at=row[11],
+        next_attempt_at=row[12],
     )
 
 
-_COLUMNS = "id, key, method, args, token_kind, case_id, purpose, status, attempts, result, error, created_at"
+_COLUMNS = ("id, key, method, args, token_kind, case_id, purpose, status, attempts, result, error, created_at,"
+            " next_attempt_at")
 
 
 def enqueue(
@@ -146,3 +149,54 @@ def for_case(db: sqlite_utils.Database, case_id: int) -> list[OutboxItem]:
 
 def count_by_status(db: sqlite_utils.Database) -> dict[str, int]:
     return dict(db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
+
+
+# The card itself is not "work" shown on the card.
+CARD_PURPOSES = ("card_post", "card_update")
+
+
+def unfinished_for_case(db: sqlite_utils.Database, case_id: int) -> list[OutboxItem]:
+    """A case's side effects at Slack not yet done: queued, retrying, in
+    flight, or failed for good (what the card shows as pending or failed)."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE case_id = ? AND status IN ('pending', 'inflight', 'failed')"
+        " AND purpose NOT IN (?, ?) ORDER BY id",
+        [case_id, *CARD_PURPOSES],
+    ).fetchall()
+    return [_item(r) for r in rows]
+
+
+def requeue_failed_for_case(db: sqlite_utils.Database, case_id: int, *, now: float,
+                            skip: tuple[str, ...] = ()) -> list[OutboxItem]:
+    """Every call of a case that failed for good, sent round again (the
+    card's Retry button); returns those re-queued. Conditional per row, so
+    two moderators pressing Retry at once re-queue each call once."""
+    again = []
+    for item in (i for i in unfinished_for_case(db, case_id) if i.status == "failed" and i.purpose not in skip):
+        if requeue(db, item.id, now=now):
+            again.append(item)
+    return again
+
+
+def newest_for_case(db: sqlite_utils.Database, case_id: int, *, purpose: str) -> OutboxItem | None:
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE case_id = ? AND purpose = ? ORDER BY id DESC LIMIT 1",
+        [case_id, purpose],
+    ).fetchone()
+    return _item(row) if row else None
+
+
+def exhausted_card_work(db: sqlite_utils.Database, *, min_attempts: int) -> tuple[list[OutboxItem], list[int]]:
+    """Card posts that failed for good after every retry, and the cases whose
+    newest card update did: what a long Slack outage left undone."""
+    posts = [_item(r) for r in db.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE purpose = 'card_post' AND status = 'failed' AND attempts >= ? ORDER BY id",
+        [min_attempts],
+    ).fetchall()]
+    cases = [r[0] for r in db.execute(
+        "SELECT o.case_id FROM outbox o WHERE o.purpose = 'card_update' AND o.status = 'failed' AND o.attempts >= ?"
+        " AND o.id = (SELECT max(id) FROM outbox WHERE case_id = o.case_id AND purpose = 'card_update')"
+        " ORDER BY o.case_id",
+        [min_attempts],
+    ).fetchall()]
+    return posts, cases

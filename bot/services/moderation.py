@@ -17,7 +17,10 @@ import hashlib
 import json
 import logging
 import re
+import threading
 from dataclasses import dataclass
+
+from cachetools import LRUCache
 
 import policies
 from bot.runtime import Modbot
@@ -25,7 +28,7 @@ from bot.services.messages import SeenMessage
 from bot.services.people import PeopleService, policy_role
 from bot.slack import blocks as bk
 from bot.slack.blocks import cases as cards
-from bot.slack.gateway import GatewayError, Outcome
+from bot.slack.gateway import MAX_OUTBOX_ATTEMPTS, GatewayError, Outcome
 from storage import audit as audit_db
 from storage import cases as cases_db
 from storage import messages as messages_db
@@ -38,6 +41,11 @@ log = logging.getLogger("modbot.moderation")
 
 CARD_EVENT = "modbot_case"
 SYSTEM = "modbot"
+# Permalinks of recent cases' messages (they never change, so no expiry).
+# Cards are re-rendered for cases in progress, a few hundred at most at once;
+# older cases fall out least recently used first, and a card re-rendered
+# later asks Slack once more. About 250 bytes an entry: 1 MB at most.
+PERMALINK_CACHE_SIZE = 4_096
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,27 @@ def _mask_digits(m: re.Match) -> str:
     return "\u2022\u2022\u2022" + "".join(digits[-2:])
 
 
+_WORK_LABELS = {
+    "remove": "deleting the message",
+    "warn-dm": "the warning DM to the author",
+    "suspend-dm": "the suspension DM to the author",
+    "suspension-notice": "the DM telling a suspended member their message was removed",
+    "suspension-lifted": "the DM telling the member their suspension ended",
+    "appeal-outcome": "the DM with the appeal decision",
+    "kick": "removing the author from a channel",
+    "suspended-delete": "deleting a suspended member's new message",
+    "escalate": "the escalation note in this thread",
+    "note": "a moderator note in this thread",
+    "appeal": "posting the member's appeal in this thread",
+    "appeal-decided": "updating the appeal message in this thread",
+}
+
+
+def _work_label(item: outbox_db.OutboxItem) -> str:
+    prefix = item.key.split(":", 1)[0]
+    return _WORK_LABELS.get(prefix) or _WORK_LABELS.get(item.purpose or "") or f"a Slack call ({item.method})"
+
+
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -68,20 +97,22 @@ class ModerationService:
     def __init__(self, rt: Modbot, people: PeopleService):
         self.rt = rt
         self.people = people
-        self._permalinks: dict[int, str] = {}
+        self._permalinks: LRUCache[int, str] = LRUCache(maxsize=PERMALINK_CACHE_SIZE)
+        self._permalinks_lock = threading.Lock()  # LRUCache is not thread-safe
         gw = rt.gateway
         gw.on_result("card_post", self._card_posted)
         gw.on_result("card_update", self._audit_result)
         gw.refresher("card_update", self._fresh_card_args)
         gw.on_result("remove", self._removal_result)
-        gw.on_result("suspended_delete", self._audit_result)
-        gw.on_result("dm", self._audit_result)
-        gw.on_result("kick", self._audit_result)
-        gw.on_result("thread", self._audit_result)
+        gw.on_result("suspended_delete", self._side_effect_result)
+        gw.on_result("dm", self._side_effect_result)
+        gw.on_result("kick", self._side_effect_result)
+        gw.on_result("thread", self._side_effect_result)
         gw.on_result("appeal_post", self._appeal_posted)
         gw.reconciler("card_post", self._find_posted_card)
         rt.services.messages.subscribe("moderation", self.on_message)
         rt.add_job("lift_suspensions", self.lift_expired_suspensions, "interval", minutes=5)
+        rt.add_job("revive_cards", self.revive_cards, "interval", minutes=15)
 
     # ------------------------------------------------------------ helpers
     @property
@@ -271,9 +302,21 @@ class ModerationService:
         elif outcome.final:
             cases_db.removal_failed(self.db, case_id, error=outcome.error or "unknown", by=None, reason=None, now=self.now())
             self._audit(actor=SYSTEM, action="remove_result", case_id=case_id, outcome=outcome.error or "failed")
+        elif outcome.item.attempts == 0:
+            # The first transient failure: the card says Slack is slow and when the next try is.
+            pass
         else:
             return
         self.publish(case_id)
+
+    def _side_effect_result(self, outcome: Outcome) -> None:
+        """A DM, kick, deletion or thread post of a case finished, or first
+        failed: audit it, and refresh the card, which lists what is pending
+        and what failed for good."""
+        self._audit_result(outcome)
+        item = outcome.item
+        if item.case_id is not None and (outcome.final or item.attempts == 0):
+            self.publish(item.case_id)
 
     def _audit_result(self, outcome: Outcome) -> None:
         """The outcome at Slack of each side effect, appended to the audit log."""
@@ -327,18 +370,36 @@ class ModerationService:
             handled_action=case.handled_action, handled_by=case.handled_by, decision_detail=detail,
             escalated_by=case.escalated_by if case.escalated else None, notes=case.notes,
             has_admin=self.rt.gateway.has_admin, appeal=appeal_line, category_labels=labels,
+            work=self._work(case),
         )
 
+    def _work(self, case: cases_db.Case) -> tuple[cards.WorkLine, ...]:
+        lines = []
+        for item in outbox_db.unfinished_for_case(self.db, case.id):
+            if item.purpose == "remove" and (item.status == "failed" or not item.error):
+                continue  # the removal line says it (and Remove offers the retry)
+            if item.status == "pending" and item.attempts == 0 and not item.error:
+                label_status = "pending"
+            else:
+                label_status = item.status
+            lines.append(cards.WorkLine(
+                label=_work_label(item), status=label_status, error=item.error, attempts=item.attempts,
+                next_at=item.next_attempt_at if item.status == "pending" and item.error else None))
+        return tuple(lines)
+
     def _permalink(self, case: cases_db.Case) -> str | None:
-        if case.id in self._permalinks:
-            return self._permalinks[case.id]
+        with self._permalinks_lock:
+            known = self._permalinks.get(case.id)
+        if known:
+            return known
         try:
             link = self.rt.gateway.call("chat.getPermalink", channel=case.channel, message_ts=case.ts).get("permalink")
         except GatewayError:
             base = self.rt.settings.config.community.workspace_url.rstrip("/")
             link = f"{base}/archives/{case.channel}/p{case.ts.replace('.', '')}" if base else None
         if link:
-            self._permalinks[case.id] = link
+            with self._permalinks_lock:
+                self._permalinks[case.id] = link
         return link
 
     def publish(self, case_id: int) -> None:
@@ -356,9 +417,16 @@ class ModerationService:
                       "metadata": {"event_type": CARD_EVENT, "event_payload": {"case_id": case.id, "version": case.version}}},
             )
             return
-        # The content is part of the key: a later change that did not bump the
-        # version (a removal's result) must not be swallowed as a duplicate.
-        key = f"card-update:{case.id}:{case.version}:{_sha(json.dumps([text, blocks], sort_keys=True))}"
+        # Skip an update identical to the newest one queued or sent (a replayed
+        # event publishes again). Otherwise the key holds the newest row's id,
+        # so a card that goes back to an earlier look (a DM pending, then
+        # sent) is still updated, and two threads publishing the same thing
+        # at once make one row.
+        digest = _sha(json.dumps([text, blocks], sort_keys=True))
+        newest = outbox_db.newest_for_case(self.db, case.id, purpose="card_update")
+        if newest is not None and newest.status != "failed" and newest.key.endswith(":" + digest):
+            return
+        key = f"card-update:{case.id}:{newest.id if newest else 0}:{digest}"
         self.rt.gateway.enqueue(key=key, method="chat.update", case_id=case.id, purpose="card_update",
                                 args={"channel": case.card_channel, "ts": case.card_ts, "text": text, "blocks": blocks})
         cases_db.supersede_card_updates(self.db, case_id=case.id)
@@ -371,6 +439,22 @@ class ModerationService:
             return None
         data = self.card_data(case)
         return {**item.args, "text": cards.card_text(data), "blocks": cards.case_card(data)}
+
+    def revive_cards(self) -> int:
+        """A card that could not be posted or updated through a whole outage
+        (every retry failed) is sent round again: no case may stay invisible
+        or show a stale state. Runs every 15 minutes; returns how many."""
+        posts, stale = outbox_db.exhausted_card_work(self.db, min_attempts=MAX_OUTBOX_ATTEMPTS)
+        revived = 0
+        for item in posts:
+            revived += outbox_db.requeue(self.db, item.id, now=self.now())
+        for case_id in stale:
+            self.publish(case_id)
+            revived += 1
+        if revived:
+            log.info("revive_cards: %d card posts or updates sent round again after an outage", revived)
+            self.rt.gateway.wake.set()
+        return revived
 
     def _card_posted(self, outcome: Outcome) -> None:
         item = outcome.item
@@ -516,7 +600,7 @@ class ModerationService:
         if case is None:
             self.tell(click.user, "modbot cannot find the case for this card.", channel=click.channel)
             return
-        handler = {"remove": self._click_remove, "dismiss": self._click_dismiss, "close": self._click_close,
+        handler = {"remove": self._click_remove, "retry": self._click_retry, "dismiss": self._click_dismiss, "close": self._click_close,
                    "warn": self._click_warn,
                    "suspend": self._click_suspend, "escalate": self._click_escalate, "reveal": self._click_reveal,
                    "note": self._click_note}.get(action)
@@ -533,6 +617,18 @@ class ModerationService:
             else:
                 self.tell(click.user, cards.handled_text(case.id, "remove", fresh.removed_by), channel=click.channel)
             return
+        self.publish(case.id)
+
+    def _click_retry(self, case: cases_db.Case, click: Click) -> None:
+        """Send the case's failed Slack calls round again (after an outage
+        that outlasted the retries). A failed removal has its own button."""
+        again = outbox_db.requeue_failed_for_case(self.db, case.id, now=self.now(), skip=("remove",))
+        self._audit(actor=click.user, action="retry", case_id=case.id,
+                    detail={"calls": [i.key for i in again]}, outcome="queued" if again else "nothing_to_retry")
+        if not again:
+            self.tell(click.user, f"Case #{case.id}: nothing is waiting to be retried.", channel=click.channel)
+            return
+        self.rt.gateway.wake.set()
         self.publish(case.id)
 
     def _click_dismiss(self, case: cases_db.Case, click: Click, *, action: str = "dismiss") -> None:
@@ -859,7 +955,7 @@ class ModerationService:
                            "and modbot will tell you the outcome here.")}
 
     def _appeal_posted(self, outcome: Outcome) -> None:
-        self._audit_result(outcome)
+        self._side_effect_result(outcome)
         if not outcome.ok:
             return
         appeal_id = int(outcome.item.key.rpartition(":")[2])

@@ -5,13 +5,21 @@ member.
 Slack answers are cached for a short time (moderator_cache_seconds for the
 moderator list, the same for profiles), measured on the injected clock. When
 Slack cannot be asked, the last known list is used; with none, nobody is a
-moderator (refusing a click is safer than allowing one).
+moderator (refusing a click is safer than allowing one). Someone joining or
+leaving the moderator channel makes the next check ask Slack again, so their
+rights change at once rather than when the cache runs out.
+
+Every cache here is bounded: one moderator list, one employee list, and at
+most PROFILE_CACHE_SIZE profiles (least recently used dropped first).
 """
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from dataclasses import dataclass
+
+from cachetools import LRUCache
 
 from bot.runtime import Modbot
 from bot.slack.gateway import GatewayError
@@ -20,6 +28,17 @@ from storage import people as people_db
 log = logging.getLogger("modbot.people")
 
 ROLES = ("new_member", "member", "expert", "employee", "moderator", "admin")
+
+# Profiles kept in memory, one per member seen. Slack delivers at most 30,000
+# events an hour to a workspace, so fewer than 2,500 members can post within
+# one PROFILE_MIN_TTL: a profile dropped for room would have expired anyway.
+# A profile costs well under 1 KB here (about 540 bytes measured), so the
+# cache stays under ~8 MB however many members a workspace has.
+PROFILE_CACHE_SIZE = 8_192
+# A profile, and the employee user group's list, are asked of Slack again
+# after this many seconds at the least (or moderator_cache_seconds, when
+# that is longer).
+PROFILE_MIN_TTL = 300.0
 
 
 @dataclass(frozen=True)
@@ -36,9 +55,12 @@ class Person:
 class PeopleService:
     def __init__(self, rt: Modbot):
         self.rt = rt
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards every cache below (LRUCache is not thread-safe)
         self._moderators: tuple[float, frozenset[str]] | None = None
-        self._profiles: dict[str, tuple[float, Person]] = {}
+        # Bumped when the moderator channel's membership changes, so that a
+        # list fetched from Slack before the change is not stored after it.
+        self._moderators_generation = 0
+        self._profiles: LRUCache[str, tuple[float, Person]] = LRUCache(maxsize=PROFILE_CACHE_SIZE)
         self._employees: tuple[float, frozenset[str]] | None = None
         self._bot_user: str | None = None
 
@@ -51,6 +73,7 @@ class PeopleService:
         now = self.rt.clock.now()
         with self._lock:
             cached = self._moderators
+            generation = self._moderators_generation
         if cached and now - cached[0] < self._ttl:
             return cached[1]
         channel = self.rt.settings.modbot_mod_channel
@@ -70,8 +93,23 @@ class PeopleService:
             return cached[1] if cached else frozenset()
         found = frozenset(m for m in members if m != self.bot_user_id())
         with self._lock:
-            self._moderators = (now, found)
+            if self._moderators_generation == generation:
+                self._moderators = (now, found)
         return found
+
+    def on_membership_change(self, *, user: str, channel: str, joined: bool) -> None:
+        """Someone joined or left a channel. For the moderator channel, the
+        cached list is marked stale, so the next check asks Slack: a new
+        moderator can act at once, and one who left is refused at once. The
+        stale list is kept (without a leaver) for when Slack cannot be asked."""
+        if not channel or channel != self.rt.settings.modbot_mod_channel:
+            return
+        with self._lock:
+            self._moderators_generation += 1
+            cached = self._moderators
+            if cached is not None:
+                kept = cached[1] if joined else cached[1] - {user}
+                self._moderators = (-math.inf, kept)
 
     def bot_user_id(self) -> str:
         """The app's own user (a member of the moderator channel, not a moderator)."""
@@ -91,7 +129,7 @@ class PeopleService:
         now = self.rt.clock.now()
         with self._lock:
             cached = self._profiles.get(user_id)
-        if cached and now - cached[0] < max(self._ttl, 300):
+        if cached and now - cached[0] < max(self._ttl, PROFILE_MIN_TTL):
             return cached[1]
         try:
             user = self.rt.gateway.call("users.info", user=user_id).get("user") or {}
@@ -121,7 +159,7 @@ class PeopleService:
         now = self.rt.clock.now()
         with self._lock:
             cached = self._employees
-        if cached and now - cached[0] < max(self._ttl, 300):
+        if cached and now - cached[0] < max(self._ttl, PROFILE_MIN_TTL):
             return cached[1]
         try:
             users = frozenset(self.rt.gateway.call("usergroups.users.list", usergroup=group).get("users") or [])

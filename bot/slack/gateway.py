@@ -69,9 +69,12 @@ ALREADY_DONE = {
 # Errors worth trying again later; anything else is final.
 TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout", "http_error"}
 
+# Seconds between outbox attempts; the last repeats. Twelve attempts span
+# about two hours; then the call is marked failed and the case card offers
+# Retry (nothing is dropped: the row stays in the outbox).
 RETRY_DELAYS = (5, 15, 60, 300, 900)
+MAX_OUTBOX_ATTEMPTS = 12
 OUTBOX_EVENT = "modbot_outbox"
-MAX_OUTBOX_ATTEMPTS = 12  # then the call is marked failed; the card's Retry button re-queues it  # seconds between outbox attempts
 
 
 class GatewayError(Exception):
@@ -280,7 +283,7 @@ class SlackGateway:
         except GatewayError as exc:
             if exc.error in ALREADY_DONE.get(item.method, ()):
                 result = {"ok": True, "already": exc.error}
-            elif exc.transient and item.attempts < MAX_OUTBOX_ATTEMPTS:
+            elif exc.transient and item.attempts + 1 < MAX_OUTBOX_ATTEMPTS:
                 # item.attempts counts the tries before this one
                 delay = RETRY_DELAYS[min(item.attempts, len(RETRY_DELAYS) - 1)]
                 outbox_db.retry_later(db, item.id, at=self.clock.now() + delay, error=exc.error)

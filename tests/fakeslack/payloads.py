@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from typing import Any, Callable, NamedTuple
 
 JSON = "application/json"
@@ -600,7 +601,27 @@ def slash_command(
     api_app_id: str = APP_ID,
 ) -> tuple[str, str]:
     """The form Slack POSTs for a slash command."""
-    form = {
+    form = slash_command_fields(command, text, user_id, channel_id, trigger_id=trigger_id, response_url=response_url,
+                                team_id=team_id, user_name=user_name, channel_name=channel_name, api_app_id=api_app_id)
+    return urllib.parse.urlencode(form), FORM
+
+
+def slash_command_fields(
+    command: str,
+    text: str,
+    user_id: str,
+    channel_id: str,
+    *,
+    trigger_id: str | None = None,
+    response_url: str | None = None,
+    team_id: str = TEAM,
+    user_name: str | None = None,
+    channel_name: str = "general",
+    api_app_id: str = APP_ID,
+) -> dict[str, str]:
+    """A slash command's fields (all strings): the HTTP form, or the payload
+    of a Socket Mode envelope."""
+    return {
         "token": VERIFICATION_TOKEN,
         "team_id": team_id,
         "team_domain": TEAM_DOMAIN,
@@ -615,7 +636,57 @@ def slash_command(
         "response_url": response_url or _response_url("commands", team_id),
         "trigger_id": trigger_id or new_trigger_id(),
     }
-    return urllib.parse.urlencode(form), FORM
+
+
+# ---------------------------------------------------------------- Socket Mode envelopes
+
+# Interactive payloads whose ack may carry a response (errors, a new view, options).
+_INTERACTIVE_WITH_RESPONSE = ("view_submission", "block_suggestion")
+
+
+def socket_envelope(
+    type: str,
+    payload: dict[str, Any],
+    *,
+    envelope_id: str | None = None,
+    accepts_response_payload: bool = False,
+    retry_attempt: int | None = None,
+    retry_reason: str | None = None,
+) -> dict[str, Any]:
+    """What Slack sends down a Socket Mode connection instead of an HTTP
+    request. The app acks with {"envelope_id": ..., "payload": ...}."""
+    envelope: dict[str, Any] = {
+        "envelope_id": envelope_id or str(uuid.uuid4()),
+        "payload": payload,
+        "type": type,
+        "accepts_response_payload": accepts_response_payload,
+    }
+    if retry_attempt is not None:
+        envelope["retry_attempt"] = retry_attempt
+        envelope["retry_reason"] = retry_reason or ""
+    return envelope
+
+
+def events_api_envelope(event: dict[str, Any], event_id: str | None = None, *, retry_attempt: int = 0,
+                        retry_reason: str = "", envelope_id: str | None = None, **callback: Any) -> dict[str, Any]:
+    """An event_callback in an events_api envelope. A first delivery has
+    retry_attempt 0 and an empty reason; a redelivery has 1..3 and a reason."""
+    body, _ = event_callback(event, event_id=event_id, **callback)
+    return socket_envelope("events_api", json.loads(body), envelope_id=envelope_id,
+                           retry_attempt=retry_attempt, retry_reason=retry_reason)
+
+
+def slash_commands_envelope(command: str, text: str, user_id: str, channel_id: str, *,
+                            envelope_id: str | None = None, **fields: Any) -> dict[str, Any]:
+    return socket_envelope("slash_commands", slash_command_fields(command, text, user_id, channel_id, **fields),
+                           envelope_id=envelope_id, accepts_response_payload=True)
+
+
+def interactive_envelope(payload: dict[str, Any], *, envelope_id: str | None = None) -> dict[str, Any]:
+    """Shortcuts, clicks and modal submissions: the parsed JSON that HTTP mode
+    sends in the form's payload field."""
+    return socket_envelope("interactive", payload, envelope_id=envelope_id,
+                           accepts_response_payload=payload.get("type") in _INTERACTIVE_WITH_RESPONSE)
 
 
 # ---------------------------------------------------------------- a client that sends them

@@ -5,7 +5,8 @@ without the method's scope (scopes taken from manifest.yml) and missing
 required arguments are refused with Slack's error codes, using the facts in
 methods.json (a subset of slack-ruby/slack-api-ref, see its "source").
 Everything it is asked is recorded in ``calls`` so tests assert on what the
-app did, not on how.
+app did, not on how. Socket Mode (apps.connections.open with the app-level
+token, then a WebSocket) is in socket_mode.py, reached as ``fake.socket_mode``.
 
     with FakeSlack() as fake:
         client = WebClient(token=fake.bot_token, base_url=fake.api_url)
@@ -28,6 +29,7 @@ from typing import Any, Callable
 import yaml
 
 from .payloads import user_object
+from .socket_mode import SocketModeServer
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MANIFEST = HERE.parent.parent / "manifest.yml"
@@ -35,6 +37,11 @@ METHODS_FILE = HERE / "methods.json"
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
+
+# Methods for app-level tokens (xapp-), with the scope each needs. methods.json
+# lists no scope for them: it only knows bot and user scopes. Slack refuses an
+# app-level token anywhere else, and any other token here.
+APP_TOKEN_METHODS = {"apps.connections.open": "connections:write"}
 
 
 def load_methods(path: Path = METHODS_FILE) -> dict[str, dict[str, Any]]:
@@ -66,7 +73,7 @@ class Call:
     method: str
     args: dict[str, Any]
     token: str | None
-    token_kind: str | None  # 'bot' | 'user' | None
+    token_kind: str | None  # 'bot' | 'user' | 'app' | None
     ok: bool
     error: str | None
     status: int
@@ -76,7 +83,7 @@ class Call:
 @dataclass
 class Token:
     token: str
-    kind: str  # 'bot' | 'user'
+    kind: str  # 'bot' | 'user' | 'app' (app-level, for Socket Mode)
     user_id: str
     scopes: list[str]
 
@@ -108,6 +115,7 @@ class FakeSlack:
         member_user_id: str | None = "UMEMBER",
         member_token: str | None = "xoxp-test-member",
         app_id: str = "A1",
+        app_token: str = "xapp-1-A1-1-fakeslackapptoken",
     ) -> None:
         self.methods = load_methods()
         self.manifest_path = Path(manifest_path) if manifest_path else DEFAULT_MANIFEST
@@ -115,6 +123,7 @@ class FakeSlack:
         self.team_id, self.team_name, self.team_domain = team_id, team_name, team_domain
         self.bot_user_id, self.bot_id, self.app_id = bot_user_id, bot_id, app_id
         self.bot_token, self.admin_token, self.member_token = bot_token, admin_token, member_token
+        self.app_token = app_token
         self.admin_user_id, self.member_user_id = admin_user_id, member_user_id
 
         self._lock = threading.RLock()
@@ -143,12 +152,14 @@ class FakeSlack:
         self.add_user(admin_user_id, "admin", real_name="Ada Admin", is_admin=True, email="admin@example.com")
         self.add_token(bot_token, "bot", bot_user_id)
         self.add_token(admin_token, "user", admin_user_id)
+        self.add_token(app_token, "app", "")
         if member_user_id and member_token:
             self.add_user(member_user_id, "member", real_name="Mo Member", email="member@example.com")
             self.add_token(member_token, "user", member_user_id)
 
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.socket_mode = SocketModeServer(self)  # listens once a URL is issued
 
     # ------------------------------------------------------------ lifecycle
 
@@ -164,6 +175,7 @@ class FakeSlack:
 
     def stop(self) -> None:
         self._stopping.set()  # releases delayed answers
+        self.socket_mode.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -187,11 +199,12 @@ class FakeSlack:
     # ------------------------------------------------------------ state setup
 
     def add_token(self, token: str, kind: str, user_id: str, scopes: list[str] | None = None) -> None:
-        """Give ``user_id`` a token; scopes default to manifest.yml's for that kind."""
-        if kind not in ("bot", "user"):
-            raise ValueError("kind must be 'bot' or 'user'")
+        """Give ``user_id`` a token; scopes default to manifest.yml's for that kind
+        (an app-level token, which belongs to no user, gets connections:write)."""
+        if kind not in ("bot", "user", "app"):
+            raise ValueError("kind must be 'bot', 'user' or 'app'")
         if scopes is None:
-            scopes = self.bot_scopes if kind == "bot" else self.user_scopes
+            scopes = {"bot": self.bot_scopes, "user": self.user_scopes, "app": ["connections:write"]}[kind]
         with self._lock:
             self.tokens[token] = Token(token, kind, user_id, list(scopes))
 
@@ -433,6 +446,10 @@ class FakeSlack:
             raise SlackError("not_authed")
         if tok is None:
             raise SlackError("invalid_auth")
+        if (tok.kind == "app") != (method in APP_TOKEN_METHODS):
+            raise SlackError("not_allowed_token_type")
+        if tok.kind == "app" and APP_TOKEN_METHODS[method] not in tok.scopes:
+            raise SlackError("missing_scope", needed=APP_TOKEN_METHODS[method], provided=",".join(tok.scopes))
         scope = spec.get("scope") or {}
         if scope:
             accepted = scope.get(tok.kind) or []
@@ -571,6 +588,9 @@ class FakeSlack:
         if tok.kind == "bot":
             out["bot_id"] = self.bot_id
         return out
+
+    def _m_apps_connections_open(self, args: dict[str, Any], tok: Token) -> dict[str, Any]:
+        return {"url": self.socket_mode.issue_url()}
 
     def _m_team_info(self, args: dict[str, Any], tok: Token) -> dict[str, Any]:
         return {"team": {"id": self.team_id, "name": self.team_name, "domain": self.team_domain,

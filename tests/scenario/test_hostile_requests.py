@@ -87,3 +87,21 @@ def test_oversized_body_is_refused(shared_bench):
         pass  # waitress may close the connection on an over-limit body
     assert events_db.event_status(shared_bench.rt.store.db, "EvHUGE") is None
     assert shared_bench.client.post_url_verification("alive").status == 200
+
+
+@pytest.mark.parametrize("raw, ctype", [
+    ("{not json", "application/json"),
+    ("[1, 2, 3]", "application/json"),
+    ('"a string"', "application/json"),
+    ("payload=%7Bbroken", "application/x-www-form-urlencoded"),
+])
+def test_a_signed_body_bolt_cannot_read_gets_a_400_that_says_so(shared_bench, raw, ctype):
+    resp = shared_bench.client.post_raw(raw, shared_bench.client.headers_for(raw, ctype))
+    assert resp.status == 400 and "malformed Slack payload" in resp.body
+
+
+def test_the_same_body_unsigned_or_forged_gets_a_401(shared_bench):
+    raw = "{not json"
+    for how in ({"forge": True}, {"unsigned": True}, {"stale": True}):
+        resp = shared_bench.client.post_raw(raw, shared_bench.client.headers_for(raw, "application/json", **how))
+        assert resp.status == 401, how

@@ -146,6 +146,46 @@ def test_read_day_says_why(tmp_path):
             ex.read_day(ex.day_files[0])
 
 
+def test_day_files_python_cannot_read_are_problems_not_crashes(tmp_path):
+    # Found by bench/fuzz.py: valid JSON that json.loads still refuses
+    # (too deep for the recursion limit, an integer of 5,000 digits) ended
+    # the whole audit with a traceback.
+    path = write_export(tmp_path / "exp", {
+        "general/2024-03-01.json": "[" * 100_000 + "]" * 100_000,
+        "help/2024-03-01.json": '[{"type": "message", "user": "UBOB", "text": "x", "ts": ' + "1" * 5000 + "}]",
+        "random/2024-03-01.json": [msg("UALICE", THREAT, ts_of("2024-03-01T10:00:00"))],
+    })
+    with SlackExport(path) as ex:
+        by_path = {d.path: d for d in ex.day_files}
+        with pytest.raises(DayFileError, match="nested too deeply"):
+            ex.read_day(by_path["general/2024-03-01.json"])
+        with pytest.raises(DayFileError, match="not readable JSON"):
+            ex.read_day(by_path["help/2024-03-01.json"])
+    out = tmp_path / "out"
+    s = run_audit(path, out_dir=out, jobs=1, progress=False).summary
+    problems = {p.file: p.reason for p in s.problems}
+    assert "nested too deeply" in problems["general/2024-03-01.json"]
+    assert "not readable JSON" in problems["help/2024-03-01.json"]
+    assert [(r["channel"], r["category"]) for r in rows(out)] == [("CRND", "threat")]
+
+
+def test_entries_with_no_usable_time_or_an_odd_subtype_are_skipped(tmp_path):
+    # Found by bench/fuzz.py: a ts float() accepts but no date can be made
+    # of ("1e20", "inf") crashed the report; an integer ts of 400 digits or
+    # a subtype that is a list crashed the checker.
+    good = msg("UALICE", THREAT, ts_of("2024-03-01T10:00:00"))
+    odd = [dict(good, ts=ts) for ts in ("1e20", "inf", "nan", "-5", True, None, [1])]
+    odd.append(dict(good, subtype=["file_share"]))
+    odd.append(dict(good, subtype={"kind": "x"}))
+    day = json.dumps([good, *odd]).replace('"ts": "-5"', '"ts": ' + "9" * 400)
+    path = write_export(tmp_path / "exp", {"general/2024-03-01.json": day})
+    out = tmp_path / "out"
+    s = run_audit(path, out_dir=out, jobs=1, progress=False).summary
+    assert s.messages == 1 and s.skipped["malformed"] == 2
+    assert "7 entries without a valid ts" in {p.file: p.reason for p in s.problems}["general/2024-03-01.json"]
+    assert [r["time_utc"][:10] for r in rows(out)] == ["2024-03-01"]
+
+
 # ---------------------------------------------------------- threads, edits
 def test_threads_edits_bots_and_joins(tmp_path):
     parent_ts = ts_of("2024-03-01T10:00:00")

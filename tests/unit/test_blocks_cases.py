@@ -99,3 +99,22 @@ def test_dms_carry_an_appeal_button_with_the_decision():
 
 def test_escape():
     assert escape("<@U1> & <!here>") == "&lt;@U1&gt; &amp; &lt;!here&gt;"
+
+
+def test_pending_and_failed_calls_are_listed_and_failed_ones_offer_retry():
+    pending = cards.WorkLine("the warning DM to the author", "pending", "ratelimited", 2, 1_790_000_000.0)
+    queued = cards.WorkLine("a moderator note in this thread", "pending")
+    blocks = cards.case_card(_data(work=(pending, queued)))
+    state = next(b for b in blocks if b.get("block_id") == "state")["text"]["text"]
+    assert "*Pending:* the warning DM to the author. Slack answered `ratelimited` (attempt 2); next try <!date^1790000000^" in state
+    assert "*Pending:* a moderator note in this thread." in state
+    assert ids.ACT_RETRY not in _buttons(blocks)
+
+    failed = cards.WorkLine("removing the author from a channel", "failed", "<b>bad</b>", 12)
+    many = (failed,) + tuple(cards.WorkLine(f"call {i}", "pending") for i in range(9))
+    blocks = cards.case_card(_data(work=many))
+    state = next(b for b in blocks if b.get("block_id") == "state")["text"]["text"]
+    assert "*Not done:* removing the author from a channel. Slack answered `&lt;b&gt;bad&lt;/b&gt;` after 12 tries" in state
+    assert "\u2026and 4 more calls waiting." in state and "call 5" not in state
+    assert ids.ACT_RETRY in _buttons(blocks)
+    assert View(type="modal", title="t", blocks=blocks).validate_json() is None

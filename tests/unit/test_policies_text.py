@@ -1,6 +1,8 @@
 """Slack mrkdwn parsing and the normaliser's offset map."""
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from policies import Message, evaluate
@@ -127,3 +129,31 @@ def test_regex_hostile_inputs_complete(text):
     assert isinstance(findings, list)
     for f in findings:
         assert 0 <= f.start <= f.end <= len(text)
+
+
+def _python_steps(fn, *args) -> int:
+    """Python lines and calls run by fn(*args): a measure of work that,
+    unlike a stopwatch, gives the same answer on every machine."""
+    steps = 0
+
+    def tracer(frame, event, arg):
+        nonlocal steps
+        steps += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        fn(*args)
+    finally:
+        sys.settrace(None)
+    return steps
+
+
+@pytest.mark.parametrize("unit", ["`a`", "```x``` `a` ", "<http://a.io> www.b.io "])
+def test_parse_work_grows_linearly_with_many_spans(unit):
+    # Found by bench/fuzz.py: each code span (or bare URL) was checked
+    # against every earlier one, so "`a`" * 13000 took eight seconds.
+    small, large = _python_steps(parse, unit * 300), _python_steps(parse, unit * 1200)
+    assert large < 6 * small  # linear work is 4x; the scan was about 16x
+    p = parse(unit * 3)
+    assert all(0 <= s < e <= len(p.text) for s, e in p.code_spans)

@@ -206,7 +206,7 @@ class SlackExport:
         except json.JSONDecodeError as exc:
             self.problems.append(Problem(rel, _json_error(exc) + "; its entries are ignored"))
             return []
-        except (OSError, zipfile.BadZipFile, UnicodeDecodeError, ValueError) as exc:
+        except (OSError, zipfile.BadZipFile, UnicodeDecodeError, ValueError, RecursionError) as exc:
             self.problems.append(Problem(rel, f"unreadable ({exc}); its entries are ignored"))
             return []
         if not isinstance(data, list):
@@ -295,6 +295,10 @@ class SlackExport:
             raise DayFileError(_json_error(exc)) from None
         except UnicodeDecodeError as exc:
             raise DayFileError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except RecursionError:
+            raise DayFileError("JSON nested too deeply to read") from None
+        except ValueError as exc:  # valid JSON Python will not read: an integer of 5,000 digits
+            raise DayFileError(f"not readable JSON ({exc})") from None
         if not isinstance(data, list):
             raise DayFileError(f"expected a JSON array of messages, found a JSON {type(data).__name__}")
         return data

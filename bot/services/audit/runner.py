@@ -129,6 +129,27 @@ def looks_like_question(text: str) -> bool:
     return bool(_QUESTION_START.match(first_sentence))
 
 
+# ------------------------------------------------------------------ times
+# The report dates every finding, so a ts must be a time a date can be made
+# of: Unix seconds from 1970 to the last days of year 9999 (a day short, so
+# that a local time zone cannot push it into year 10000).
+_LAST_TS = datetime(9999, 12, 30, tzinfo=timezone.utc).timestamp()
+
+
+def message_time(raw) -> float | None:
+    """A day-file entry's Slack ts ("1709251200.000100") as Unix seconds, or
+    None when it has none a date can be made of: missing, not a number,
+    infinite, before 1970 or after 9999."""
+    ts = raw.get("ts") if isinstance(raw, dict) else None
+    if isinstance(ts, bool) or not isinstance(ts, (str, int, float)):
+        return None
+    try:
+        t = float(ts)
+    except (ValueError, OverflowError):  # OverflowError: an integer of 400 digits
+        return None
+    return t if 0.0 <= t <= _LAST_TS else None
+
+
 # ------------------------------------------------------------------- units
 def plan_units(export: SlackExport, *, jobs: int, target_bytes: int | None = None) -> list[Unit]:
     """Group consecutive days into units of roughly even size.
@@ -226,10 +247,7 @@ class _Checker:
                 res.files += 1
             bad = 0
             for raw in raw_msgs:
-                try:
-                    t = float(raw["ts"]) if isinstance(raw, dict) else None
-                except (KeyError, TypeError, ValueError):
-                    t = None
+                t = message_time(raw)
                 if t is None:
                     bad += 1
                     continue
@@ -244,6 +262,8 @@ class _Checker:
         if raw.get("type", "message") != "message":
             return None, "not a message"
         subtype = raw.get("subtype") or ""
+        if not isinstance(subtype, str):  # a list or an object: not a set member, not anything Slack writes
+            return None, "malformed"
         if subtype == "bot_message" or (raw.get("bot_id") and not raw.get("user")):
             return None, "bot"
         if subtype not in AUDITED_SUBTYPES:

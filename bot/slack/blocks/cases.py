@@ -75,6 +75,16 @@ class FlagLine:
 
 
 @dataclass(frozen=True)
+class WorkLine:
+    """One of the case's calls to Slack that is not done yet."""
+    label: str  # what it does, e.g. "the warning DM to the author"
+    status: str  # pending | inflight | failed
+    error: str | None = None  # Slack's last answer, if it failed
+    attempts: int = 0
+    next_at: float | None = None  # when a retry is due
+
+
+@dataclass(frozen=True)
 class CardData:
     number: int
     author: str | None
@@ -103,6 +113,7 @@ class CardData:
     has_admin: bool = True
     appeal: str = ""  # one line about an appeal, if any
     category_labels: dict = field(default_factory=dict)
+    work: tuple[WorkLine, ...] = ()
 
 
 def _who(user: str | None) -> str:
@@ -129,6 +140,25 @@ def _removal_line(d: CardData) -> str | None:
         return (f":warning: *The message is still up.* Slack refused to delete it ({escape(d.removal_error or 'unknown error')}). "
                 "Try Remove again, or delete it by hand from the link above. The case stays open.")
     return None
+
+
+def _work_lines(d: CardData) -> list[str]:
+    """Pending and failed Slack calls: during an outage the card says what is
+    still to happen, and what needs a moderator's Retry."""
+    lines = []
+    for w in d.work[:6]:
+        why = f" Slack answered `{escape(w.error)}`" if w.error else ""
+        if w.status == "failed":
+            tries = f" after {w.attempts} tr{'ies' if w.attempts != 1 else 'y'}" if w.attempts else ""
+            lines.append(f":warning: *Not done:* {w.label}.{why}{tries}. Press Retry to send it again.")
+        elif w.error:
+            when = f"; next try {slack_date(w.next_at, _utc(w.next_at))}" if w.next_at else ""
+            lines.append(f":hourglass_flowing_sand: *Pending:* {w.label}.{why} (attempt {w.attempts}){when}.")
+        else:
+            lines.append(f":hourglass_flowing_sand: *Pending:* {w.label}.")
+    if len(d.work) > 6:
+        lines.append(f"\u2026and {len(d.work) - 6} more calls waiting.")
+    return lines
 
 
 def _decision_line(d: CardData) -> str | None:
@@ -199,6 +229,7 @@ def case_card(d: CardData) -> list[dict]:
     blocks.append(ContextBlock(block_id="history", elements=[MarkdownTextObject(text="Author history: " + ", ".join(history))]))
 
     state = [line for line in (_removal_line(d), _decision_line(d)) if line]
+    state.extend(_work_lines(d))
     if d.escalated_by:
         state.append(f":rotating_light: Escalated for legal or law-enforcement follow-up by {_who(d.escalated_by)}.")
     if d.appeal:
@@ -220,6 +251,8 @@ def case_card(d: CardData) -> list[dict]:
             buttons.append(ButtonElement(text="Close", action_id=ids.ACT_CLOSE, value=str(d.number), style="primary"))
         elif d.removal != "pending":
             buttons.append(ButtonElement(text="Dismiss", action_id=ids.ACT_DISMISS, value=str(d.number), style="primary"))
+    if any(w.status == "failed" for w in d.work):
+        buttons.append(ButtonElement(text="Retry", action_id=ids.ACT_RETRY, value=str(d.number)))
     more = []
     if not d.escalated_by:
         more.append(Option(value=MORE_ESCALATE, text="Escalate (legal / law enforcement)"))

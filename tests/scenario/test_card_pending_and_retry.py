@@ -1,0 +1,153 @@
+"""Slack failing while moderators act: the card says what is still pending
+and why; when the errors outlast the retries it says what was not done and
+offers Retry, which sends each failed call once."""
+from __future__ import annotations
+
+import json
+
+from bot import ids
+from bot.slack.gateway import MAX_OUTBOX_ATTEMPTS
+from storage import audit as audit_db
+from storage import outbox as outbox_db
+from tests.harness import GENERAL, MOD_CHANNEL
+from tests.scenario.moderation_steps import card_for, case_for, click, warn
+
+RUDE = "you are a worthless idiot and everyone here hates you"
+
+
+def _state(bench, case_id: int) -> str:
+    blocks = card_for(bench, case_id)["blocks"]
+    return "\n".join(b["text"]["text"] for b in blocks if b.get("block_id") == "state")
+
+
+def _buttons(bench, case_id: int) -> list[str]:
+    blocks = card_for(bench, case_id)["blocks"]
+    return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+def _warn_dm(bench, case_id: int):
+    items = [i for i in outbox_db.for_case(bench.rt.store.db, case_id) if i.key.startswith("warn-dm:")]
+    assert len(items) == 1
+    return items[0]
+
+
+def _routed(bench):
+    ts = bench.say("UCAROL", RUDE)
+    bench.settle()
+    return ts, case_for(bench, GENERAL, ts)
+
+
+def test_a_dm_slack_keeps_refusing_shows_as_pending_then_goes_once(make_bench):
+    bench = make_bench(client_retries=0)
+    ts, case = _routed(bench)
+    bench.fake.fail("chat.postMessage", status=503, times=3)
+    warn(bench, "UMOD1", case.id)
+    bench.settle()
+    # The warning is recorded and shown; the DM waits, and the card says so.
+    state = _state(bench, case.id)
+    assert "Warned by <@UMOD1>" in state
+    error = _warn_dm(bench, case.id).error
+    assert error == "service_unavailable"
+    assert "*Pending:* the warning DM to the author. Slack answered `service_unavailable` (attempt 1); next try" in state
+    assert ids.ACT_RETRY not in _buttons(bench, case.id)
+    assert bench.fake.dms("UCAROL") == []
+    for _ in range(4):
+        bench.clock.advance(1000)
+        bench.settle()
+    assert len(bench.fake.dms("UCAROL")) == 1
+    assert _warn_dm(bench, case.id).status == "done"
+    assert "Pending" not in _state(bench, case.id)
+
+
+def test_a_removal_slack_rate_limits_shows_as_pending(make_bench):
+    bench = make_bench(client_retries=0)
+    ts, case = _routed(bench)
+    bench.fake.fail("chat.delete", status=429, times=1, retry_after=0)
+    click(bench, "UMOD1", ids.ACT_REMOVE, case.id)
+    bench.settle()
+    state = _state(bench, case.id)
+    assert "Removing the message by <@UMOD1>" in state
+    assert "*Pending:* deleting the message" in state and "`ratelimited`" in state
+    bench.clock.advance(60)
+    bench.settle()
+    assert bench.fake.find_message(GENERAL, ts) is None
+    state = _state(bench, case.id)
+    assert "Message removed by <@UMOD1>" in state and "Pending" not in state
+    assert len([c for c in bench.fake.calls_to("chat.delete") if c.ok]) == 1
+
+
+def test_an_outage_longer_than_the_retries_offers_retry_which_sends_once(make_bench):
+    bench = make_bench(client_retries=0)
+    ts, case = _routed(bench)
+    bench.fake.fail("chat.postMessage", status=500, times=MAX_OUTBOX_ATTEMPTS)
+    warn(bench, "UMOD1", case.id)
+    bench.settle()
+    for _ in range(MAX_OUTBOX_ATTEMPTS):
+        bench.clock.advance(1000)
+        bench.settle()
+    dm = _warn_dm(bench, case.id)
+    assert dm.status == "failed" and dm.attempts == MAX_OUTBOX_ATTEMPTS
+    state = _state(bench, case.id)
+    assert f"*Not done:* the warning DM to the author. Slack answered `{dm.error}` after {MAX_OUTBOX_ATTEMPTS} tries" in state
+    assert ids.ACT_RETRY in _buttons(bench, case.id)
+    assert bench.fake.dms("UCAROL") == []
+
+    # A member who is not a moderator cannot retry; the attempt is recorded.
+    click(bench, "UALICE", ids.ACT_RETRY, case.id)
+    bench.settle()
+    assert _warn_dm(bench, case.id).status == "failed"
+    assert ("UALICE", "refused:retry") in [(e.actor, e.action) for e in audit_db.entries(bench.rt.store.db, case_id=case.id)]
+
+    # Slack is back. Two moderators press Retry on the same card.
+    stale = card_for(bench, case.id)
+    click(bench, "UMOD1", ids.ACT_RETRY, case.id)
+    click(bench, "UMOD2", ids.ACT_RETRY, case.id)
+    bench.settle()
+    dms = bench.fake.dms("UCAROL")
+    assert len(dms) == 1 and ids.ACT_APPEAL in json.dumps(dms[0]["blocks"])
+    assert _warn_dm(bench, case.id).status == "done"
+    assert ids.ACT_RETRY not in _buttons(bench, case.id) and "Not done" not in _state(bench, case.id)
+    retries = [(e.actor, e.outcome) for e in audit_db.entries(bench.rt.store.db, case_id=case.id) if e.action == "retry"]
+    assert sorted(retries) == [("UMOD1", "queued"), ("UMOD2", "nothing_to_retry")]
+    # The second moderator was told privately that nothing was left to retry.
+    told = [c for c in bench.fake.calls_to("chat.postEphemeral") if c.args.get("user") == "UMOD2"]
+    assert told and "nothing is waiting to be retried" in told[-1].args["text"]
+    assert stale["ts"] == card_for(bench, case.id)["ts"]  # updated in place
+
+
+def test_a_card_slack_would_not_take_for_hours_is_posted_after_the_outage(make_bench):
+    bench = make_bench(client_retries=0)
+    bench.fake.fail("chat.postMessage", status=503, times=MAX_OUTBOX_ATTEMPTS)
+    ts = bench.say("UCAROL", RUDE)
+    bench.settle()
+    for _ in range(MAX_OUTBOX_ATTEMPTS):
+        bench.clock.advance(1000)
+        bench.settle()
+    case = case_for(bench, GENERAL, ts)
+    post = next(i for i in outbox_db.for_case(bench.rt.store.db, case.id) if i.purpose == "card_post")
+    assert post.status == "failed" and case.card_ts is None
+    job = next(j for j in bench.rt.jobs if j.name == "revive_cards")
+    assert job.fn() == 1
+    bench.settle()
+    assert job.fn() == 0  # nothing left to revive: the card is up
+    card = card_for(bench, case.id)
+    assert card is not None and case_for(bench, GENERAL, ts).card_ts == card["ts"]
+    assert len([c for c in bench.fake.calls_to("chat.postMessage") if c.ok and c.args.get("channel") == MOD_CHANNEL
+                and not c.args.get("thread_ts")]) == 1
+
+
+def test_a_card_update_lost_to_an_outage_is_sent_again(make_bench):
+    bench = make_bench(client_retries=0)
+    ts, case = _routed(bench)
+    bench.fake.fail("chat.update", status=500, times=MAX_OUTBOX_ATTEMPTS)
+    click(bench, "UMOD1", ids.ACT_DISMISS, case.id)
+    bench.settle()
+    for _ in range(MAX_OUTBOX_ATTEMPTS):
+        bench.clock.advance(1000)
+        bench.settle()
+    assert "Dismissed by <@UMOD1>" not in _state(bench, case.id)  # the card could not be updated
+    job = next(j for j in bench.rt.jobs if j.name == "revive_cards")
+    assert job.fn() == 1
+    bench.settle()
+    assert "Dismissed by <@UMOD1>" in _state(bench, case.id)
+    assert job.fn() == 0
