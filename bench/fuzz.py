@@ -441,6 +441,7 @@ def payload_target(counters: Counters):
     import atheris
     import handlers
     from bot.app import REPLAY
+    from bot.slack import shape
     from bot.services.commands import CommandService, Reply
     from bot.services.experts import ExpertService
     from bot.services.messages import MessageService
@@ -502,6 +503,15 @@ def payload_target(counters: Counters):
 
     handlers.register_all(app)
 
+    def bolt_raised(exc: BaseException, body) -> None:
+        kind = where(exc)
+        counters.add(f"Bolt raised: {kind}")
+        # One example of each, to see which field Bolt needed.
+        example = FINDINGS / f"payload-bolt-{kind.replace(' ', '-').replace('/', '.')}.json"
+        if not example.exists():
+            FINDINGS.mkdir(parents=True, exist_ok=True)
+            example.write_text(json.dumps({"error": repr(exc), "body": body}, default=str, indent=1))
+
     def dispatch(req) -> None:
         raised.clear()
         try:
@@ -509,12 +519,12 @@ def payload_target(counters: Counters):
         except Exception as exc:
             if ours(exc):
                 raise
-            counters.add(f"Bolt raised: {where(exc)}")
+            bolt_raised(exc, req.body)
             return
         for exc in raised:
             if ours(exc):
                 raise exc
-            counters.add(f"Bolt raised: {where(exc)}")
+            bolt_raised(exc, req.body)
 
     def one(data: bytes) -> None:
         fdp = atheris.FuzzedDataProvider(data)
@@ -531,21 +541,18 @@ def payload_target(counters: Counters):
         # bot/server.py: what Bolt cannot read (or is not an object) gets a 400.
         try:
             req = BoltRequest(body=body, query="", headers={"content-type": [ctype]})
-            if not isinstance(req.body, dict):
-                raise ValueError("not a JSON object")
         except Exception as exc:
             if ours(exc):
                 raise
             counters.add("400 (Bolt cannot read it)")
             return
+        if shape.problem(req.body):  # bot/server.py and the inbox: fields of the wrong type
+            counters.add("400 (wrong shape)")
+            return
         parsed = req.body
         if parsed.get("type") == "event_callback":
             # bot/app.py's inbox: a 400 without an event, else stored as
             # JSON and replayed through the app by the event worker.
-            event = parsed.get("event")
-            if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-                counters.add("400 (no event)")
-                return
             req = BoltRequest(body=json.loads(json.dumps(parsed)), mode="socket_mode", context={REPLAY: True})
         counters.add("dispatched")
         dispatch(req)

@@ -24,6 +24,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.faults import crash_point
 from bot.runtime import Modbot, Services
+from bot.slack import shape
 from bot.slack.gateway import SlackGateway, make_client
 from storage import Store
 from storage import events as events_db
@@ -51,13 +52,14 @@ def _event_id(body: dict) -> str:
 def make_inbox_middleware(rt: Modbot) -> Callable:
     def inbox(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
         body = req.body
-        if not isinstance(body, dict) or body.get("type") != "event_callback":
+        # The HTTP server checks this already; Socket Mode has no such layer.
+        bad = shape.problem(body)
+        if bad:
+            log.warning("refused a malformed Slack payload: %s", bad)
+            return BoltResponse(status=400, body=f"malformed Slack payload: {bad}")
+        if body.get("type") != "event_callback" or req.context.get(REPLAY):
             return next()
-        if req.context.get(REPLAY):
-            return next()
-        event = body.get("event")
-        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-            return BoltResponse(status=400, body="event_callback without an event")
+        event = body["event"]
         retry = _header(req, "x-slack-retry-num")
         created = events_db.record_event(
             rt.store.db,

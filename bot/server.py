@@ -12,6 +12,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from bot.runtime import Modbot
+from bot.slack import shape
 from storage import events as events_db
 from storage import outbox as outbox_db
 
@@ -39,9 +40,10 @@ def health(rt: Modbot) -> tuple[int, dict]:
 
 class _Handler(SlackRequestHandler):
     """Bolt's WSGI adapter, with one change: a signed body Bolt cannot read
-    (not JSON, not an object, fields of the wrong type) gets a 400 that says
-    so, where Bolt would raise and the server would answer 500. The request
-    is parsed once; unsigned or forged bodies still get Bolt's 401."""
+    (not JSON, not an object, fields of the wrong type: see bot.slack.shape)
+    gets a 400 that names the problem, where Bolt would raise and the server
+    would answer 500. The request is parsed once; unsigned or forged bodies
+    still get Bolt's 401."""
 
     def __init__(self, app, *, path: str, signing_secret: str):
         super().__init__(app, path=path)
@@ -51,12 +53,13 @@ class _Handler(SlackRequestHandler):
         body, headers = request.get_body(), request.get_headers()
         try:
             bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
-            if not isinstance(bolt_request.body, dict):
-                raise ValueError("not a JSON object")
+            bad = shape.problem(bolt_request.body)
         except Exception:
+            bolt_request, bad = None, "not JSON or form data Bolt can read"
+        if bad:
             if not self._signed(body, headers):
                 return BoltResponse(status=401, body="")
-            return BoltResponse(status=400, body="malformed Slack payload\n",
+            return BoltResponse(status=400, body=f"malformed Slack payload: {bad}\n",
                                 headers={"content-type": ["text/plain; charset=utf-8"]})
         return self.app.dispatch(bolt_request)
 

@@ -3,6 +3,7 @@ and ignored; nothing crashes the process or is written twice."""
 from __future__ import annotations
 
 import json
+import urllib.parse
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -94,6 +95,14 @@ def test_oversized_body_is_refused(shared_bench):
     ("[1, 2, 3]", "application/json"),
     ('"a string"', "application/json"),
     ("payload=%7Bbroken", "application/x-www-form-urlencoded"),
+    # Readable, but with fields Bolt indexes of the wrong type: Bolt itself
+    # would raise on these (a 500).
+    ("payload=" + urllib.parse.quote(json.dumps({"type": "block_actions", "user": {"id": "UALICE"}, "actions": "x"})),
+     "application/x-www-form-urlencoded"),
+    ("payload=" + urllib.parse.quote(json.dumps({"type": "view_submission", "user": {"id": "UALICE"}, "view": "x"})),
+     "application/x-www-form-urlencoded"),
+    (json.dumps({"type": "event_callback", "event_id": "EvBAD", "event": {"type": "message", "subtype": ["x"]}}),
+     "application/json"),
 ])
 def test_a_signed_body_bolt_cannot_read_gets_a_400_that_says_so(shared_bench, raw, ctype):
     resp = shared_bench.client.post_raw(raw, shared_bench.client.headers_for(raw, ctype))
