@@ -33,6 +33,7 @@ class OutboxItem:
     error: str | None
     created_at: float = 0.0
     next_attempt_at: float = 0.0
+    claimed_at: float | None = None
 
 
 def _item(row) -> OutboxItem:
@@ -50,11 +51,12 @@ def _item(row) -> OutboxItem:
         error=row[10],
         created_at=row[11],
         next_attempt_at=row[12],
+        claimed_at=row[13],
     )
 
 
 _COLUMNS = ("id, key, method, args, token_kind, case_id, purpose, status, attempts, result, error, created_at,"
-            " next_attempt_at")
+            " next_attempt_at, claimed_at")
 
 
 def enqueue(
@@ -119,10 +121,10 @@ def complete(db: sqlite_utils.Database, item_id: int, *, now: float, result: dic
     )
 
 
-def retry_later(db: sqlite_utils.Database, item_id: int, *, at: float, error: str) -> None:
+def retry_later(db: sqlite_utils.Database, item_id: int, *, at: float, error: str | None) -> None:
     db.execute(
         "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ?",
-        [at, error[:500], item_id],
+        [at, error[:500] if error else None, item_id],
     )
 
 
@@ -133,13 +135,41 @@ def fail(db: sqlite_utils.Database, item_id: int, *, now: float, error: str) -> 
     )
 
 
+# `claimed_at` of a row handed back for checking: no process claims at 0.
+VERIFY_FIRST = 0.0
+
+
 def requeue(db: sqlite_utils.Database, item_id: int, *, now: float) -> bool:
-    """A failed call sent round again (the card's Retry button)."""
+    """A failed call sent round again (Retry, or after an outage).
+
+    It goes the way of a call interrupted by a crash: marked in flight with
+    a claim time no process uses, so the drainer first asks Slack whether
+    the call already took effect (a post that timed out may have gone
+    through) and makes it only if not. Only a row still `failed` is taken,
+    so two moderators pressing Retry re-queue it once.
+    """
     cur = db.execute(
-        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = 0 WHERE id = ? AND status = 'failed'",
-        [now, item_id],
+        "UPDATE outbox SET status = 'inflight', claimed_at = ?, next_attempt_at = ?, attempts = 0, error = NULL"
+        " WHERE id = ? AND status = 'failed'",
+        [VERIFY_FIRST, now, item_id],
     )
     return cur.rowcount == 1
+
+
+def cancel_unsent(db: sqlite_utils.Database, *, keys: tuple[str, ...] = (), prefixes: tuple[str, ...] = ()) -> int:
+    """Cancel calls not made yet (queued or failed) that no longer make sense,
+    e.g. a kick or a "you are suspended" DM once the suspension has ended.
+    A call in flight is left to finish."""
+    if not keys and not prefixes:
+        return 0
+    conds = ["key = ?"] * len(keys) + ["substr(key, 1, ?) = ?"] * len(prefixes)
+    params: list = list(keys)
+    for prefix in prefixes:
+        params += [len(prefix), prefix]
+    return db.execute(
+        f"UPDATE outbox SET status = 'cancelled' WHERE status IN ('pending', 'failed') AND ({' OR '.join(conds)})",
+        params,
+    ).rowcount
 
 
 def for_case(db: sqlite_utils.Database, case_id: int) -> list[OutboxItem]:
@@ -200,3 +230,9 @@ def exhausted_card_work(db: sqlite_utils.Database, *, min_attempts: int) -> tupl
         [min_attempts],
     ).fetchall()]
     return posts, cases
+
+
+def set_args(db: sqlite_utils.Database, item_id: int, args: dict) -> None:
+    """Record the arguments a call is about to be made with (a refresher
+    re-rendered them), so the row says what Slack was sent."""
+    db.execute("UPDATE outbox SET args = ? WHERE id = ?", [json.dumps(args, separators=(",", ":")), item_id])

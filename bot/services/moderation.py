@@ -20,7 +20,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from cachetools import LRUCache
+from cachetools import LRUCache, TTLCache
 
 import policies
 from bot.runtime import Modbot
@@ -28,7 +28,7 @@ from bot.services.messages import SeenMessage
 from bot.services.people import PeopleService, policy_role
 from bot.slack import blocks as bk
 from bot.slack.blocks import cases as cards
-from bot.slack.gateway import MAX_OUTBOX_ATTEMPTS, GatewayError, Outcome
+from bot.slack.gateway import MAX_OUTBOX_ATTEMPTS, GatewayError, Outcome, is_transient
 from storage import audit as audit_db
 from storage import cases as cases_db
 from storage import messages as messages_db
@@ -46,6 +46,8 @@ SYSTEM = "modbot"
 # older cases fall out least recently used first, and a card re-rendered
 # later asks Slack once more. About 250 bytes an entry: 1 MB at most.
 PERMALINK_CACHE_SIZE = 4_096
+# After chat.getPermalink fails for a case, wait this long before asking again.
+PERMALINK_RETRY_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,10 @@ def _work_label(item: outbox_db.OutboxItem) -> str:
     return _WORK_LABELS.get(prefix) or _WORK_LABELS.get(item.purpose or "") or f"a Slack call ({item.method})"
 
 
+def _card_digest(text, blocks) -> str:
+    return _sha(json.dumps([text, blocks], sort_keys=True))
+
+
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -99,10 +105,13 @@ class ModerationService:
         self.people = people
         self._permalinks: LRUCache[int, str] = LRUCache(maxsize=PERMALINK_CACHE_SIZE)
         self._permalinks_lock = threading.Lock()  # LRUCache is not thread-safe
+        self._permalink_misses: TTLCache[int, bool] = TTLCache(maxsize=PERMALINK_CACHE_SIZE, ttl=PERMALINK_RETRY_SECONDS,
+                                                               timer=rt.clock.now)
         gw = rt.gateway
         gw.on_result("card_post", self._card_posted)
         gw.on_result("card_update", self._audit_result)
         gw.refresher("card_update", self._fresh_card_args)
+        gw.refresher("card_post", self._fresh_card_post_args)
         gw.on_result("remove", self._removal_result)
         gw.on_result("suspended_delete", self._side_effect_result)
         gw.on_result("dm", self._side_effect_result)
@@ -382,19 +391,29 @@ class ModerationService:
                 label_status = "pending"
             else:
                 label_status = item.status
+            error = item.error or ""
             lines.append(cards.WorkLine(
                 label=_work_label(item), status=label_status, error=item.error, attempts=item.attempts,
-                next_at=item.next_attempt_at if item.status == "pending" and item.error else None))
+                next_at=item.next_attempt_at if item.status == "pending" and item.error else None,
+                transient=is_transient(error), uncertain=error.startswith("interrupted")))
         return tuple(lines)
 
     def _permalink(self, case: cases_db.Case) -> str | None:
         with self._permalinks_lock:
             known = self._permalinks.get(case.id)
+            failed_lately = case.id in self._permalink_misses
         if known:
             return known
-        try:
-            link = self.rt.gateway.call("chat.getPermalink", channel=case.channel, message_ts=case.ts).get("permalink")
-        except GatewayError:
+        link = None
+        if not failed_lately:
+            try:
+                link = self.rt.gateway.call("chat.getPermalink", channel=case.channel, message_ts=case.ts).get("permalink")
+            except GatewayError:
+                # During an outage each card render would ask again, on the
+                # drainer's thread: ask at most once per PERMALINK_RETRY_SECONDS.
+                with self._permalinks_lock:
+                    self._permalink_misses[case.id] = True
+        if not link:
             base = self.rt.settings.config.community.workspace_url.rstrip("/")
             link = f"{base}/archives/{case.channel}/p{case.ts.replace('.', '')}" if base else None
         if link:
@@ -402,34 +421,42 @@ class ModerationService:
                 self._permalinks[case.id] = link
         return link
 
-    def publish(self, case_id: int) -> None:
-        """Post the card, or update it in place, from the current records."""
+    def publish(self, case_id: int) -> bool:
+        """Post the card, or update it in place, from the current records.
+        Returns whether a call was queued."""
         case = cases_db.get(self.db, case_id)
         if case is None or not self.mod_channel:
-            return
+            return False
         data = self.card_data(case)
         text, blocks = cards.card_text(data), cards.case_card(data)
         if not case.card_ts:
-            self.rt.gateway.enqueue(
+            _, created = self.rt.gateway.enqueue(
                 key=f"card:{case.id}", method="chat.postMessage", case_id=case.id, purpose="card_post",
                 args={"channel": self.mod_channel, "text": text, "blocks": blocks, "unfurl_links": False,
                       "unfurl_media": False,
                       "metadata": {"event_type": CARD_EVENT, "event_payload": {"case_id": case.id, "version": case.version}}},
             )
-            return
-        # Skip an update identical to the newest one queued or sent (a replayed
-        # event publishes again). Otherwise the key holds the newest row's id,
-        # so a card that goes back to an earlier look (a DM pending, then
-        # sent) is still updated, and two threads publishing the same thing
-        # at once make one row.
-        digest = _sha(json.dumps([text, blocks], sort_keys=True))
+            return created
+        digest = _card_digest(text, blocks)
         newest = outbox_db.newest_for_case(self.db, case.id, purpose="card_update")
-        if newest is not None and newest.status != "failed" and newest.key.endswith(":" + digest):
-            return
+        if newest is not None:
+            # An update due and not yet claimed is rendered from the records
+            # when it is sent, which is after this change: nothing to add.
+            if newest.status == "pending" and newest.next_attempt_at <= self.now():
+                return False
+            # The last update sent showed exactly this (a replayed event).
+            # The row holds what was sent: the gateway saves refreshed args.
+            if newest.status == "done" and _card_digest(newest.args.get("text"), newest.args.get("blocks")) == digest:
+                return False
+        # The key holds the newest row's id, so a card that goes back to an
+        # earlier look (a DM pending, then sent) is still updated, and two
+        # threads publishing the same change at once make one row.
         key = f"card-update:{case.id}:{newest.id if newest else 0}:{digest}"
-        self.rt.gateway.enqueue(key=key, method="chat.update", case_id=case.id, purpose="card_update",
-                                args={"channel": case.card_channel, "ts": case.card_ts, "text": text, "blocks": blocks})
+        _, created = self.rt.gateway.enqueue(
+            key=key, method="chat.update", case_id=case.id, purpose="card_update",
+            args={"channel": case.card_channel, "ts": case.card_ts, "text": text, "blocks": blocks})
         cases_db.supersede_card_updates(self.db, case_id=case.id)
+        return created
 
     def _fresh_card_args(self, item: outbox_db.OutboxItem) -> dict | None:
         """The card as the records say now: updates queued by two threads or
@@ -449,12 +476,20 @@ class ModerationService:
         for item in posts:
             revived += outbox_db.requeue(self.db, item.id, now=self.now())
         for case_id in stale:
-            self.publish(case_id)
-            revived += 1
+            revived += self.publish(case_id)
         if revived:
             log.info("revive_cards: %d card posts or updates sent round again after an outage", revived)
             self.rt.gateway.wake.set()
         return revived
+
+    def _fresh_card_post_args(self, item: outbox_db.OutboxItem) -> dict | None:
+        """A card posted late (after an outage) shows the case as it is then."""
+        case = cases_db.get(self.db, item.case_id) if item.case_id is not None else None
+        if case is None or case.card_ts:
+            return None
+        data = self.card_data(case)
+        meta = {"event_type": CARD_EVENT, "event_payload": {"case_id": case.id, "version": case.version}}
+        return {**item.args, "text": cards.card_text(data), "blocks": cards.case_card(data), "metadata": meta}
 
     def _card_posted(self, outcome: Outcome) -> None:
         item = outcome.item
@@ -876,6 +911,21 @@ class ModerationService:
             self._dm(m.user, key=f"suspension-notice:{s.id}", text=cards.suspension_notice_dm(ends_at=s.ends_at),
                      case_id=s.case_id)
 
+    def _drop_obsolete(self, *, suspension_id: int | None = None, warning_id: int | None = None) -> None:
+        """A decision that ended takes its unsent side effects with it: a
+        kick or a "you are suspended" DM still waiting (or failed, with Retry
+        on the card) must not reach the member after the suspension ended or
+        the warning was revoked."""
+        keys, prefixes = [], []
+        if suspension_id is not None:
+            keys.append(f"suspend-dm:{suspension_id}")
+            prefixes.append(f"kick:{suspension_id}:")
+        if warning_id is not None:
+            keys.append(f"warn-dm:{warning_id}")
+        dropped = outbox_db.cancel_unsent(self.db, keys=tuple(keys), prefixes=tuple(prefixes))
+        if dropped:
+            log.info("cancelled %d unsent call(s) of a decision that ended", dropped)
+
     def lift_expired_suspensions(self) -> int:
         """The scheduled job: lift what has ended and tell the member (once)."""
         lifted = 0
@@ -883,6 +933,7 @@ class ModerationService:
             if not sanctions_db.lift_suspension(self.db, s.id, by=SYSTEM, now=self.now()):
                 continue
             lifted += 1
+            self._drop_obsolete(suspension_id=s.id)
             self._dm(s.user_id, key=f"suspension-lifted:{s.id}",
                      text=cards.suspension_lifted_dm(community=self.rt.settings.config.community.name), case_id=s.case_id)
             self._audit(actor=SYSTEM, action="suspension_lifted", case_id=s.case_id, detail={"suspension": s.id})
@@ -991,8 +1042,10 @@ class ModerationService:
             if won and outcome == "reversed":
                 if kind == "warning":
                     sanctions_db.revoke_warning(self.db, decision.id, by=click.user, now=now)
+                    self._drop_obsolete(warning_id=decision.id)
                 else:
                     sanctions_db.lift_suspension(self.db, decision.id, by=f"appeal:{appeal.id}", now=now)
+                    self._drop_obsolete(suspension_id=decision.id)
         if not won:
             fresh = sanctions_db.get_appeal(self.db, appeal.id)
             self.tell(click.user, f"This appeal was already {fresh.outcome} by <@{fresh.decided_by}>.", channel=click.channel)

@@ -77,6 +77,13 @@ MAX_OUTBOX_ATTEMPTS = 12
 OUTBOX_EVENT = "modbot_outbox"
 
 
+def is_transient(error: str | None) -> bool:
+    """Would trying again later plausibly work (rate limit, outage, timeout)?"""
+    if not error:
+        return False
+    return (error in TRANSIENT or error.startswith(("http_5", "connection_error")) or error == "http_429")
+
+
 class GatewayError(Exception):
     def __init__(self, method: str, error: str, *, transient: bool = False):
         super().__init__(f"{method}: {error}")
@@ -246,7 +253,10 @@ class SlackGateway:
             outbox_db.complete(db, item.id, now=self.clock.now(), result=found)
             self._notify(Outcome(item, True, found, None, True))
         else:
-            outbox_db.retry_later(db, item.id, at=self.clock.now(), error="interrupted")
+            # Not made yet: make it now. (A row re-queued by Retry was not
+            # interrupted; it just needed checking first.)
+            requeued = item.claimed_at == outbox_db.VERIFY_FIRST
+            outbox_db.retry_later(db, item.id, at=self.clock.now(), error=None if requeued else "interrupted")
 
     def _find_posted(self, item: outbox_db.OutboxItem) -> dict | None:
         """Was this chat.postMessage made before the crash? Look for our key."""
@@ -274,9 +284,13 @@ class SlackGateway:
         refresh = self._refreshers.get(item.purpose or "")
         if refresh is not None:
             try:
-                args = refresh(item) or args
+                fresh = refresh(item)
             except Exception:
+                fresh = None
                 log.exception("outbox %s: could not refresh arguments; sending as queued", item.key)
+            if fresh is not None and fresh != args:
+                args = fresh
+                outbox_db.set_args(db, item.id, args)
         try:
             result = self.call(item.method, token=item.token_kind, **args)
             crash_point(f"outbox_after_call:{item.purpose}")

@@ -151,3 +151,105 @@ def test_a_card_update_lost_to_an_outage_is_sent_again(make_bench):
     bench.settle()
     assert "Dismissed by <@UMOD1>" in _state(bench, case.id)
     assert job.fn() == 0
+
+
+def test_a_card_never_keeps_a_pending_line_for_work_that_finished(make_bench):
+    """The outbox drains in passes. A card update queued earlier is sent in
+    the same pass as a newer side effect, so it shows that side effect as
+    pending; when the side effect finishes, the card must be updated again
+    even though the state now looks like the one first queued."""
+    from bot.app import process_pending_events
+    from tests.scenario.moderation_steps import suspend
+
+    bench = make_bench(workers=False, client_retries=0)
+    rt = bench.rt
+
+    def events():
+        while process_pending_events(rt):
+            pass
+
+    def drain():
+        while rt.gateway.drain():
+            pass
+
+    ts = bench.say("UCAROL", RUDE)
+    events()
+    drain()
+    case = case_for(bench, GENERAL, ts)
+    suspend(bench, "UMOD1", case.id, days=1)
+    drain()
+    bench.say("UCAROL", "hello again")  # removed: she is suspended; she is told once
+    events()
+    rt.gateway.drain()  # one pass, as the outbox worker does; a card update is left queued
+    bench.say("UCAROL", "and again")  # removed too, queued before the next pass
+    events()
+    drain()
+    assert "Pending" not in _state(bench, case.id)
+    assert [i.key for i in outbox_db.for_case(rt.store.db, case.id) if i.status in ("pending", "inflight")] == []
+
+
+def test_a_kick_that_failed_is_dropped_once_the_suspension_ends(make_bench):
+    from tests.harness import HELP
+    from tests.scenario.community import run_job
+    from tests.scenario.moderation_steps import suspend
+
+    bench = make_bench(client_retries=0, config={"moderation": {"kick_channels": [HELP]}})
+    ts, case = _routed(bench)
+    bench.fake.fail("conversations.kick", status=503, times=MAX_OUTBOX_ATTEMPTS)
+    suspend(bench, "UMOD1", case.id, days=1, kick=True)
+    bench.settle()
+    for _ in range(MAX_OUTBOX_ATTEMPTS):
+        bench.clock.advance(1000)
+        bench.settle()
+    kick = next(i for i in outbox_db.for_case(bench.rt.store.db, case.id) if i.purpose == "kick")
+    assert kick.status == "failed"
+    assert "*Not done:* removing the author from a channel" in _state(bench, case.id)
+    bench.clock.advance(2 * 86400)
+    run_job(bench, "lift_suspensions")
+    # The suspension is over: the kick is not offered for Retry, nor sent by it.
+    assert outbox_db.get(bench.rt.store.db, kick.key).status == "cancelled"
+    assert ids.ACT_RETRY not in _buttons(bench, case.id)
+    click(bench, "UMOD1", ids.ACT_RETRY, case.id)
+    bench.settle()
+    assert [c for c in bench.fake.calls_to("conversations.kick") if c.ok] == []
+
+
+def test_retry_of_a_call_whose_fate_is_unknown_looks_before_sending(bench):
+    """A DM whose result was lost (modbot stopped mid-call, and Slack could
+    not be asked) is shown as "not known"; Retry finds it was delivered and
+    does not send it again."""
+    ts, case = _routed(bench)
+    warn(bench, "UMOD1", case.id)
+    bench.settle()
+    assert len(bench.fake.dms("UCAROL")) == 1
+    db = bench.rt.store.db
+    dm = _warn_dm(bench, case.id)
+    # What the drainer records when a call was in flight at a crash and the
+    # check afterwards failed too.
+    db.execute("UPDATE outbox SET status = 'failed', error = 'interrupted; not verifiable: fatal_error' WHERE id = ?",
+               [dm.id])
+    bench.rt.services.moderation.publish(case.id)
+    bench.settle()
+    assert "*Not known:* the warning DM to the author may or may not have reached Slack" in _state(bench, case.id)
+    click(bench, "UMOD1", ids.ACT_RETRY, case.id)
+    bench.settle()
+    assert len(bench.fake.dms("UCAROL")) == 1
+    found = _warn_dm(bench, case.id)
+    assert found.status == "done" and found.result.get("recovered") is True
+    assert "Not known" not in _state(bench, case.id) and ids.ACT_RETRY not in _buttons(bench, case.id)
+
+
+def test_a_failing_permalink_lookup_is_not_repeated_on_every_render(make_bench):
+    from bot.services.moderation import PERMALINK_RETRY_SECONDS
+
+    bench = make_bench(client_retries=0)
+    bench.fake.fail("chat.getPermalink", status=503, times=1000)
+    ts, case = _routed(bench)
+    assert card_for(bench, case.id) is not None  # posted without the link
+    mod = bench.rt.services.moderation
+    for _ in range(3):
+        mod.card_data(case_for(bench, GENERAL, ts))
+    assert len(bench.fake.calls_to("chat.getPermalink")) == 1
+    bench.clock.advance(PERMALINK_RETRY_SECONDS + 1)
+    mod.card_data(case_for(bench, GENERAL, ts))
+    assert len(bench.fake.calls_to("chat.getPermalink")) == 2

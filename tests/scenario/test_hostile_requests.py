@@ -114,3 +114,18 @@ def test_the_same_body_unsigned_or_forged_gets_a_401(shared_bench):
     for how in ({"forge": True}, {"unsigned": True}, {"stale": True}):
         resp = shared_bench.client.post_raw(raw, shared_bench.client.headers_for(raw, "application/json", **how))
         assert resp.status == 401, how
+
+
+def test_a_body_that_is_not_utf8_gets_a_4xx_not_a_500(shared_bench):
+    raw = b'{"type": "event_callback", "event": {"type": "message", "text": "\xff\xfe"}}'
+    headers = shared_bench.client.headers_for(raw.decode("latin-1"), "application/json", unsigned=True)
+    assert shared_bench.client.post_raw(raw, headers).status == 401
+    # Signed over the same bytes: a 400 that says why.
+    import hashlib
+    import hmac
+    ts = str(int(shared_bench.client.clock()))
+    sig = "v0=" + hmac.new(shared_bench.client.signing_secret.encode(), b"v0:" + ts.encode() + b":" + raw,
+                           hashlib.sha256).hexdigest()
+    resp = shared_bench.client.post_raw(raw, {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts,
+                                              "X-Slack-Signature": sig})
+    assert resp.status == 400 and "not UTF-8" in resp.body

@@ -118,3 +118,14 @@ def test_pending_and_failed_calls_are_listed_and_failed_ones_offer_retry():
     assert "\u2026and 4 more calls waiting." in state and "call 5" not in state
     assert ids.ACT_RETRY in _buttons(blocks)
     assert View(type="modal", title="t", blocks=blocks).validate_json() is None
+
+
+def test_a_refused_call_and_a_call_of_unknown_fate_say_so():
+    refused = cards.WorkLine("the warning DM to the author", "failed", "user_not_found", 1, transient=False)
+    unknown = cards.WorkLine("a moderator note in this thread", "failed", "interrupted; not verifiable: x", 1,
+                             uncertain=True)
+    blocks = cards.case_card(_data(work=(refused, unknown)))
+    state = next(b for b in blocks if b.get("block_id") == "state")["text"]["text"]
+    assert "Slack refused it (`user_not_found`); Retry will fail the same way" in state
+    assert "*Not known:* a moderator note in this thread may or may not have reached Slack" in state
+    assert ids.ACT_RETRY in _buttons(blocks)

@@ -82,6 +82,8 @@ class WorkLine:
     error: str | None = None  # Slack's last answer, if it failed
     attempts: int = 0
     next_at: float | None = None  # when a retry is due
+    transient: bool = True  # the failure was an outage or a rate limit, not a refusal
+    uncertain: bool = False  # modbot stopped mid-call and Slack could not say whether it happened
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,13 @@ def _work_lines(d: CardData) -> list[str]:
     lines = []
     for w in d.work[:6]:
         why = f" Slack answered `{escape(w.error)}`" if w.error else ""
-        if w.status == "failed":
+        if w.status == "failed" and w.uncertain:
+            lines.append(f":grey_question: *Not known:* {w.label} may or may not have reached Slack (modbot stopped "
+                         "mid-call and could not check). Retry looks for it first and sends it only if it is missing.")
+        elif w.status == "failed" and not w.transient:
+            lines.append(f":warning: *Not done:* {w.label}. Slack refused it (`{escape(w.error or 'unknown error')}`); "
+                         "Retry will fail the same way unless that is put right first.")
+        elif w.status == "failed":
             tries = f" after {w.attempts} tr{'ies' if w.attempts != 1 else 'y'}" if w.attempts else ""
             lines.append(f":warning: *Not done:* {w.label}.{why}{tries}. Press Retry to send it again.")
         elif w.error:
