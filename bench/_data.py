@@ -71,15 +71,13 @@ def olid() -> list[dict] | None:
     return out
 
 
-def youtube(names: tuple[str, ...] | None = None) -> list[tuple[str, int, str]] | None:
+def youtube() -> list[tuple[str, int, str]] | None:
     """(comment, spam 0/1, file stem)."""
     folder = SHARED / "youtube"
     if not folder.is_dir():
         return None
     out = []
     for path in sorted(folder.glob("*.csv")):
-        if names and not any(n in path.stem for n in names):
-            continue
         with path.open(newline="", encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 text = row["CONTENT"].replace("\ufeff", "")

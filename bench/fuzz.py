@@ -8,8 +8,8 @@ checks and the Slack-export reader.
     .venv/bin/python bench/fuzz.py --replay policies bench/fuzz-findings/policies-crash-...
 
 Targets:
-  payload    a signed request body (JSON or form) the way the HTTP server
-             reads it (bot/server.py), then Bolt's own routing to our
+  payload    a request body (JSON or form) through the HTTP server's own
+             request handler (bot/server.py), then Bolt's own routing to our
              listeners, with every service replaced by a stub that checks the
              arguments against the service's type hints
   mrkdwn     policies.slacktext.parse: links, mentions, code, entities
@@ -428,33 +428,36 @@ def export_target(counters: Counters):
 
 
 def payload_target(counters: Counters):
-    """The HTTP path of bot/server.py and bot/app.py, minus the network:
-    the body is read as Bolt reads it; events pass the inbox gate and are
-    replayed as the event worker does; everything else is dispatched. The
-    listeners are ours; the services are stubs that check what they get."""
+    """The HTTP path of bot/server.py and bot/app.py, minus the network: the
+    body goes through the server's own request handler, then the app's inbox
+    middleware (which stores events) and Bolt's routing to our listeners;
+    stored events are replayed as the event worker replays them. The services
+    are stubs that check the arguments they get."""
+    import io
     import logging
+    import threading
+    from types import SimpleNamespace
 
     from slack_bolt import App
+    from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
     from slack_bolt.authorization import AuthorizeResult
     from slack_bolt.request import BoltRequest
 
     import atheris
     import handlers
-    from bot.app import REPLAY
-    from bot.slack import shape
+    from bot.app import REPLAY, make_inbox_middleware
+    from bot.server import EVENTS_PATH, _Handler
     from bot.services.commands import CommandService, Reply
     from bot.services.experts import ExpertService
     from bot.services.messages import MessageService
     from bot.services.moderation import ModerationService
     from bot.services.people import PeopleService
     from bot.services.welcome import WelcomeService
+    from storage import events as events_db
+    from storage import open_db
 
     logging.disable(logging.CRITICAL)  # Bolt logs every 500; the fuzzer reports them
     raised: list[BaseException] = []
-    app = App(signing_secret="fuzz", request_verification_enabled=False, token_verification_enabled=False,
-              process_before_response=True, raise_error_for_unhandled_request=False,
-              authorize=lambda **kw: AuthorizeResult(enterprise_id=None, team_id="T1", bot_token="xoxb-fuzz",
-                                                     bot_id="B0", bot_user_id="UBOT"))
 
     class Stub:
         """Stands in for a service: accepts a call only if its arguments fit
@@ -489,10 +492,22 @@ def payload_target(counters: Counters):
         welcome = Stub(WelcomeService)
 
     class Runtime:
+        """What the middlewares and listeners use of bot.runtime.Modbot."""
         services = Services()
+        store = SimpleNamespace(db=open_db(":memory:"))  # the inbox
+        clock = SimpleNamespace(now=time.time)
+        event_wake = threading.Event()
+
+    rt = Runtime()
+    # As bot.app.create_app wires it: the inbox before authorisation.
+    app = App(signing_secret="fuzz", request_verification_enabled=False, token_verification_enabled=False,
+              process_before_response=True, raise_error_for_unhandled_request=False,
+              before_authorize=make_inbox_middleware(rt),
+              authorize=lambda **kw: AuthorizeResult(enterprise_id=None, team_id="T1", bot_token="xoxb-fuzz",
+                                                     bot_id="B0", bot_user_id="UBOT"))
 
     def attach(context, next):
-        context["modbot"] = Runtime()
+        context["modbot"] = rt
         return next()
 
     app.use(attach)
@@ -512,50 +527,41 @@ def payload_target(counters: Counters):
             FINDINGS.mkdir(parents=True, exist_ok=True)
             example.write_text(json.dumps({"error": repr(exc), "body": body}, default=str, indent=1))
 
-    def dispatch(req) -> None:
+    def dispatch(req):
         raised.clear()
         try:
-            app.dispatch(req)
+            resp = app.dispatch(req)
         except Exception as exc:
             if ours(exc):
                 raise
             bolt_raised(exc, req.body)
-            return
+            return None
         for exc in raised:
             if ours(exc):
                 raise exc
             bolt_raised(exc, req.body)
+        return resp
+
+    server = _Handler(SimpleNamespace(dispatch=dispatch), path=EVENTS_PATH, signing_secret="fuzz")
 
     def one(data: bytes) -> None:
         fdp = atheris.FuzzedDataProvider(data)
         form = fdp.ConsumeIntInRange(0, 1)
         if fdp.ConsumeIntInRange(0, 1):
-            body = structured_body(fdp, form)
+            body = structured_body(fdp, form).encode("utf-8", "surrogatepass")
         else:
-            try:  # the WSGI adapter decodes the body as UTF-8
-                body = fdp.ConsumeBytes(fdp.remaining_bytes()).decode("utf-8")
-            except UnicodeDecodeError:
-                counters.add("not UTF-8")
-                return
+            body = fdp.ConsumeBytes(fdp.remaining_bytes())
         ctype = "application/x-www-form-urlencoded" if form else "application/json"
-        # bot/server.py: what Bolt cannot read (or is not an object) gets a 400.
-        try:
-            req = BoltRequest(body=body, query="", headers={"content-type": [ctype]})
-        except Exception as exc:
-            if ours(exc):
-                raise
-            counters.add("400 (Bolt cannot read it)")
-            return
-        if shape.problem(req.body):  # bot/server.py and the inbox: fields of the wrong type
-            counters.add("400 (wrong shape)")
-            return
-        parsed = req.body
-        if parsed.get("type") == "event_callback":
-            # bot/app.py's inbox: a 400 without an event, else stored as
-            # JSON and replayed through the app by the event worker.
-            req = BoltRequest(body=json.loads(json.dumps(parsed)), mode="socket_mode", context={REPLAY: True})
-        counters.add("dispatched")
-        dispatch(req)
+        # Unsigned (Bolt's check is off): a body the server refuses gets a 401.
+        resp = server.dispatch(WsgiHttpRequest({
+            "REQUEST_METHOD": "POST", "PATH_INFO": EVENTS_PATH, "CONTENT_TYPE": ctype,
+            "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)}))
+        counters.add(f"answered {resp.status}" if resp is not None else "answered 500 (Bolt raised)")
+        db = rt.store.db
+        for item in events_db.pending_events(db):  # the event worker (bot.app.process_pending_events)
+            counters.add("event replayed")
+            dispatch(BoltRequest(body=item.body, mode="socket_mode", context={REPLAY: True}))
+        db.execute("DELETE FROM events")
 
     return one
 

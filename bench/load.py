@@ -38,6 +38,8 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from storage import events as events_db  # noqa: E402
+from storage import outbox as outbox_db  # noqa: E402
 from tests.fakeslack.payloads import event_callback, message_event, sign  # noqa: E402
 from tests.fakeslack.server import FakeSlack  # noqa: E402
 from tests.harness import GENERAL, HELP, MOD_CHANNEL, SIGNING_SECRET, populate  # noqa: E402
@@ -195,7 +197,7 @@ def main() -> int:
     timeline: list[Sample] = []
     stop_sampling = threading.Event()
 
-    def take_sample(events_db: sqlite3.Connection) -> None:
+    def take_sample(conn: sqlite3.Connection) -> None:
         server_kb = rss_kb(server.pid, "VmRSS")
         samples.append(server_kb)
         kids = children(server.pid)
@@ -204,7 +206,7 @@ def main() -> int:
             worker_samples.append(worker_kb)
         try:
             # From the (status, received_at) index: cheap.
-            by_status = dict(events_db.execute("SELECT status, count(*) FROM events GROUP BY status").fetchall())
+            by_status = events_db.count_by_status(conn)
         except sqlite3.OperationalError:
             by_status = {}
         waiting = by_status.get("pending", 0)
@@ -212,10 +214,10 @@ def main() -> int:
                                server_kb, worker_kb))
 
     def sampler() -> None:
-        events_db = sqlite3.connect(db_path, timeout=30)  # its own: connections stay in their thread
+        conn = sqlite3.connect(db_path, timeout=30)  # its own: connections stay in their thread
         while not stop_sampling.wait(0.5):
-            take_sample(events_db)
-        events_db.close()
+            take_sample(conn)
+        conn.close()
 
     t0 = time.perf_counter()
     sampling = threading.Thread(target=sampler, daemon=True)
@@ -232,8 +234,8 @@ def main() -> int:
     max_pending = 0
     deadline = time.time() + args.drain_timeout
     while time.time() < deadline:
-        pending = db.execute("SELECT count(*) FROM events WHERE status = 'pending'").fetchone()[0]
-        box = db.execute("SELECT count(*) FROM outbox WHERE status IN ('pending', 'inflight')").fetchone()[0]
+        pending = events_db.count_by_status(db).get("pending", 0)
+        box = sum(outbox_db.count_by_status(db).get(s, 0) for s in ("pending", "inflight"))
         max_pending = max(max_pending, pending)
         if not pending and not box:
             break
@@ -257,7 +259,7 @@ def main() -> int:
         cases = db.execute("SELECT count(*) FROM cases").fetchone()[0]
     except sqlite3.OperationalError:
         cases = 0
-    counts = dict(db.execute("SELECT status, count(*) FROM events GROUP BY status").fetchall())
+    counts = events_db.count_by_status(db)
     peak = rss_kb(server.pid, "VmHWM")
     final = rss_kb(server.pid, "VmRSS")
     worker_peak = sum(rss_kb(k, "VmHWM") for k in children(server.pid))

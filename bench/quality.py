@@ -1,7 +1,7 @@
 """Precision, recall and F1 of the policy checks on labelled public data,
 next to alt-profanity-check and better-profanity on the same texts.
 
-    .venv/bin/python bench/quality.py [--quick]
+    .venv/bin/python bench/quality.py [--skip-swap]
 
 Held-out discipline (see bench/train_abuse.py): the shipped abuse model was
 trained on Davidson + OLID part A + generated "train" messages. Abuse is
@@ -151,7 +151,6 @@ def personal_section() -> None:
     data = _data.presidio()
     texts = [d["full_text"] for d in data]
     res = ours(texts)
-    tp_fn = Counter()
     fps = Counter()
     tps = Counter()
     fns = Counter()

@@ -25,6 +25,7 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Iterable  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -73,6 +74,16 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
+def latencies(fn, items: Iterable) -> list[float]:
+    """Seconds that fn(item) took, one item at a time."""
+    out = []
+    for item in items:
+        t = time.perf_counter()
+        fn(item)
+        out.append(time.perf_counter() - t)
+    return out
+
+
 def line(name: str, n: int, seconds: float, lat: list[float] | None, note: str = "") -> None:
     lat_s = f"p50 {pct(lat, 0.5) * 1e3:.3f} ms  p99 {pct(lat, 0.99) * 1e3:.3f} ms  max {max(lat) * 1e3:.1f} ms" if lat else ""
     print(f"  {name:<40} {n / seconds:>10,.0f} msgs/s   {lat_s}  {note}")
@@ -110,12 +121,7 @@ def main() -> int:
     runs.sort()
     batch_s, batch_cpu = runs[len(runs) // 2]
     best_s = runs[0][0]
-    lat = []
-    for text in texts:
-        m = Message(text=text)
-        t = time.perf_counter()
-        evaluate(m)
-        lat.append(time.perf_counter() - t)
+    lat = latencies(evaluate, (Message(text=t) for t in texts))  # one Message alive at a time, as above
     print("\nmodbot policies")
     line(f"evaluate_many (batches of 1000), median of {args.repeat}", len(texts), batch_s, None,
          f"(best {len(texts) / best_s:,.0f}; {len(texts) / batch_cpu:,.0f} per CPU-second; "
@@ -150,11 +156,7 @@ def main() -> int:
             predict(texts[i:i + 1000])
         apc_s = time.perf_counter() - t0
         sample = texts[:5000]
-        lat = []
-        for t in sample:
-            s = time.perf_counter()
-            predict([t])
-            lat.append(time.perf_counter() - s)
+        lat = latencies(lambda t: predict([t]), sample)
         line("alt-profanity-check predict (batches)", len(texts), apc_s, None)
         line("alt-profanity-check (one at a time)", len(sample), sum(lat), lat, f"(first {len(sample)})")
     except ImportError:
@@ -164,11 +166,7 @@ def main() -> int:
 
         profanity.load_censor_words()
         sample = texts[: args.slow_sample]
-        lat = []
-        for t in sample:
-            s = time.perf_counter()
-            profanity.contains_profanity(t)
-            lat.append(time.perf_counter() - s)
+        lat = latencies(profanity.contains_profanity, sample)
         line("better-profanity (one at a time)", len(sample), sum(lat), lat, f"(first {len(sample)} only: slow)")
     except ImportError:
         print("  better-profanity not installed")

@@ -1,7 +1,7 @@
 """Train the abuse classifier shipped as policies/data/abuse_model.json.gz.
 
-    .venv/bin/python bench/train_abuse.py            # the shipped model
-    .venv/bin/python bench/train_abuse.py --hold A   # for the swapped check
+    .venv/bin/python bench/train_abuse.py                      # the shipped model
+    .venv/bin/python bench/train_abuse.py --train-part B --out X  # the swapped check's model
 
 Training data: all of Davidson et al. (hate + offensive = abusive), the half
 of OLID's training file named by --train-part (default A; the other half is
@@ -61,24 +61,33 @@ def training_set(train_part: str):
     return texts, labels, weights
 
 
-def train(train_part: str, out: Path, *, min_df: int = 2, C: float = 8.0) -> None:
+def fit_and_write(out: Path, texts: list[str], labels: list[int], analyzer, *, C: float, min_df: int = 2,
+                  weights: list[float] | None = None, **about: str) -> int:
+    """Fit TF-IDF + logistic regression and write it in the format
+    policies.abuse.Classifier.load reads (`about`: provenance fields).
+    Returns the number of terms kept. train_promo.py uses it too."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    texts, labels, weights = training_set(train_part)
-    vec = TfidfVectorizer(analyzer=feats, min_df=min_df, sublinear_tf=True)
+    vec = TfidfVectorizer(analyzer=analyzer, min_df=min_df, sublinear_tf=True)
     X = vec.fit_transform(texts)
     clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
     clf.fit(X, labels, sample_weight=weights)
     terms = {t: [round(float(vec.idf_[i]), 5), round(float(clf.coef_[0][i]), 5)]
              for t, i in vec.vocabulary_.items() if abs(clf.coef_[0][i]) > 1e-4}
-    model = {"intercept": float(clf.intercept_[0]), "bigrams": True, "terms": terms,
-             "trained_on": f"davidson (all, weight {DAVIDSON_WEIGHT}), OLID part {train_part}, 6000 generated ordinary messages",
-             "held_out": f"OLID part {'B' if train_part == 'A' else 'A'}"}
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8") as fh:
-        json.dump(model, fh, separators=(",", ":"))
-    print(f"wrote {out} ({len(terms)} terms, {len(texts)} training texts, OLID part {train_part})")
+        json.dump({"intercept": float(clf.intercept_[0]), "terms": terms, **about}, fh, separators=(",", ":"))
+    return len(terms)
+
+
+def train(train_part: str, out: Path, *, min_df: int = 2, C: float = 8.0) -> None:
+    texts, labels, weights = training_set(train_part)
+    n_terms = fit_and_write(
+        out, texts, labels, feats, C=C, min_df=min_df, weights=weights,
+        trained_on=f"davidson (all, weight {DAVIDSON_WEIGHT}), OLID part {train_part}, 6000 generated ordinary messages",
+        held_out=f"OLID part {'B' if train_part == 'A' else 'A'}")
+    print(f"wrote {out} ({n_terms} terms, {len(texts)} training texts, OLID part {train_part})")
 
 
 def main() -> int:

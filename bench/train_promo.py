@@ -10,8 +10,6 @@ does not read as spam. Same features and file format as the abuse model.
 """
 from __future__ import annotations
 
-import gzip
-import json
 import sys
 from pathlib import Path
 
@@ -21,6 +19,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import _data  # noqa: E402
 import ordinary  # noqa: E402
+import train_abuse  # noqa: E402
 from policies import abuse, community  # noqa: E402
 from policies.slacktext import normalise, parse  # noqa: E402
 
@@ -36,23 +35,15 @@ def main() -> int:
     if not _data.available():
         print(_data.missing_message())
         return 0
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     rows = [r for r in _data.youtube() if r[2].startswith(TRAIN_FILES)]
     texts = [r[0] for r in rows] + ordinary.generate(3000, seed=2, split="train")
     labels = [r[1] for r in rows] + [0] * 3000
-    vec = TfidfVectorizer(analyzer=feats, min_df=2, sublinear_tf=True)
-    X = vec.fit_transform(texts)
-    clf = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced").fit(X, labels)
-    terms = {t: [round(float(vec.idf_[i]), 5), round(float(clf.coef_[0][i]), 5)]
-             for t, i in vec.vocabulary_.items() if abs(clf.coef_[0][i]) > 1e-4}
     out = community.PROMO_MODEL_PATH
-    with gzip.open(out, "wt", encoding="utf-8") as fh:
-        json.dump({"intercept": float(clf.intercept_[0]), "terms": terms,
-                   "trained_on": "UCI YouTube spam files 01-03 + 3000 generated ordinary messages",
-                   "held_out": "YouTube files 04-05"}, fh, separators=(",", ":"))
-    print(f"wrote {out} ({len(terms)} terms, {len(texts)} training texts)")
+    n_terms = train_abuse.fit_and_write(
+        out, texts, labels, feats, C=4.0,
+        trained_on="UCI YouTube spam files 01-03 + 3000 generated ordinary messages",
+        held_out="YouTube files 04-05")
+    print(f"wrote {out} ({n_terms} terms, {len(texts)} training texts)")
     return 0
 
 

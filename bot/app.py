@@ -52,11 +52,12 @@ def _event_id(body: dict) -> str:
 def make_inbox_middleware(rt: Modbot) -> Callable:
     def inbox(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
         body = req.body
-        # The HTTP server checks this already; Socket Mode has no such layer.
+        # Here rather than in bot/server.py, so that HTTP and Socket Mode
+        # requests are both checked (over HTTP, Bolt has checked the signature).
         bad = shape.problem(body)
         if bad:
             log.warning("refused a malformed Slack payload: %s", bad)
-            return BoltResponse(status=400, body=f"malformed Slack payload: {bad}")
+            return BoltResponse(status=400, body=f"malformed Slack payload: {bad}\n")
         if body.get("type") != "event_callback" or req.context.get(REPLAY):
             return next()
         event = body["event"]

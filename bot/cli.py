@@ -82,10 +82,9 @@ def _args_db(p: argparse.ArgumentParser) -> None:
 _LOCAL_ARGS = {"run": _args_run, "serve": _args_serve, "worker": _args_worker, "db": _args_db}
 
 
-def _start(require: tuple[str, ...], *, workers: bool = True):
+def _start(require: tuple[str, ...], *, workers: bool = True) -> Modbot:
     from bot.app import create_app, start_workers
     from bot.logs import setup_logging
-    from bot.scheduler import run_catch_up
 
     settings = load_settings(require=require)
     setup_logging(
@@ -97,7 +96,24 @@ def _start(require: tuple[str, ...], *, workers: bool = True):
     rt = create_app(settings)
     if workers:
         start_workers(rt)
-    return rt, run_catch_up
+    return rt
+
+
+def _start_jobs(rt: Modbot):
+    """Catch up on runs missed while stopped, then keep to the schedule."""
+    from bot.scheduler import run_catch_up, start_scheduler
+
+    run_catch_up(rt)
+    return start_scheduler(rt)
+
+
+def _stop(rt: Modbot, jobs) -> None:
+    """Stop the scheduler (if started) and the workers."""
+    from bot.app import stop_workers
+
+    if jobs is not None:
+        jobs.shutdown(wait=False)
+    stop_workers(rt)
 
 
 def _stop_on_signals(stop: threading.Event) -> None:
@@ -117,7 +133,7 @@ def _wait_for_signal(stop: threading.Event) -> None:
 
 
 def cmd_run(args) -> int:
-    rt, _ = _start(("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MODBOT_MOD_CHANNEL"))
+    rt = _start(("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MODBOT_MOD_CHANNEL"))
     stop = threading.Event()
     _stop_on_signals(stop)
     return run_socket_mode(rt, stop, scheduler=not args.no_scheduler)
@@ -130,15 +146,11 @@ def run_socket_mode(rt: Modbot, stop: threading.Event, *, scheduler: bool = True
     thread with their own `stop`; signals stay with the caller."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import stop_workers
-    from bot.scheduler import run_catch_up, start_scheduler
-
     jobs = None
     handler = None
     try:
         if scheduler:
-            run_catch_up(rt)
-            jobs = start_scheduler(rt)
+            jobs = _start_jobs(rt)
         handler = SocketModeHandler(rt.app, rt.settings.slack_app_token)
         handler.connect()
         log.info("modbot connected with Socket Mode")
@@ -148,9 +160,7 @@ def run_socket_mode(rt: Modbot, stop: threading.Event, *, scheduler: bool = True
         # Also after a failed start, so no thread outlives the command.
         if handler is not None:
             handler.close()
-        if jobs is not None:
-            jobs.shutdown(wait=False)
-        stop_workers(rt)
+        _stop(rt, jobs)
     return 0
 
 
@@ -165,14 +175,9 @@ def cmd_serve(args) -> int:
     from bot.server import make_server
 
     in_process = args.worker == "thread"
-    rt, catch_up = _start(("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "MODBOT_MOD_CHANNEL"), workers=in_process)
-    scheduler = None
+    rt = _start(("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "MODBOT_MOD_CHANNEL"), workers=in_process)
+    jobs = _start_jobs(rt) if in_process and not args.no_scheduler else None
     child = None
-    if in_process and not args.no_scheduler:
-        from bot.scheduler import start_scheduler
-
-        catch_up(rt)
-        scheduler = start_scheduler(rt)
     server = make_server(rt, host=args.host, port=args.port, threads=args.threads)
     status = {"code": 0}
     if args.worker == "process":
@@ -208,11 +213,7 @@ def cmd_serve(args) -> int:
             child.wait(timeout=15)
         except subprocess.TimeoutExpired:
             child.kill()
-    if scheduler:
-        scheduler.shutdown(wait=False)
-    from bot.app import stop_workers
-
-    stop_workers(rt)
+    _stop(rt, jobs)
     return status["code"]
 
 
@@ -240,21 +241,11 @@ def _die_with_parent(parent_pid: int) -> None:
 def cmd_worker(args) -> int:
     if args.parent_pid:
         _die_with_parent(args.parent_pid)
-    rt, catch_up = _start(("SLACK_BOT_TOKEN", "MODBOT_MOD_CHANNEL"))
-    scheduler = None
-    if not args.no_scheduler:
-        from bot.scheduler import start_scheduler
-
-        catch_up(rt)
-        scheduler = start_scheduler(rt)
+    rt = _start(("SLACK_BOT_TOKEN", "MODBOT_MOD_CHANNEL"))
+    jobs = None if args.no_scheduler else _start_jobs(rt)
     log.info("modbot worker started")
-    stop = threading.Event()
-    _wait_for_signal(stop)
-    if scheduler:
-        scheduler.shutdown(wait=False)
-    from bot.app import stop_workers
-
-    stop_workers(rt)
+    _wait_for_signal(threading.Event())
+    _stop(rt, jobs)
     return 0
 
 

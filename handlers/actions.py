@@ -8,29 +8,20 @@ from slack_bolt import App
 
 from bot import ids
 from bot.services.moderation import Click
-
-
-def _field(value, key: str):
-    """value[key] when value is an object, else None: a signed payload can
-    still hold a string or a list where Slack documents an object."""
-    return value.get(key) if isinstance(value, dict) else None
+from handlers.payload import field, text
 
 
 def to_click(body: dict, action: dict) -> Click:
     container = body.get("container")
-    channel = _field(container, "channel_id") or _field(body.get("channel"), "id")
-    message_ts = _field(container, "message_ts")
     value = action.get("value")
     if value is None:
-        value = _field(action.get("selected_option"), "value")
-    user = _field(body.get("user"), "id")
-    trigger_id = body.get("trigger_id")
+        value = field(action.get("selected_option"), "value")
     return Click(
-        user=user if isinstance(user, str) else "",
-        channel=channel if isinstance(channel, str) else None,
-        message_ts=message_ts if isinstance(message_ts, str) else None,
-        value=value if isinstance(value, str) else None,
-        trigger_id=trigger_id if isinstance(trigger_id, str) else None,
+        user=text(field(body.get("user"), "id")) or "",
+        channel=text(field(container, "channel_id") or field(body.get("channel"), "id")),
+        message_ts=text(field(container, "message_ts")),
+        value=text(value),
+        trigger_id=text(body.get("trigger_id")),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services.messages import SeenMessage
+from handlers.payload import text
 
 # Subtypes that are not a person's words.
 SKIPPED_SUBTYPES = {
@@ -60,61 +61,42 @@ def to_seen_message(event: dict) -> SeenMessage | None:
         return None
     if subtype in SKIPPED_SUBTYPES:
         return None
+    previous = event.get("previous_message")
+    previous = previous if isinstance(previous, dict) else {}
+    channel_type = str(event.get("channel_type") or "")
     if subtype == "message_changed":
         message = event.get("message") or {}
-        previous = event.get("previous_message") or {}
-        if not isinstance(previous, dict):
-            previous = {}
         if not isinstance(message, dict) or is_from_bot(message):
             return None
         # An unfurl also arrives as message_changed with the same text.
         if previous and previous.get("text") == message.get("text"):
             return None
-        kind = "edited"
-        source = message
-        previous_text = previous.get("text") if isinstance(previous.get("text"), str) else None
+        kind, source, previous_text = "edited", message, text(previous.get("text"))
     elif subtype == "message_deleted":
-        previous = event.get("previous_message") or {}
-        if not isinstance(previous, dict):
-            previous = {}
-        ts = event.get("deleted_ts") or (previous.get("ts") if isinstance(previous, dict) else None)
-        if not isinstance(ts, str):
+        ts = text(event.get("deleted_ts") or previous.get("ts"))
+        if ts is None:
             return None
-        return SeenMessage(
-            kind="deleted",
-            channel=channel,
-            ts=ts,
-            user=previous.get("user") if isinstance(previous.get("user"), str) else "",
-            text="",
-            thread_ts=previous.get("thread_ts") if isinstance(previous.get("thread_ts"), str) else None,
-            channel_type=str(event.get("channel_type") or ""),
-            event_ts=str(event.get("event_ts") or ""),
-            raw=event,
-        )
+        return SeenMessage(kind="deleted", channel=channel, ts=ts, user=text(previous.get("user")) or "", text="",
+                           thread_ts=text(previous.get("thread_ts")), channel_type=channel_type)
     else:
         if is_from_bot(event):
             return None
         kind = "thread_broadcast" if subtype == "thread_broadcast" else "new"
-        source = event
-        previous_text = None
-    user = source.get("user")
-    ts = source.get("ts")
-    if not isinstance(user, str) or not isinstance(ts, str):
+        source, previous_text = event, None
+    user, ts = text(source.get("user")), text(source.get("ts"))
+    if user is None or ts is None:
         return None
-    text = source.get("text")
     return SeenMessage(
         kind=kind,
         channel=channel,
         ts=ts,
         user=user,
-        text=text if isinstance(text, str) else "",
-        thread_ts=source.get("thread_ts") if isinstance(source.get("thread_ts"), str) else None,
-        channel_type=str(event.get("channel_type") or ""),
+        text=text(source.get("text")) or "",
+        thread_ts=text(source.get("thread_ts")),
+        channel_type=channel_type,
         files=_files(source),
         attachments=_attachments(source),
         previous_text=previous_text,
-        event_ts=str(event.get("event_ts") or ""),
-        raw=event,
     )
 
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import ids
+from handlers.payload import field, text
 
 
 def to_flag_request(body: dict) -> tuple[str, str, dict, str] | None:
     """(user, channel, message, trigger_id) of a Flag shortcut, or None when
     one of them is missing or of the wrong type (no modal can open then)."""
-    user = body.get("user")
-    channel = body.get("channel")
-    user = user.get("id") if isinstance(user, dict) else None
-    channel = channel.get("id") if isinstance(channel, dict) else None
-    trigger_id = body.get("trigger_id")
-    if not (isinstance(user, str) and isinstance(channel, str) and isinstance(trigger_id, str)):
+    user, channel = text(field(body.get("user"), "id")), text(field(body.get("channel"), "id"))
+    trigger_id = text(body.get("trigger_id"))
+    if user is None or channel is None or trigger_id is None:
         return None
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
     return user, channel, message, trigger_id

@@ -7,24 +7,18 @@ from slack_bolt import App
 
 from bot import ids
 from bot.slack.blocks import cases as forms
-
-
-def _field(value, key: str):
-    """value[key] when value is an object, else None: a signed payload can
-    still hold a string or a list where Slack documents an object."""
-    return value.get(key) if isinstance(value, dict) else None
+from handlers.payload import field, text
 
 
 def _element(view: dict, block: str, action: str) -> dict:
-    element = _field(_field(_field(view.get("state"), "values"), block), action)
+    element = field(field(field(view.get("state"), "values"), block), action)
     return element if isinstance(element, dict) else {}
 
 
 def _value(view: dict, block: str, action: str) -> str | None:
     element = _element(view, block, action)
     option = element.get("selected_option")
-    value = option.get("value") if isinstance(option, dict) else element.get("value")
-    return value if isinstance(value, str) else None
+    return text(option.get("value") if isinstance(option, dict) else element.get("value"))
 
 
 def _checked(view: dict, block: str, action: str) -> set[str]:
@@ -35,14 +29,12 @@ def _checked(view: dict, block: str, action: str) -> set[str]:
 
 
 def _user(body: dict) -> str:
-    user = _field(body.get("user"), "id")
-    return user if isinstance(user, str) else ""
+    return text(field(body.get("user"), "id")) or ""
 
 
 def _metadata(view: dict) -> str:
     """The private_metadata the modal was opened with ("" if none)."""
-    meta = view.get("private_metadata")
-    return meta if isinstance(meta, str) else ""
+    return text(view.get("private_metadata")) or ""
 
 
 def _ack(ack, answer: dict | None) -> None:

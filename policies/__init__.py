@@ -11,7 +11,7 @@ import re
 from typing import Iterable
 
 from . import abuse, community, links, personal
-from .config import DEFAULTS, CategoryConfig, Limits, PolicyConfig, PolicyConfigError, load_policy_config
+from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, load_policy_config
 from .model import CATEGORIES, ActivityView, Context, Finding, Message
 from .slacktext import ParsedText, normalise, parse
 
@@ -62,12 +62,10 @@ def _is_exempt(message: Message, context: Context, config: PolicyConfig) -> bool
             or bool(config.exempt_groups.intersection(context.user_groups)))
 
 
-def _raw_findings(message: Message, context: Context, config: PolicyConfig, cats: dict[str, CategoryConfig],
-                  p_abusive: float | None, parsed: ParsedText, norm, p_promo: float | None = None,
-                  on: set[str] | None = None) -> list[Finding]:
+def _raw_findings(message: Message, context: Context, config: PolicyConfig, on: set[str],
+                  p_abusive: float | None, p_promo: float | None, parsed: ParsedText, norm) -> list[Finding]:
+    """Every check that `on` (the active categories) asks for, before thresholds."""
     text = message.text
-    if on is None:
-        on = _active(cats)
     out: list[Finding] = []
     extra_text = "\n".join(message.attachments)
     scan = parsed.plain if not extra_text else parsed.plain + "\n" + extra_text
@@ -158,7 +156,7 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
         if on is None:
             on = active[id(cats)] = _active(cats)
         exempt = _is_exempt(message, context, config)
-        raw = _raw_findings(message, context, config, cats, p, parsed, norm, pp, on=on)
+        raw = _raw_findings(message, context, config, on, p, pp, parsed, norm)
         results.append(_finish(raw, cats, exempt))
         community.record_activity(message, parsed, context)
     return results

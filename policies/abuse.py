@@ -119,14 +119,13 @@ class Classifier:
     Python objects), which keeps the garbage collector's work small.
     """
 
-    def __init__(self, index: dict[str, int], idf, coef, intercept: float, bigrams: bool = True):
+    def __init__(self, index: dict[str, int], idf, coef, intercept: float):
         import numpy as np
 
         self.index = index
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef, dtype=np.float64)
         self.intercept = intercept
-        self.bigrams = bigrams
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "Classifier | None":
@@ -138,7 +137,7 @@ class Classifier:
         index = {t: i for i, t in enumerate(terms)}
         idf = [v[0] for v in terms.values()]
         coef = [v[1] for v in terms.values()]
-        return cls(index, idf, coef, float(data["intercept"]), data.get("bigrams", True))
+        return cls(index, idf, coef, float(data["intercept"]))
 
     def score_many(self, batch: list[list[str]]) -> list[float]:
         """Probabilities for a batch of feature lists (one vectorised pass)."""

@@ -9,6 +9,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .abuse import Classifier, _words
+from .links import _edit1
 from .model import Context, Finding
 from .slacktext import Normalised, ParsedText, fold, normalise
 
@@ -32,23 +34,19 @@ _POLITICAL = re.compile(
 _PRICE = re.compile(r"(?:[$€£]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|bucks)\b)", re.I)
 
 
-def _gate(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 # A phrase pattern only runs when one of its words occurs in the message.
 # Distinctive words only: every _PROMO phrase contains at least one of them.
-_PROMO_GATE = _gate(
+_PROMO_GATE = _words(
     "check checkout visit subscribe sub follow share watch listen channel video song app book course product website "
     "site shop store single album blog page startup agency business ebook playlist instagram youtube soundcloud "
     "twitter tiktok etsy dm pm message inbox whatsapp contact hit email hire grow rank offer services platform "
     "company buy order sign register join limited discount promo coupon code referral affiliate off trial price "
     "cheap cheapest sale selling demo money cash home passive free giveaway click paid opportunity crypto signal "
     "signals forex like")
-_POLITICAL_GATE = _gate("vote elect reelect re support donate sign join volunteer")
-_SPAM_GATE = _gate("100 free earn double send guaranteed congratulations selected claim only whatsapp")
-_STAFF_GATE = _gate("moderator mod admin administrator staff employee support security official")
-_INTERNAL_GATE = _gate("internal confidential share distribute external public nda embargo embargoed proprietary")
+_POLITICAL_GATE = _words("vote elect reelect re support donate sign join volunteer")
+_SPAM_GATE = _words("100 free earn double send guaranteed congratulations selected claim only whatsapp")
+_STAFF_GATE = _words("moderator mod admin administrator staff employee support security official")
+_INTERNAL_GATE = _words("internal confidential share distribute external public nda embargo embargoed proprietary")
 _GRAPHIC_PROBE = re.compile("gor[ey]|decapitat|dismember|mutilat|disembowel|behead|severed|blood|brain|guts|mangled|"
                             "corpse|bod|execution|torture|snuff|graphic|video")
 
@@ -60,13 +58,11 @@ PROMO_SURE = 0.8
 
 
 @lru_cache(maxsize=1)
-def promo_classifier():
-    from .abuse import Classifier
-
+def promo_classifier() -> Classifier | None:
     return Classifier.load(PROMO_MODEL_PATH)
 
 
-_POLITICAL_WORDS = _gate(
+_POLITICAL_WORDS = _words(
     "election elections candidate candidates campaign ballot president presidential senator senate mayor governor "
     "congress congressman congresswoman parliament mp party democrat democrats republican republicans labour tory "
     "tories conservative liberal primary referendum midterms councillor council")
@@ -194,17 +190,13 @@ _NOT_NAME_CHAR = re.compile(r"[^a-z0-9]+")
 _NAME_SEPARATORS = re.compile(r"[_.\-]+")
 
 
-def _name_norm(name: str) -> str:
-    folded, _ = fold(name)
-    return _NOT_NAME_CHAR.sub("", folded.replace("0", "o").replace("1", "l").replace("3", "e"))
-
-
 # Names repeat on every message an author posts, so what a name looks like
 # is worked out once per name (and per staff list), not once per message.
 # Bounded: a workspace has at most tens of thousands of members.
 @lru_cache(maxsize=32_768)
 def _name_key(name: str) -> str:
-    return _name_norm(name)
+    folded, _ = fold(name)
+    return _NOT_NAME_CHAR.sub("", folded.replace("0", "o").replace("1", "l").replace("3", "e"))
 
 
 @lru_cache(maxsize=32_768)
@@ -221,7 +213,7 @@ def _staff_keys(staff_names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 def _imitated_staff(key: str, staff_names: tuple[str, ...]) -> str | None:
     for k, original in _staff_keys(staff_names):
-        if k and (key == k or (len(k) >= 5 and (k in key or _close(key, k)))):
+        if k and (key == k or (len(k) >= 5 and (k in key or _edit1(key, k)))):
             return original
     return None
 
@@ -284,13 +276,6 @@ def check_impersonation(norm: Normalised, context: Context) -> list[Finding]:
         out.append(Finding("impersonation", "impersonation.staff_claim", 0.8, "high", s, e,
                            "Claims to be staff, but the author is not"))
     return out
-
-
-def _close(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1:
-        return False
-    from .links import _edit1
-    return _edit1(a, b)
 
 
 # --------------------------------------------------------------- off-topic

@@ -142,11 +142,11 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
                 out.append(Finding("malware", "malware.mismatched_link", 0.85, "high", *span,
                                    f"The link shows {shown} but goes to {host}"))
         if registered_domain(host) in SHORTENERS:
-            if urgency is None:
+            if urgency is None:  # looked for once, and only when a shortener is there
                 urgency = URGENCY.search(text) is not None
-        if registered_domain(host) in SHORTENERS and urgency:
-            out.append(Finding("malware", "malware.shortener_lure", 0.8, "high", *span,
-                               "Hides its destination behind a URL shortener and pushes the reader to act fast"))
+            if urgency:
+                out.append(Finding("malware", "malware.shortener_lure", 0.8, "high", *span,
+                                   "Hides its destination behind a URL shortener and pushes the reader to act fast"))
     for name in files:
         ext = name.lower().rsplit(".", 1)[-1] if "." in name else ""
         if ext in DANGEROUS_EXT:

@@ -76,11 +76,11 @@ def _blank(buf: list[str], start: int, end: int) -> None:
             buf[i] = " "
 
 
-def _within(spans: list[tuple[int, int]], starts: list[int], at: int) -> bool:
-    """Whether `at` falls inside one of `spans` (sorted, disjoint; `starts`
-    are their starts). A binary search, not a scan: a 40,000-character
-    message can hold 13,000 code spans, and a scan per span was quadratic
-    (eight seconds for "`a`" * 13000)."""
+def _within(spans: list[tuple], starts: list[int], at: int) -> bool:
+    """Whether `at` falls inside one of `spans` ((start, end, ...) tuples,
+    sorted and disjoint; `starts` are their starts). A binary search, not a
+    scan: a 40,000-character message can hold 13,000 code spans, and a scan
+    per span was quadratic (eight seconds for "`a`" * 13000)."""
     i = bisect_right(starts, at) - 1
     return i >= 0 and at < spans[i][1]
 
@@ -248,27 +248,27 @@ class Normalised:
     """Normalised tokens of a text. Token objects are built only on demand:
     most checks need just the words (`norms`), and messages are many."""
 
-    __slots__ = ("norms", "squeezed", "text", "_starts", "vocab", "_spans", "_matches", "_raws", "_tokens")
+    __slots__ = ("norms", "squeezed", "text", "_starts", "vocab", "_spans", "_folded", "_raws", "_tokens")
 
-    def __init__(self, norms: list[str], squeezed: list[str] | None, text: str, starts: list[int] | None,
-                 vocab: frozenset[str], spans: list[tuple[int, int]] | None = None, matches: str | None = None,
+    def __init__(self, norms: list[str], squeezed: list[str] | None, text: str, vocab: frozenset[str], *,
+                 spans: list[tuple[int, int]] | None = None, folded: str | None = None,
                  raws: list[str] | None = None):
         self.norms = norms  # normalised forms, in text order
         self.squeezed = squeezed  # squeezed variants ("" if none), or None when no token had runs
         self.text = text  # norms joined by single spaces, for phrase patterns
-        self._starts = starts  # where each norm starts in `text` (computed when first needed)
+        self._starts: list[int] | None = None  # where each norm starts in `text` (computed when first needed)
         # Every normalised form (and squeezed variant): for quick "does any
         # of these words occur" gates before a phrase pattern runs.
         self.vocab = vocab
-        self._spans = spans
-        self._matches = matches  # the folded text, to re-tokenise when spans are needed
+        self._spans = spans  # or None: then re-tokenise `_folded` when a span is first needed
+        self._folded = folded
         self._raws = raws
         self._tokens: list[Token] | None = None
 
     def orig_span(self, i: int) -> tuple[int, int]:
         """Span of token i in the original message."""
         if self._spans is None:
-            self._spans = [m.span() for m in _TOKEN.finditer(self._matches)]
+            self._spans = [m.span() for m in _TOKEN.finditer(self._folded)]
         return self._spans[i]
 
     def whole(self) -> tuple[int, int]:
@@ -298,9 +298,6 @@ class Normalised:
         j = max(0, bisect_right(self._starts, max(start, end - 1)) - 1)
         return self.orig_span(i)[0], self.orig_span(j)[1]
 
-    def words(self) -> frozenset[str]:
-        return self.vocab
-
 
 def normalise(text: str) -> Normalised:
     """Tokens for word checks, each with its span in `text`.
@@ -322,13 +319,7 @@ def normalise(text: str) -> Normalised:
         # binary search finds the one a token could fall in (a per-token scan
         # of every run was quadratic on long "f u f u ..." texts).
         starts = [a for a, _, _, _ in spaced]
-        ends = [b for _, b, _, _ in spaced]
-
-        def in_spaced(at: int) -> bool:
-            i = bisect_right(starts, at) - 1
-            return i >= 0 and at < ends[i]
-
-        matches = [m for m in _TOKEN.finditer(folded) if not in_spaced(m.start())]
+        matches = [m for m in _TOKEN.finditer(folded) if not _within(spaced, starts, m.start())]
         raws = [m.group() for m in matches]
     else:
         # Strings only (no match objects): most messages never need a span.
@@ -343,7 +334,7 @@ def normalise(text: str) -> Normalised:
         # The common case: plain words, positions unchanged.
         # Keep the folded text, not the match objects: spans are recomputed
         # only for the few messages that produce a finding.
-        return Normalised(norms, None, " ".join(norms), None, frozenset(norms), matches=folded)
+        return Normalised(norms, None, " ".join(norms), frozenset(norms), folded=folded)
     spans = [m.span() for m in (matches if matches is not None else _TOKEN.finditer(folded))]
     if spaced:
         merged = sorted(list(zip(spans, norms, raws)) + [((a, b), w, r) for a, b, w, r in spaced])
@@ -356,7 +347,7 @@ def normalise(text: str) -> Normalised:
     vocab = set(norms)
     if squeezed:
         vocab.update(x for x in squeezed if x)
-    return Normalised(norms, squeezed, " ".join(norms), None, frozenset(vocab), spans=spans, raws=raws)
+    return Normalised(norms, squeezed, " ".join(norms), frozenset(vocab), spans=spans, raws=raws)
 
 
 def _starts_of(norms: list[str]) -> list[int]:

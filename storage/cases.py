@@ -164,8 +164,9 @@ def open_case(
                 " author = coalesce(author, ?), version = version + 1, updated_at = ? WHERE channel = ? AND ts = ?",
                 [SEVERITY_ORDER.index(severity), severity, excerpt_masked, excerpt_masked, author, now, channel, ts],
             )
-        row = db.execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE channel = ? AND ts = ?", [channel, ts]).fetchone()
-    return _case(row), created
+        case = for_message(db, channel=channel, ts=ts)
+    assert case is not None  # inserted or found above, inside the write lock
+    return case, created
 
 
 def set_card(db: sqlite_utils.Database, case_id: int, *, channel: str, ts: str) -> None:

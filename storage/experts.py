@@ -223,8 +223,3 @@ def finish_run(db: sqlite_utils.Database, *, job: str, period: str, now: float) 
     db.execute(
         "UPDATE job_runs SET finished_at = ? WHERE job = ? AND period = ? AND finished_at IS NULL", [now, job, period]
     )
-
-
-def run_finished(db: sqlite_utils.Database, *, job: str, period: str) -> bool:
-    row = db.execute("SELECT finished_at FROM job_runs WHERE job = ? AND period = ?", [job, period]).fetchone()
-    return bool(row and row[0] is not None)

@@ -327,10 +327,6 @@ def m008_experts(db: sqlite_utils.Database) -> None:
     )
 
 
-def apply_migrations(db: sqlite_utils.Database) -> None:
-    migrations.apply(db)
-
-
 @migrations()
 def m009_case_workflow(db: sqlite_utils.Database) -> None:
     _run(
@@ -363,3 +359,7 @@ def m010_expert_programme(db: sqlite_utils.Database) -> None:
         "CREATE INDEX IF NOT EXISTS questions_user_month ON questions (user_id, month)",
         "CREATE INDEX IF NOT EXISTS expert_reviews_outcome ON expert_reviews (outcome)",
     )
+
+
+def apply_migrations(db: sqlite_utils.Database) -> None:
+    migrations.apply(db)

@@ -59,6 +59,11 @@ _COLUMNS = ("id, key, method, args, token_kind, case_id, purpose, status, attemp
             " next_attempt_at, claimed_at")
 
 
+def _select(db: sqlite_utils.Database, where: str, params: list) -> list[OutboxItem]:
+    """Rows matching `where` (and any ORDER BY / LIMIT after it)."""
+    return [_item(r) for r in db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE {where}", params).fetchall()]
+
+
 def enqueue(
     db: sqlite_utils.Database,
     *,
@@ -78,13 +83,13 @@ def enqueue(
             [key, method, json.dumps(args, separators=(",", ":")), token_kind, case_id, purpose, now, now],
         )
         created = cur.rowcount == 1
-        row = db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE key = ?", [key]).fetchone()
-    return _item(row), created
+        item = _select(db, "key = ?", [key])[0]
+    return item, created
 
 
 def get(db: sqlite_utils.Database, key: str) -> OutboxItem | None:
-    row = db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE key = ?", [key]).fetchone()
-    return _item(row) if row else None
+    found = _select(db, "key = ?", [key])
+    return found[0] if found else None
 
 
 def claim(db: sqlite_utils.Database, item_id: int, *, now: float) -> bool:
@@ -98,20 +103,12 @@ def claim(db: sqlite_utils.Database, item_id: int, *, now: float) -> bool:
 
 
 def due(db: sqlite_utils.Database, *, now: float, limit: int = 50) -> list[OutboxItem]:
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-        [now, limit],
-    ).fetchall()
-    return [_item(r) for r in rows]
+    return _select(db, "status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?", [now, limit])
 
 
 def stale_inflight(db: sqlite_utils.Database, *, claimed_before: float) -> list[OutboxItem]:
     """Calls claimed but never finished: the process died mid-call."""
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM outbox WHERE status = 'inflight' AND claimed_at < ? ORDER BY id",
-        [claimed_before],
-    ).fetchall()
-    return [_item(r) for r in rows]
+    return _select(db, "status = 'inflight' AND claimed_at < ? ORDER BY id", [claimed_before])
 
 
 def complete(db: sqlite_utils.Database, item_id: int, *, now: float, result: dict) -> None:
@@ -173,8 +170,7 @@ def cancel_unsent(db: sqlite_utils.Database, *, keys: tuple[str, ...] = (), pref
 
 
 def for_case(db: sqlite_utils.Database, case_id: int) -> list[OutboxItem]:
-    rows = db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE case_id = ? ORDER BY id", [case_id]).fetchall()
-    return [_item(r) for r in rows]
+    return _select(db, "case_id = ? ORDER BY id", [case_id])
 
 
 def count_by_status(db: sqlite_utils.Database) -> dict[str, int]:
@@ -188,12 +184,8 @@ CARD_PURPOSES = ("card_post", "card_update")
 def unfinished_for_case(db: sqlite_utils.Database, case_id: int) -> list[OutboxItem]:
     """A case's side effects at Slack not yet done: queued, retrying, in
     flight, or failed for good (what the card shows as pending or failed)."""
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM outbox WHERE case_id = ? AND status IN ('pending', 'inflight', 'failed')"
-        " AND purpose NOT IN (?, ?) ORDER BY id",
-        [case_id, *CARD_PURPOSES],
-    ).fetchall()
-    return [_item(r) for r in rows]
+    return _select(db, "case_id = ? AND status IN ('pending', 'inflight', 'failed') AND purpose NOT IN (?, ?)"
+                       " ORDER BY id", [case_id, *CARD_PURPOSES])
 
 
 def requeue_failed_for_case(db: sqlite_utils.Database, case_id: int, *, now: float,
@@ -209,20 +201,14 @@ def requeue_failed_for_case(db: sqlite_utils.Database, case_id: int, *, now: flo
 
 
 def newest_for_case(db: sqlite_utils.Database, case_id: int, *, purpose: str) -> OutboxItem | None:
-    row = db.execute(
-        f"SELECT {_COLUMNS} FROM outbox WHERE case_id = ? AND purpose = ? ORDER BY id DESC LIMIT 1",
-        [case_id, purpose],
-    ).fetchone()
-    return _item(row) if row else None
+    found = _select(db, "case_id = ? AND purpose = ? ORDER BY id DESC LIMIT 1", [case_id, purpose])
+    return found[0] if found else None
 
 
 def exhausted_card_work(db: sqlite_utils.Database, *, min_attempts: int) -> tuple[list[OutboxItem], list[int]]:
     """Card posts that failed for good after every retry, and the cases whose
     newest card update did: what a long Slack outage left undone."""
-    posts = [_item(r) for r in db.execute(
-        f"SELECT {_COLUMNS} FROM outbox WHERE purpose = 'card_post' AND status = 'failed' AND attempts >= ? ORDER BY id",
-        [min_attempts],
-    ).fetchall()]
+    posts = _select(db, "purpose = 'card_post' AND status = 'failed' AND attempts >= ? ORDER BY id", [min_attempts])
     cases = [r[0] for r in db.execute(
         "SELECT o.case_id FROM outbox o WHERE o.purpose = 'card_update' AND o.status = 'failed' AND o.attempts >= ?"
         " AND o.id = (SELECT max(id) FROM outbox WHERE case_id = o.case_id AND purpose = 'card_update')"

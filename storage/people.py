@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from storage import experts
+
 
 def joined_at(db: sqlite_utils.Database, user_id: str) -> float | None:
     row = db.execute("SELECT joined_at FROM members WHERE user_id = ?", [user_id]).fetchone()
@@ -12,7 +14,5 @@ def joined_at(db: sqlite_utils.Database, user_id: str) -> float | None:
 
 
 def is_expert(db: sqlite_utils.Database, user_id: str) -> bool:
-    row = db.execute(
-        "SELECT 1 FROM experts WHERE user_id = ? AND status IN ('active', 'grace')", [user_id]
-    ).fetchone()
-    return row is not None
+    found = experts.get_expert(db, user_id)
+    return found is not None and found.status in experts.ACTIVE

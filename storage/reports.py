@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from storage import sanctions
+
 
 @dataclass(frozen=True)
 class FlagTally:
@@ -38,20 +40,11 @@ def flag_tally(db: sqlite_utils.Database, user: str) -> FlagTally:
 
 
 def active_warnings(db: sqlite_utils.Database, user: str, *, now: float) -> list[ActiveWarning]:
-    rows = db.execute(
-        "SELECT guideline, issued_at, expires_at FROM warnings"
-        " WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY expires_at",
-        [user, now],
-    ).fetchall()
-    return [ActiveWarning(r[0], r[1], r[2]) for r in rows]
+    found = sanctions.active_warnings(db, user_id=user, now=now)
+    return [ActiveWarning(w.guideline, w.issued_at, w.expires_at) for w in sorted(found, key=lambda w: w.expires_at)]
 
 
 def active_suspension(db: sqlite_utils.Database, user: str, *, now: float) -> ActiveSuspension | None:
     """The suspension in force now (the one ending last, if several overlap)."""
-    row = db.execute(
-        "SELECT starts_at, ends_at, reason FROM suspensions"
-        " WHERE user_id = ? AND lifted_at IS NULL AND starts_at <= ? AND (ends_at IS NULL OR ends_at > ?)"
-        " ORDER BY ends_at IS NULL DESC, ends_at DESC LIMIT 1",
-        [user, now, now],
-    ).fetchone()
-    return ActiveSuspension(row[0], row[1], row[2]) if row else None
+    found = sanctions.active_suspension(db, user_id=user, now=now)
+    return ActiveSuspension(found.starts_at, found.ends_at, found.reason) if found else None

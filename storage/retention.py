@@ -12,9 +12,6 @@ import sqlite_utils
 
 from storage.db import transaction
 
-OPEN_CASE_STATUSES = ("open", "pending")
-
-
 @dataclass(frozen=True)
 class Purged:
     messages: int
@@ -28,13 +25,13 @@ def purge(db: sqlite_utils.Database, *, before: float, activity_before: float) -
         messages = db.execute(
             """DELETE FROM messages WHERE seen_at < ?
                AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.channel = messages.channel AND c.ts = messages.ts
-                               AND c.status IN ('open', 'pending'))""",
+                               AND c.status = 'open')""",
             [before],
         ).rowcount
         snapshots = db.execute(
             """UPDATE snapshots SET text = NULL, files = '[]', edits = '[]', purged_at = ?
                WHERE purged_at IS NULL AND captured_at < ?
-               AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = snapshots.case_id AND c.status IN ('open', 'pending'))
+               AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = snapshots.case_id AND c.status = 'open')
                AND NOT EXISTS (SELECT 1 FROM appeals a WHERE a.case_id = snapshots.case_id AND a.outcome IS NULL)""",
             [before, before],
         ).rowcount

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -50,13 +50,10 @@ class Bench:
     client: SlackClientSim
     _server: Any = None
     _thread: threading.Thread | None = None
-    _seq: list = field(default_factory=lambda: [0])
 
     # -- sending -------------------------------------------------------------
     def event(self, event: dict, *, event_id: str | None = None, **kw):
-        if event_id is None:
-            self._seq[0] += 1
-            event_id = f"Ev{self._seq[0]:08d}"
+        """Slack delivers an event (a fresh event_id unless one is given)."""
         return self.client.post_event(event, event_id=event_id, **kw)
 
     def say(self, user: str, text: str, *, channel: str = GENERAL, thread_ts: str | None = None, **kw) -> str:

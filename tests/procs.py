@@ -41,6 +41,22 @@ class ServeProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
+def modbot_env(fake: FakeSlack, db_path: Path, **settings: str) -> dict[str, str]:
+    """The environment a `modbot` child process reads its settings from: the
+    fake's bot token and URL, the database and the moderator channel, plus
+    `settings`; none of the caller's own SLACK_ or MODBOT_ variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_"))}
+    env.update(
+        SLACK_BOT_TOKEN=fake.bot_token,
+        SLACK_API_URL=fake.api_url,
+        MODBOT_DB=str(db_path),
+        MODBOT_MOD_CHANNEL=MOD_CHANNEL,
+        PYTHONPATH=str(ROOT),
+        **settings,
+    )
+    return env
+
+
 def start_serve(
     fake: FakeSlack,
     db_path: Path,
@@ -51,16 +67,7 @@ def start_serve(
     extra_args: tuple[str, ...] = (),
     log_level: str = "INFO",
 ) -> ServeProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_"))}
-    env.update(
-        SLACK_BOT_TOKEN=fake.bot_token,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.api_url,
-        MODBOT_DB=str(db_path),
-        MODBOT_MOD_CHANNEL=MOD_CHANNEL,
-        MODBOT_LOG_LEVEL=log_level,
-        PYTHONPATH=str(ROOT),
-    )
+    env = modbot_env(fake, db_path, SLACK_SIGNING_SECRET=SIGNING_SECRET, MODBOT_LOG_LEVEL=log_level)
     if admin:
         env["SLACK_ADMIN_TOKEN"] = fake.admin_token
     if config:

@@ -43,9 +43,10 @@ def _fail(msg: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.services.audit import ExportError, SettingsError, run_audit
+    from bot.config import SettingError, load_config
+    from bot.services.audit import ExportError, run_audit
     from bot.services.audit.report import format_summary
-    from bot.services.audit.settings import load_settings
+    from bot.services.audit.settings import settings_from_config
 
     if args.jobs is not None and args.jobs < 1:
         return _fail(f"--jobs: expected a positive number, got {args.jobs}")
@@ -56,12 +57,12 @@ def run(args: argparse.Namespace) -> int:
             ZoneInfo(args.tz)
         except (ZoneInfoNotFoundError, ValueError):
             return _fail(f"--tz: unknown time zone {args.tz!r} (use a name such as Europe/Berlin)")
-    config_path = args.config or os.environ.get("MODBOT_CONFIG") or None
     try:
-        settings = load_settings(config_path, import_activity=args.import_activity)
-    except SettingsError as exc:
+        config = load_config(args.config or os.environ.get("MODBOT_CONFIG") or None)
+    except SettingError as exc:
         return _fail(str(exc))
-    workspace_url = args.workspace_url or _config_workspace_url(config_path)
+    settings = settings_from_config(config, import_activity=args.import_activity)
+    workspace_url = args.workspace_url or config.community.workspace_url or None
     db = None
     if args.import_activity:
         from storage import open_db
@@ -85,17 +86,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nReport: {s.html_path}")
         print(f"Also:   {s.out_dir / 'findings.csv'} and findings.jsonl")
     return 0
-
-
-def _config_workspace_url(path: str | None) -> str | None:
-    if not path:
-        return None
-    from bot.config import SettingError, load_config
-
-    try:
-        return load_config(path).community.workspace_url or None
-    except SettingError:
-        return None
 
 
 if __name__ == "__main__":

@@ -157,7 +157,6 @@ class SpotlightEntry:
 class ExpertService:
     def __init__(self, rt: Modbot):
         self.rt = rt
-        self._people = None
 
     # -- wiring ---------------------------------------------------------------
     def register(self) -> None:
@@ -187,14 +186,7 @@ class ExpertService:
 
     @property
     def people(self):
-        people = getattr(self.rt.services, "people", None)
-        if people is not None:
-            return people
-        if self._people is None:
-            from bot.services.people import PeopleService
-
-            self._people = PeopleService(self.rt)
-        return self._people
+        return self.rt.services.people
 
     def is_moderator(self, user: str) -> bool:
         return bool(self.people.is_moderator(user))
@@ -281,11 +273,7 @@ class ExpertService:
         except GatewayError as exc:
             log.warning("could not read the expert user group (%s)", exc.error)
             return f"I could not read the user group from Slack ({exc.error}); please update it by hand."
-        taken = {
-            e.user_id
-            for e in experts_db.list_experts(self.db, statuses=("revoked",))
-            if e.removed_reason in ("inactive", "moderator")
-        }
+        taken = self._role_taken()
         wanted = [u for u in current if u not in taken and u not in remove] + sorted(u for u in add if u not in current)
         if wanted == current:
             return None
@@ -298,6 +286,12 @@ class ExpertService:
             purpose="expert_usergroup",
         )
         return None
+
+    def _role_taken(self) -> set[str]:
+        """Whom modbot or a moderator took the role from: kept out of the
+        user group even while Slack's list still has them."""
+        return {e.user_id for e in experts_db.list_experts(self.db, statuses=("revoked",))
+                if e.removed_reason in ("inactive", "moderator")}
 
     def sync_usergroup(self) -> None:
         """Make the roster match the configured user group (start-up, every
@@ -424,11 +418,7 @@ class ExpertService:
                 return
             problem = None
             if group and current is not None:
-                taken = {
-                    e.user_id
-                    for e in experts_db.list_experts(db, statuses=("revoked",))
-                    if e.removed_reason in ("inactive", "moderator")
-                }
+                taken = self._role_taken()
                 remaining = [u for u in current if u not in taken and u != user]
                 if user not in current:
                     pass  # already out of the group
@@ -531,24 +521,8 @@ class ExpertService:
         except Exception:  # a broken lookup must not cost the member their answer
             log.exception("role lookup failed")
             return "member", False
-        employee = role == "employee"
-        if not employee and role in ("moderator", "admin"):
-            employee = self._is_employee(user)
+        employee = role == "employee" or (role in ("moderator", "admin") and self.people.is_employee(user))
         return role, employee
-
-    def _is_employee(self, user: str) -> bool:
-        cfg = self.config
-        domains = {d.lower().lstrip("@") for d in cfg.employee_email_domains}
-        person = self.people.person(user)
-        if person is not None and person.email_domain and person.email_domain in domains:
-            return True
-        if cfg.employee_usergroup:
-            try:
-                users = self.rt.gateway.call("usergroups.users.list", usergroup=cfg.employee_usergroup).get("users") or []
-            except GatewayError:
-                return False
-            return user in users
-        return False
 
     # -- helpers ------------------------------------------------------------------
     def _dm(self, user: str, *, key: str, text: str, blocks: list[dict]) -> None:

@@ -264,17 +264,24 @@ def safe_guidelines(config: AppConfig) -> list[GuidelineSection]:
         return default_guidelines(config)
 
 
+def sections_by_id(config: AppConfig) -> dict[str, GuidelineSection]:
+    """Every section by id: the guidelines in force, and the default text's
+    sections for the ids an operator's file leaves out. One read of each
+    file, for callers that look up many ids (a case card's labels)."""
+    found = {s.id: s for s in safe_guidelines(config)}
+    if config.guidelines.file:
+        for section in default_guidelines(config):
+            found.setdefault(section.id, section)
+    return found
+
+
 def section_for(category: str, config: AppConfig) -> GuidelineSection:
     """The section explaining `category` (a policy category or one of
     EXTRA_SECTIONS). Raises KeyError for an id no guideline text has."""
-    wanted = (category or "").strip().lower()
-    for section in safe_guidelines(config):
-        if section.id == wanted:
-            return section
-    for section in default_guidelines(config):
-        if section.id == wanted:
-            return section
-    raise KeyError(f"no guideline section for {category!r}")
+    section = sections_by_id(config).get((category or "").strip().lower())
+    if section is None:
+        raise KeyError(f"no guideline section for {category!r}")
+    return section
 
 
 def normalise_topic(topic: str) -> str:

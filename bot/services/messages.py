@@ -4,7 +4,7 @@ activity counting) in the order they subscribed."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from bot.runtime import Modbot
@@ -26,8 +26,6 @@ class SeenMessage:
     files: tuple[str, ...] = ()
     attachments: tuple[str, ...] = ()
     previous_text: str | None = None
-    event_ts: str = ""
-    raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_reply(self) -> bool:

@@ -24,6 +24,7 @@ from cachetools import LRUCache, TTLCache
 
 import policies
 from bot.runtime import Modbot
+from bot.services import guidelines as guidelines_service
 from bot.services.messages import SeenMessage
 from bot.services.people import PeopleService, policy_role
 from bot.slack import blocks as bk
@@ -41,6 +42,7 @@ log = logging.getLogger("modbot.moderation")
 
 CARD_EVENT = "modbot_case"
 SYSTEM = "modbot"
+CASE_GONE = "modbot cannot find this case any more."
 # Permalinks of recent cases' messages (they never change, so no expiry).
 # Cards are re-rendered for cases in progress, a few hundred at most at once;
 # older cases fall out least recently used first, and a card re-rendered
@@ -97,6 +99,20 @@ def _card_digest(text, blocks) -> str:
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _update_view(title: str, text: str) -> dict:
+    """A view_submission answer: the modal now shows one message."""
+    return {"response_action": "update", "view": cards.notice_view(title, text)}
+
+
+def _field_error(block: str, text: str) -> dict:
+    """A view_submission answer: the modal stays open, `text` under a field."""
+    return {"response_action": "errors", "errors": {block: text}}
+
+
+def _handled_view(case: cases_db.Case) -> dict:
+    return _update_view("Already handled", cards.handled_text(case.id, case.handled_action, case.handled_by))
 
 
 class ModerationService:
@@ -175,22 +191,17 @@ class ModerationService:
             return False
 
     def category_labels(self) -> dict[str, str]:
-        from bot.services.guidelines import section_for
-
-        labels = {}
-        for cat in policies.CATEGORIES:
-            try:
-                labels[cat] = section_for(cat, self.rt.settings.config).title
-            except KeyError:
-                labels[cat] = cat.replace("_", " ").capitalize()
+        """Each category's guideline title (rendered on every card update:
+        the guideline files are read once here, not once per category)."""
+        sections = guidelines_service.sections_by_id(self.rt.settings.config)
+        labels = {cat: sections[cat].title if cat in sections else cat.replace("_", " ").capitalize()
+                  for cat in policies.CATEGORIES}
         labels[cards.OTHER_REASON] = "Something else"
         return labels
 
     def guideline(self, category: str):
-        from bot.services.guidelines import section_for
-
         try:
-            return section_for(category, self.rt.settings.config)
+            return guidelines_service.section_for(category, self.rt.settings.config)
         except KeyError:
             return None
 
@@ -311,11 +322,8 @@ class ModerationService:
         elif outcome.final:
             cases_db.removal_failed(self.db, case_id, error=outcome.error or "unknown", by=None, reason=None, now=self.now())
             self._audit(actor=SYSTEM, action="remove_result", case_id=case_id, outcome=outcome.error or "failed")
-        elif outcome.item.attempts == 0:
-            # The first transient failure: the card says Slack is slow and when the next try is.
-            pass
-        else:
-            return
+        elif outcome.item.attempts != 0:
+            return  # only the first transient failure shows: Slack is slow, and when the next try is
         self.publish(case_id)
 
     def _side_effect_result(self, outcome: Outcome) -> None:
@@ -350,12 +358,9 @@ class ModerationService:
             for f in cases_db.flags(db, case.id)
         )
         history = cases_db.author_history(db, author=case.author or "", before_case=case.id)
-        warnings = sanctions_db.active_warnings(db, user_id=case.author or "", now=now) if case.author else []
-        suspension = sanctions_db.active_suspension(db, user_id=case.author or "", now=now) if case.author else None
-        suspended = None
-        if suspension is not None:
-            suspended = "permanently" if suspension.ends_at is None else \
-                "until " + bk.slack_date(suspension.ends_at, cards._utc(suspension.ends_at))
+        warnings = sanctions_db.active_warnings(db, user_id=case.author, now=now) if case.author else []
+        suspension = sanctions_db.active_suspension(db, user_id=case.author, now=now) if case.author else None
+        suspended = cards.until_text(suspension.ends_at) if suspension is not None else None
         ws, ss = sanctions_db.for_case(db, case.id)
         detail = ""
         if case.handled_action == "warn" and ws:
@@ -421,40 +426,48 @@ class ModerationService:
                 self._permalinks[case.id] = link
         return link
 
+    def _render(self, case: cases_db.Case) -> dict:
+        """The card's text and blocks, as chat.postMessage/chat.update args."""
+        data = self.card_data(case)
+        return {"text": cards.card_text(data), "blocks": cards.case_card(data)}
+
+    @staticmethod
+    def _card_metadata(case: cases_db.Case) -> dict:
+        """Finds a card again after a crash mid-post; the version says whether it is stale."""
+        return {"event_type": CARD_EVENT, "event_payload": {"case_id": case.id, "version": case.version}}
+
     def publish(self, case_id: int) -> bool:
         """Post the card, or update it in place, from the current records.
         Returns whether a call was queued."""
         case = cases_db.get(self.db, case_id)
         if case is None or not self.mod_channel:
             return False
-        data = self.card_data(case)
-        text, blocks = cards.card_text(data), cards.case_card(data)
         if not case.card_ts:
             _, created = self.rt.gateway.enqueue(
                 key=f"card:{case.id}", method="chat.postMessage", case_id=case.id, purpose="card_post",
-                args={"channel": self.mod_channel, "text": text, "blocks": blocks, "unfurl_links": False,
-                      "unfurl_media": False,
-                      "metadata": {"event_type": CARD_EVENT, "event_payload": {"case_id": case.id, "version": case.version}}},
+                args={"channel": self.mod_channel, **self._render(case), "unfurl_links": False, "unfurl_media": False,
+                      "metadata": self._card_metadata(case)},
             )
             return created
-        digest = _card_digest(text, blocks)
         newest = outbox_db.newest_for_case(self.db, case.id, purpose="card_update")
-        if newest is not None:
-            # An update due and not yet claimed is rendered from the records
-            # when it is sent, which is after this change: nothing to add.
-            if newest.status == "pending" and newest.next_attempt_at <= self.now():
-                return False
-            # The last update sent showed exactly this (a replayed event).
-            # The row holds what was sent: the gateway saves refreshed args.
-            if newest.status == "done" and _card_digest(newest.args.get("text"), newest.args.get("blocks")) == digest:
-                return False
+        # An update due and not yet claimed is rendered from the records when
+        # it is sent, which is after this change: nothing to add (or render).
+        if newest is not None and newest.status == "pending" and newest.next_attempt_at <= self.now():
+            return False
+        card = self._render(case)
+        digest = _card_digest(card["text"], card["blocks"])
+        # The last update sent showed exactly this (a replayed event).
+        # The row holds what was sent: the gateway saves refreshed args.
+        if newest is not None and newest.status == "done" and \
+                _card_digest(newest.args.get("text"), newest.args.get("blocks")) == digest:
+            return False
         # The key holds the newest row's id, so a card that goes back to an
         # earlier look (a DM pending, then sent) is still updated, and two
         # threads publishing the same change at once make one row.
         key = f"card-update:{case.id}:{newest.id if newest else 0}:{digest}"
         _, created = self.rt.gateway.enqueue(
             key=key, method="chat.update", case_id=case.id, purpose="card_update",
-            args={"channel": case.card_channel, "ts": case.card_ts, "text": text, "blocks": blocks})
+            args={"channel": case.card_channel, "ts": case.card_ts, **card})
         cases_db.supersede_card_updates(self.db, case_id=case.id)
         return created
 
@@ -464,8 +477,7 @@ class ModerationService:
         case = cases_db.get(self.db, item.case_id) if item.case_id is not None else None
         if case is None or not case.card_ts:
             return None
-        data = self.card_data(case)
-        return {**item.args, "text": cards.card_text(data), "blocks": cards.case_card(data)}
+        return {**item.args, **self._render(case)}
 
     def revive_cards(self) -> int:
         """A card that could not be posted or updated through a whole outage
@@ -487,9 +499,7 @@ class ModerationService:
         case = cases_db.get(self.db, item.case_id) if item.case_id is not None else None
         if case is None or case.card_ts:
             return None
-        data = self.card_data(case)
-        meta = {"event_type": CARD_EVENT, "event_payload": {"case_id": case.id, "version": case.version}}
-        return {**item.args, "text": cards.card_text(data), "blocks": cards.case_card(data), "metadata": meta}
+        return {**item.args, **self._render(case), "metadata": self._card_metadata(case)}
 
     def _card_posted(self, outcome: Outcome) -> None:
         item = outcome.item
@@ -568,25 +578,24 @@ class ModerationService:
         note = (note or "").strip() or None
         allowed = set(policies.CATEGORIES) | {cards.OTHER_REASON}
         if reason not in allowed:
-            return {"response_action": "errors", "errors": {cards.B_REASON: "Choose a reason from the list."}}
+            return _field_error(cards.B_REASON, "Choose a reason from the list.")
         if reason == cards.OTHER_REASON and not note:
-            return {"response_action": "errors",
-                    "errors": {cards.B_NOTE: "Please tell the moderators what is wrong when you choose \u201cSomething else\u201d."}}
+            return _field_error(cards.B_NOTE, "Please tell the moderators what is wrong when you choose \u201cSomething else\u201d.")
         try:
             meta = json.loads(private_metadata or "{}")
             channel, ts = str(meta["channel"]), str(meta["ts"])
         except (ValueError, KeyError, TypeError):
-            return {"response_action": "update", "view": cards.notice_view("Flag", "Something went wrong with this form; please flag the message again.")}
+            return _update_view("Flag", "Something went wrong with this form; please flag the message again.")
         stored = messages_db.get(self.db, channel=channel, ts=ts)
         if stored is None:
-            return {"response_action": "update", "view": cards.notice_view("Flag", "modbot cannot find this message any more.")}
+            return _update_view("Flag", "modbot cannot find this message any more.")
         refusal = self._flag_refusal(user, channel, ts, stored.author, False)
         if refusal:
-            return {"response_action": "update", "view": cards.notice_view("Flag", refusal)}
+            return _update_view("Flag", refusal)
         removed = self.flag(user=user, channel=channel, ts=ts, author=stored.author, text=stored.text or "",
                             reason=reason, note=note)
         if removed is None:
-            return {"response_action": "update", "view": cards.notice_view("Flag", "You have already flagged this message.")}
+            return _update_view("Flag", "You have already flagged this message.")
         return {"response_action": "update", "view": cards.flag_thanks_view(removed)}
 
     def flag(self, *, user: str, channel: str, ts: str, author: str | None, text: str, reason: str,
@@ -628,12 +637,16 @@ class ModerationService:
             self.tell(user, cards.refusal_text(action.replace("_", " ")), channel=channel)
         return False
 
+    def _reply(self, click: Click, text: str) -> None:
+        """A private answer to whoever clicked, where they clicked."""
+        self.tell(click.user, text, channel=click.channel)
+
     def click(self, action: str, click: Click) -> None:
         case = self.case_for_click(click)
         if not self.authorise(click.user, action=action, case_id=case.id if case else None, channel=click.channel):
             return
         if case is None:
-            self.tell(click.user, "modbot cannot find the case for this card.", channel=click.channel)
+            self._reply(click, "modbot cannot find the case for this card.")
             return
         handler = {"remove": self._click_remove, "retry": self._click_retry, "dismiss": self._click_dismiss, "close": self._click_close,
                    "warn": self._click_warn,
@@ -648,9 +661,9 @@ class ModerationService:
         if result == "busy":
             fresh = cases_db.get(self.db, case.id)
             if fresh.status == "dismissed":
-                self.tell(click.user, cards.handled_text(case.id, "dismiss", fresh.handled_by), channel=click.channel)
+                self._reply(click, cards.handled_text(case.id, "dismiss", fresh.handled_by))
             else:
-                self.tell(click.user, cards.handled_text(case.id, "remove", fresh.removed_by), channel=click.channel)
+                self._reply(click, cards.handled_text(case.id, "remove", fresh.removed_by))
             return
         self.publish(case.id)
 
@@ -661,7 +674,7 @@ class ModerationService:
         self._audit(actor=click.user, action="retry", case_id=case.id,
                     detail={"calls": [i.key for i in again]}, outcome="queued" if again else "nothing_to_retry")
         if not again:
-            self.tell(click.user, f"Case #{case.id}: nothing is waiting to be retried.", channel=click.channel)
+            self._reply(click, f"Case #{case.id}: nothing is waiting to be retried.")
             return
         self.rt.gateway.wake.set()
         self.publish(case.id)
@@ -672,12 +685,11 @@ class ModerationService:
             fresh = cases_db.get(self.db, case.id)
             self._audit(actor=click.user, action=action, case_id=case.id, outcome="already_handled")
             if fresh.status != "open":
-                self.tell(click.user, cards.handled_text(case.id, fresh.handled_action, fresh.handled_by), channel=click.channel)
+                self._reply(click, cards.handled_text(case.id, fresh.handled_action, fresh.handled_by))
             elif fresh.removal == "done" and fresh.removed_reason == "moderator":
-                self.tell(click.user, cards.handled_text(case.id, "remove", fresh.removed_by), channel=click.channel)
+                self._reply(click, cards.handled_text(case.id, "remove", fresh.removed_by))
             else:
-                self.tell(click.user, f"Case #{case.id}: the message is being removed; try again once that finishes.",
-                          channel=click.channel)
+                self._reply(click, f"Case #{case.id}: the message is being removed; try again once that finishes.")
             return
         self._audit(actor=click.user, action=action, case_id=case.id)
         self.publish(case.id)
@@ -688,7 +700,7 @@ class ModerationService:
     def _still_open(self, case: cases_db.Case, click: Click) -> bool:
         if case.is_open:
             return True
-        self.tell(click.user, cards.handled_text(case.id, case.handled_action, case.handled_by), channel=click.channel)
+        self._reply(click, cards.handled_text(case.id, case.handled_action, case.handled_by))
         return False
 
     def _main_category(self, case: cases_db.Case) -> str:
@@ -704,9 +716,8 @@ class ModerationService:
         if not self._still_open(case, click):
             return
         category = self._main_category(case)
-        labels = self.category_labels()
-        section = self.guideline(category)
-        title = section.title if section else labels.get(category, category)
+        labels = self.category_labels()  # a category's guideline title, or its name
+        title = labels.get(category, category)
         community = self.rt.settings.config.community.name
         message = (f"Hello. Your message in #{self._channel_label(case.channel)} goes against our guideline "
                    f"\u201c{title}\u201d. Please read it below and keep it in mind; "
@@ -753,7 +764,7 @@ class ModerationService:
     def _click_escalate(self, case: cases_db.Case, click: Click) -> None:
         if not cases_db.escalate(self.db, case.id, by=click.user, now=self.now()):
             fresh = cases_db.get(self.db, case.id)
-            self.tell(click.user, f"Case #{case.id} was already escalated by <@{fresh.escalated_by}>.", channel=click.channel)
+            self._reply(click, f"Case #{case.id} was already escalated by <@{fresh.escalated_by}>.")
             return
         contacts = [str(c) for c in self.cfg.escalation_contacts]
         self._thread(case, key=f"escalate:{case.id}",
@@ -768,8 +779,7 @@ class ModerationService:
         edits = [e.get("text", "") for e in (snap.edits if snap else stored.edits if stored else [])]
         if text is None:
             self._audit(actor=click.user, action="reveal", case_id=case.id, outcome="text_not_kept")
-            self.tell(click.user, f"Case #{case.id}: the original text is no longer kept (retention period).",
-                      channel=click.channel)
+            self._reply(click, f"Case #{case.id}: the original text is no longer kept (retention period).")
             return
         self._audit(actor=click.user, action="reveal", case_id=case.id)
         try:
@@ -791,13 +801,21 @@ class ModerationService:
 
     def _submit_guard(self, user: str, case: cases_db.Case | None, action: str, block: str) -> dict | None:
         if case is None:
-            return {"response_action": "update", "view": cards.notice_view("Case", "modbot cannot find this case any more.")}
+            return _update_view("Case", CASE_GONE)
         if not self.authorise(user, action=action, case_id=case.id, channel=None, tell=False):
-            return {"response_action": "errors", "errors": {block: cards.refusal_text(action)}}
+            return _field_error(block, cards.refusal_text(action))
         if not case.is_open:
-            return {"response_action": "update",
-                    "view": cards.notice_view("Already handled", cards.handled_text(case.id, case.handled_action, case.handled_by))}
+            return _handled_view(case)
         return None
+
+    def _decide(self, case: cases_db.Case, *, action: str, user: str, now: float, record) -> int | None:
+        """Claim the case's decision and record the sanction (`record()`, its
+        id) in one transaction; None, audited, when another decision won."""
+        with transaction(self.db):
+            won = record() if cases_db.claim_decision(self.db, case.id, action=action, by=user, now=now) else None
+        if won is None:
+            self._audit(actor=user, action=action, case_id=case.id, outcome="already_handled")
+        return won
 
     def submit_warn(self, *, user: str, private_metadata: str, guideline: str | None, message: str | None,
                     also_remove: bool) -> dict | None:
@@ -807,27 +825,21 @@ class ModerationService:
             return guard
         message = (message or "").strip()
         if not message:
-            return {"response_action": "errors", "errors": {cards.B_MESSAGE: "Write a message to the author."}}
+            return _field_error(cards.B_MESSAGE, "Write a message to the author.")
         if guideline not in policies.CATEGORIES:
-            return {"response_action": "errors", "errors": {cards.B_GUIDELINE: "Choose a guideline from the list."}}
+            return _field_error(cards.B_GUIDELINE, "Choose a guideline from the list.")
         now = self.now()
-        with transaction(self.db):
-            if not cases_db.claim_decision(self.db, case.id, action="warn", by=user, now=now):
-                won = None
-            else:
-                won = sanctions_db.add_warning(self.db, user_id=case.author or "", case_id=case.id, guideline=guideline,
-                                               message=message, issued_by=user, now=now,
-                                               expires_at=now + self.cfg.warning_expiry_days * 86400)
+        expires_at = now + self.cfg.warning_expiry_days * 86400
+        won = self._decide(case, action="warn", user=user, now=now, record=lambda: sanctions_db.add_warning(
+            self.db, user_id=case.author or "", case_id=case.id, guideline=guideline, message=message, issued_by=user,
+            now=now, expires_at=expires_at))
         if won is None:
-            fresh = cases_db.get(self.db, case.id)
-            self._audit(actor=user, action="warn", case_id=case.id, outcome="already_handled")
-            return {"response_action": "update", "view": cards.notice_view(
-                "Already handled", cards.handled_text(case.id, fresh.handled_action, fresh.handled_by))}
+            return _handled_view(cases_db.get(self.db, case.id))
         section = self.guideline(guideline)
         text, blocks = cards.warning_dm(
             community=self.rt.settings.config.community.name, channel=case.channel,
             guideline_title=section.title if section else guideline, guideline_text=section.text if section else "",
-            message=message, expires_at=now + self.cfg.warning_expiry_days * 86400, appeal_value=f"warning:{won}")
+            message=message, expires_at=expires_at, appeal_value=f"warning:{won}")
         self._dm(case.author or "", key=f"warn-dm:{won}", text=text, blocks=blocks, case_id=case.id)
         self._audit(actor=user, action="warn", case_id=case.id, detail={"warning": won, "guideline": guideline})
         if also_remove and case.removal in ("none", "failed"):
@@ -847,22 +859,15 @@ class ModerationService:
         except ValueError:
             days = -1
         if days not in steps:
-            return {"response_action": "errors", "errors": {cards.B_DURATION: "Choose a duration from the list."}}
+            return _field_error(cards.B_DURATION, "Choose a duration from the list.")
         reason = (reason or "").strip()
         if not reason:
-            return {"response_action": "errors", "errors": {cards.B_MESSAGE: "Give the member a reason."}}
+            return _field_error(cards.B_MESSAGE, "Give the member a reason.")
         now = self.now()
-        with transaction(self.db):
-            if not cases_db.claim_decision(self.db, case.id, action="suspend", by=user, now=now):
-                sid = None
-            else:
-                sid = sanctions_db.add_suspension(self.db, user_id=case.author or "", case_id=case.id, reason=reason,
-                                                  days=days or None, issued_by=user, now=now)
+        sid = self._decide(case, action="suspend", user=user, now=now, record=lambda: sanctions_db.add_suspension(
+            self.db, user_id=case.author or "", case_id=case.id, reason=reason, days=days or None, issued_by=user, now=now))
         if sid is None:
-            fresh = cases_db.get(self.db, case.id)
-            self._audit(actor=user, action="suspend", case_id=case.id, outcome="already_handled")
-            return {"response_action": "update", "view": cards.notice_view(
-                "Already handled", cards.handled_text(case.id, fresh.handled_action, fresh.handled_by))}
+            return _handled_view(cases_db.get(self.db, case.id))
         suspension = sanctions_db.get_suspension(self.db, sid)
         kicked = [c for c in self.cfg.kick_channels if str(c)[:1] in ("C", "G")] if kick else []
         for channel in kicked:
@@ -881,12 +886,12 @@ class ModerationService:
     def submit_note(self, *, user: str, private_metadata: str, note: str | None, view_id: str) -> dict | None:
         case = self._case_from_meta(private_metadata)
         if case is None:
-            return {"response_action": "update", "view": cards.notice_view("Case", "modbot cannot find this case any more.")}
+            return _update_view("Case", CASE_GONE)
         if not self.authorise(user, action="add_note", case_id=case.id, channel=None, tell=False):
-            return {"response_action": "errors", "errors": {cards.B_NOTE: cards.refusal_text("add notes")}}
+            return _field_error(cards.B_NOTE, cards.refusal_text("add notes"))
         note = (note or "").strip()
         if not note:
-            return {"response_action": "errors", "errors": {cards.B_NOTE: "Write a note."}}
+            return _field_error(cards.B_NOTE, "Write a note.")
         self._thread(case, key=f"note:{case.id}:{view_id}", text=cards.note_message(by=user, text_masked=self.mask(note)))
         cases_db.add_note(self.db, case.id, now=self.now())
         self._audit(actor=user, action="note", case_id=case.id)
@@ -947,11 +952,16 @@ class ModerationService:
         kind, _, raw = (value or "").partition(":")
         if not raw.isdigit() or kind not in ("warning", "suspension"):
             return None
-        decision = (sanctions_db.get_warning if kind == "warning" else sanctions_db.get_suspension)(self.db, int(raw))
+        decision = self._get_decision(kind, int(raw))
         if decision is None or decision.user_id != user or decision.case_id is None:
             return None
         case = cases_db.get(self.db, decision.case_id)
         return (kind, decision, case) if case else None
+
+    def _get_decision(self, kind: str, decision_id: int):
+        """The warning or suspension an appeal is about."""
+        get = sanctions_db.get_warning if kind == "warning" else sanctions_db.get_suspension
+        return get(self.db, decision_id)
 
     @staticmethod
     def _what(kind: str, decision, *, member_view: bool = True) -> str:
@@ -983,17 +993,17 @@ class ModerationService:
     def submit_appeal(self, *, user: str, private_metadata: str, text: str | None) -> dict:
         found = self._decision(private_metadata, user)
         if found is None:
-            return {"response_action": "update", "view": cards.notice_view("Appeal", "This appeal is not yours to make.")}
+            return _update_view("Appeal", "This appeal is not yours to make.")
         text = (text or "").strip()
         if len(text) < 10:
-            return {"response_action": "errors", "errors": {cards.B_APPEAL: "Tell the moderators a little more (10 characters or more)."}}
+            return _field_error(cards.B_APPEAL, "Tell the moderators a little more (10 characters or more).")
         kind, decision, case = found
         decided_by = decision.issued_by
         reviewer = self._reviewer(decided_by, decision.id)
         appeal_id = sanctions_db.add_appeal(self.db, case_id=case.id, user_id=user, decision_kind=kind,
                                             decision_id=decision.id, text=text, reviewer=reviewer, now=self.now())
         if appeal_id is None:
-            return {"response_action": "update", "view": cards.notice_view("Appeal", "You have already appealed this decision.")}
+            return _update_view("Appeal", "You have already appealed this decision.")
         msg_text, blocks = cards.appeal_thread_message(case_number=case.id, member=user, what=self._what(kind, decision, member_view=False),
                                                        decided_by=decided_by, reviewer=reviewer, text_masked=self.mask(text),
                                                        appeal_id=appeal_id)
@@ -1001,9 +1011,8 @@ class ModerationService:
         self._audit(actor=user, action="appeal", case_id=case.id, detail={"appeal": appeal_id, "kind": kind,
                                                                           "reviewer": reviewer})
         self.publish(case.id)
-        return {"response_action": "update", "view": cards.notice_view(
-            "Appeal sent", "Your appeal is with the moderators. A moderator who did not make the decision will review it, "
-                           "and modbot will tell you the outcome here.")}
+        return _update_view("Appeal sent", "Your appeal is with the moderators. A moderator who did not make the decision "
+                                           "will review it, and modbot will tell you the outcome here.")
 
     def _appeal_posted(self, outcome: Outcome) -> None:
         self._side_effect_result(outcome)
@@ -1026,15 +1035,14 @@ class ModerationService:
                               channel=click.channel):
             return
         if appeal is None:
-            self.tell(click.user, "modbot cannot find this appeal.", channel=click.channel)
+            self._reply(click, "modbot cannot find this appeal.")
             return
         kind = appeal.decision_kind
-        decision = (sanctions_db.get_warning if kind == "warning" else sanctions_db.get_suspension)(self.db, appeal.decision_id)
+        decision = self._get_decision(kind, appeal.decision_id)
         others = [m for m in self.people.moderators() if m != decision.issued_by]
         if click.user == decision.issued_by and others:
             self._audit(actor=click.user, action=f"refused:appeal_{outcome}", case_id=appeal.case_id, outcome="own_decision")
-            self.tell(click.user, "You made this decision, so another moderator should review the appeal.",
-                      channel=click.channel)
+            self._reply(click, "You made this decision, so another moderator should review the appeal.")
             return
         now = self.now()
         with transaction(self.db):
@@ -1048,7 +1056,7 @@ class ModerationService:
                     self._drop_obsolete(suspension_id=decision.id)
         if not won:
             fresh = sanctions_db.get_appeal(self.db, appeal.id)
-            self.tell(click.user, f"This appeal was already {fresh.outcome} by <@{fresh.decided_by}>.", channel=click.channel)
+            self._reply(click, f"This appeal was already {fresh.outcome} by <@{fresh.decided_by}>.")
             return
         what = self._what(kind, decision)
         self._dm(appeal.user_id, key=f"appeal-outcome:{appeal.id}", text=cards.appeal_outcome_dm(what=what, outcome=outcome),

@@ -27,8 +27,6 @@ from storage import people as people_db
 
 log = logging.getLogger("modbot.people")
 
-ROLES = ("new_member", "member", "expert", "employee", "moderator", "admin")
-
 # Profiles kept in memory, one per member seen. Slack delivers at most 30,000
 # events an hour to a workspace, so fewer than 2,500 members can post within
 # one PROFILE_MIN_TTL: a profile dropped for room would have expired anyway.
@@ -148,10 +146,6 @@ class PeopleService:
             self._profiles[person.user_id] = (self.rt.clock.now(), person)
         return person
 
-    def display_name(self, user_id: str) -> str:
-        p = self.person(user_id)
-        return (p.display_name or p.real_name) if p else ""
-
     def _employee_group(self) -> frozenset[str]:
         group = self.rt.settings.config.experts.employee_usergroup
         if not group:
@@ -170,6 +164,17 @@ class PeopleService:
             self._employees = (now, users)
         return users
 
+    def is_employee(self, user_id: str) -> bool:
+        """Staff of the company behind the community (whatever their role
+        here): by email domain, or a member of the employee user group."""
+        return self._is_employee(user_id, self.person(user_id))
+
+    def _is_employee(self, user_id: str, person: Person | None) -> bool:
+        domains = {d.lower().lstrip("@") for d in self.rt.settings.config.experts.employee_email_domains}
+        if person is not None and person.email_domain and person.email_domain in domains:
+            return True
+        return user_id in self._employee_group()
+
     def account_age_days(self, user_id: str) -> float | None:
         """Days since the member joined, from the members table (team_join);
         None when unknown, which counts as established. Slack's users.info has
@@ -187,10 +192,7 @@ class PeopleService:
             return "admin"
         if self.is_moderator(user_id):
             return "moderator"
-        domains = {d.lower().lstrip("@") for d in self.rt.settings.config.experts.employee_email_domains}
-        if person is not None and person.email_domain and person.email_domain in domains:
-            return "employee"
-        if user_id in self._employee_group():
+        if self._is_employee(user_id, person):
             return "employee"
         if people_db.is_expert(self.rt.store.db, user_id):
             return "expert"

@@ -69,9 +69,7 @@ class WelcomeService:
         if not isinstance(user_id, str) or not user_id:
             return
         welcome_db.note_joined(self.rt.store.db, user=user_id, now=self.rt.clock.now())
-        people = getattr(self.rt.services, "people", None)
-        if people is not None and hasattr(people, "remember_profile"):
-            people.remember_profile(user)
+        self.rt.services.people.remember_profile(user)
         self.welcome(user_id, profile=user if isinstance(user.get("profile"), dict) else None)
 
     def on_channel_join(self, *, user: str, channel: str) -> None:

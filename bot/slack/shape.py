@@ -39,6 +39,9 @@ _ACTION = {"action_id": _TEXT, "block_id": _TEXT, "type": _TEXT, "value": _TEXT,
 _VIEW = {"id": _TEXT, "type": _TEXT, "callback_id": _TEXT, "private_metadata": _TEXT, "team_id": _TEXT,
          "app_installed_team_id": _TEXT, "state": (dict, type(None)), "hash": _TEXT}
 
+# Nested fields, checked in this order: (name, a list of objects?, rules for each object).
+_NESTED = (("event", False, _EVENT), ("authorizations", True, {}), ("actions", True, _ACTION), ("view", False, _VIEW))
+
 
 def _is_view(view: Any) -> bool:
     return isinstance(view, dict) and isinstance(view.get("type"), str) and isinstance(view.get("callback_id"), str)
@@ -81,30 +84,15 @@ def problem(body: Any) -> str | None:
     for needed, what in _NEEDS.get(kind, ()):
         if not needed(body):
             return f"a payload of type {kind} needs {what}"
-    if "event" in body:
-        event = body["event"]
-        if not isinstance(event, dict):
-            return "event must be an object"
-        found = _check(event, _EVENT, "event.")
-        if found:
-            return found
-    if "authorizations" in body:
-        auths = body["authorizations"]
-        if not isinstance(auths, list) or not all(isinstance(a, dict) for a in auths):
-            return "authorizations must be a list of objects"
-    if "actions" in body:
-        actions = body["actions"]
-        if not isinstance(actions, list) or not all(isinstance(a, dict) for a in actions):
-            return "actions must be a list of objects"
-        for i, action in enumerate(actions):
-            found = _check(action, _ACTION, f"actions[{i}].")
+    for name, is_list, rules in _NESTED:
+        if name not in body:
+            continue
+        value = body[name]
+        items = value if is_list else [value]
+        if not isinstance(value, list if is_list else dict) or not all(isinstance(x, dict) for x in items):
+            return f"{name} must be {'a list of objects' if is_list else 'an object'}"
+        for i, obj in enumerate(items):
+            found = _check(obj, rules, f"{name}[{i}]." if is_list else f"{name}.")
             if found:
                 return found
-    if "view" in body:
-        view = body["view"]
-        if not isinstance(view, dict):
-            return "view must be an object"
-        found = _check(view, _VIEW, "view.")
-        if found:
-            return found
     return None

@@ -336,19 +336,28 @@ def bot_message(
     return event
 
 
-def member_joined_channel(channel: str, user: str, *, inviter: str | None = None, team: str = TEAM,
-                          event_ts: str | None = None) -> dict[str, Any]:
-    event = {
-        "type": "member_joined_channel",
+def _membership(type: str, channel: str, user: str, team: str, event_ts: str | None) -> dict[str, Any]:
+    return {
+        "type": type,
         "user": user,
         "channel": channel,
         "channel_type": "G" if channel.startswith("G") else "C",
         "team": team,
         "event_ts": event_ts or _next_ts(),
     }
+
+
+def member_joined_channel(channel: str, user: str, *, inviter: str | None = None, team: str = TEAM,
+                          event_ts: str | None = None) -> dict[str, Any]:
+    event = _membership("member_joined_channel", channel, user, team, event_ts)
     if inviter:
         event["inviter"] = inviter
     return event
+
+
+def member_left_channel(channel: str, user: str, *, team: str = TEAM, event_ts: str | None = None) -> dict[str, Any]:
+    """A member left, or was removed from, a channel."""
+    return _membership("member_left_channel", channel, user, team, event_ts)
 
 
 def team_join(user: dict[str, Any], *, event_ts: str | None = None) -> dict[str, Any]:
@@ -587,23 +596,9 @@ def view_closed(view: dict[str, Any], user: str, *, is_cleared: bool = False, te
 
 # ---------------------------------------------------------------- slash commands
 
-def slash_command(
-    command: str,
-    text: str,
-    user_id: str,
-    channel_id: str,
-    *,
-    trigger_id: str | None = None,
-    response_url: str | None = None,
-    team_id: str = TEAM,
-    user_name: str | None = None,
-    channel_name: str = "general",
-    api_app_id: str = APP_ID,
-) -> tuple[str, str]:
-    """The form Slack POSTs for a slash command."""
-    form = slash_command_fields(command, text, user_id, channel_id, trigger_id=trigger_id, response_url=response_url,
-                                team_id=team_id, user_name=user_name, channel_name=channel_name, api_app_id=api_app_id)
-    return urllib.parse.urlencode(form), FORM
+def slash_command(command: str, text: str, user_id: str, channel_id: str, **fields: Any) -> tuple[str, str]:
+    """The form Slack POSTs for a slash command (fields: see slash_command_fields)."""
+    return urllib.parse.urlencode(slash_command_fields(command, text, user_id, channel_id, **fields)), FORM
 
 
 def slash_command_fields(

@@ -60,12 +60,11 @@ class SocketModeServer:
         self.keepalive_seconds = keepalive_seconds
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
-        self._tickets: dict[str, str] = {}  # ticket -> 'fresh' | 'used'
+        self._fresh_tickets: set[str] = set()  # issued and not yet used
         self._links: list[_Link] = []
         self.pushed: list[dict[str, Any]] = []  # every envelope sent, in order
         self.acks: list[Ack] = []
         self.other_messages: list[str] = []  # anything the app sent that is not an ack
-        self.refused_handshakes = 0
 
     # ------------------------------------------------------------ lifecycle
 
@@ -98,8 +97,8 @@ class SocketModeServer:
         """apps.connections.open's answer: a URL that works for one connection."""
         self._ensure_started()
         ticket = str(uuid.uuid4())
-        with self.fake._cond:
-            self._tickets[ticket] = "fresh"
+        with self.fake._lock:
+            self._fresh_tickets.add(ticket)
         query = urllib.parse.urlencode({"ticket": ticket, "app_id": self.fake.app_id})
         return f"ws://127.0.0.1:{self.port}/link/?{query}"
 
@@ -108,13 +107,10 @@ class SocketModeServer:
     def _check_ticket(self, ws: ServerConnection, request: Any) -> Any:
         parsed = urllib.parse.urlsplit(request.path)
         ticket = urllib.parse.parse_qs(parsed.query).get("ticket", [""])[0]
-        with self.fake._cond:
-            fresh = parsed.path == "/link/" and self._tickets.get(ticket) == "fresh"
+        with self.fake._lock:
+            fresh = parsed.path == "/link/" and ticket in self._fresh_tickets
             if fresh:
-                self._tickets[ticket] = "used"
-            else:
-                self.refused_handshakes += 1
-                self.fake._changed()
+                self._fresh_tickets.remove(ticket)
         if not fresh:
             return ws.respond(HTTPStatus.UNAUTHORIZED, "invalid or used ticket\n")
         return None
@@ -161,11 +157,6 @@ class SocketModeServer:
 
     # ------------------------------------------------------------ for tests
 
-    def connections(self) -> int:
-        """Connections that were opened so far (including closed ones)."""
-        with self.fake._lock:
-            return len(self._links)
-
     def open_connections(self) -> int:
         with self.fake._lock:
             return sum(1 for link in self._links if link.open)
@@ -180,17 +171,21 @@ class SocketModeServer:
     def wait_disconnected(self, timeout: float = 5.0) -> bool:
         return bool(self.fake.wait_for(lambda: self.open_connections() == 0, timeout=timeout))
 
-    def _newest_ready(self) -> _Link | None:
-        with self.fake._lock:
-            ready = [link for link in self._links if link.ready]
-            return ready[-1] if ready else None
+    def _newest_ready(self, timeout: float) -> _Link:
+        """The newest connection that got its hello, waiting up to ``timeout``."""
+        def newest() -> _Link | None:
+            with self.fake._lock:
+                ready = [link for link in self._links if link.ready]
+                return ready[-1] if ready else None
+        link = self.fake.wait_for(newest, timeout=timeout)
+        if link is None:
+            raise AssertionError("no Socket Mode connection is open")
+        return link
 
     def push(self, envelope: dict[str, Any], *, timeout: float = 5.0) -> dict[str, Any]:
         """Send an envelope down the newest open connection (waiting up to
         ``timeout`` for one); returns it, so callers can read envelope_id."""
-        link = self.fake.wait_for(self._newest_ready, timeout=timeout)
-        if link is None:
-            raise AssertionError("no Socket Mode connection is open")
+        link = self._newest_ready(timeout)
         with self.fake._cond:
             self.pushed.append(copy.deepcopy(envelope))
             self.fake._changed()
@@ -200,9 +195,7 @@ class SocketModeServer:
     def ask_to_reconnect(self, reason: str = "refresh_requested", *, timeout: float = 5.0) -> None:
         """Slack's disconnect message: the app should open a new connection
         (on a new URL) and drop this one."""
-        link = self.fake.wait_for(self._newest_ready, timeout=timeout)
-        if link is None:
-            raise AssertionError("no Socket Mode connection is open")
+        link = self._newest_ready(timeout)
         link.ws.send(json.dumps({"type": "disconnect", "reason": reason,
                                  "debug_info": {"host": "applink-fakeslack"}}))
 

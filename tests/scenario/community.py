@@ -50,11 +50,15 @@ def answer_questions(bench, *, expert: str, n: int, asker: str = "UDAVE") -> Non
         post(bench, expert, f"Open settings and pick option {i}.", thread_ts=q)
 
 
+def job(bench, name: str):
+    """The scheduled job called `name` (its .fn is what APScheduler runs)."""
+    return next(j for j in bench.rt.jobs if j.name == name)
+
+
 def run_job(bench, name: str) -> None:
     """Run a scheduled job as APScheduler would, then let the outbox drain."""
     bench.settle()
-    job = next(j for j in bench.rt.jobs if j.name == name)
-    job.fn()
+    job(bench, name).fn()
     bench.settle()
 
 

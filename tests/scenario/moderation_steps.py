@@ -8,9 +8,17 @@ import json
 from bot import ids
 from storage import cases as cases_db
 from tests.fakeslack.payloads import action, block_actions, message_action, view_object, view_submission
-from tests.harness import MOD_CHANNEL
+from tests.harness import GENERAL, MOD_CHANNEL
 
 CARD_CARD = "4111 1111 1111 1111"  # a Visa test number: passes Luhn
+RUDE = "you are a worthless idiot and everyone here hates you"  # routed to the moderators, left up
+
+
+def routed(bench, text: str = RUDE, *, user: str = "UCAROL") -> tuple[str, cases_db.Case | None]:
+    """A member posts in #general and the bot settles: (ts, the case, or None)."""
+    ts = bench.say(user, text)
+    bench.settle()
+    return ts, case_for(bench, GENERAL, ts)
 
 
 def cards(bench) -> list[dict]:
@@ -31,6 +39,17 @@ def card_text(msg: dict) -> str:
     return json.dumps(msg.get("blocks") or []) + (msg.get("text") or "")
 
 
+def action_ids(msg: dict) -> list[str]:
+    """The action ids of a message's buttons and menus."""
+    return [e["action_id"] for b in msg["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+def card_state(bench, case_id: int) -> str:
+    """The card's state lines: what was decided, and what is pending or failed."""
+    blocks = card_for(bench, case_id)["blocks"]
+    return "\n".join(b["text"]["text"] for b in blocks if b.get("block_id") == "state")
+
+
 def thread(bench, case_id: int) -> list[dict]:
     case = cases_db.get(bench.rt.store.db, case_id)
     return [m for m in bench.fake.messages(MOD_CHANNEL) if m.get("thread_ts") == case.card_ts and m["ts"] != case.card_ts]
@@ -40,16 +59,22 @@ def case_for(bench, channel: str, ts: str):
     return cases_db.for_message(bench.rt.store.db, channel=channel, ts=ts)
 
 
-def click(bench, user: str, action_id: str, case_id: int, *, option: str | None = None, trigger: bool = True):
+def click_payload(bench, user: str, action_id: str, case_id: int, *, option: str | None = None,
+                  trigger: bool = True) -> dict:
+    """The block_actions payload of a click on the case's card (an overflow
+    menu's option when `option` is given)."""
     card = card_for(bench, case_id)
     if option is not None:
         act = action(action_id, type="overflow", block_id="case_actions",
                      selected_option={"text": {"type": "plain_text", "text": option}, "value": option})
     else:
         act = action(action_id, value=str(case_id), block_id="case_actions")
-    payload = block_actions([act], user, channel=MOD_CHANNEL, message=card, channel_name="moderators",
-                            trigger_id=bench.fake.new_trigger_id() if trigger else None)
-    resp = bench.client.post_form(payload)
+    return block_actions([act], user, channel=MOD_CHANNEL, message=card, channel_name="moderators",
+                         trigger_id=bench.fake.new_trigger_id() if trigger else None)
+
+
+def click(bench, user: str, action_id: str, case_id: int, *, option: str | None = None, trigger: bool = True):
+    resp = bench.client.post_form(click_payload(bench, user, action_id, case_id, option=option, trigger=trigger))
     assert resp.status == 200, resp
     return resp
 
@@ -66,9 +91,7 @@ def flag(bench, user: str, channel: str, ts: str, *, reason: str = "spam", note:
     modal = opened[-1]
     if modal.get("callback_id") != ids.VIEW_FLAG:
         return modal  # a notice instead of the form
-    values = {"reason": {"reason_select": {"type": "static_select",
-                                           "selected_option": {"value": reason, "text": {"type": "plain_text", "text": reason}}}},
-              "note": {"note_input": {"type": "plain_text_input", "value": note}}}
+    values = {"reason": select(reason, "reason_select"), "note": text_input(note, "note_input")}
     view = view_object(ids.VIEW_FLAG, values, private_metadata=modal["private_metadata"], view_id=modal["id"])
     return bench.client.post_form(view_submission(view, user))
 
@@ -92,7 +115,7 @@ def select(value: str, action_id: str) -> dict:
     return {action_id: {"type": "static_select", "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}}}}
 
 
-def text_input(value: str, action_id: str) -> dict:
+def text_input(value: str | None, action_id: str) -> dict:
     return {action_id: {"type": "plain_text_input", "value": value}}
 
 

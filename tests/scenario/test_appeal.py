@@ -8,24 +8,25 @@ from bot import ids
 from storage import sanctions as sanctions_db
 from tests.fakeslack.payloads import action, block_actions
 from tests.harness import GENERAL, MOD_CHANNEL
-from tests.scenario.moderation_steps import case_for, card_for, card_text, last_modal, submit, suspend, text_input, thread, warn
+from tests.scenario.moderation_steps import (
+    card_for, card_text, last_modal, routed, submit, suspend, text_input, thread, warn,
+)
 
-RUDE = "you are a worthless idiot and everyone here hates you"
+
+def _press(bench, user: str, msg: dict, action_id: str, *, block_id: str, channel: str, **where):
+    button = [e for b in msg["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == action_id][0]
+    payload = block_actions([action(action_id, value=button["value"], block_id=block_id)], user, channel=channel,
+                            message=msg, trigger_id=bench.fake.new_trigger_id(), **where)
+    assert bench.client.post_form(payload).status == 200
 
 
 def _press_in_dm(bench, user: str, dm: dict, action_id: str = ids.ACT_APPEAL, *, owner: str | None = None):
-    button = [e for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == action_id][0]
-    payload = block_actions([action(action_id, value=button["value"], block_id="appeal")], user,
-                            channel=bench.fake.dm_channel(owner or user), message=dm, channel_name="directmessage",
-                            trigger_id=bench.fake.new_trigger_id())
-    assert bench.client.post_form(payload).status == 200
+    _press(bench, user, dm, action_id, block_id="appeal", channel=bench.fake.dm_channel(owner or user),
+           channel_name="directmessage")
 
 
 def _press_in_thread(bench, user: str, msg: dict, action_id: str):
-    button = [e for b in msg["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == action_id][0]
-    payload = block_actions([action(action_id, value=button["value"], block_id="appeal_decision")], user,
-                            channel=MOD_CHANNEL, message=msg, trigger_id=bench.fake.new_trigger_id())
-    assert bench.client.post_form(payload).status == 200
+    _press(bench, user, msg, action_id, block_id="appeal_decision", channel=MOD_CHANNEL)
 
 
 def _appeal(bench, user: str, text: str):
@@ -35,10 +36,19 @@ def _appeal(bench, user: str, text: str):
 
 
 def _warned(bench):
-    ts = bench.say("UCAROL", RUDE)
-    bench.settle()
-    case = case_for(bench, GENERAL, ts)
+    _, case = routed(bench)
     warn(bench, "UMOD1", case.id)
+    bench.settle()
+    return case
+
+
+def _appealed_suspension(bench, *, days: int, text: str):
+    """Carol is suspended by UMOD2 and appeals from the DM; returns the case."""
+    _, case = routed(bench)
+    suspend(bench, "UMOD2", case.id, days=days)
+    bench.settle()
+    _press_in_dm(bench, "UCAROL", bench.fake.dms("UCAROL")[0])
+    _appeal(bench, "UCAROL", text)
     bench.settle()
     return case
 
@@ -89,14 +99,7 @@ def test_one_appeal_per_decision_and_only_by_the_member(bench):
 
 
 def test_appeal_upheld_against_a_suspension_keeps_it(bench):
-    ts = bench.say("UCAROL", RUDE)
-    bench.settle()
-    case = case_for(bench, GENERAL, ts)
-    suspend(bench, "UMOD2", case.id, days=7)
-    bench.settle()
-    _press_in_dm(bench, "UCAROL", bench.fake.dms("UCAROL")[0])
-    _appeal(bench, "UCAROL", "Seven days is too long for one message")
-    bench.settle()
+    case = _appealed_suspension(bench, days=7, text="Seven days is too long for one message")
     appeal_msg = thread(bench, case.id)[0]
     _press_in_thread(bench, "UMOD1", appeal_msg, ids.ACT_APPEAL_UPHOLD)
     _press_in_thread(bench, "UADMIN", appeal_msg, ids.ACT_APPEAL_REVERSE)  # too late
@@ -108,14 +111,7 @@ def test_appeal_upheld_against_a_suspension_keeps_it(bench):
 
 
 def test_reversing_a_suspension_lifts_it(bench):
-    ts = bench.say("UCAROL", RUDE)
-    bench.settle()
-    case = case_for(bench, GENERAL, ts)
-    suspend(bench, "UMOD2", case.id, days=30)
-    bench.settle()
-    _press_in_dm(bench, "UCAROL", bench.fake.dms("UCAROL")[0])
-    _appeal(bench, "UCAROL", "It was my colleague on my laptop, sorry")
-    bench.settle()
+    case = _appealed_suspension(bench, days=30, text="It was my colleague on my laptop, sorry")
     _press_in_thread(bench, "UMOD1", thread(bench, case.id)[0], ids.ACT_APPEAL_REVERSE)
     bench.settle()
     after = bench.say("UCAROL", "hello, I am back")

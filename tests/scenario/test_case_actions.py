@@ -5,20 +5,11 @@ from bot import ids
 from storage import audit as audit_db
 from tests.harness import GENERAL, MOD_CHANNEL
 from tests.scenario.moderation_steps import (
-    CARD_CARD, card_for, card_text, case_for, click, last_modal, submit, text_input, thread,
+    CARD_CARD, RUDE, action_ids, card_for, card_text, case_for, click, last_modal, routed, submit, text_input, thread,
 )
 
-RUDE = "you are a worthless idiot and everyone here hates you"
-
-
-def _case(bench, text=RUDE):
-    ts = bench.say("UCAROL", text)
-    bench.settle()
-    return ts, case_for(bench, GENERAL, ts)
-
-
 def test_dismiss_closes_the_case_with_no_action(bench):
-    ts, case = _case(bench)
+    ts, case = routed(bench)
     click(bench, "UMOD2", ids.ACT_DISMISS, case.id)
     bench.settle()
     case = case_for(bench, GENERAL, ts)
@@ -26,13 +17,13 @@ def test_dismiss_closes_the_case_with_no_action(bench):
     assert bench.fake.find_message(GENERAL, ts) is not None and bench.fake.dms("UCAROL") == []
     card = card_for(bench, case.id)
     assert "Dismissed by <@UMOD2>" in card_text(card)
-    buttons = [e["action_id"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    buttons = action_ids(card)
     assert buttons == [ids.ACT_MORE]
     assert card.get("edited"), "the card is updated in place"
 
 
 def test_a_non_moderator_click_is_refused_privately_and_recorded(bench):
-    ts, case = _case(bench)
+    ts, case = routed(bench)
     for action_id in (ids.ACT_REMOVE, ids.ACT_DISMISS, ids.ACT_WARN):
         click(bench, "UALICE", action_id, case.id)
     click(bench, "UALICE", ids.ACT_MORE, case.id, option="reveal")
@@ -53,7 +44,7 @@ def test_a_non_moderator_click_is_refused_privately_and_recorded(bench):
 
 def test_a_moderator_removed_from_the_channel_loses_rights_after_the_cache(make_bench):
     bench = make_bench(config={"moderation": {"moderator_cache_seconds": 30}})
-    ts, case = _case(bench)
+    ts, case = routed(bench)
     bench.fake.channels[MOD_CHANNEL]["members"].remove("UMOD2")
     bench.clock.advance(31)
     click(bench, "UMOD2", ids.ACT_DISMISS, case.id)
@@ -62,7 +53,7 @@ def test_a_moderator_removed_from_the_channel_loses_rights_after_the_cache(make_
 
 
 def test_reveal_shows_the_text_to_that_moderator_only_and_is_recorded(bench):
-    ts, case = _case(bench, text=f"pay me, card {CARD_CARD}, you idiot")
+    ts, case = routed(bench, f"pay me, card {CARD_CARD}, you idiot")
     click(bench, "UMOD1", ids.ACT_MORE, case.id, option="reveal")
     bench.settle()
     shown = bench.fake.ephemerals("UMOD1")
@@ -74,7 +65,7 @@ def test_reveal_shows_the_text_to_that_moderator_only_and_is_recorded(bench):
 
 def test_escalate_marks_the_case_and_pings_the_contacts_in_the_thread(make_bench):
     bench = make_bench(config={"moderation": {"escalation_contacts": ["UADMIN"]}})
-    ts, case = _case(bench)
+    ts, case = routed(bench)
     click(bench, "UMOD1", ids.ACT_MORE, case.id, option="escalate")
     click(bench, "UMOD2", ids.ACT_MORE, case.id, option="escalate")
     bench.settle()
@@ -85,7 +76,7 @@ def test_escalate_marks_the_case_and_pings_the_contacts_in_the_thread(make_bench
 
 
 def test_add_note_goes_to_the_thread_masked(bench):
-    ts, case = _case(bench)
+    ts, case = routed(bench)
     click(bench, "UMOD1", ids.ACT_MORE, case.id, option="note")
     modal = last_modal(bench, ids.VIEW_NOTE)
     resp = submit(bench, "UMOD1", ids.VIEW_NOTE, {"note": text_input("She called me from +44 7700 900123 about it", "note_input")},

@@ -6,9 +6,7 @@ import threading
 
 from bot import ids
 from tests.harness import GENERAL
-from tests.scenario.moderation_steps import case_for, click, suspend, warn
-
-RUDE = "you are a worthless idiot and everyone here hates you"
+from tests.scenario.moderation_steps import case_for, click, routed, suspend, warn
 
 
 def _race(*fns):
@@ -32,9 +30,7 @@ def _race(*fns):
 
 def test_two_removes_at_once_delete_once(bench):
     for _ in range(3):
-        ts = bench.say("UCAROL", RUDE)
-        bench.settle()
-        case = case_for(bench, GENERAL, ts)
+        ts, case = routed(bench)
         before = len(bench.fake.ephemerals())
         _race(lambda: click(bench, "UMOD1", ids.ACT_REMOVE, case.id), lambda: click(bench, "UMOD2", ids.ACT_REMOVE, case.id))
         bench.settle()
@@ -48,9 +44,7 @@ def test_two_removes_at_once_delete_once(bench):
 
 def test_dismiss_and_remove_at_once_do_one_thing(bench):
     for _ in range(3):
-        ts = bench.say("UCAROL", RUDE)
-        bench.settle()
-        case = case_for(bench, GENERAL, ts)
+        ts, case = routed(bench)
         _race(lambda: click(bench, "UMOD1", ids.ACT_DISMISS, case.id), lambda: click(bench, "UMOD2", ids.ACT_REMOVE, case.id))
         bench.settle()
         case = case_for(bench, GENERAL, ts)
@@ -60,9 +54,7 @@ def test_dismiss_and_remove_at_once_do_one_thing(bench):
 
 
 def test_warn_and_suspend_submitted_at_once_sanction_once(bench):
-    ts = bench.say("UCAROL", RUDE)
-    bench.settle()
-    case = case_for(bench, GENERAL, ts)
+    ts, case = routed(bench)
     answers = []
     _race(lambda: answers.append(warn(bench, "UMOD1", case.id)), lambda: answers.append(suspend(bench, "UMOD2", case.id)))
     bench.settle()

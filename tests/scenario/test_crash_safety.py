@@ -10,7 +10,7 @@ from storage import open_db
 from storage import events as events_db
 from storage import messages as messages_db
 from tests.fakeslack.payloads import SlackClientSim, message_event
-from tests.harness import GENERAL, SIGNING_SECRET
+from tests.harness import GENERAL, MOD_CHANNEL, SIGNING_SECRET
 from tests.procs import start_serve
 
 
@@ -74,8 +74,6 @@ def test_killed_after_handling_before_marking_done_replays_idempotently(fake_sla
 
 
 def _cards(fake):
-    from tests.harness import MOD_CHANNEL
-
     return [m for m in fake.messages(MOD_CHANNEL, include_replies=False) if "Case #" in str(m.get("text", "")) + str(m.get("blocks", ""))]
 
 

@@ -19,6 +19,7 @@ from tests.scenario.community import (
     command,
     config,
     dm_texts,
+    job,
     run_job,
     text_of,
     when,
@@ -146,7 +147,7 @@ def test_two_processes_running_the_review_together_send_each_notice_once(group, 
     try:
         march_activity(a)
         clock.set(when(2026, 4, 1, 9))
-        jobs = [next(j for j in x.rt.jobs if j.name == "expert_review") for x in (a, b)]
+        jobs = [job(x, "expert_review") for x in (a, b)]
         threads = [threading.Thread(target=j.fn) for j in jobs]
         for t in threads:
             t.start()

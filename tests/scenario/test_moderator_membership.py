@@ -11,27 +11,14 @@ from bot import ids
 from storage import audit as audit_db
 from storage import events as events_db
 from storage import open_db
-from tests.fakeslack.payloads import TEAM, SlackClientSim, member_joined_channel, message_event
+from tests.fakeslack.payloads import SlackClientSim, member_joined_channel, member_left_channel, message_event
 from tests.harness import GENERAL, MOD_CHANNEL, SIGNING_SECRET
 from tests.procs import start_serve
-from tests.scenario.moderation_steps import case_for, click
+from tests.scenario.moderation_steps import RUDE, case_for, click, routed
 
-RUDE = "you are a worthless idiot and everyone here hates you"
 # Long enough that the cache never runs out during a test (the clock is fake
 # and does not move by itself anyway).
 CACHE = {"moderation": {"moderator_cache_seconds": 3600}}
-
-
-def member_left_channel(channel: str, user: str) -> dict:
-    """The event Slack sends when a member leaves (or is removed from) a channel."""
-    return {"type": "member_left_channel", "user": user, "channel": channel,
-            "channel_type": "G" if channel.startswith("G") else "C", "team": TEAM, "event_ts": "1700000000.000100"}
-
-
-def _case(bench):
-    ts = bench.say("UCAROL", RUDE)
-    bench.settle()
-    return ts, case_for(bench, GENERAL, ts)
 
 
 def _refusals(bench, case_id: int, user: str) -> list[str]:
@@ -45,7 +32,7 @@ def bench(make_bench):
 
 
 def test_a_member_who_joins_the_moderator_channel_can_act_at_once(bench):
-    ts, case = _case(bench)
+    ts, case = routed(bench)
     click(bench, "UDAVE", ids.ACT_DISMISS, case.id)
     bench.settle()
     assert case_for(bench, GENERAL, ts).status == "open"
@@ -61,7 +48,7 @@ def test_a_member_who_joins_the_moderator_channel_can_act_at_once(bench):
 
 
 def test_a_moderator_who_leaves_the_channel_is_refused_at_once(bench):
-    ts, case = _case(bench)
+    ts, case = routed(bench)
     bench.fake.channels[MOD_CHANNEL]["members"].remove("UMOD2")
     assert bench.event(member_left_channel(MOD_CHANNEL, "UMOD2")).status == 200
     bench.settle()
@@ -76,7 +63,7 @@ def test_a_moderator_who_leaves_the_channel_is_refused_at_once(bench):
 
 
 def test_a_leaver_is_refused_even_when_slack_cannot_list_the_members(bench):
-    ts, case = _case(bench)
+    ts, case = routed(bench)
     bench.fake.channels[MOD_CHANNEL]["members"].remove("UMOD2")
     bench.event(member_left_channel(MOD_CHANNEL, "UMOD2"))
     bench.settle()
@@ -92,7 +79,7 @@ def test_a_leaver_is_refused_even_when_slack_cannot_list_the_members(bench):
 
 
 def test_joining_or_leaving_another_channel_keeps_the_cached_moderators(bench):
-    ts, case = _case(bench)
+    ts, case = routed(bench)
     bench.fake.clear_calls()
     bench.event(member_joined_channel(GENERAL, "UNEWBIE"))
     bench.event(member_left_channel(GENERAL, "UBOB"))

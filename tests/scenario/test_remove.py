@@ -5,15 +5,11 @@ from __future__ import annotations
 from bot import ids
 from storage import audit as audit_db
 from tests.harness import GENERAL
-from tests.scenario.moderation_steps import card_for, card_text, case_for, click, flag
-
-RUDE = "you are a worthless idiot and everyone here hates you"
+from tests.scenario.moderation_steps import RUDE, action_ids, card_for, card_text, case_for, click, flag, routed
 
 
 def _routed_case(bench):
-    ts = bench.say("UCAROL", RUDE)
-    bench.settle()
-    case = case_for(bench, GENERAL, ts)
+    ts, case = routed(bench)
     assert case is not None and case.removal == "none"
     return ts, case
 
@@ -30,7 +26,7 @@ def test_remove_with_the_admin_token(bench):
     text = card_text(card_for(bench, case.id))
     assert "Message removed by <@UMOD1>" in text
     # Remove is combinable: Warn and Suspend remain; Remove is gone.
-    buttons = [e["action_id"] for b in card_for(bench, case.id)["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    buttons = action_ids(card_for(bench, case.id))
     assert ids.ACT_REMOVE not in buttons and ids.ACT_WARN in buttons
     entries = [(e.actor, e.action, e.outcome) for e in audit_db.entries(bench.rt.store.db, case_id=case.id)]
     assert ("UMOD1", "remove", "queued") in entries and ("modbot", "remove_result", "ok") in entries

@@ -10,6 +10,15 @@ def _posts(fake, text):
     return [m for m in fake.messages(MOD_CHANNEL) if m.get("text") == text]
 
 
+def _claimed(make_bench, key: str, text: str):
+    """A bench (no workers) with a chat.postMessage in the outbox that the
+    process has claimed, as it does just before making the call."""
+    bench = make_bench(workers=False)
+    item, _ = bench.rt.gateway.enqueue(key=key, method="chat.postMessage", args={"channel": MOD_CHANNEL, "text": text})
+    assert outbox_db.claim(bench.rt.store.db, item.id, now=bench.clock.now())
+    return bench, bench.rt.gateway, bench.rt.store.db
+
+
 def test_a_429_is_retried_after_retry_after_and_the_call_completes(bench):
     bench.fake.fail("chat.postMessage", status=429, times=1, retry_after=0)
     bench.rt.gateway.enqueue(key="t:429", method="chat.postMessage", args={"channel": MOD_CHANNEL, "text": "after a 429"})
@@ -48,13 +57,9 @@ def test_enqueueing_the_same_intent_twice_makes_one_call(bench):
 
 
 def test_a_call_interrupted_after_slack_took_it_is_not_made_again(make_bench):
-    bench = make_bench(workers=False)
-    gw = bench.rt.gateway
-    item, _ = gw.enqueue(key="t:crash", method="chat.postMessage", args={"channel": MOD_CHANNEL, "text": "posted before the crash"})
-    db = bench.rt.store.db
     # The process claimed the row and Slack posted the message, then the
     # process died before recording the result.
-    assert outbox_db.claim(db, item.id, now=bench.clock.now())
+    bench, gw, db = _claimed(make_bench, "t:crash", "posted before the crash")
     gw.call("chat.postMessage", **outbox_db.get(db, "t:crash").args)
     bench.clock.advance(120)
     gw.drain()
@@ -64,11 +69,7 @@ def test_a_call_interrupted_after_slack_took_it_is_not_made_again(make_bench):
 
 
 def test_a_call_interrupted_before_slack_took_it_is_made_once(make_bench):
-    bench = make_bench(workers=False)
-    gw = bench.rt.gateway
-    item, _ = gw.enqueue(key="t:crash2", method="chat.postMessage", args={"channel": MOD_CHANNEL, "text": "never got there"})
-    db = bench.rt.store.db
-    assert outbox_db.claim(db, item.id, now=bench.clock.now())
+    bench, gw, db = _claimed(make_bench, "t:crash2", "never got there")
     bench.clock.advance(120)
     gw.drain()  # finds nothing posted: re-queues
     gw.drain()  # makes the call

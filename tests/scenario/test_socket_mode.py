@@ -7,14 +7,12 @@ What the app then did is read from what the fake Slack recorded.
 """
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from slack_sdk import WebClient
@@ -27,15 +25,11 @@ from bot.app import create_app, start_workers
 from bot.cli import run_socket_mode
 from bot.clock import FakeClock
 from storage import audit as audit_db
-from tests.fakeslack.payloads import (
-    action, block_actions, events_api_envelope, interactive_envelope, message_event, slash_commands_envelope,
-)
+from tests.fakeslack.payloads import events_api_envelope, interactive_envelope, message_event, slash_commands_envelope
 from tests.harness import GENERAL, MOD_CHANNEL, Bench, make_settings
+from tests.procs import modbot_env
 from tests.scenario.community import command, text_of
-from tests.scenario.moderation_steps import card_for, card_text, case_for, cards
-
-RUDE = "you are a worthless idiot and everyone here hates you"
-ROOT = Path(__file__).resolve().parents[2]
+from tests.scenario.moderation_steps import RUDE, card_for, card_text, case_for, cards, click_payload
 
 
 @dataclass
@@ -142,11 +136,7 @@ def test_card_buttons_work_over_the_socket_and_only_for_moderators(socket_bench)
     case = case_for(sb.bench, GENERAL, ts)
 
     def click(user: str) -> None:
-        card = card_for(sb.bench, case.id)
-        payload = block_actions([action(ids.ACT_DISMISS, value=str(case.id), block_id="case_actions")], user,
-                                channel=MOD_CHANNEL, message=card, channel_name="moderators",
-                                trigger_id=sb.fake.new_trigger_id())
-        sb.send(interactive_envelope(payload))
+        sb.send(interactive_envelope(click_payload(sb.bench, user, ids.ACT_DISMISS, case.id)))
         sb.bench.settle()
 
     click("UALICE")  # a member, not a moderator
@@ -216,10 +206,7 @@ def test_the_fake_keeps_app_level_tokens_to_socket_mode(fake_slack):
 
 def test_modbot_run_as_a_process_connects_acks_and_exits_on_sigterm(fake_slack, tmp_path):
     """The command itself: settings from the environment, SIGTERM to stop."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_"))}
-    env.update(SLACK_BOT_TOKEN=fake_slack.bot_token, SLACK_APP_TOKEN=fake_slack.app_token,
-               SLACK_API_URL=fake_slack.api_url, MODBOT_DB=str(tmp_path / "modbot.db"),
-               MODBOT_MOD_CHANNEL=MOD_CHANNEL, PYTHONPATH=str(ROOT))
+    env = modbot_env(fake_slack, tmp_path / "modbot.db", SLACK_APP_TOKEN=fake_slack.app_token)
     log_path = tmp_path / "run.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--no-scheduler"], env=env, cwd=tmp_path,

@@ -8,15 +8,11 @@ from bot import ids
 from storage import audit as audit_db
 from storage import sanctions as sanctions_db
 from tests.harness import GENERAL, HELP
-from tests.scenario.moderation_steps import card_for, card_text, case_for, last_modal, suspend, warn
-
-RUDE = "you are a worthless idiot and everyone here hates you"
+from tests.scenario.moderation_steps import RUDE, card_for, card_text, last_modal, routed, suspend, warn
 
 
-def _case(bench, user="UCAROL", text=RUDE):
-    ts = bench.say(user, text)
-    bench.settle()
-    case = case_for(bench, GENERAL, ts)
+def _case(bench, text=RUDE):
+    ts, case = routed(bench, text)
     assert case is not None
     return ts, case
 

@@ -8,15 +8,13 @@ from bot import ids
 from storage import audit as audit_db
 from storage import sanctions as sanctions_db
 from tests.harness import GENERAL
-from tests.scenario.moderation_steps import card_for, card_text, case_for, click, last_modal, warn
-
-RUDE = "you are a worthless idiot and everyone here hates you"
+from tests.scenario.moderation_steps import (
+    card_for, card_text, case_for, click, last_modal, routed, select, submit, text_input, warn,
+)
 
 
 def test_warn_sends_the_guideline_and_an_appeal_button(bench):
-    ts = bench.say("UCAROL", RUDE)
-    bench.settle()
-    case = case_for(bench, GENERAL, ts)
+    ts, case = routed(bench)
     resp = warn(bench, "UMOD1", case.id)
     assert resp.status == 200 and resp.body == ""
     modal = last_modal(bench, ids.VIEW_WARN)
@@ -40,9 +38,7 @@ def test_warn_sends_the_guideline_and_an_appeal_button(bench):
 
 
 def test_warn_and_remove_together(bench):
-    ts = bench.say("UCAROL", RUDE)
-    bench.settle()
-    case = case_for(bench, GENERAL, ts)
+    ts, case = routed(bench)
     warn(bench, "UMOD2", case.id, remove=True)
     bench.settle()
     assert bench.fake.find_message(GENERAL, ts) is None
@@ -53,14 +49,10 @@ def test_warn_and_remove_together(bench):
 
 
 def test_a_warning_on_a_closed_case_is_refused_with_who_handled_it(bench):
-    ts = bench.say("UCAROL", RUDE)
-    bench.settle()
-    case = case_for(bench, GENERAL, ts)
+    ts, case = routed(bench)
     click(bench, "UMOD1", ids.ACT_WARN, case.id)
     first = last_modal(bench, ids.VIEW_WARN)
     warn(bench, "UMOD2", case.id)
-    from tests.scenario.moderation_steps import select, submit, text_input
-
     late = submit(bench, "UMOD1", ids.VIEW_WARN,
                   {"guideline": select("harassment", "guideline_select"), "message": text_input("stop it", "message_input")},
                   private_metadata=first["private_metadata"])
@@ -70,9 +62,8 @@ def test_a_warning_on_a_closed_case_is_refused_with_who_handled_it(bench):
 
 
 def test_expired_warnings_no_longer_count(bench):
-    ts = bench.say("UCAROL", RUDE)
-    bench.settle()
-    warn(bench, "UMOD1", case_for(bench, GENERAL, ts).id)
+    ts, case = routed(bench)
+    warn(bench, "UMOD1", case.id)
     bench.settle()
     mod = bench.rt.services.moderation
     assert mod.suggested_duration("UCAROL")[0] == 3

@@ -26,6 +26,11 @@ def _buttons(blocks):
     return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
 
 
+def _state(blocks) -> str:
+    """The card's state section: removal, decision, pending and failed calls."""
+    return next(b for b in blocks if b.get("block_id") == "state")["text"]["text"]
+
+
 def test_open_card_has_every_action_and_escapes_member_text():
     blocks = cards.case_card(_data())
     text = json.dumps(blocks)
@@ -105,7 +110,7 @@ def test_pending_and_failed_calls_are_listed_and_failed_ones_offer_retry():
     pending = cards.WorkLine("the warning DM to the author", "pending", "ratelimited", 2, 1_790_000_000.0)
     queued = cards.WorkLine("a moderator note in this thread", "pending")
     blocks = cards.case_card(_data(work=(pending, queued)))
-    state = next(b for b in blocks if b.get("block_id") == "state")["text"]["text"]
+    state = _state(blocks)
     assert "*Pending:* the warning DM to the author. Slack answered `ratelimited` (attempt 2); next try <!date^1790000000^" in state
     assert "*Pending:* a moderator note in this thread." in state
     assert ids.ACT_RETRY not in _buttons(blocks)
@@ -113,7 +118,7 @@ def test_pending_and_failed_calls_are_listed_and_failed_ones_offer_retry():
     failed = cards.WorkLine("removing the author from a channel", "failed", "<b>bad</b>", 12)
     many = (failed,) + tuple(cards.WorkLine(f"call {i}", "pending") for i in range(9))
     blocks = cards.case_card(_data(work=many))
-    state = next(b for b in blocks if b.get("block_id") == "state")["text"]["text"]
+    state = _state(blocks)
     assert "*Not done:* removing the author from a channel. Slack answered `&lt;b&gt;bad&lt;/b&gt;` after 12 tries" in state
     assert "\u2026and 4 more calls waiting." in state and "call 5" not in state
     assert ids.ACT_RETRY in _buttons(blocks)
@@ -125,7 +130,7 @@ def test_a_refused_call_and_a_call_of_unknown_fate_say_so():
     unknown = cards.WorkLine("a moderator note in this thread", "failed", "interrupted; not verifiable: x", 1,
                              uncertain=True)
     blocks = cards.case_card(_data(work=(refused, unknown)))
-    state = next(b for b in blocks if b.get("block_id") == "state")["text"]["text"]
+    state = _state(blocks)
     assert "Slack refused it (`user_not_found`); Retry will fail the same way" in state
     assert "*Not known:* a moderator note in this thread may or may not have reached Slack" in state
     assert ids.ACT_RETRY in _buttons(blocks)

@@ -96,33 +96,22 @@ def test_every_setting_is_documented():
         assert s.name in env_example, f".env.example does not list {s.name}"
 
 
-def test_cli_setting_typo_gives_one_line_and_status_2(tmp_path):
+def _cli(tmp_path, settings: dict, *args: str) -> subprocess.CompletedProcess:
+    """`modbot ARGS` with only `settings` among SLACK_* and MODBOT_* variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_"))}
-    env.update(GOOD)
-    env["MODBOT_MOD_CHANEL"] = "C123"
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", "0"],
-        cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path,
+                          env={**env, **settings, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
+
+
+def test_cli_setting_typo_gives_one_line_and_status_2(tmp_path):
+    proc = _cli(tmp_path, {**GOOD, "MODBOT_MOD_CHANEL": "C123"}, "serve", "--port", "0")
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert lines == ["modbot: MODBOT_MOD_CHANEL: unknown setting (did you mean MODBOT_MOD_CHANNEL?)"]
 
 
 def test_cli_missing_token_gives_one_line_and_status_2(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_"))}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = _cli(tmp_path, {}, "run")
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("modbot: SLACK_BOT_TOKEN: required but not set")
     assert len(proc.stderr.strip().splitlines()) == 1

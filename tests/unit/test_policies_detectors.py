@@ -17,24 +17,18 @@ def cats(text: str, context: Context | None = None, **msg) -> set[str]:
 
 # ------------------------------------------------------------ personal data
 
-@pytest.mark.parametrize("text", [
-    "my card is 4242 4242 4242 4242 exp 12/27",
-    "card: 4111-1111-1111-1111",
-    "amex 378282246310005 please charge it",
-    "use 5555555555554444",
+@pytest.mark.parametrize("text,found", [
+    ("my card is 4242 4242 4242 4242 exp 12/27", True),
+    ("card: 4111-1111-1111-1111", True),
+    ("amex 378282246310005 please charge it", True),
+    ("use 5555555555554444", True),
+    ("order 4242 4242 4242 4241 shipped", False),       # fails Luhn
+    ("ticket 1234567890123456", False),                  # fails Luhn
+    ("0000 0000 0000 0000", False),                      # one repeated digit
+    ("build 20240101123456 finished", False),
 ])
-def test_card_numbers_found(text):
-    assert "privacy.card_number" in rules(text)
-
-
-@pytest.mark.parametrize("text", [
-    "order 4242 4242 4242 4241 shipped",       # fails Luhn
-    "ticket 1234567890123456",                  # fails Luhn
-    "0000 0000 0000 0000",                      # one repeated digit
-    "build 20240101123456 finished",
-])
-def test_card_near_misses(text):
-    assert "privacy.card_number" not in rules(text)
+def test_card_numbers(text, found):
+    assert ("privacy.card_number" in rules(text)) is found
 
 
 def test_card_issuer_and_luhn_explained():
@@ -78,25 +72,19 @@ def test_uk_nino(text, found):
     assert ("privacy.uk_nino" in rules(text)) is found
 
 
-@pytest.mark.parametrize("text", [
-    "call me on +44 7700 900123",
-    "my mobile is (415) 555-2671",
-    "Desk: +41 (0)44 668 18 00",
-    "phone 030 901820",
-    "whatsapp +49 1512 3456789",
+@pytest.mark.parametrize("text,found", [
+    ("call me on +44 7700 900123", True),
+    ("my mobile is (415) 555-2671", True),
+    ("Desk: +41 (0)44 668 18 00", True),
+    ("phone 030 901820", True),
+    ("whatsapp +49 1512 3456789", True),
+    ("the restaurant is at 704 1436 Redbud Dr", False),   # house numbers
+    ("released 2024-03-15", False),
+    ("the build took 12345678 ms", False),
+    ("version 10.2.3.4 is out", False),
 ])
-def test_phone_numbers(text):
-    assert "privacy.phone_number" in rules(text)
-
-
-@pytest.mark.parametrize("text", [
-    "the restaurant is at 704 1436 Redbud Dr",   # house numbers
-    "released 2024-03-15",
-    "the build took 12345678 ms",
-    "version 10.2.3.4 is out",
-])
-def test_phone_near_misses(text):
-    assert "privacy.phone_number" not in rules(text)
+def test_phone_numbers(text, found):
+    assert ("privacy.phone_number" in rules(text)) is found
 
 
 @pytest.mark.parametrize("text,found", [

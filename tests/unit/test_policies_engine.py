@@ -51,16 +51,15 @@ def test_config_errors_are_one_clear_line(data, message):
 
 
 def test_threshold_action_shadow_and_disable():
-    text = "this is fucking broken"
-    cfg = load_policy_config({"vulgar": {"action": "remove", "shadow": True}}, source="t")
-    f = [f for f in evaluate(Message(text=text), config=cfg) if f.category == "vulgar"][0]
+    def vulgar(setting: dict) -> list:
+        cfg = load_policy_config({"vulgar": setting}, source="t")
+        return [f for f in evaluate(Message(text="this is fucking broken"), config=cfg) if f.category == "vulgar"]
+
+    f = vulgar({"action": "remove", "shadow": True})[0]
     assert (f.action, f.shadow) == ("remove", True)
-    cfg = load_policy_config({"vulgar": {"threshold": 1.0}}, source="t")
-    assert not [f for f in evaluate(Message(text=text), config=cfg) if f.category == "vulgar"]
-    cfg = load_policy_config({"vulgar": {"enabled": False}}, source="t")
-    assert not [f for f in evaluate(Message(text=text), config=cfg) if f.category == "vulgar"]
-    cfg = load_policy_config({"vulgar": {"action": "ignore"}}, source="t")
-    assert not [f for f in evaluate(Message(text=text), config=cfg) if f.category == "vulgar"]
+    assert not vulgar({"threshold": 1.0})
+    assert not vulgar({"enabled": False})
+    assert not vulgar({"action": "ignore"})
 
 
 def test_channel_override_by_name_and_id():
@@ -68,9 +67,8 @@ def test_channel_override_by_name_and_id():
                               "channels": {"#marketplace": {"selling": {"enabled": False}},
                                            "C42": {"selling": {"shadow": True}}}}, source="t")
     text = "Check out my shop, 20% off with promo code SAVE20 https://shop.example"
-    assert evaluate(Message(text=text, channel="C1"), Context(channel_name="marketplace"), config=cfg) == [] or \
-        not [f for f in evaluate(Message(text=text, channel="C1"), Context(channel_name="marketplace"), config=cfg)
-             if f.category == "selling"]
+    assert not [f for f in evaluate(Message(text=text, channel="C1"), Context(channel_name="marketplace"), config=cfg)
+                if f.category == "selling"]
     f = [f for f in evaluate(Message(text=text, channel="C42"), config=cfg) if f.category == "selling"][0]
     assert f.shadow and f.action == "remove"   # inherits the top-level action
     f = [f for f in evaluate(Message(text=text, channel="C7"), config=cfg) if f.category == "selling"][0]
@@ -91,7 +89,8 @@ def test_exempt_users_groups_and_context_keep_only_secrets():
 
 def test_evaluate_many_matches_evaluate():
     texts = ["hello there", "you are an idiot", "card 4242 4242 4242 4242", "check out my channel pls subscribe",
-             "<!everyone> free money at https://bit.ly/x act now"]
+             "<!everyone> free money at https://bit.ly/x act now", "you are a worthless idiot",
+             "card 4111 1111 1111 1111", "BUY NOW cheap followers bit.ly/x", ""]
     batch = evaluate_many([(Message(text=t), None) for t in texts])
     assert batch == [evaluate(Message(text=t)) for t in texts]
     assert batch[0] == []

@@ -206,7 +206,7 @@ def _chart(s: Summary) -> str:
     return "".join(parts) + f'<div class="legend">{legend}</div>'
 
 
-def _bar_rows(items: list[tuple[str, int, str]], total: int) -> str:
+def _bar_rows(items: list[tuple[str, int, str]]) -> str:
     rows = []
     peak = max((n for _l, n, _x in items), default=1) or 1
     for label, n, extra in items:
@@ -266,7 +266,7 @@ def render_html(s: Summary, rows: list[FindingRow], *, base: str, placeholder: b
 
     out.append("<h2>By category</h2><table><tr><th>Category</th><th class=num>Findings</th><th></th></tr>")
     out.append(_bar_rows([(f'<span class="tag" style="background:{cat_colour[c]}">{_e(c)}</span>',
-                           s.by_category.get(c, 0), "") for c in CATEGORIES], s.findings))
+                           s.by_category.get(c, 0), "") for c in CATEGORIES]))
     out.append("</table>")
 
     out.append("<h2>Over time</h2>" + _chart(s))
@@ -279,7 +279,7 @@ def render_html(s: Summary, rows: list[FindingRow], *, base: str, placeholder: b
         n, m = s.by_channel.get(c, 0), s.messages_by_channel.get(c, 0)
         rate = f"{n / m * 1000:.1f}" if m else "–"
         items.append((f"#{_e(s.channel_names.get(c, c))}", n, f"<td class=num>{m:,}</td><td class=num>{rate}</td>"))
-    out.append(_bar_rows(items, s.findings) + "</table>")
+    out.append(_bar_rows(items) + "</table>")
 
     out.append("<h2>Members with the most findings</h2><table><tr><th>Member</th><th class=num>Findings</th>"
                "<th></th><th>Categories</th></tr>")
@@ -287,10 +287,10 @@ def render_html(s: Summary, rows: list[FindingRow], *, base: str, placeholder: b
     out.append(_bar_rows([
         (f"{_e(s.member_names.get(u, u))} <span class=muted>({_e(u)})</span>", n,
          "<td>" + ", ".join(f"{_e(c)} {k}" for c, k in s.member_categories[u].most_common()) + "</td>")
-        for u, n in top], s.findings))
+        for u, n in top]))
     out.append("</table>")
 
-    out.append(f"<h2>Findings</h2>")
+    out.append("<h2>Findings</h2>")
     if s.findings > len(rows):
         out.append(f'<p class="muted">The first {len(rows):,} of {s.findings:,}; '
                    "findings.csv and findings.jsonl next to this file have them all.</p>")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -33,6 +32,9 @@ from typing import Iterable, Iterator
 import policies
 from policies import Context, Finding, Message
 from policies.state import MemoryActivity
+
+# The live bot's definition, so that --import-activity counts what it counts.
+from bot.services.experts import looks_like_question
 
 from .export import Conversation, DayFile, DayFileError, Member, Problem, SlackExport
 
@@ -107,26 +109,6 @@ class Unit:
     files: tuple[DayFile, ...]
     # the previous day's files, replayed (not reported) to warm the spam state
     warmup: tuple[DayFile, ...] = ()
-
-
-# ---------------------------------------------------------------- questions
-_QUESTION_START = re.compile(
-    r"^(?:how|what|why|when|where|which|who|whom|whose|is|are|am|can|could|does|do|did|should|would|will|"
-    r"has|have|was|were|may|might|shall|any(?:one|body) (?:know|have|else|tried|seen)|is there|are there)\b",
-    re.I)
-_MARKUP = re.compile(r"<[^<>\n]*>|`[^`]*`")
-
-
-def looks_like_question(text: str) -> bool:
-    """A top-level message that asks something: a question mark outside links
-    and code, or an opening word such as how, what, why, can, does."""
-    plain = _MARKUP.sub(" ", text or "").strip()
-    if len(plain) < 8:
-        return False
-    if "?" in plain:
-        return True
-    first_sentence = re.split(r"[.!\n]", plain, maxsplit=1)[0].strip()
-    return bool(_QUESTION_START.match(first_sentence))
 
 
 # ------------------------------------------------------------------ times

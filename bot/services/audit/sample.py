@@ -121,14 +121,14 @@ def _help_question(r: random.Random) -> str:
 def _help_answer(r: random.Random) -> str:
     return r.choice((
         f"Check the project settings first, {r.choice(FEATURES)} is off by default on new projects.",
-        f"I had the same thing last week. Redeploying with a clean build cache fixed it for me.",
+        "I had the same thing last week. Redeploying with a clean build cache fixed it for me.",
         f"The docs page for {r.choice(FEATURES)} has a setup example for {r.choice(LANGS)}, it worked for us as is.",
         f"You need a separate token per environment, then {r.choice(FEATURES)} picks up the right one.",
-        f"That usually means the health check path in the project settings is wrong. Try /healthz and a longer grace period.",
+        "That usually means the health check path in the project settings is wrong. Try /healthz and a longer grace period.",
         f"Yes, set the region in the project config and redeploy. Took us {r.randint(2, 20)} minutes.",
         f"Opened a ticket for this and support confirmed it is fixed in CLI {r.randint(2, 4)}.{r.randint(0, 20)}.",
         f"Thanks, that worked{r.choice(EMOJI)}",
-        f"Adding the env var in the project settings and redeploying sorted it out here.",
+        "Adding the env var in the project settings and redeploying sorted it out here.",
     ))
 
 
@@ -180,7 +180,7 @@ def _feedback(r: random.Random) -> str:
         f"The new {r.choice(FEATURES)} page is much faster, thanks!",
         f"It would help if {r.choice(FEATURES)} showed which team member changed a setting.",
         f"+1 to dark mode for {r.choice(FEATURES)}{r.choice(EMOJI)}",
-        f"Could the CLI print the deploy URL at the end? Small thing, saves a click.",
+        "Could the CLI print the deploy URL at the end? Small thing, saves a click.",
     ))
 
 
@@ -188,7 +188,7 @@ def _staff(r: random.Random) -> str:
     return r.choice((
         f"Queue is quiet today, {r.randint(0, 5)} flags open.",
         f"I'll cover the {r.choice(calendar.day_name)} shift, swap with me for the next one?",
-        f"Draft for the next newsletter is in the shared folder, comments welcome.",
+        "Draft for the next newsletter is in the shared folder, comments welcome.",
         f"Office hours on {r.choice(FEATURES)} went well, {r.randint(10, 60)} people joined.",
         f"Can someone review the updated guidelines wording before {r.choice(calendar.day_name)}?",
     ))

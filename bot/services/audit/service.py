@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 from typing import Callable, TextIO
 from zoneinfo import ZoneInfo
+
+from bot.services.experts import month_of
+from storage import activity as activity_db
+from storage import transaction
 
 from .export import SlackExport
 from .progress import Progress
@@ -31,28 +35,22 @@ class ActivityImporter:
     """
 
     def __init__(self, db, *, tz: str | None = None):
-        from storage import activity, transaction  # storage never imports bot/; the import is one-way
-
         self.db = db
-        self._activity = activity
-        self._transaction = transaction
         self.tz = ZoneInfo(tz) if tz else timezone.utc
         self.askers: dict[tuple[str, str], str] = {}
         self.answered: set[tuple[str, str, str]] = set()
         self.counts = ActivityCounts()
 
-    def _month(self, ts: str) -> str:
-        return datetime.fromtimestamp(float(ts), tz=self.tz).strftime("%Y-%m")
-
     def add(self, items: list[tuple]) -> None:
         if not items:
             return
-        with self._transaction(self.db):
+        with transaction(self.db):
             for item in items:
                 if item[0] == "q":
                     _, channel, ts, user = item
                     self.askers[(channel, ts)] = user
-                    if self._activity.record_question(self.db, channel=channel, ts=ts, user=user, month=self._month(ts)):
+                    month = month_of(float(ts), self.tz)
+                    if activity_db.record_question(self.db, channel=channel, ts=ts, user=user, month=month):
                         self.counts.questions += 1
                 else:
                     _, channel, ts, thread_ts, user = item
@@ -61,8 +59,8 @@ class ActivityImporter:
                     if asker is None or asker == user or key in self.answered:
                         continue
                     self.answered.add(key)
-                    if self._activity.record_reply(self.db, channel=channel, ts=ts, thread_ts=thread_ts, user=user,
-                                                   month=self._month(ts)):
+                    if activity_db.record_reply(self.db, channel=channel, ts=ts, thread_ts=thread_ts, user=user,
+                                                   month=month_of(float(ts), self.tz)):
                         self.counts.answers += 1
 
 

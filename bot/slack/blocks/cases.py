@@ -50,6 +50,16 @@ def _utc(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _quote(text: str, max_lines: int | None = None) -> str:
+    """A member's words as a mrkdwn quote, escaped (never a mention or a link)."""
+    return "\n".join("> " + line for line in escape(text).splitlines()[:max_lines])
+
+
+def until_text(ends_at: float | None) -> str:
+    """How long a suspension lasts, in the reader's own time zone."""
+    return "permanently" if ends_at is None else f"until {slack_date(ends_at, _utc(ends_at))}"
+
+
 def duration_label(days: int | None) -> str:
     if not days:
         return "Permanent"
@@ -205,7 +215,7 @@ def case_card(d: CardData) -> list[dict]:
         where.append(f"<{d.permalink}|Open the message>")
     blocks.append(SectionBlock(block_id="head", text=MarkdownTextObject(text=head + "\n" + " \u00b7 ".join(where))))
     excerpt = clip(d.excerpt_masked.strip(), EXCERPT_LIMIT) or "(no text)"
-    quoted = "\n".join("> " + line for line in escape(excerpt).splitlines()[:12]) or "> (no text)"
+    quoted = _quote(excerpt, 12) or "> (no text)"
     blocks.append(SectionBlock(block_id="excerpt", text=MarkdownTextObject(text=quoted)))
 
     why: list[str] = []
@@ -419,7 +429,7 @@ def warning_dm(*, community: str, channel: str, guideline_title: str, guideline_
 
 def suspension_dm(*, community: str, ends_at: float | None, reason: str, channels_left: list[str],
                   appeal_value: str) -> tuple[str, list[dict]]:
-    until = "permanently" if ends_at is None else f"until {slack_date(ends_at, _utc(ends_at))}"
+    until = until_text(ends_at)
     text = f"You are suspended from posting in {community} {('until ' + _utc(ends_at)) if ends_at else 'permanently'}"
     body = f"*You are suspended from posting in {escape(community)} {until}.*\n\n{escape(reason)}\n\n" \
            "While suspended, messages you post are removed."
@@ -432,7 +442,7 @@ def suspension_dm(*, community: str, ends_at: float | None, reason: str, channel
 
 
 def suspension_notice_dm(*, ends_at: float | None) -> str:
-    until = "permanently" if ends_at is None else f"until {slack_date(ends_at, _utc(ends_at))}"
+    until = until_text(ends_at)
     return (f"Your message was removed because you are suspended {until}. "
             "Messages you post while suspended are removed; this is the only reminder you will get.")
 
@@ -458,7 +468,7 @@ def appeal_thread_message(*, case_number: int, member: str, what: str, decided_b
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=clip(
             f"*Appeal on case #{case_number}* from <@{member}> against {escape(what)} (decided by {_who(decided_by)}).\n{ask}\n"
-            + "\n".join("> " + line for line in escape(text_masked).splitlines()[:20]), 2900))),
+            + _quote(text_masked, 20), 2900))),
         ActionsBlock(block_id="appeal_decision", elements=[
             ButtonElement(text="Uphold the decision", action_id=ids.ACT_APPEAL_UPHOLD, value=str(appeal_id)),
             ButtonElement(text="Reverse it", action_id=ids.ACT_APPEAL_REVERSE, value=str(appeal_id), style="danger"),
@@ -473,7 +483,7 @@ def appeal_decided_message(*, case_number: int, member: str, what: str, outcome:
     text = f"Appeal on case #{case_number} {verb} by <@{by}>"
     blocks = [SectionBlock(text=MarkdownTextObject(text=clip(
         f"*Appeal on case #{case_number}* from <@{member}> against {escape(what)}: *{verb}* by <@{by}>. The member has been told.\n"
-        + "\n".join("> " + line for line in escape(text_masked).splitlines()[:20]), 2900)))]
+        + _quote(text_masked, 20), 2900)))]
     return text, to_dicts(blocks)
 
 
@@ -484,4 +494,4 @@ def escalation_message(*, case_number: int, by: str, contacts: list[str]) -> str
 
 
 def note_message(*, by: str, text_masked: str) -> str:
-    return f":memo: Note from <@{by}>:\n" + "\n".join("> " + line for line in escape(clip(text_masked, 2000)).splitlines())
+    return f":memo: Note from <@{by}>:\n" + _quote(clip(text_masked, 2000))

@@ -8,6 +8,8 @@ from typing import Iterable, Sequence
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, SectionBlock
 from slack_sdk.models.blocks.basic_components import MarkdownTextObject
 
+from bot.slack.blocks import escape
+
 MAX_BLOCKS = 50  # Slack's limit for a message
 SECTION_LIMIT = 3000  # characters in a section's text
 HEADER_LIMIT = 150
@@ -22,10 +24,12 @@ _BULLET = re.compile(r"^\s*[-*+]\s+")
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
 
 
-def _escape(text: str) -> str:
-    # Slack's three control characters; Markdown links are turned into
-    # <url|text> after escaping so they stay links.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _section(text: str) -> dict:
+    return SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
+
+
+def _context(text: str) -> dict:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)]).to_dict()
 
 
 def markdown_to_mrkdwn(markdown: str) -> str:
@@ -61,8 +65,8 @@ def markdown_to_mrkdwn(markdown: str) -> str:
         else:
             paragraph.append(line.strip())
     flush()
-    text = "\n".join(out).strip()
-    text = _escape(text)
+    # Escaped first; Markdown links become <url|text> after, so they stay links.
+    text = escape("\n".join(out).strip())
     links: list[str] = []
 
     def keep_link(m: re.Match) -> str:
@@ -101,11 +105,10 @@ def _chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
 def section_blocks(section, *, with_title: bool = True) -> list[dict]:
     """One guideline section: its title in bold, then its text."""
     body = markdown_to_mrkdwn(section.text)
-    title = f"*{_escape(section.title)}*"
+    title = f"*{escape(section.title)}*"
     if not body:
-        return [SectionBlock(text=MarkdownTextObject(text=title)).to_dict()]
-    chunks = _chunks(f"{title}\n{body}" if with_title else body)
-    return [SectionBlock(text=MarkdownTextObject(text=c)).to_dict() for c in chunks]
+        return [_section(title)]
+    return [_section(c) for c in _chunks(f"{title}\n{body}" if with_title else body)]
 
 
 def guidelines_reply(sections: Sequence, *, community: str, topic: str = "", command: str = "/guidelines") -> tuple[str, list[dict]]:
@@ -126,23 +129,20 @@ def guidelines_reply(sections: Sequence, *, community: str, topic: str = "", com
     if shown < len(sections):
         left = ", ".join(f"`{s.id}`" for s in sections[shown:])
         tip = f"More sections: {left}. " + tip
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tip)]).to_dict())
+    blocks.append(_context(tip))
     text = heading + ": " + ", ".join(s.title for s in sections)
     return text[:3000], blocks
 
 
 def topics_usage(topics: Iterable[tuple[str, str]], *, unknown: str = "", command: str = "/guidelines") -> tuple[str, list[dict]]:
     """Usage and the list of topics, for an unknown topic or `help`."""
-    lines = [f"• `{sid}`: {_escape(title)}" for sid, title in topics]
+    lines = [f"• `{sid}`: {escape(title)}" for sid, title in topics]
     intro = (
-        f"I have no guideline section about *{_escape(unknown)}*." if unknown else "Ask for the whole text or one topic."
+        f"I have no guideline section about *{escape(unknown)}*." if unknown else "Ask for the whole text or one topic."
     )
     usage = f"*Usage:* `{command}` shows all the guidelines; `{command} <topic>` shows the matching sections."
-    blocks = [
-        SectionBlock(text=MarkdownTextObject(text=f"{intro}\n{usage}")).to_dict(),
-    ]
-    for chunk in _chunks("*Topics*\n" + "\n".join(lines)):
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)).to_dict())
+    blocks = [_section(f"{intro}\n{usage}")]
+    blocks += [_section(chunk) for chunk in _chunks("*Topics*\n" + "\n".join(lines))]
     text = f"{intro} Usage: {command} [topic]. Topics: " + ", ".join(sid for sid, _ in topics)
     return text[:3000], blocks
 
@@ -173,35 +173,18 @@ def welcome_message(
     items still missing (none: a thank-you instead of the checklist)."""
     name = community.strip() or "the community"
     blocks: list[dict] = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=f"Welcome to {_escape(name)}, <@{user}>! :wave:\n"
-                "People here help each other: ask in the help channels, and answer when you know something."
-            )
-        ).to_dict()
+        _section(f"Welcome to {escape(name)}, <@{user}>! :wave:\n"
+                 "People here help each other: ask in the help channels, and answer when you know something.")
     ]
     if key_sections:
-        lines = [f"• *{_escape(s.title)}*: {_first_sentence(s.text)}" for s in key_sections]
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text="\n".join(["*A few guidelines to know*", *lines, f"The full text: `{command}`."])[:SECTION_LIMIT]
-                )
-            ).to_dict()
-        )
+        lines = [f"• *{escape(s.title)}*: {_first_sentence(s.text)}" for s in key_sections]
+        text = "\n".join(["*A few guidelines to know*", *lines, f"The full text: `{command}`."])
+        blocks.append(_section(text[:SECTION_LIMIT]))
     if missing:
-        items = [f"• {PROFILE_ITEMS.get(m, m)}" for m in missing]
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text="*Complete your profile*\nA complete profile helps people trust your answers:\n" + "\n".join(items)
-                )
-            ).to_dict()
-        )
+        items = "\n".join(f"• {PROFILE_ITEMS.get(m, m)}" for m in missing)
+        blocks.append(_section(f"*Complete your profile*\nA complete profile helps people trust your answers:\n{items}"))
     else:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text="Your profile is complete. Thank you!")]).to_dict()
-        )
+        blocks.append(_context("Your profile is complete. Thank you!"))
     text = f"Welcome to {name}! Read the guidelines with {command}."
     if missing:
         text += " Your profile is missing: " + ", ".join(m.replace("_", " ") for m in missing) + "."
