@@ -14,6 +14,7 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.runtime import Modbot
+from bot.slack import shape
 from storage import events as events_db
 from storage import outbox as outbox_db
 
@@ -54,9 +55,9 @@ class _Handler(SlackRequestHandler):
     """Bolt's WSGI adapter, with one change: a signed body Bolt cannot read at
     all (not UTF-8, not JSON or form data, not an object) gets a 400 that says
     so, where Bolt would raise and the server would answer 500; unsigned or
-    forged ones get a 401. A body Bolt can read goes to Bolt as parsed, once:
-    Bolt checks the signature and the inbox middleware (bot/app.py) checks
-    field types (bot.slack.shape), there for HTTP and Socket Mode alike."""
+    forged ones get a 401. So does a body whose fields Bolt reads have the
+    wrong type (bot.slack.shape). A body that passes goes to Bolt as parsed,
+    once; Bolt checks the signature."""
 
     def __init__(self, app, *, path: str, signing_secret: str):
         super().__init__(app, path=path)
@@ -73,6 +74,12 @@ class _Handler(SlackRequestHandler):
             bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
         except Exception:
             return self._refuse(raw, headers, "not JSON or form data Bolt can read")
+        # Bolt reads some fields (the event, the first action) before any
+        # middleware runs, so the shape is checked here for HTTP; the inbox
+        # middleware checks it again for Socket Mode, which has no such layer.
+        bad = shape.problem(bolt_request.body)
+        if bad:
+            return self._refuse(raw, headers, bad)
         return self.app.dispatch(bolt_request)
 
     def _refuse(self, raw: bytes, headers: dict, why: str) -> BoltResponse:

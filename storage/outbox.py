@@ -106,9 +106,17 @@ def due(db: sqlite_utils.Database, *, now: float, limit: int = 50) -> list[Outbo
     return _select(db, "status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?", [now, limit])
 
 
-def stale_inflight(db: sqlite_utils.Database, *, claimed_before: float) -> list[OutboxItem]:
-    """Calls claimed but never finished: the process died mid-call."""
-    return _select(db, "status = 'inflight' AND claimed_at < ? ORDER BY id", [claimed_before])
+def stale_inflight(db: sqlite_utils.Database, *, claimed_before: float, now: float = float("inf")) -> list[OutboxItem]:
+    """Calls claimed but never finished (the process died mid-call, or Retry
+    handed them back for checking), whose check is due."""
+    return _select(db, "status = 'inflight' AND claimed_at < ? AND next_attempt_at <= ? ORDER BY id",
+                   [claimed_before, now])
+
+
+def check_later(db: sqlite_utils.Database, item_id: int, *, at: float, error: str) -> None:
+    """Slack could not say whether an interrupted call took effect: ask again at `at`."""
+    db.execute("UPDATE outbox SET next_attempt_at = ?, error = ? WHERE id = ? AND status = 'inflight'",
+               [at, error[:500], item_id])
 
 
 def complete(db: sqlite_utils.Database, item_id: int, *, now: float, result: dict) -> None:

@@ -156,7 +156,7 @@ class SlackGateway:
         except SlackApiError as exc:
             error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
             status = exc.response.status_code
-            raise GatewayError(method, error, transient=error in TRANSIENT or status == 429 or status >= 500) from None
+            raise GatewayError(method, error, transient=is_transient(error) or status == 429 or status >= 500) from None
         except (SlackClientError, OSError) as exc:
             raise GatewayError(method, f"connection_error: {type(exc).__name__}", transient=True) from None
         return dict(response.data) if isinstance(response.data, dict) else {}
@@ -213,7 +213,7 @@ class SlackGateway:
             db = self.store.db
             now = self.clock.now()
             finished = 0
-            for item in outbox_db.stale_inflight(db, claimed_before=now - stale_after):
+            for item in outbox_db.stale_inflight(db, claimed_before=now - stale_after, now=now):
                 self._recover(item)
             for item in outbox_db.due(db, now=now, limit=limit):
                 if not outbox_db.claim(db, item.id, now=self.clock.now()):
@@ -243,7 +243,11 @@ class SlackGateway:
                 found = reconcile(item)
             except GatewayError as exc:
                 if exc.transient:
-                    log.warning("outbox %s: could not reconcile (%s); will retry later", item.key, exc.error)
+                    # Back off as a failed call would, rather than ask Slack
+                    # again on every drain pass during an outage.
+                    delay = RETRY_DELAYS[min(item.attempts, len(RETRY_DELAYS) - 1)]
+                    outbox_db.check_later(db, item.id, at=self.clock.now() + delay, error=exc.error)
+                    log.warning("outbox %s: could not reconcile (%s); will check again in %ss", item.key, exc.error, delay)
                     return
                 # Slack cannot tell us: fail visibly rather than risk doing it twice.
                 outbox_db.fail(db, item.id, now=self.clock.now(), error=f"interrupted; not verifiable: {exc.error}")

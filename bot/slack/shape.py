@@ -13,6 +13,7 @@ types: a field Slack adds later passes.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 _TEXT = (str, type(None))
@@ -95,4 +96,10 @@ def problem(body: Any) -> str | None:
             found = _check(obj, rules, f"{name}[{i}]." if is_list else f"{name}.")
             if found:
                 return found
+    try:
+        # JSON can spell a lone surrogate ("\ud800"), which is not Unicode:
+        # SQLite, logs and Slack would all refuse it later.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return "a string holds a lone surrogate, which is not valid Unicode"
     return None

@@ -103,6 +103,9 @@ def test_oversized_body_is_refused(shared_bench):
      "application/x-www-form-urlencoded"),
     (json.dumps({"type": "event_callback", "event_id": "EvBAD", "event": {"type": "message", "subtype": ["x"]}}),
      "application/json"),
+    ('{"type": "event_callback", "event_id": "EvNULL", "event": null}', "application/json"),
+    ('{"type": "event_callback", "event_id": "EvSUR", "event": {"type": "message", "text": "\\ud800"}}',
+     "application/json"),
 ])
 def test_a_signed_body_bolt_cannot_read_gets_a_400_that_says_so(shared_bench, raw, ctype):
     resp = shared_bench.client.post_raw(raw, shared_bench.client.headers_for(raw, ctype))
