@@ -1,0 +1,254 @@
+"""Suggesting earlier threads: precision at 1, recall at 3, suggestions
+made to unanswerable questions, and lookup latency on 100,000 questions;
+modbot's index next to the TF-IDF cosine a user might pick from scikit-learn.
+
+    .venv/bin/python bench/suggest.py [--size 100000] [--skip-latency]
+
+The index holds every question (by modbot's own rule, looks_like_question)
+in ../shared/data/dev/chat (two Gitter rooms). The questions asked of it are
+ours (bench/data/suggest_*): re-wordings of some of those questions, whose
+right answer is the original, and new questions no thread answers, whose
+right answer is no suggestion. Each set is split in two by a hash of its
+text: the threshold is chosen on the tuning half (the lowest score at which
+precision at 1 reaches 0.8, so recall is as high as that allows) and the
+figures are reported on the held-out half.
+
+- P@1: of the questions that got a suggestion, how often the first one is
+  right (a suggestion to an unanswerable question is wrong).
+- R@3: of the re-wordings, how often the original is among the (up to
+  three) suggestions shown.
+- unanswerable suggested: how often a question no thread answers still got
+  a suggestion.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import _data  # noqa: E402
+from bot.services.experts import looks_like_question  # noqa: E402
+from bot.services.suggestions.index import QuestionIndex, tokens  # noqa: E402
+
+DATA = ROOT / "bench" / "data"
+ROOMS = {"docker": "gitter_docker_docker.txt", "appium": "gitter_appium_appium.txt"}
+LINE = re.compile(r"^\[(?P<time>[^\]]+)\] <(?P<user>[^>]+)> (?P<text>.*)$")
+TARGET_P1 = 0.8
+SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    answer: int | None  # doc id of the original, or None: nothing answers it
+    tuning: bool
+
+
+def load_questions() -> tuple[list[str], dict[str, int]]:
+    """The questions' texts (doc id = position) and room:line -> doc id."""
+    texts: list[str] = []
+    by_ref: dict[str, int] = {}
+    for room, name in ROOMS.items():
+        with open(_data.SHARED / "chat" / name, encoding="utf-8") as f:
+            for n, line in enumerate(f):
+                m = LINE.match(line.rstrip("\n"))
+                if m and looks_like_question(m["text"].strip()):
+                    by_ref[f"{room}:{n}"] = len(texts)
+                    texts.append(m["text"].strip())
+    return texts, by_ref
+
+
+def _half(text: str) -> bool:
+    return zlib.crc32(text.encode()) % 2 == 0
+
+
+def load_queries(by_ref: dict[str, int]) -> list[Query]:
+    queries = []
+    for line in (DATA / "suggest_rewordings.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        ref, text = line.split("\t", 1)
+        if ref not in by_ref:
+            raise SystemExit(f"suggest_rewordings.tsv: {ref} is not a question in the chat data")
+        queries.append(Query(text, by_ref[ref], _half(text)))
+    for line in (DATA / "suggest_unanswerable.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            queries.append(Query(line.strip(), None, _half(line.strip())))
+    return queries
+
+
+# -- the methods --------------------------------------------------------------
+class Modbot:
+    name = "modbot BM25 (bm25s + rescoring)"
+
+    def __init__(self, texts: list[str]):
+        self.index = QuestionIndex()
+        self.index.build(enumerate(texts))
+
+    def top(self, text: str) -> list[tuple[int, float]]:
+        return [(m.doc_id, m.score) for m in self.index.search(text, limit=SHOWN)]
+
+
+class TfidfCosine:
+    """What a user would reach for first: scikit-learn's TfidfVectorizer
+    with English stop words, cosine similarity."""
+
+    name = "TF-IDF cosine (scikit-learn)"
+
+    def __init__(self, texts: list[str]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+        self.matrix = self.vectorizer.fit_transform(texts)
+
+    def top(self, text: str) -> list[tuple[int, float]]:
+        import numpy as np
+
+        q = self.vectorizer.transform([text])
+        sims = (self.matrix @ q.T).toarray().ravel()
+        best = np.argpartition(-sims, SHOWN)[:SHOWN]
+        best = best[np.argsort(-sims[best])]
+        return [(int(i), float(sims[i])) for i in best if sims[i] > 0]
+
+
+# -- measuring ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Figures:
+    threshold: float
+    p_at_1: float
+    shown: int
+    r_at_3: float
+    unanswerable_suggested: float
+
+
+def figures(results: list[tuple[Query, list[tuple[int, float]]]], threshold: float) -> Figures:
+    right = shown = found = rewordings = unanswerable = suggested = 0
+    for q, top in results:
+        kept = [d for d, s in top if s >= threshold]
+        if kept:
+            shown += 1
+            right += q.answer is not None and kept[0] == q.answer
+        if q.answer is None:
+            unanswerable += 1
+            suggested += bool(kept)
+        else:
+            rewordings += 1
+            found += q.answer in kept
+    return Figures(threshold, right / shown if shown else 1.0, shown, found / max(1, rewordings),
+                   suggested / max(1, unanswerable))
+
+
+def choose_threshold(results) -> Figures:
+    """The lowest threshold whose precision at 1 reaches the target."""
+    candidates = sorted({round(s, 4) for _q, top in results for _d, s in top[:1]} | {1.01})
+    for t in candidates:
+        f = figures(results, t)
+        if f.shown and f.p_at_1 >= TARGET_P1:
+            return f
+    return figures(results, 1.01)
+
+
+def evaluate(method, queries: list[Query]) -> tuple[Figures, Figures, Figures]:
+    results = [(q, method.top(q.text)) for q in queries]
+    tuning = [r for r in results if r[0].tuning]
+    held = [r for r in results if not r[0].tuning]
+    chosen = choose_threshold(tuning)
+    return chosen, figures(held, chosen.threshold), figures(results, chosen.threshold)
+
+
+# -- latency on a large index -------------------------------------------------
+def synthetic_questions(texts: list[str], n: int, seed: int = 14) -> list[str]:
+    """`n` questions: the real ones, then made-up ones drawn from the real
+    questions' words and lengths (so the vocabulary and document
+    frequencies look like a community's, only bigger)."""
+    rng = random.Random(seed)
+    words = [w for t in texts for w in re.findall(r"\w+", t)]
+    lengths = [max(3, len(re.findall(r"\w+", t))) for t in texts]
+    out = list(texts[:n])
+    while len(out) < n:
+        out.append(" ".join(rng.choices(words, k=min(60, rng.choice(lengths)))) + "?")
+    return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p * len(values)))]
+
+
+def latency(texts: list[str], queries: list[Query], size: int) -> None:
+    corpus = synthetic_questions(texts, size)
+    print(f"\nLatency on {len(corpus):,} questions ({len(texts):,} real, the rest made up from their words); one thread")
+    t0 = time.perf_counter()
+    index = QuestionIndex()
+    index.build(enumerate(corpus))
+    build_s = time.perf_counter() - t0
+    # New questions arrive one at a time: they go to the tail until it is folded in.
+    extra = synthetic_questions(texts[::-1], 2000, seed=15)[-2000:]
+    t0 = time.perf_counter()
+    adds = []
+    for i, text in enumerate(extra):
+        a = time.perf_counter()
+        index.add(size + i, text)
+        adds.append(time.perf_counter() - a)
+    add_total = time.perf_counter() - t0
+    times = []
+    for q in queries * 3:
+        a = time.perf_counter()
+        index.search(q.text, limit=SHOWN)
+        times.append((time.perf_counter() - a) * 1000)
+    tfidf = TfidfCosine(corpus)
+    base = []
+    for q in queries * 3:
+        a = time.perf_counter()
+        tfidf.top(q.text)
+        base.append((time.perf_counter() - a) * 1000)
+    print(f"  build (bm25s segment):                 {build_s:6.2f} s  (what a rebuild per message would cost)")
+    print(f"  add a question (tail; fold at {index.tail_limit}):  median {statistics.median(adds)*1000:.3f} ms, "
+          f"max {max(adds)*1000:.0f} ms (the fold), {add_total/len(extra)*1000:.2f} ms on average")
+    print(f"  lookup, {Modbot.name}: median {statistics.median(times):.1f} ms, p95 {percentile(times, .95):.1f} ms, "
+          f"max {max(times):.1f} ms")
+    print(f"  lookup, {TfidfCosine.name}:     median {statistics.median(base):.1f} ms, p95 {percentile(base, .95):.1f} ms, "
+          f"max {max(base):.1f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000, help="questions in the latency index")
+    parser.add_argument("--skip-latency", action="store_true")
+    args = parser.parse_args(argv)
+    if not _data.available():
+        print(_data.missing_message())
+        return 0
+    texts, by_ref = load_questions()
+    queries = load_queries(by_ref)
+    tuning = sum(q.tuning for q in queries)
+    print(f"Index: {len(texts):,} questions from {len(ROOMS)} Gitter rooms. Asked: "
+          f"{sum(q.answer is not None for q in queries)} re-wordings, {sum(q.answer is None for q in queries)} unanswerable; "
+          f"{tuning} tune the threshold, {len(queries) - tuning} are held out.")
+    print(f"Threshold: the lowest with P@1 >= {TARGET_P1} on the tuning half; up to {SHOWN} suggestions shown.\n")
+    header = f"{'method':36} {'threshold':>9} | {'held-out P@1':>12} {'R@3':>6} {'unanswerable suggested':>22} | {'all P@1':>7} {'R@3':>6} {'unans.':>6}"
+    print(header)
+    print("-" * len(header))
+    for cls in (Modbot, TfidfCosine):
+        t0 = time.perf_counter()
+        method = cls(texts)
+        chosen, held, every = evaluate(method, queries)
+        print(f"{cls.name:36} {chosen.threshold:9.3f} | {held.p_at_1:12.2f} {held.r_at_3:6.2f} {held.unanswerable_suggested:22.2f} |"
+              f" {every.p_at_1:7.2f} {every.r_at_3:6.2f} {every.unanswerable_suggested:6.2f}   ({time.perf_counter() - t0:.1f} s)")
+    if not args.skip_latency:
+        latency(texts, queries, args.size)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
