@@ -61,6 +61,19 @@ def tokens(text: str) -> list[str]:
     return _stemmer.stemWords(words)
 
 
+FIRST_LINE_LIMIT = 150
+
+
+def first_line(text: str) -> str:
+    """What a suggestion shows of a question, and all that is kept of it
+    after the retention period: its first non-empty line, shortened."""
+    for line in (text or "").splitlines():
+        line = " ".join(line.split())
+        if line:
+            return line if len(line) <= FIRST_LINE_LIMIT else line[: FIRST_LINE_LIMIT - 1].rstrip() + "\u2026"
+    return ""
+
+
 @dataclass(frozen=True)
 class Match:
     doc_id: int
