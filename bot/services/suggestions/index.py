@@ -8,8 +8,9 @@ How it finds them:
   chat filler ("anyone", "thanks"), Slack markup and the export's
   [<-LINK->]/[<-CODE->] placeholders.
 - Candidates: a settled segment indexed by bm25s (sparse matrices; a lookup
-  among 100,000 questions takes a few milliseconds) plus a tail of
-  questions added since it was built. bm25s cannot add a document to a
+  among 100,000 questions takes a few milliseconds) plus the questions
+  added since it was built that share a word with the new one (the tail
+  keeps a small word -> questions map). bm25s cannot add a document to a
   built index, and rebuilding it for every new question costs about a
   second at 100,000, so the tail is folded in only when it reaches
   `tail_limit` (amortised: well under a millisecond per question).
@@ -94,7 +95,8 @@ class QuestionIndex:
         self._segment_ids = np.zeros(0, dtype=np.int64)  # segment row -> doc id
         self._segment_alive = np.zeros(0, dtype=np.float32)  # 1 for live rows (bm25s weight_mask)
         self._segment_row: dict[int, int] = {}
-        self._tail: list[int] = []
+        self._tail: dict[str, set[int]] = {}  # word -> questions added since the fold
+        self._tail_size = 0
 
     # -- building -------------------------------------------------------------
     def __len__(self) -> int:
@@ -118,9 +120,12 @@ class QuestionIndex:
         with self._lock:
             if doc_id in self._docs:
                 self._remove_stats(doc_id)
-            self._add_stats(doc_id, tokens(text))
-            self._tail.append(doc_id)
-            if len(self._tail) >= self.tail_limit:
+            toks = tokens(text)
+            self._add_stats(doc_id, toks)
+            for t in set(toks):
+                self._tail.setdefault(t, set()).add(doc_id)
+            self._tail_size += 1
+            if self._tail_size >= self.tail_limit:
                 self._fold()
 
     def remove(self, doc_id: int) -> None:
@@ -144,7 +149,8 @@ class QuestionIndex:
     def _fold(self) -> None:
         """Rebuild the settled segment from every live document."""
         ids = [i for i, toks in self._docs.items() if toks]
-        self._tail = []
+        self._tail = {}
+        self._tail_size = 0
         self._segment_row = {doc_id: row for row, doc_id in enumerate(ids)}
         self._segment_ids = np.asarray(ids, dtype=np.int64)
         self._segment_alive = np.ones(len(ids), dtype=np.float32)
@@ -158,19 +164,22 @@ class QuestionIndex:
     # -- lookup ---------------------------------------------------------------
     def search(self, text: str, *, limit: int = 3, exclude: Iterable[int] = ()) -> list[Match]:
         """The best `limit` questions for `text`, best first (scores > 0)."""
-        query = list(dict.fromkeys(tokens(text)))
+        words = tokens(text)
+        query = list(dict.fromkeys(words))
         if not query:
             return []
         skip = set(exclude)
         with self._lock:
-            candidates = set(self._segment_candidates(query)) | {i for i in self._tail if i in self._docs}
+            candidates = set(self._segment_candidates(query))
+            for t in query:
+                candidates |= self._tail.get(t, set())
             candidates -= skip
             n = len(self._docs)
             if not candidates or n == 0:
                 return []
             avgdl = self._total_len / n
             idf = {t: self._idf(t, n) for t in query}
-            qtf = Counter(tokens(text))
+            qtf = Counter(words)
             self_score = self._score(query, idf, qtf, sum(qtf.values()), avgdl)
             if self_score <= 0:
                 return []
