@@ -196,3 +196,28 @@ def test_general_channel_is_not_a_help_channel(community):
     answered(community, "UALICE", EXPORT_Q, channel=GENERAL)
     community.settle()
     assert community.rt.store.db.execute("SELECT count(*) FROM suggest_questions").fetchone()[0] == 0
+
+
+def test_not_related_marks_raise_the_threshold_for_later_questions(fake_slack, make_bench):
+    cfg = _config(**{HELP: {"public_suggestions": True}})
+    cfg["suggestions"] = {"max_raise": 1.0}
+    bench = make_bench(config=cfg, clock=FakeClock(when(2026, 3, 10)))
+    earlier_threads(bench)
+    repeats = {"UCAROL": EXPORT_AGAIN,
+               "UBOB": "Why would a webhook retry one event three times?",
+               "UDAVE": "How can I change the billing email shown on invoices?"}
+    for user, text in repeats.items():
+        post(bench, user, text)
+        bench.settle()
+    replies = [m for m in bench.fake.messages(HELP) if m.get("bot_id")]
+    assert len(replies) == 3
+    service = bench.rt.services.suggestions
+    assert service.threshold() == bench.rt.settings.config.suggestions.min_score
+    assert service.find(EXPORT_AGAIN, asker="UMOD2")  # would be suggested now
+    for reply in replies:
+        press(bench, "UMOD1", reply, ids.ACT_SUGGEST_NOT_RELATED)
+    assert service.threshold() > max(r["top_score"] for r in bench.rt.store.db["suggestions"].rows)
+    # the same question again, from someone who asked none of them: nothing now
+    post(bench, "UMOD2", EXPORT_AGAIN)
+    bench.settle()
+    assert len([m for m in bench.fake.messages(HELP) if m.get("bot_id")]) == 3
