@@ -221,3 +221,24 @@ def test_not_related_marks_raise_the_threshold_for_later_questions(fake_slack, m
     post(bench, "UMOD2", EXPORT_AGAIN)
     bench.settle()
     assert len([m for m in bench.fake.messages(HELP) if m.get("bot_id")]) == 3
+
+
+def test_without_channel_type_slack_is_asked_whether_the_channel_is_private(fake_slack, make_bench):
+    from tests.fakeslack.payloads import message_event
+
+    # Private channels created today have C ids too: the id says nothing.
+    fake_slack.add_channel("CSECRETHELP", "secret-help", is_private=True, members=["UALICE", "UBOB", "UCAROL"])
+    bench = make_bench(config=config(help_channels=[HELP, "CSECRETHELP"]), clock=FakeClock(when(2026, 3, 10)))
+
+    def ask(channel: str, text: str) -> None:
+        ts = f"{int(bench.clock.advance(5))}.000100"
+        bench.fake.add_message(channel, "UALICE", text, ts=ts)
+        event = message_event(channel, "UALICE", text, ts=ts)
+        del event["channel_type"]
+        assert bench.event(event).status == 200
+
+    ask("CSECRETHELP", EXPORT_Q)
+    ask(HELP, "Why does the webhook retry the same event three times?")
+    bench.settle()
+    assert [r["channel"] for r in bench.rt.store.db["suggest_questions"].rows] == [HELP]
+    assert {c.args["channel"] for c in bench.fake.calls_to("conversations.info")} == {"CSECRETHELP", HELP}

@@ -31,6 +31,8 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from cachetools import TTLCache
+
 from bot.runtime import Modbot
 from bot.services.experts import looks_like_question
 from bot.services.messages import SeenMessage
@@ -50,6 +52,7 @@ TARGET_PRECISION = 0.8
 PRIVATE = "suggestion"
 PUBLIC = "suggestion_public"
 DIRECT = "suggestion_dm"
+CHANNEL_CACHE_SIZE = 1000
 
 
 def tuned_threshold(base: float, outcomes: list[tuple[float, bool]], *, max_raise: float,
@@ -86,7 +89,10 @@ class SuggestionService:
         self.index = index or QuestionIndex()
         self._seq = -1  # the last change the index has seen; -1: not built yet
         self._sync_lock = threading.Lock()
-        self._private: dict[str, bool] = {}
+        # Channel -> is private, for events without channel_type; bounded
+        # (signed payloads can name any channel), and a channel converted
+        # to private is noticed within the hour.
+        self._private: TTLCache[str, bool] = TTLCache(maxsize=CHANNEL_CACHE_SIZE, ttl=3600)
 
     # -- wiring -----------------------------------------------------------------
     def register(self) -> None:
