@@ -113,6 +113,9 @@ def test_a_member_who_turned_suggestions_off_gets_nothing(community):
     community.settle()
     assert len(suggestions_to(community, "UDAVE")) == 1
 
+    body = command(community, "/myactivity", "suggestions maybe", user="UCAROL")
+    assert "`/myactivity suggestions off` (or `on`)" in text_of(body)  # usage, nothing changed
+    assert suggestions_db.is_opted_out(community.rt.store.db, "UCAROL")
     body = command(community, "/myactivity", "suggestions on", user="UCAROL")
     assert "again" in text_of(body)
     post(community, "UCAROL", "Any way to export a dashboard to PDF with its charts?")
