@@ -22,6 +22,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/suggest.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info modbot-report

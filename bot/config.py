@@ -202,6 +202,20 @@ class WelcomeConfig:
 @dataclass(frozen=True)
 class ChannelConfig:
     topic: str = ""
+    # Suggestions of earlier threads are private to the asker unless this is on.
+    public_suggestions: bool = False
+
+
+@dataclass(frozen=True)
+class SuggestionsConfig:
+    """Pointing a new question to earlier threads (bot/services/suggestions)."""
+
+    enabled: bool = True
+    # The score (0..1) a thread needs to be suggested: the lowest with
+    # precision at 1 >= 0.8 on bench/suggest.py's tuning half.
+    min_score: float = 0.52
+    # How far "not related" marks may raise min_score.
+    max_raise: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -216,6 +230,7 @@ class AppConfig:
     experts: ExpertsConfig = field(default_factory=ExpertsConfig)
     welcome: WelcomeConfig = field(default_factory=WelcomeConfig)
     guidelines: GuidelinesConfig = field(default_factory=GuidelinesConfig)
+    suggestions: SuggestionsConfig = field(default_factory=SuggestionsConfig)
     channels: dict = field(default_factory=dict)  # channel id or name -> ChannelConfig
     policies: Any = None  # policies.PolicyConfig, or None for the built-in defaults
     source: str = "(defaults)"
@@ -228,6 +243,7 @@ _SECTIONS = {
     "experts": ExpertsConfig,
     "welcome": WelcomeConfig,
     "guidelines": GuidelinesConfig,
+    "suggestions": SuggestionsConfig,
 }
 
 
@@ -277,6 +293,11 @@ def parse_config(data: dict, *, source: str, base_dir: str = ".") -> AppConfig:
         raise SettingError(f"{source}: channels: expected a table of channel tables")
     for channel, table in raw_channels.items():
         channels[channel] = _section(ChannelConfig, table, source=source, where=f"channels.{channel}")
+    suggestions = parts.get("suggestions", SuggestionsConfig())
+    if not 0 < suggestions.min_score <= 1:
+        raise SettingError(f"{source}: suggestions.min_score: expected a number above 0 and at most 1")
+    if not 0 <= suggestions.max_raise <= 1:
+        raise SettingError(f"{source}: suggestions.max_raise: expected a number between 0 and 1")
     moderation = parts.get("moderation", ModerationConfig())
     if not 0 <= moderation.auto_remove_min_score <= 1:
         raise SettingError(f"{source}: moderation.auto_remove_min_score: expected a number between 0 and 1")

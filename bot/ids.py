@@ -34,6 +34,9 @@ ACT_MORE = "modbot_case_more"  # overflow: escalate, reveal, note
 ACT_APPEAL = "modbot_appeal"
 ACT_APPEAL_UPHOLD = "modbot_appeal_uphold"
 ACT_APPEAL_REVERSE = "modbot_appeal_reverse"
+# On a suggestion of earlier threads (bot/services/suggestions)
+ACT_SUGGEST_NOT_RELATED = "modbot_suggest_not_related"
+ACT_SUGGEST_OPT_OUT = "modbot_suggest_opt_out"
 
 # Events the app subscribes to (manifest bot_events use message.channels /
 # message.groups for "message").

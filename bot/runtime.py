@@ -39,6 +39,7 @@ class Services:
     experts: Any = None
     commands: Any = None
     welcome: Any = None
+    suggestions: Any = None
 
 
 @dataclass

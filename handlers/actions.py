@@ -34,6 +34,7 @@ CARD_BUTTONS = {
     ids.ACT_RETRY: "retry",
 }
 MORE_OPTIONS = {"escalate", "reveal", "note"}
+SUGGESTION_BUTTONS = {ids.ACT_SUGGEST_NOT_RELATED: "not_related", ids.ACT_SUGGEST_OPT_OUT: "opt_out"}
 
 
 def register(app: App) -> None:
@@ -64,6 +65,14 @@ def register(app: App) -> None:
     def on_uphold(ack, body: dict, action: dict, context) -> None:
         ack()
         context["modbot"].services.moderation.decide_appeal(outcome="upheld", click=to_click(body, action))
+
+    @app.action(ids.ACT_SUGGEST_NOT_RELATED)
+    @app.action(ids.ACT_SUGGEST_OPT_OUT)
+    def on_suggestion_button(ack, body: dict, action: dict, context) -> None:
+        ack()
+        click = to_click(body, action)
+        context["modbot"].services.suggestions.press(SUGGESTION_BUTTONS[action["action_id"]], user=click.user,
+                                                     channel=click.channel, value=click.value or "")
 
     @app.action(ids.ACT_APPEAL_REVERSE)
     def on_reverse(ack, body: dict, action: dict, context) -> None:

@@ -361,5 +361,56 @@ def m010_expert_programme(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m_i14_topic_suggestions(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # Questions from public help channels, for "has this been answered
+        # before?". `seq` grows with every change (new, edited, deleted,
+        # trimmed by retention) so that each process's in-memory index can
+        # catch up with one query. After retention_days only `first_line`
+        # is kept (text is set to it): what the suggestion itself shows.
+        """CREATE TABLE suggest_questions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            channel TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            first_line TEXT NOT NULL,
+            posted_at REAL NOT NULL,
+            trimmed INTEGER NOT NULL DEFAULT 0,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            seq INTEGER NOT NULL,
+            UNIQUE (channel, ts)
+        )""",
+        "CREATE INDEX suggest_questions_seq ON suggest_questions (seq)",
+        # One suggestion per new question (the key makes it once only).
+        """CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            channel TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            asker TEXT NOT NULL,
+            matches TEXT NOT NULL,
+            top_score REAL NOT NULL,
+            threshold REAL NOT NULL,
+            public INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            UNIQUE (channel, ts)
+        )""",
+        """CREATE TABLE suggestion_feedback (
+            suggestion_id INTEGER NOT NULL REFERENCES suggestions (id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('moderator', 'asker')),
+            verdict TEXT NOT NULL DEFAULT 'not_related',
+            created_at REAL NOT NULL,
+            PRIMARY KEY (suggestion_id, user_id)
+        )""",
+        """CREATE TABLE suggestion_optouts (
+            user_id TEXT PRIMARY KEY,
+            created_at REAL NOT NULL
+        )""",
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -30,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="your workspace, e.g. https://acme.slack.com, for links to each message "
                              "(default: community.workspace_url from the config, else a placeholder)")
     parser.add_argument("--import-activity", action="store_true",
-                        help="also load help-channel questions and answers into the activity tables (needs --db)")
+                        help="also load help-channel questions and answers into the activity tables, and public "
+                             "help channels' questions into the index of earlier threads (needs --db)")
     parser.add_argument("--db", metavar="PATH", help="the modbot database, for --import-activity")
     parser.add_argument("--tz", metavar="ZONE",
                         help="time zone that decides which month a question or answer counts in (default UTC)")

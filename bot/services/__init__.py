@@ -30,5 +30,11 @@ def build_services(rt: Modbot) -> None:
     check_guidelines(rt.settings.config)
     rt.services.experts = ExpertService(rt)
     rt.services.experts.register()
+    # Earlier threads for a new question: after the expert programme, which
+    # recognises questions and counts their answers.
+    from bot.services.suggestions import SuggestionService
+
+    rt.services.suggestions = SuggestionService(rt)
+    rt.services.suggestions.register()
     rt.services.welcome = WelcomeService(rt)
     rt.services.commands = CommandService(rt)

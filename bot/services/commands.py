@@ -15,6 +15,7 @@ from bot.runtime import Modbot
 from bot.services import guidelines as guidelines_service
 from bot.slack.blocks import experts as expert_blocks
 from bot.slack.blocks import guidelines as guideline_blocks
+from bot.slack.blocks import suggestions as suggestion_blocks
 
 log = logging.getLogger("modbot.commands")
 
@@ -55,6 +56,10 @@ class CommandService:
 
     # -- /myactivity --------------------------------------------------------------
     def myactivity(self, *, user: str, text: str) -> Reply:
+        words = (text or "").lower().split()
+        if len(words) == 2 and words[0] == "suggestions" and words[1] in ("on", "off"):
+            return Reply(*suggestion_blocks.note(
+                self.rt.services.suggestions.set_opted_out(user=user, opted_out=words[1] == "off")))
         if (text or "").strip():
             return Reply(*expert_blocks.notice(expert_blocks.MYACTIVITY_USAGE))
         report = self.rt.services.experts.activity_report(user)

@@ -98,7 +98,7 @@ class UnitResult:
     per_channel: Counter = field(default_factory=Counter)  # channel id -> audited messages
     findings: list[FindingRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    # ("q", channel, ts, user) and ("r", channel, ts, thread_ts, user), in time order
+    # ("q", channel, ts, user, text) and ("r", channel, ts, thread_ts, user), in time order
     activity: list[tuple] = field(default_factory=list)
 
 
@@ -334,7 +334,7 @@ class _Checker:
     def _note_activity(msg: Message, res: UnitResult) -> None:
         if msg.thread_ts is None or msg.thread_ts == msg.ts:
             if looks_like_question(msg.text):
-                res.activity.append(("q", msg.channel, msg.ts, msg.user))
+                res.activity.append(("q", msg.channel, msg.ts, msg.user, msg.text))
         else:
             res.activity.append(("r", msg.channel, msg.ts, msg.thread_ts, msg.user))
 

@@ -10,7 +10,9 @@ from typing import Callable, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.services.experts import month_of
+from bot.services.suggestions.index import first_line
 from storage import activity as activity_db
+from storage import suggestions as suggestions_db
 from storage import transaction
 
 from .export import SlackExport
@@ -34,8 +36,11 @@ class ActivityImporter:
     so a question is always seen before its replies.
     """
 
-    def __init__(self, db, *, tz: str | None = None):
+    def __init__(self, db, *, tz: str | None = None, public_channels: frozenset[str] = frozenset()):
         self.db = db
+        # Questions asked in these are indexed for suggestions of earlier
+        # threads (bot/services/suggestions); private ones never are.
+        self.public_channels = public_channels
         self.tz = ZoneInfo(tz) if tz else timezone.utc
         self.askers: dict[tuple[str, str], str] = {}
         self.answered: set[tuple[str, str, str]] = set()
@@ -47,11 +52,14 @@ class ActivityImporter:
         with transaction(self.db):
             for item in items:
                 if item[0] == "q":
-                    _, channel, ts, user = item
+                    _, channel, ts, user, text = item
                     self.askers[(channel, ts)] = user
                     month = month_of(float(ts), self.tz)
                     if activity_db.record_question(self.db, channel=channel, ts=ts, user=user, month=month):
                         self.counts.questions += 1
+                    if channel in self.public_channels:
+                        suggestions_db.record_question(self.db, channel=channel, ts=ts, user=user, text=text,
+                                                       first_line=first_line(text), posted_at=float(ts))
                 else:
                     _, channel, ts, thread_ts, user = item
                     asker = self.askers.get((channel, thread_ts))
@@ -101,7 +109,8 @@ def run_audit(
         units = plan_units(export, jobs=jobs, target_bytes=unit_bytes)
         names = {c.id: c.name for c in export.conversations.values()}
         bar = Progress(len(export.day_files), stream=progress_stream, enabled=progress, clock=clock)
-        importer = ActivityImporter(db, tz=tz) if db is not None else None
+        public = frozenset(c.id for c in export.conversations.values() if c.kind == "public")
+        importer = ActivityImporter(db, tz=tz, public_channels=public) if db is not None else None
         done_files = 0
         try:
             for unit, res in zip(units, run_units(export, settings, units, jobs=jobs)):

@@ -256,4 +256,7 @@ def myactivity_reply(report) -> tuple[str, list[dict]]:
     return text, blocks
 
 
-MYACTIVITY_USAGE = "*Usage:* `/myactivity` (no arguments) shows your answers, flags, warnings and expert status, privately."
+MYACTIVITY_USAGE = (
+    "*Usage:* `/myactivity` (no arguments) shows your answers, flags, warnings and expert status, privately. "
+    "`/myactivity suggestions off` (or `on`) stops (or restarts) suggestions of earlier threads for your questions."
+)
