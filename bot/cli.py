@@ -268,6 +268,9 @@ _LOCAL_RUN = {"run": cmd_run, "serve": cmd_serve, "worker": cmd_worker, "db": cm
 def main(argv: list[str] | None = None) -> int:
     from dotenv import load_dotenv
 
+    # Whatever modbot creates (the database and its WAL, backups, audit
+    # reports) holds members' words: readable by this user only.
+    os.umask(0o077)
     # The environment wins over .env, so a deployment's variables are final.
     load_dotenv(override=False)
     parser = _build_parser()

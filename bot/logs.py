@@ -13,6 +13,32 @@ import sys
 TOKEN_RE = re.compile(r"\b(?:xox[abposr]|xapp|xoxe(?:\.xox[bp])?)-[A-Za-z0-9-]{6,}")
 
 
+# A log line is for a person: longer ones are cut (masking cost grows with
+# the text, and a stranger's request must not buy us work).
+MAX_MESSAGE_CHARS = 4000
+MAX_TRACEBACK_CHARS = 16_000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_KEEP_NEWLINES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    ch = match.group(0)
+    if ch in _NAMED:
+        return _NAMED[ch]
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+def one_line(text: str, limit: int = MAX_MESSAGE_CHARS, *, keep_newlines: bool = False) -> str:
+    """`text` cut to `limit` characters with control characters escaped, so
+    text from outside cannot forge a log line or drive the terminal."""
+    if len(text) > limit:
+        text = text[:limit] + f"... [{len(text) - limit} more characters]"
+    return (_KEEP_NEWLINES if keep_newlines else _CONTROL).sub(_escape, text)
+
+
 class RedactingFilter(logging.Filter):
     def __init__(self, secrets: tuple[str, ...] = ()):
         super().__init__()
@@ -23,18 +49,27 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a bad format string must not lose the record
             message = str(record.msg)
-        cleaned = redact(message, self.secrets)
+        # Known secrets go first, over the whole text (a plain replace), so
+        # cutting cannot leave half of one; then cut and escape; masking
+        # personal data, the costly part, never sees more than a line's worth.
+        cleaned = redact(one_line(_drop_secrets(message, self.secrets)))
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text, self.secrets)
+            text = one_line(_drop_secrets(record.exc_text, self.secrets), MAX_TRACEBACK_CHARS, keep_newlines=True)
+            record.exc_text = redact(text)
         record.msg, record.args = cleaned, ()
         return True
 
 
-def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+def _drop_secrets(text: str, secrets: tuple[str, ...]) -> str:
     for secret in secrets:
         text = text.replace(secret, "[secret]")
+    return text
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    text = _drop_secrets(text, secrets)
     text = TOKEN_RE.sub(lambda m: m.group(0).split("-", 1)[0] + "-[redacted]", text)
     try:
         from policies import mask_personal_data

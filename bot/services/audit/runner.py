@@ -36,7 +36,7 @@ from policies.state import MemoryActivity
 # The live bot's definition, so that --import-activity counts what it counts.
 from bot.services.experts import looks_like_question
 
-from .export import Conversation, DayFile, DayFileError, Member, Problem, SlackExport
+from .export import Conversation, DayFile, DayFileError, ExportLimits, Member, Problem, SlackExport
 
 # Subtypes that are people talking; everything else (joins, topic changes,
 # pins, bot posts ...) is Slack's own bookkeeping and is not audited.
@@ -62,6 +62,8 @@ class AuditSettings:
     # extra names to protect from impersonation, besides admins' and owners'
     staff_names: tuple[str, ...] = ()
     import_activity: bool = False
+    # how much of the export may be read (per file and in all)
+    limits: ExportLimits = field(default_factory=ExportLimits)
 
 
 @dataclass(slots=True)
@@ -373,7 +375,7 @@ _WORKER: _Checker | None = None
 
 def _init_worker(path: str, settings: AuditSettings) -> None:
     global _WORKER
-    _WORKER = _Checker(SlackExport(path), settings)
+    _WORKER = _Checker(SlackExport(path, limits=settings.limits), settings)
     # Load the models now, then move everything alive (the models' large
     # vocabularies above all) out of the collector's sight: a worker only
     # adds short-lived objects, and re-scanning hundreds of thousands of
