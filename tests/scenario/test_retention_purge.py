@@ -20,9 +20,10 @@ def _on_disk(db_path: Path) -> bytes:
     return db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
-def test_a_purged_case_leaves_no_byte_of_the_members_words_in_the_database_or_wal(bench):
-    db_path = Path(bench.rt.settings.modbot_db)
-    # Carol's message (routed), Alice's flag note, a warning and Carol's appeal.
+def plant_words(bench) -> None:
+    """Carol's message (routed), Alice's flag note, a warning and Carol's
+    appeal (decided); Dave's message and a one-day suspension quoting it.
+    Every one of them holds WORD; both cases end decided."""
     ts = bench.say("UCAROL", f"{RUDE} {WORD}")
     bench.settle()
     flag(bench, "UALICE", GENERAL, ts, reason="harassment", note=f"she keeps saying {WORD} to me")
@@ -36,12 +37,15 @@ def test_a_purged_case_leaves_no_byte_of_the_members_words_in_the_database_or_wa
            private_metadata=modal["private_metadata"], view_id=modal["id"])
     bench.settle()
     _press_in_thread(bench, "UMOD2", thread(bench, case.id)[0], ids.ACT_APPEAL_UPHOLD)
-    # Dave's message, a one-day suspension whose reason quotes it.
     ts2 = bench.say("UDAVE", f"{RUDE} again {WORD}")
     bench.settle()
-    case2 = case_for(bench, GENERAL, ts2)
-    suspend(bench, "UMOD1", case2.id, days=1, reason=f"You wrote {WORD} after a warning.")
+    suspend(bench, "UMOD1", case_for(bench, GENERAL, ts2).id, days=1, reason=f"You wrote {WORD} after a warning.")
     bench.settle()
+
+
+def test_a_purged_case_leaves_no_byte_of_the_members_words_in_the_database_or_wal(bench):
+    db_path = Path(bench.rt.settings.modbot_db)
+    plant_words(bench)
     tables = ("messages", "cases", "flags", "appeals", "warnings", "suspensions", "outbox", "events")
     assert {t for t in tables if _holds(bench, t)} >= {"messages", "cases", "flags", "appeals", "warnings",
                                                           "suspensions", "outbox", "events"}

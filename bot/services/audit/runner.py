@@ -44,6 +44,7 @@ AUDITED_SUBTYPES = frozenset({"", "thread_broadcast", "file_share", "me_message"
 BATCH = 256
 EXCERPT_BEFORE = 80
 EXCERPT_WIDTH = 240
+MAX_TEXT = 40_000
 
 
 @dataclass(frozen=True)
@@ -260,13 +261,16 @@ class _Checker:
         text = raw.get("text")
         if not isinstance(text, str) or not isinstance(user, str):
             return None, "malformed"
+        # Slack keeps at most 40,000 characters of a message: a longer text
+        # was not written in Slack, and the checks' memory grows with it.
+        text = text[:MAX_TEXT]
         # Most messages have neither files nor attachments: skip the scans.
         files = raw.get("files")
         names = tuple(str(f.get("name")) for f in files if isinstance(f, dict) and f.get("name")) \
             if files and isinstance(files, list) else ()
         atts = raw.get("attachments")
         att_texts = tuple(
-            str(a.get("text") or a.get("fallback"))
+            str(a.get("text") or a.get("fallback"))[:MAX_TEXT]
             for a in atts
             # Unfurls (from_url) were written by the linked site, not the author.
             if isinstance(a, dict) and not a.get("from_url") and (a.get("text") or a.get("fallback"))
