@@ -31,9 +31,10 @@ class Purged:
     wal_truncated: bool = True  # False: a reader held the WAL; the next purge tries again
 
 # A case whose words may go: decided, every appeal on it decided, and its
-# last change older than the retention period.
+# last change and its appeals' decisions older than the retention period.
 _DONE_CASE = """SELECT c.id FROM cases c WHERE c.status != 'open' AND c.updated_at < :before
-    AND NOT EXISTS (SELECT 1 FROM appeals a WHERE a.case_id = c.id AND a.outcome IS NULL)"""
+    AND NOT EXISTS (SELECT 1 FROM appeals a WHERE a.case_id = c.id
+                    AND (a.outcome IS NULL OR coalesce(a.decided_at, 0) >= :before))"""
 _OUTBOX_FINISHED = "status IN ('done', 'failed', 'cancelled')"
 
 # (statement, what it empties). Each skips rows already emptied, so a purge
