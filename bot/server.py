@@ -23,8 +23,8 @@ log = logging.getLogger("modbot.server")
 
 def health(rt: Modbot) -> tuple[int, dict]:
     """Only whether the process answers and the database is reachable: the
-    endpoint is open to anyone, so backlog sizes and the version go to the
-    operators' metrics, not here."""
+    endpoint is open to anyone, so the version and the backlog sizes stay
+    with the operators (the log and the database), not here."""
     ok = rt.store.healthy()
     return (200 if ok else 503), {"status": "ok" if ok else "degraded", "database": ok}
 

@@ -82,3 +82,14 @@ def test_the_kept_spans_are_those_the_priority_rule_picks(spans):
             expected.append(f)
     expected.sort(key=lambda f: f.start)
     assert [id(f) for f in policies._resolve_overlaps(findings)] == [id(f) for f in expected]
+
+
+@given(st.integers(min_value=2, max_value=3000), st.integers(min_value=1, max_value=30))
+@settings(max_examples=20, deadline=None)
+def test_masking_the_kept_spans_costs_n_log_n_comparisons(n, width):
+    findings = [_finding(i * (width + 1), i * (width + 1) + width, "password") for i in range(n)]
+    text = "x" * (n * (width + 1))
+    Tally.count = 0
+    masked = policies.mask(text, findings)
+    assert Tally.count <= _bound(n)
+    assert masked.count("\u2022\u2022\u2022") == n  # every span was masked
