@@ -211,7 +211,16 @@ def mask(text: str, findings: list[Finding]) -> str:
     return "".join(out)
 
 
-def mask_personal_data(text: str, *, config: PolicyConfig | None = None) -> str:
-    """Mask personal data and secrets only: for logs and the moderator channel."""
+def mask_personal_data(text: str, *, config: PolicyConfig | None = None, cut: int | None = None) -> str:
+    """Mask personal data and secrets only: for logs and the moderator channel.
+
+    `cut`: keep about that many characters of `text`, never ending inside a
+    sensitive span (the span is kept whole, masked), so a long text can be
+    shortened without showing half of a card number."""
     config = config or _DEFAULT_CONFIG
-    return mask(text, _sensitive(text, config.phone_regions, frozenset()))
+    found = _sensitive(text, config.phone_regions, frozenset())
+    if cut is not None and cut < len(text):
+        # The kept spans are disjoint: at most one runs across the cut.
+        cut = max([cut] + [f.end for f in found if f.start < cut < f.end])
+        text, found = text[:cut], [f for f in found if f.end <= cut]
+    return mask(text, found)

@@ -10,6 +10,8 @@ import time
 import types
 import urllib.request
 
+import pytest
+
 from bot.server import make_server
 
 IDLE = 150  # more than waitress's default connection_limit of 100
@@ -60,3 +62,16 @@ def _run(server) -> None:
         server.run()
     except (OSError, ValueError):
         pass
+
+
+def test_the_limits_are_settings_with_one_line_errors():
+    from bot.config import SettingError, load_settings
+
+    base = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "s3cret-value"}
+    s = load_settings({**base, "MODBOT_HTTP_CONNECTION_LIMIT": "2000", "MODBOT_HTTP_CHANNEL_TIMEOUT": "30"})
+    assert (s.modbot_http_connection_limit, s.modbot_http_channel_timeout) == (2000, 30)
+    assert (s.modbot_http_max_body, s.modbot_http_max_header) == (1_048_576, 16_384)
+    for name, value in (("MODBOT_HTTP_CHANNEL_TIMEOUT", "soon"), ("MODBOT_HTTP_CONNECTION_LIMIT", "5"),
+                        ("MODBOT_HTTP_MAX_BODY", "-1")):
+        with pytest.raises(SettingError, match=f"^{name}: expected a whole number from "):
+            load_settings({**base, name: value})

@@ -109,3 +109,15 @@ def test_guidelines_with_any_argument_answers_within_slacks_limits(shared_bench,
     assert body["response_type"] == "ephemeral" and body["blocks"]
     for block in body["blocks"]:
         assert len((block.get("text") or {}).get("text", "")) <= SECTION_LIMIT
+
+
+@pytest.mark.parametrize("offset", range(-20, 4))
+def test_a_card_number_across_the_cut_is_masked_whole_not_half_shown(captured_logs, offset):
+    from bot.logs import MAX_MESSAGE_CHARS
+
+    card = "4111 1111 1111 1111"
+    prefix = "a" * (MAX_MESSAGE_CHARS + offset - len("member wrote: "))
+    logging.getLogger("modbot.test").warning("member wrote: %s", prefix + card + " and more" * 100)
+    line = captured_logs.getvalue()
+    digits = "".join(ch for ch in line.split("member wrote: ", 1)[1] if ch.isdigit())
+    assert "4111" not in digits and "1111 1111" not in line
