@@ -125,6 +125,10 @@ def process_pending_events(rt: Modbot, *, limit: int = 100) -> int:
     return handled
 
 
+def _no_warnings(record: logging.LogRecord) -> bool:
+    return record.levelno != logging.WARNING
+
+
 def create_app(
     settings: Settings,
     *,
@@ -147,8 +151,12 @@ def create_app(
     gateway = SlackGateway(bot_client=bot_client, admin_client=admin_client, store=store, clock=clock)
     rt_holder: dict = {}
 
+    # The token comes with `client`. Bolt also reads SLACK_BOT_TOKEN from the
+    # environment and would warn on every start that it uses the client's:
+    # a line that only misleads, so its warnings are dropped meanwhile.
+    bolt_log = logging.getLogger("slack_bolt.App")
+    bolt_log.addFilter(_no_warnings)
     bolt = App(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
         client=bot_client,
         # Listeners finish before the response: events are acked by the
@@ -160,6 +168,7 @@ def create_app(
         before_authorize=lambda req, resp, next: rt_holder["inbox"](req, resp, next),
         raise_error_for_unhandled_request=False,
     )
+    bolt_log.removeFilter(_no_warnings)
     rt = Modbot(settings=settings, store=store, clock=clock, gateway=gateway, app=bolt, services=Services())
     rt_holder["inbox"] = make_inbox_middleware(rt)
     bolt.use(make_runtime_middleware(rt))

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("bot.commands.demo", "audit the bundled sample export (no Slack, no tokens)"),
     "worker": ("bot.cli", "process stored events, the outbox and scheduled jobs (no HTTP); `serve` starts one"),
     "db": ("bot.cli", "database maintenance: migrate, backup PATH"),
+    "manifest": ("bot.commands.manifest", "print the Slack app manifest to paste: --socket (default) or --http URL"),
 }
 
 
@@ -85,6 +86,7 @@ _LOCAL_ARGS = {"run": _args_run, "serve": _args_serve, "worker": _args_worker, "
 def _start(require: tuple[str, ...], *, workers: bool = True) -> Modbot:
     from bot.app import create_app, start_workers
     from bot.logs import setup_logging
+    from bot.services.mod_channel import check_mod_channel
 
     settings = load_settings(require=require)
     setup_logging(
@@ -94,6 +96,8 @@ def _start(require: tuple[str, ...], *, workers: bool = True) -> Modbot:
         ),
     )
     rt = create_app(settings)
+    # Before anything is served: its members get moderator rights.
+    check_mod_channel(rt)
     if workers:
         start_workers(rt)
     return rt
@@ -268,6 +272,9 @@ _LOCAL_RUN = {"run": cmd_run, "serve": cmd_serve, "worker": cmd_worker, "db": cm
 def main(argv: list[str] | None = None) -> int:
     from dotenv import load_dotenv
 
+    # Whatever modbot creates (the database and its WAL, backups, audit
+    # reports) holds members' words: readable by this user only.
+    os.umask(0o077)
     # The environment wins over .env, so a deployment's variables are final.
     load_dotenv(override=False)
     parser = _build_parser()

@@ -58,6 +58,15 @@ def _log_level(value: str) -> str | None:
     return None
 
 
+def _bounded_int(low: int, high: int) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        if not value.isdigit() or not low <= int(value) <= high:
+            return f"expected a whole number from {low} to {high}"
+        return None
+
+    return check
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("SLACK_BOT_TOKEN", None, "Bot token (xoxb-...) from the app's OAuth page.", _prefix("xoxb-"), True),
     Setting(
@@ -85,8 +94,27 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("MODBOT_CONFIG", None, "Optional path to modbot.toml (policies, channels, expert programme)."),
     Setting("MODBOT_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.", _log_level),
+    # `modbot serve` (waitress). Slack sends a whole small request at once,
+    # so anything idle or slow is a stranger holding a connection.
+    Setting(
+        "MODBOT_HTTP_CONNECTION_LIMIT",
+        "1000",
+        "HTTP connections open at once; more wait in the listen queue.",
+        _bounded_int(10, 100_000),
+    ),
+    Setting(
+        "MODBOT_HTTP_CHANNEL_TIMEOUT",
+        "15",
+        "Seconds an HTTP connection may sit idle or half-sent before it is closed.",
+        _bounded_int(1, 3600),
+    ),
+    Setting("MODBOT_HTTP_MAX_BODY", "1048576", "Largest request body in bytes (larger: 413).", _bounded_int(1024, 100_000_000)),
+    Setting(
+        "MODBOT_HTTP_MAX_HEADER", "16384", "Largest request header block in bytes (larger: 431).", _bounded_int(1024, 1_048_576)
+    ),
 )
 SETTING_NAMES = tuple(s.name for s in SETTINGS)
+_INT_SETTINGS = tuple(s.name.lower() for s in SETTINGS if s.name.startswith("MODBOT_HTTP_"))
 
 
 @dataclass(frozen=True)
@@ -100,6 +128,10 @@ class Settings:
     modbot_mod_channel: str | None = None
     modbot_config: str | None = None
     modbot_log_level: str = "INFO"
+    modbot_http_connection_limit: int = 1000
+    modbot_http_channel_timeout: int = 15
+    modbot_http_max_body: int = 1_048_576
+    modbot_http_max_header: int = 16_384
     config: "AppConfig" = field(default_factory=lambda: AppConfig())
 
     def __repr__(self) -> str:  # never print tokens
@@ -146,6 +178,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require: tuple[str, .
             if problem:
                 raise SettingError(f"{s.name}: {problem}")
         values[s.name.lower()] = raw.upper() if s.name == "MODBOT_LOG_LEVEL" else raw
+    for name in _INT_SETTINGS:
+        values[name] = int(values[name])
     if not values["slack_api_url"].endswith("/"):
         values["slack_api_url"] += "/"
     config = load_config(values.get("modbot_config"))

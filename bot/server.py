@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
-from importlib.metadata import PackageNotFoundError, version
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
@@ -15,29 +15,18 @@ from slack_bolt.response import BoltResponse
 
 from bot.runtime import Modbot
 from bot.slack import shape
-from storage import events as events_db
-from storage import outbox as outbox_db
 
 EVENTS_PATH = "/slack/events"
 
-
-def modbot_version() -> str:
-    try:
-        return version("modbot")
-    except PackageNotFoundError:
-        return "0+unknown"
+log = logging.getLogger("modbot.server")
 
 
 def health(rt: Modbot) -> tuple[int, dict]:
+    """Only whether the process answers and the database is reachable: the
+    endpoint is open to anyone, so the version and the backlog sizes stay
+    with the operators (the log and the database), not here."""
     ok = rt.store.healthy()
-    status: dict = {"status": "ok" if ok else "degraded", "database": ok, "version": modbot_version()}
-    if ok:
-        db = rt.store.db
-        status["events_pending"] = events_db.count_by_status(db).get("pending", 0)
-        by_status = outbox_db.count_by_status(db)
-        status["outbox_pending"] = by_status.get("pending", 0) + by_status.get("inflight", 0)
-        status["outbox_failed"] = by_status.get("failed", 0)
-    return (200 if ok else 503), status
+    return (200 if ok else 503), {"status": "ok" if ok else "degraded", "database": ok}
 
 
 def _read_body(environ) -> bytes:
@@ -52,12 +41,15 @@ def _read_body(environ) -> bytes:
 
 
 class _Handler(SlackRequestHandler):
-    """Bolt's WSGI adapter, with one change: a signed body Bolt cannot read at
-    all (not UTF-8, not JSON or form data, not an object) gets a 400 that says
-    so, where Bolt would raise and the server would answer 500; unsigned or
-    forged ones get a 401. So does a body whose fields Bolt reads have the
-    wrong type (bot.slack.shape). A body that passes goes to Bolt as parsed,
-    once; Bolt checks the signature."""
+    """Bolt's WSGI adapter, with two changes. The signature and timestamp are
+    checked first, over the raw bytes: a request Slack did not sign gets a
+    401 and one short log line, before Bolt, the inbox or any log sees its
+    body (Bolt would log the whole unverified body, and masking it is work a
+    stranger could make us do). A signed body Bolt cannot read at all (not
+    UTF-8, not JSON or form data, not an object) or whose fields Bolt reads
+    have the wrong type (bot.slack.shape) gets a 400 that says so, where Bolt
+    would raise and the server would answer 500. A body that passes goes to
+    Bolt as parsed, once; Bolt checks the signature again."""
 
     def __init__(self, app, *, path: str, signing_secret: str):
         super().__init__(app, path=path)
@@ -66,25 +58,29 @@ class _Handler(SlackRequestHandler):
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
         headers = request.get_headers()
         raw = _read_body(request.environ)
+        if not self._signed(raw, headers):
+            # Nothing from the request but its size: the body and headers
+            # are a stranger's words.
+            log.warning("refused a request to %s without a valid Slack signature (%d bytes)", self.path, len(raw))
+            return BoltResponse(status=401, body="")
         try:
             body = raw.decode("utf-8")
         except UnicodeDecodeError:
-            return self._refuse(raw, headers, "the body is not UTF-8")
+            return self._malformed("the body is not UTF-8")
         try:
             bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
         except Exception:
-            return self._refuse(raw, headers, "not JSON or form data Bolt can read")
+            return self._malformed("not JSON or form data Bolt can read")
         # Bolt reads some fields (the event, the first action) before any
         # middleware runs, so the shape is checked here for HTTP; the inbox
         # middleware checks it again for Socket Mode, which has no such layer.
         bad = shape.problem(bolt_request.body)
         if bad:
-            return self._refuse(raw, headers, bad)
+            return self._malformed(bad)
         return self.app.dispatch(bolt_request)
 
-    def _refuse(self, raw: bytes, headers: dict, why: str) -> BoltResponse:
-        if not self._signed(raw, headers):
-            return BoltResponse(status=401, body="")
+    @staticmethod
+    def _malformed(why: str) -> BoltResponse:
         return BoltResponse(status=400, body=f"malformed Slack payload: {why}\n")
 
     def _signed(self, raw: bytes, headers: dict) -> bool:
@@ -92,10 +88,9 @@ class _Handler(SlackRequestHandler):
         would decode them as UTF-8 first, which a body here may not be)."""
         timestamp = str(headers.get("x-slack-request-timestamp", ""))
         signature = str(headers.get("x-slack-signature", ""))
-        try:
-            fresh = abs(time.time() - int(timestamp)) <= 300
-        except ValueError:
-            return False
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+            return False  # not a Unix time: "abc", "1e9", "-1", 5,000 digits
+        fresh = abs(time.time() - int(timestamp)) <= 300
         mac = hmac.new(self._secret, b"v0:" + timestamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
         # As bytes: compare_digest refuses a str with non-ASCII characters.
         return fresh and hmac.compare_digest(b"v0=" + mac.encode(), signature.encode())
@@ -125,15 +120,28 @@ def make_wsgi_app(rt: Modbot):
 
 
 def make_server(rt: Modbot, *, host: str = "127.0.0.1", port: int = 3000, threads: int = 8, loop_timeout: float = 1.0):
-    """A waitress server, not yet serving; `.effective_port` is the bound port."""
+    """A waitress server, not yet serving; `.effective_port` is the bound port.
+
+    Limits for a server strangers can reach (the MODBOT_HTTP_* settings):
+    waitress's defaults (100 connections, idle ones kept 120 s) let a hundred
+    idle sockets shut Slack out. poll() rather than select(), which fails
+    past 1,024 open descriptors."""
     from waitress.server import create_server
 
+    s = rt.settings
     return create_server(
         make_wsgi_app(rt),
         host=host,
         port=port,
         threads=threads,
-        max_request_body_size=1_048_576,  # Slack's payloads are far smaller
+        connection_limit=s.modbot_http_connection_limit,
+        channel_timeout=s.modbot_http_channel_timeout,
+        # How often idle connections are looked for: often enough that one
+        # lives at most about 1.5 times the timeout.
+        cleanup_interval=max(1, s.modbot_http_channel_timeout // 2),
+        max_request_body_size=s.modbot_http_max_body,
+        max_request_header_size=s.modbot_http_max_header,
+        asyncore_use_poll=True,
         ident="modbot",
         clear_untrusted_proxy_headers=True,
         asyncore_loop_timeout=loop_timeout,

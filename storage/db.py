@@ -28,6 +28,9 @@ def _connect(path: str) -> sqlite_utils.Database:
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # Deleted and overwritten content is zeroed on disk, whatever the
+    # SQLite build's default: retention must not leave words in free pages.
+    db.execute("PRAGMA secure_delete=ON")
     return db
 
 

@@ -31,6 +31,19 @@ def bench(fake_slack, tmp_path):
     b.close()
 
 
+@pytest.fixture(scope="module")
+def shared_bench(tmp_path_factory):
+    """One bench for a whole module of tests that leave nothing behind
+    (hostile and malformed requests)."""
+    fake = FakeSlack()
+    populate(fake)
+    fake.start()
+    bench = start_bench(fake, tmp_path_factory.mktemp("shared") / "shared.db")
+    yield bench
+    bench.close()
+    fake.stop()
+
+
 @pytest.fixture
 def make_bench(fake_slack, tmp_path):
     """Factory for a bench with options (no admin token, a config, ...)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import replace
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -36,6 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tz", metavar="ZONE",
                         help="time zone that decides which month a question or answer counts in (default UTC)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
+    parser.add_argument("--max-file-mb", type=float, default=None, metavar="MB",
+                        help="skip (and report) any file in the export larger than this, as declared or as read "
+                             "(default 50)")
+    parser.add_argument("--max-total-mb", type=float, default=None, metavar="MB",
+                        help="read at most this much of the export in all; day files past it are skipped and "
+                             "reported (default 8192)")
 
 
 def _fail(msg: str) -> int:
@@ -46,6 +53,7 @@ def _fail(msg: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from bot.config import SettingError, load_config
     from bot.services.audit import ExportError, run_audit
+    from bot.services.audit.export import MB, ExportLimits
     from bot.services.audit.report import format_summary
     from bot.services.audit.settings import settings_from_config
 
@@ -63,6 +71,15 @@ def run(args: argparse.Namespace) -> int:
     except SettingError as exc:
         return _fail(str(exc))
     settings = settings_from_config(config, import_activity=args.import_activity)
+    limits = ExportLimits()
+    for flag, name in (("--max-file-mb", "max_file_bytes"), ("--max-total-mb", "max_total_bytes")):
+        # getattr: callers that build the arguments themselves may leave them out.
+        value = getattr(args, flag[2:].replace("-", "_"), None)
+        if value is not None:
+            if not value > 0:
+                return _fail(f"{flag}: expected a positive number of megabytes, got {value:g}")
+            limits = replace(limits, **{name: int(value * MB)})
+    settings = replace(settings, limits=limits)
     workspace_url = args.workspace_url or config.community.workspace_url or None
     db = None
     if args.import_activity:

@@ -234,8 +234,14 @@ class FakeSlack:
             return copy.deepcopy(user)
 
     def add_channel(self, id: str, name: str, *, is_private: bool = False, members: list[str] = (),  # type: ignore[assignment]
-                    is_general: bool = False, is_archived: bool = False, bot_member: bool = True) -> None:
-        """``bot_member`` adds the bot to ``members`` (as if invited)."""
+                    is_general: bool = False, is_archived: bool = False, bot_member: bool = True,
+                    shared: str = "") -> None:
+        """``bot_member`` adds the bot to ``members`` (as if invited).
+        ``shared``: "" (this workspace only), "org" (other workspaces of the
+        same Enterprise Grid organisation), "ext" (Slack Connect with another
+        organisation) or "pending_ext" (a Slack Connect invitation not yet
+        accepted)."""
+        assert shared in ("", "org", "ext", "pending_ext"), shared
         members = list(members)
         if bot_member and self.bot_user_id not in members:
             members.append(self.bot_user_id)
@@ -243,7 +249,7 @@ class FakeSlack:
             self.channels[id] = {
                 "id": id, "name": name, "is_private": is_private, "is_im": False, "is_mpim": False,
                 "is_general": is_general, "is_archived": is_archived, "members": members, "messages": [],
-                "created": 1_700_000_000, "creator": self.admin_user_id,
+                "created": 1_700_000_000, "creator": self.admin_user_id, "shared": shared,
             }
             self._changed()
 
@@ -684,7 +690,12 @@ class FakeSlack:
                "is_group": ch["is_private"] and not ch["is_mpim"], "is_im": False, "is_mpim": ch["is_mpim"],
                "is_private": ch["is_private"], "is_archived": ch["is_archived"], "is_general": ch["is_general"],
                "created": ch["created"], "creator": ch["creator"], "name_normalized": ch["name"],
-               "is_shared": False, "is_org_shared": False, "is_ext_shared": False,
+               # As Slack reports sharing: is_shared for any other workspace,
+               # is_ext_shared for another organisation (Slack Connect).
+               "is_shared": ch.get("shared") in ("org", "ext"), "is_org_shared": ch.get("shared") == "org",
+               "is_ext_shared": ch.get("shared") == "ext", "is_pending_ext_shared": ch.get("shared") == "pending_ext",
+               "shared_team_ids": [self.team_id] + {"org": ["T0SAMEORG"], "ext": ["T0OTHERORG"]}.get(ch.get("shared"), []),
+               "context_team_id": self.team_id,
                "is_member": tok.user_id in ch["members"],
                "topic": {"value": "", "creator": "", "last_set": 0},
                "purpose": {"value": "", "creator": "", "last_set": 0}}

@@ -11,8 +11,6 @@ from hypothesis import strategies as st
 
 from handlers.messages import to_seen_message
 from storage import events as events_db
-from tests.fakeslack.server import FakeSlack
-from tests.harness import populate, start_bench
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
@@ -29,17 +27,6 @@ def test_message_parsing_never_raises(event):
     seen = to_seen_message(event)
     if seen is not None:
         assert isinstance(seen.text, str) and isinstance(seen.ts, str)
-
-
-@pytest.fixture(scope="module")
-def shared_bench(tmp_path_factory):
-    fake = FakeSlack()
-    populate(fake)
-    fake.start()
-    bench = start_bench(fake, tmp_path_factory.mktemp("hostile") / "h.db")
-    yield bench
-    bench.close()
-    fake.stop()
 
 
 @given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))

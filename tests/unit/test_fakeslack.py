@@ -305,3 +305,21 @@ def test_wait_for_predicate_may_call_the_fake(fake):
     threading.Timer(0.05, lambda: fake.add_message("C1", "U1", "from elsewhere")).start()
     found = fake.wait_for(lambda: client(fake).conversations_history(channel="C1")["messages"], timeout=5)
     assert found[0]["text"] == "from elsewhere"
+
+
+@pytest.mark.parametrize("shared, expect", [
+    ("", {"is_shared": False, "is_ext_shared": False, "is_org_shared": False, "is_pending_ext_shared": False}),
+    ("org", {"is_shared": True, "is_ext_shared": False, "is_org_shared": True, "is_pending_ext_shared": False}),
+    ("ext", {"is_shared": True, "is_ext_shared": True, "is_org_shared": False, "is_pending_ext_shared": False}),
+    ("pending_ext", {"is_shared": False, "is_ext_shared": False, "is_org_shared": False, "is_pending_ext_shared": True}),
+])
+def test_conversations_info_reports_privacy_and_sharing_as_slack_does(fake, shared, expect):
+    fake.add_channel("GSHARED", "shared-mods", is_private=True, members=["U1"], shared=shared)
+    info = client(fake).conversations_info(channel="GSHARED")["channel"]
+    assert info["is_private"] is True and info["is_group"] is True and info["is_channel"] is False
+    assert {k: info[k] for k in expect} == expect
+    assert info["context_team_id"] == fake.team_id
+    assert (len(info["shared_team_ids"]) > 1) == expect["is_shared"]
+    # A private channel the bot is not in is hidden, as Slack hides it.
+    fake.add_channel("GHIDDEN", "hidden", is_private=True, members=["U1"], bot_member=False)
+    assert error_of(lambda: client(fake).conversations_info(channel="GHIDDEN"))["error"] == "channel_not_found"

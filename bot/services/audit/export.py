@@ -9,12 +9,17 @@ channels and group DMs are foldered by name, DMs by conversation id
 Nothing here holds the whole export: the metadata files are small, and a day
 file is opened only when asked for. A file that cannot be read is reported as
 a `Problem` (file and reason) and the caller carries on.
+
+An export may be hostile. Every read is bounded (`ExportLimits`: bytes per
+file, declared and actually read, and in all); symbolic links, devices and
+pipes, and paths that would leave the export are never read, only reported.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -29,6 +34,23 @@ CONVERSATION_FILES: tuple[tuple[str, str], ...] = (
 )
 USER_FILES: tuple[str, ...] = ("users.json", "org_users.json")
 _DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
+
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ExportLimits:
+    """How much of an export is read: per file (as declared by the zip or
+    the file system, and as actually read) and in all. `modbot audit`
+    --max-file-mb and --max-total-mb set them."""
+
+    max_file_bytes: int = 50 * MB
+    max_total_bytes: int = 8 * 1024 * MB
+
+
+class RefusedFile(OSError):
+    """A file the export may not make us read; str() says why."""
 
 
 class ExportError(Exception):
@@ -88,12 +110,18 @@ def _json_error(exc: json.JSONDecodeError) -> str:
 
 
 class _Source:
-    """Byte access to the export's files, whichever form it comes in."""
+    """Byte access to the export's regular files, whichever form it comes in.
+
+    `skipped` lists (name, reason) for entries that are not plain files
+    inside the export; they are never read."""
+
+    skipped: list[tuple[str, str]]
 
     def names(self) -> Iterator[str]:
         raise NotImplementedError
 
-    def read(self, name: str) -> bytes:
+    def read(self, name: str, limit: int) -> bytes:
+        """At most `limit` bytes; RefusedFile if the file holds more."""
         raise NotImplementedError
 
     def size(self, name: str) -> int:
@@ -103,22 +131,73 @@ class _Source:
         pass
 
 
+def _amount(n: int) -> str:
+    return f"{n / MB:,.1f} MB" if n >= MB // 10 else f"{n:,} bytes"
+
+
+def _too_large(size: int, limit: int) -> RefusedFile:
+    return RefusedFile(f"{_amount(size)}, over the limit of {_amount(limit)} per file (--max-file-mb); not read")
+
+
+def _bounded_read(f, limit: int) -> bytes:
+    data = f.read(limit + 1)
+    if len(data) > limit:
+        raise RefusedFile(f"more than the limit of {_amount(limit)} per file (--max-file-mb); not read")
+    return data
+
+
 class _FolderSource(_Source):
     def __init__(self, root: Path):
         self.root = root
+        self._real_root = root.resolve()
+        self.skipped = []
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
 
     def names(self) -> Iterator[str]:
-        for dirpath, _dirs, files in os.walk(self.root):
-            rel = PurePosixPath(Path(dirpath).relative_to(self.root).as_posix())
+        for dirpath, dirs, files in os.walk(self.root):  # never follows a linked folder
+            here = Path(dirpath)
+            for d in dirs:
+                if (here / d).is_symlink():
+                    self.skipped.append((self._rel(here / d) + "/", "a symbolic link to a folder; not followed"))
             for f in files:
-                yield str(rel / f) if str(rel) != "." else f
+                path = here / f
+                why = self._refusal(path)
+                if why:
+                    self.skipped.append((self._rel(path), why))
+                else:
+                    yield self._rel(path)
 
-    def read(self, name: str) -> bytes:
-        return (self.root / name).read_bytes()
+    def _refusal(self, path: Path) -> str | None:
+        try:
+            st = path.lstat()
+        except OSError as exc:
+            return f"unreadable ({exc.strerror}); skipped"
+        if stat.S_ISLNK(st.st_mode):
+            return "a symbolic link; not followed, skipped"
+        if not stat.S_ISREG(st.st_mode):
+            return "not a regular file (a device, pipe or socket); skipped"
+        if not path.resolve().is_relative_to(self._real_root):
+            return "outside the export; skipped"
+        return None
+
+    def read(self, name: str, limit: int) -> bytes:
+        path = self.root / name
+        # O_NOFOLLOW and a check of what was opened: the file may have been
+        # swapped for a link or a device since it was listed.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise RefusedFile("not a regular file; not read")
+            if st.st_size > limit:
+                raise _too_large(st.st_size, limit)
+            return _bounded_read(f, limit)
 
     def size(self, name: str) -> int:
         try:
-            return (self.root / name).stat().st_size
+            return (self.root / name).lstat().st_size
         except OSError:
             return 0
 
@@ -129,14 +208,37 @@ class _ZipSource(_Source):
             self.zf = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
             raise ExportError(f"{path}: not a readable zip file ({exc})") from None
+        self.skipped = []
 
     def names(self) -> Iterator[str]:
         for info in self.zf.infolist():
-            if not info.is_dir():
+            if info.is_dir():
+                continue
+            why = self._refusal(info)
+            if why:
+                self.skipped.append((info.filename, why))
+            else:
                 yield info.filename
 
-    def read(self, name: str) -> bytes:
-        return self.zf.read(name)
+    @staticmethod
+    def _refusal(info: zipfile.ZipInfo) -> str | None:
+        mode = info.external_attr >> 16  # Unix mode, when a Unix zip tool wrote it
+        if stat.S_ISLNK(mode):
+            return "a symbolic link; not followed, skipped"
+        if mode and stat.S_IFMT(mode) and not stat.S_ISREG(mode):
+            return "not a regular file (a device, pipe or socket); skipped"
+        parts = info.filename.replace("\\", "/").split("/")
+        if info.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+            return "a path that leaves the export; skipped"
+        return None
+
+    def read(self, name: str, limit: int) -> bytes:
+        info = self.zf.getinfo(name)
+        if info.file_size > limit:
+            raise _too_large(info.file_size, limit)
+        # zipfile also stops at the declared size; the bound holds either way.
+        with self.zf.open(info) as f:
+            return _bounded_read(f, limit)
 
     def size(self, name: str) -> int:
         return self.zf.getinfo(name).file_size
@@ -159,11 +261,13 @@ class SlackExport:
     `problems` collects every file that was skipped, with the reason.
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, *, limits: ExportLimits = ExportLimits()):
         self.path = Path(path)
+        self.limits = limits
         self._source = _open_source(self.path)
         self.problems: list[Problem] = []
         names = list(self._source.names())
+        self.problems += [Problem(name, why) for name, why in self._source.skipped]
         self._prefix = self._find_root(names)
         # Files at the export's top level (users.json, channels.json ...).
         self._present = {r for r in (self._rel(n) for n in names) if r and "/" not in r}
@@ -196,7 +300,7 @@ class SlackExport:
         return name[len(self._prefix):]
 
     def _read_json(self, rel: str):
-        return json.loads(self._source.read(self._prefix + rel))
+        return json.loads(self._source.read(self._prefix + rel, self.limits.max_file_bytes))
 
     def _read_metadata_list(self, rel: str, present: set[str]) -> list[dict]:
         if rel not in present:
@@ -205,6 +309,9 @@ class SlackExport:
             data = self._read_json(rel)
         except json.JSONDecodeError as exc:
             self.problems.append(Problem(rel, _json_error(exc) + "; its entries are ignored"))
+            return []
+        except RefusedFile as exc:
+            self.problems.append(Problem(rel, f"{exc}; its entries are ignored"))
             return []
         except (OSError, zipfile.BadZipFile, UnicodeDecodeError, ValueError, RecursionError) as exc:
             self.problems.append(Problem(rel, f"unreadable ({exc}); its entries are ignored"))
@@ -258,7 +365,9 @@ class SlackExport:
     def _find_day_files(self, names: list[str]) -> list[DayFile]:
         days: list[DayFile] = []
         unknown: set[str] = set()
-        for n in names:
+        total = 0
+        # In name order, so the same files are left out on every run.
+        for n in sorted(names):
             rel = self._rel(n)
             if rel is None:
                 continue
@@ -271,7 +380,17 @@ class SlackExport:
                 continue
             if folder not in self.conversations:
                 unknown.add(folder)
-            days.append(DayFile(folder=folder, date=m.group(1), path=rel))
+            day = DayFile(folder=folder, date=m.group(1), path=rel)
+            size = self._source.size(n)
+            if size > self.limits.max_file_bytes:
+                self.problems.append(Problem(rel, str(_too_large(size, self.limits.max_file_bytes)) + ", skipped"))
+                continue
+            if total + size > self.limits.max_total_bytes:
+                self.problems.append(Problem(rel, f"over the limit of {_amount(self.limits.max_total_bytes)} "
+                                             "for the whole export (--max-total-mb); skipped"))
+                continue
+            total += size
+            days.append(day)
         for folder in sorted(unknown):
             # Still audited, under its folder name: losing messages is worse.
             self.problems.append(
@@ -286,7 +405,9 @@ class SlackExport:
     def read_day(self, day: DayFile) -> list[dict]:
         """The messages of one day file; raises DayFileError with the reason."""
         try:
-            raw = self._source.read(self._prefix + day.path)
+            raw = self._source.read(self._prefix + day.path, self.limits.max_file_bytes)
+        except RefusedFile as exc:
+            raise DayFileError(str(exc)) from None
         except (OSError, zipfile.BadZipFile, KeyError, EOFError) as exc:
             raise DayFileError(f"unreadable ({exc})") from None
         try:

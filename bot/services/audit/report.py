@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -315,6 +316,17 @@ def render_html(s: Summary, rows: list[FindingRow], *, base: str, placeholder: b
 
 
 # ----------------------------------------------------------------- terminal
+# C0 and C1 controls (escape sequences start with ESC or CSI), line and
+# paragraph separators, and the bidirectional overrides that reorder text.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text from an export, safe to print to a terminal: one line, no control
+    characters (a channel name may carry escape sequences)."""
+    return _UNPRINTABLE.sub("", str(text))
+
+
 def format_summary(s: Summary) -> str:
     lines = [f"Checked {s.messages:,} messages in {len(s.messages_by_channel):,} conversations "
              f"({s.files:,} day files) in {s.elapsed_s:.1f} s with {s.jobs} worker(s).", ""]
@@ -325,11 +337,11 @@ def format_summary(s: Summary) -> str:
         lines.append(f"  {c:<{width}}  {n:>8,}")
     lines.append(f"  {'total':<{width}}  {s.findings:>8,}")
     if s.by_channel:
-        top = ", ".join(f"#{s.channel_names.get(c, c)} {n}" for c, n in s.by_channel.most_common(3))
+        top = ", ".join(f"#{printable(s.channel_names.get(c, c))} {n}" for c, n in s.by_channel.most_common(3))
         lines += ["", f"Most findings: {top}"]
     if s.problems_total:
         lines += ["", f"{s.problems_total:,} problem(s), skipped and listed in the report:"]
-        lines += [f"  {p.file}: {p.reason}" for p in s.problems[:5]]
+        lines += [f"  {printable(p.file)}: {printable(p.reason)}" for p in s.problems[:5]]
         if s.problems_total > 5:
             lines.append(f"  … and {s.problems_total - 5:,} more")
     return "\n".join(lines)

@@ -36,7 +36,7 @@ from policies.state import MemoryActivity
 # The live bot's definition, so that --import-activity counts what it counts.
 from bot.services.experts import looks_like_question
 
-from .export import Conversation, DayFile, DayFileError, Member, Problem, SlackExport
+from .export import Conversation, DayFile, DayFileError, ExportLimits, Member, Problem, SlackExport
 
 # Subtypes that are people talking; everything else (joins, topic changes,
 # pins, bot posts ...) is Slack's own bookkeeping and is not audited.
@@ -44,6 +44,7 @@ AUDITED_SUBTYPES = frozenset({"", "thread_broadcast", "file_share", "me_message"
 BATCH = 256
 EXCERPT_BEFORE = 80
 EXCERPT_WIDTH = 240
+MAX_TEXT = 40_000
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class AuditSettings:
     # extra names to protect from impersonation, besides admins' and owners'
     staff_names: tuple[str, ...] = ()
     import_activity: bool = False
+    # how much of the export may be read (per file and in all)
+    limits: ExportLimits = field(default_factory=ExportLimits)
 
 
 @dataclass(slots=True)
@@ -258,13 +261,16 @@ class _Checker:
         text = raw.get("text")
         if not isinstance(text, str) or not isinstance(user, str):
             return None, "malformed"
+        # Slack keeps at most 40,000 characters of a message: a longer text
+        # was not written in Slack, and the checks' memory grows with it.
+        text = text[:MAX_TEXT]
         # Most messages have neither files nor attachments: skip the scans.
         files = raw.get("files")
         names = tuple(str(f.get("name")) for f in files if isinstance(f, dict) and f.get("name")) \
             if files and isinstance(files, list) else ()
         atts = raw.get("attachments")
         att_texts = tuple(
-            str(a.get("text") or a.get("fallback"))
+            str(a.get("text") or a.get("fallback"))[:MAX_TEXT]
             for a in atts
             # Unfurls (from_url) were written by the linked site, not the author.
             if isinstance(a, dict) and not a.get("from_url") and (a.get("text") or a.get("fallback"))
@@ -373,7 +379,7 @@ _WORKER: _Checker | None = None
 
 def _init_worker(path: str, settings: AuditSettings) -> None:
     global _WORKER
-    _WORKER = _Checker(SlackExport(path), settings)
+    _WORKER = _Checker(SlackExport(path, limits=settings.limits), settings)
     # Load the models now, then move everything alive (the models' large
     # vocabularies above all) out of the collector's sight: a worker only
     # adds short-lived objects, and re-scanning hundreds of thousands of

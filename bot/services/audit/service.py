@@ -103,7 +103,7 @@ def run_audit(
         settings = replace(settings, import_activity=True)
     jobs = max(1, jobs or default_jobs())
     started = clock()
-    with SlackExport(export_path) as export:
+    with SlackExport(export_path, limits=settings.limits) as export:
         writer = ReportWriter(out_dir, export_name=Path(export_path).name, workspace_url=workspace_url)
         writer.add_problems(list(export.problems))
         units = plan_units(export, jobs=jobs, target_bytes=unit_bytes)

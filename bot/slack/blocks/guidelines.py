@@ -13,6 +13,7 @@ from bot.slack.blocks import escape
 MAX_BLOCKS = 50  # Slack's limit for a message
 SECTION_LIMIT = 3000  # characters in a section's text
 HEADER_LIMIT = 150
+TOPIC_SHOWN = 100  # characters of an unknown topic repeated back
 
 # Sections of the default guidelines a newcomer sees first in the welcome DM.
 WELCOME_KEY_SECTIONS = ("harassment", "privacy", "confidential", "selling", "flagging")
@@ -137,8 +138,13 @@ def guidelines_reply(sections: Sequence, *, community: str, topic: str = "", com
 def topics_usage(topics: Iterable[tuple[str, str]], *, unknown: str = "", command: str = "/guidelines") -> tuple[str, list[dict]]:
     """Usage and the list of topics, for an unknown topic or `help`."""
     lines = [f"• `{sid}`: {escape(title)}" for sid, title in topics]
+    # The member's words come back cut and on one line: a slash command's
+    # text can be thousands of characters, more than a section may hold.
+    shown = " ".join(unknown.split())
+    if len(shown) > TOPIC_SHOWN:
+        shown = shown[:TOPIC_SHOWN] + "…"
     intro = (
-        f"I have no guideline section about *{escape(unknown)}*." if unknown else "Ask for the whole text or one topic."
+        f"I have no guideline section about *{escape(shown)}*." if shown else "Ask for the whole text or one topic."
     )
     usage = f"*Usage:* `{command}` shows all the guidelines; `{command} <topic>` shows the matching sections."
     blocks = [_section(f"{intro}\n{usage}")]
