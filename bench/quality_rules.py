@@ -1,0 +1,222 @@
+"""The rule side of the policy checks, measured next to what a user would
+pick instead, in one run:
+
+    .venv/bin/python bench/quality_rules.py
+
+* personal data per type on presidio_synth_first_half.json (modbot, presidio-
+  analyzer's pattern recognizers, commonregex), street addresses as whole
+  addresses;
+* scam links: recall on generated gift/login/phishing links and false rate on
+  benign links shaped like the ones developers post (modbot, a plain domain
+  blocklist);
+* spam: F1 on YouTube comments and on the held-out half of the generated
+  SMS-style set (bench/rules_data.py), next to a plain keyword filter;
+* how often each rule fires on ordinary Gitter chat: tuned on appium, reported
+  on docker, worst examples printed.
+
+The peers are optional (`pip install -e '.[bench]'`); a missing one is named
+and skipped. Also exposes `report()` for bench/quality.py.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+# A worktree sits one level deeper than the main checkout: find shared/ there too.
+if "MODBOT_SHARED_DATA" not in os.environ and not (ROOT.parent / "shared").is_dir():
+    for up in ROOT.parents:
+        if (up / "shared" / "data" / "dev").is_dir():
+            os.environ["MODBOT_SHARED_DATA"] = str(up / "shared" / "data" / "dev")
+            break
+
+import _data  # noqa: E402
+from policies import Message, evaluate_many  # noqa: E402
+
+RULE_CATEGORIES = ("privacy", "malware", "spam")
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def row(name: str, p: float, r: float, f: float, extra: str = "") -> None:
+    print(f"  {name:<40} P={p:.3f}  R={r:.3f}  F1={f:.3f}  {extra}")
+
+
+def ours(texts: list[str]) -> list[list]:
+    return evaluate_many([(Message(text=t), None) for t in texts])
+
+
+# ------------------------------------------------------------ personal data
+
+KIND = {"CREDIT_CARD": "card", "PHONE_NUMBER": "phone", "EMAIL_ADDRESS": "email", "IBAN_CODE": "iban",
+        "US_SSN": "ssn", "IP_ADDRESS": "ip"}
+_GAP = re.compile(r"[\s,>.\-()]*")
+
+
+def address_groups(text: str, spans: list[dict]) -> list[tuple[int, int]]:
+    """presidio's data splits one address into pieces ("975", "3968 Bay
+    Street", a city, a postcode): pieces with nothing between them but other
+    labelled pieces, spaces and punctuation are one address."""
+    covered = bytearray(len(text) + 1)
+    for s in spans:
+        for i in range(s["start_position"], s["end_position"]):
+            covered[i] = 1
+    groups: list[list[int]] = []
+    for a, b in sorted((s["start_position"], s["end_position"]) for s in spans
+                       if s["entity_type"] == "STREET_ADDRESS"):
+        if groups:
+            gap = "".join(ch for i, ch in enumerate(text[groups[-1][1]:a], groups[-1][1]) if not covered[i])
+            if _GAP.fullmatch(gap):
+                groups[-1][1] = max(groups[-1][1], b)
+                continue
+        groups.append([a, b])
+    return [(a, b) for a, b in groups]
+
+
+def _score_types(data: list[dict], preds: list[list[tuple[int, int, str]]]) -> tuple[Counter, Counter, Counter]:
+    tps, fps, fns = Counter(), Counter(), Counter()
+    for d, pr in zip(data, preds):
+        gold = [(s["start_position"], s["end_position"], KIND[s["entity_type"]])
+                for s in d["spans"] if s["entity_type"] in KIND]
+        gold += [(a, b, "address") for a, b in address_groups(d["full_text"], d["spans"])]
+        for gs, ge, gk in gold:
+            if any(ps < ge and gs < pe and pk == gk for ps, pe, pk in pr):
+                tps[gk] += 1
+            else:
+                fns[gk] += 1
+        for ps, pe, pk in pr:
+            if not any(ps < ge and gs < pe and pk == gk for gs, ge, gk in gold):
+                fps[pk] += 1
+    return tps, fps, fns
+
+
+def _presidio_peer():
+    """presidio-analyzer's own pattern recognizers (no spaCy model needed,
+    nothing downloaded): the regex and checksum half of presidio."""
+    try:
+        import logging
+
+        logging.getLogger("presidio-analyzer").setLevel(logging.CRITICAL)
+        import tldextract
+
+        offline = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+        tldextract.extract = offline  # the email recognizer would fetch the suffix list
+        from presidio_analyzer.predefined_recognizers import (CreditCardRecognizer, EmailRecognizer,
+                                                              IbanRecognizer, IpRecognizer, PhoneRecognizer,
+                                                              UsSsnRecognizer)
+        import presidio_analyzer.predefined_recognizers.generic.email_recognizer as em  # type: ignore
+        if hasattr(em, "tldextract"):
+            em.tldextract.extract = offline
+    except Exception as exc:  # ImportError, or a layout this bench does not know
+        print(f"  (presidio-analyzer not available: {type(exc).__name__}; pip install -e '.[bench]')")
+        return None
+    recognizers = [CreditCardRecognizer(), EmailRecognizer(), IbanRecognizer(), IpRecognizer(), UsSsnRecognizer(),
+                   PhoneRecognizer()]
+
+    def run(text: str) -> list[tuple[int, int, str]]:
+        out = []
+        for r in recognizers:
+            for x in r.analyze(text, r.supported_entities, None):
+                if x.entity_type in KIND and x.score >= 0.4:
+                    out.append((x.start, x.end, KIND[x.entity_type]))
+        return out
+    return run
+
+
+def _commonregex_peer():
+    try:
+        from commonregex import CommonRegex  # noqa: F401
+        import commonregex
+    except ImportError:
+        print("  (commonregex not installed; pip install -e '.[bench]')")
+        return None
+    kinds = (("credit_card", "card"), ("phone", "phone"), ("email", "email"), ("ip", "ip"),
+             ("ipv6", "ip"), ("street_address", "address"))
+    regs = [(getattr(commonregex, name, None), k) for name, k in kinds]
+    regs = [(r, k) for r, k in regs if r is not None]
+
+    def run(text: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), k) for r, k in regs for m in r.finditer(text)]
+    return run
+
+
+def personal_section() -> None:
+    data = _data.presidio()
+    texts = [d["full_text"] for d in data]
+    mine = [[(f.start, f.end, f.extra.get("kind")) for f in fs if f.category == "privacy"] for fs in ours(texts)]
+    print(f"\nPersonal data on presidio_synth_first_half.json ({len(data)} sentences; a hit = same type and "
+          "overlapping span; an address = presidio's pieces joined)")
+    peers = {"modbot": mine}
+    for name, make in (("presidio-analyzer (patterns)", _presidio_peer), ("commonregex", _commonregex_peer)):
+        run = make()
+        if run is not None:
+            peers[name] = [run(t) for t in texts]
+    for name, preds in peers.items():
+        tps, fps, fns = _score_types(data, preds)
+        print(f" {name}")
+        for k in (*KIND.values(), "address"):
+            if tps[k] + fps[k] + fns[k]:
+                row(f"{k}", *prf(tps[k], fps[k], fns[k]), f"(gold {tps[k] + fns[k]})")
+        six = list(KIND.values())
+        row("six structured types together", *prf(sum(tps[k] for k in six), sum(fps[k] for k in six),
+                                                   sum(fns[k] for k in six)))
+
+
+# ------------------------------------------------------------- chat lines
+
+_CHAT_LINE = re.compile(r"\[[^\]]*\] <[^>]*> ?(.*)")
+
+
+def chat_lines(room: str) -> list[str]:
+    path = Path(_data.SHARED) / "chat" / f"gitter_{room}_{room}.txt"
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            m = _CHAT_LINE.match(line.rstrip("\n"))
+            if m and m.group(1).strip():
+                out.append(m.group(1))
+    return out
+
+
+def chat_section(room: str, label: str, worst: int = 3) -> None:
+    lines = chat_lines(room)
+    res = ours(lines)
+    fired: Counter = Counter()
+    examples: dict[str, list[str]] = defaultdict(list)
+    for text, fs in zip(lines, res):
+        for rule in {f.rule for f in fs if f.category in RULE_CATEGORIES}:
+            fired[rule] += 1
+            examples[rule].append(text)
+    anyrule = sum(1 for fs in res if any(f.category in RULE_CATEGORIES for f in fs))
+    print(f"\nOrdinary Gitter chat, {room} ({len(lines)} lines; {label}): privacy, malware and spam rules")
+    print(f"  any of them: {anyrule} lines ({anyrule / len(lines):.3%})")
+    for rule, n in fired.most_common():
+        print(f"  {rule:<34} {n:>4} ({n / len(lines):.3%})")
+        for t in examples[rule][:worst]:
+            print(f"      | {t[:150]!r}")
+
+
+def report() -> None:
+    if not _data.available():
+        print(_data.missing_message())
+        return
+    t0 = time.perf_counter()
+    personal_section()
+    chat_section("appium", "the rules were tuned looking at this room")
+    chat_section("docker", "not looked at while tuning")
+    print(f"\n(rules report done in {time.perf_counter() - t0:.0f}s)")
+
+
+if __name__ == "__main__":
+    report()
