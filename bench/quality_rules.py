@@ -37,7 +37,10 @@ if "MODBOT_SHARED_DATA" not in os.environ and not (ROOT.parent / "shared").is_di
             break
 
 import _data  # noqa: E402
+import rules_data  # noqa: E402
 from policies import Message, evaluate_many  # noqa: E402
+from policies.links import registered_domain  # noqa: E402
+from policies.slacktext import parse  # noqa: E402
 
 RULE_CATEGORIES = ("privacy", "malware", "spam")
 
@@ -173,6 +176,90 @@ def personal_section() -> None:
                                                    sum(fns[k] for k in six)))
 
 
+# -------------------------------------------------------------- scam links
+
+_URLISH = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})", re.I)
+
+
+def _hosts(text: str) -> set[str]:
+    out = set()
+    for lk in parse(text).links:
+        m = _URLISH.search(lk.url)
+        if m:
+            out.add(m.group(1).lower())
+    if not out:
+        out = {m.group(1).lower() for m in _URLISH.finditer(text)}
+    return out
+
+
+def links_section() -> None:
+    tune = rules_data.scam_links("tune", 400)
+    held = rules_data.scam_links("held", 600)
+    benign = rules_data.benign_links(1500)
+    print("\nScam links (generated: bench/rules_data.py; held-out = other brands, TLDs, paths and wording) and "
+          "benign links shaped like the ones developers post")
+
+    def flagged(texts: list[str]) -> list[bool]:
+        return [any(f.category == "malware" for f in fs) for fs in ours(texts)]
+    for name, texts in (("scam links, tune split", tune), ("scam links, held-out split", held)):
+        hit = flagged(texts)
+        print(f"  modbot   recall on {name:<28} {sum(hit) / len(texts):.3f}  (n={len(texts)})")
+        for t, h in list(zip(texts, hit)):
+            if not h:
+                print(f"      missed | {t[:110]!r}")
+                break
+    fp = flagged(benign)
+    print(f"  modbot   benign links flagged                  {sum(fp) / len(benign):.3%}  (n={len(benign)})")
+    for t, h in zip(benign, fp):
+        if h:
+            print(f"      flagged | {t[:110]!r}")
+    # The plain alternative: a blocklist of registered domains seen in known
+    # scams (here: every domain of the tune split), matched exactly.
+    blocklist = {registered_domain(h) for t in tune for h in _hosts(t)}
+    hit = [any(registered_domain(h) in blocklist for h in _hosts(t)) for t in held]
+    fp = [any(registered_domain(h) in blocklist for h in _hosts(t)) for t in benign]
+    print(f"  blocklist of the {len(blocklist)} tune-split domains: held-out recall {sum(hit) / len(held):.3f}, "
+          f"benign flagged {sum(fp) / len(benign):.3%}")
+
+
+# -------------------------------------------------------------------- spam
+
+# What a user reaches for without a model: a list of spam words, any one of which flags.
+SPAM_WORDS = re.compile(r"\b(?:free|win|won|winner|prize|claim|cash|urgent|txt|call now|subscribe|offer|"
+                        r"guaranteed|bitcoin|crypto|click here|check out my|congratulations)\b", re.I)
+
+
+def _f1(pred: list[bool], gold: list[int]) -> tuple[float, float, float]:
+    tp = sum(1 for p, g in zip(pred, gold) if p and g)
+    fp = sum(1 for p, g in zip(pred, gold) if p and not g)
+    fn = sum(1 for p, g in zip(pred, gold) if not p and g)
+    return prf(tp, fp, fn)
+
+
+def spam_section() -> None:
+    sets = []
+    rows = _data.youtube()
+    if rows:
+        sets.append(("YouTube comments, all 5 files", [r[0] for r in rows], [r[1] for r in rows]))
+    for split, label in (("tune", "generated SMS, tune split"), ("held", "generated SMS, held-out split")):
+        data = rules_data.sms(split, 800)
+        sets.append((label, [t for t, _ in data], [g for _, g in data]))
+    print("\nSpam (spam rules alone; spam or selling, which adds the promotion rules and model; a spam-word list)")
+    for label, texts, gold in sets:
+        res = ours(texts)
+        spam_only = [any(f.category == "spam" for f in fs) for fs in res]
+        with_selling = [any(f.category in ("spam", "selling") for f in fs) for fs in res]
+        words = [SPAM_WORDS.search(t) is not None for t in texts]
+        print(f" {label} (n={len(texts)}, {sum(gold)} spam)")
+        row("modbot spam rules", *_f1(spam_only, gold))
+        row("modbot spam or selling", *_f1(with_selling, gold))
+        row("spam-word list", *_f1(words, gold))
+        if "held" in label:
+            for t, p, g in zip(texts, spam_only, gold):
+                if p != g:
+                    print(f"      {'missed' if g else 'flagged'} | {t[:110]!r}")
+
+
 # ------------------------------------------------------------- chat lines
 
 _CHAT_LINE = re.compile(r"\[[^\]]*\] <[^>]*> ?(.*)")
@@ -213,6 +300,8 @@ def report() -> None:
         return
     t0 = time.perf_counter()
     personal_section()
+    links_section()
+    spam_section()
     chat_section("appium", "the rules were tuned looking at this room")
     chat_section("docker", "not looked at while tuning")
     print(f"\n(rules report done in {time.perf_counter() - t0:.0f}s)")

@@ -104,6 +104,56 @@ _SPAM_BAIT = re.compile(
 
 _WORD_RUN = re.compile(r"\w+")
 
+# SMS-style and advertising spam: each sign alone occurs in ordinary talk
+# ("I won the quiz", "call me", "reply stop if..."), so a message needs two
+# different signs, or one of the few that ordinary people never write.
+_PREMIUM = r"(?:0?9\d{2}[ -]?\d{3}[ -]?\d{3,4}|08[47]\d[ -]?\d{3}[ -]?\d{3,4}|1[ -]?900[ -]?\d{3}[ -]?\d{4}|\b\d{5}\b)"
+_SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
+    # (sign, weight, pattern); weight 2 = enough alone
+    ("prize", 1, re.compile(
+        r"\b(?:you(?:'ve| have|r)? (?:(?:just |been )?(?:won|awarded|selected|chosen)|are (?:a |our )?(?:lucky )?winners?)|"
+        r"ur awarded|(?:a |lucky |our )winner|cash prize|prize (?:draw|waiting|guaranteed)|won (?:a |an )?(?:guaranteed|cash|£|\$|€)|"
+        r"guaranteed (?:cash|prize|£|\$|€)|unclaimed (?:bonus|prize|cash|reward)|chances? to win|free entry|"
+        r"(?:won|win) (?:a |an )?(?:free |brand new )?(?:iphone|ipad|nokia|samsung|holiday|voucher|gift card|cruise|car))", re.I)),
+    ("claim", 1, re.compile(r"\b(?:to claim|claim (?:now|code|your (?:prize|reward|cash|bonus|gift)|it now)|"
+                            r"(?:claim|identifier|quote|reference) code|quoting [A-Z0-9]{3,})", re.I)),
+    ("call_now", 1, re.compile(r"\b(?:call|ring|phone|dial) (?:now|free|today|immediately|us now|from (?:a )?landline)|"
+                               r"\b(?:call|ring|dial) " + _PREMIUM, re.I)),
+    ("premium_number", 1, re.compile(r"(?<![\d+])(?:0?9\d{2}[ -]?\d{3}[ -]?\d{3,4}|08[47]\d[ -]?\d{3}[ -]?\d{3,4}|"
+                                     r"1[ -]?900[ -]?\d{3}[ -]?\d{4})(?!\d)")),
+    ("text_to", 1, re.compile(r"\b(?:text|txt|send|reply|sms)>? (?:[A-Z]{2,10}|the word \w+) (?:to|2) \d{5}\b"
+                              r"|\b(?:text|txt|reply) [A-Z]{2,10} (?:to|2) ", re.I)),
+    ("stop", 1, re.compile(r"\b(?:(?:txt|text|reply|send|sms) stop\b|stop (?:to|2) (?:end|opt out|unsubscribe|cancel|\d{5})|"
+                           r"to (?:opt[- ]out|unsubscribe)|stop\? ?txt stop)", re.I)),
+    ("charge", 2, re.compile(r"(?:\b\d{1,3}p ?(?:/|per) ?(?:min|msg|txt|wk)|[£$€]\d+(?:\.\d\d)? ?(?:/|per) ?(?:wk|week|msg|min|txt|mo)\b|"
+                             r"\b\d{2,3}p(?: ?msg| ?/msg)|\b(?:t ?& ?cs?|tcs) apply|\b1[68]\+ only|\bmsg rate)", re.I)),
+    ("adult", 1, re.compile(r"\b(?:hot singles|sexy (?:girls|singles|chat)|adult chat|dirty chat)", re.I)),
+    ("urgent", 1, re.compile(r"\b(?:urgent!|urgent[: ]|final (?:attempt|notice|reminder)|act now|limited (?:spots|places|time)|"
+                             r"expires? (?:today|in \d+ ?h)|valid (?:for )?\d+ ?hrs?|before midnight|last chance)", re.I)),
+    ("money_pitch", 1, re.compile(
+        r"\b(?:double your (?:money|bitcoin|btc|eth|crypto|investment)|guaranteed (?:returns?|profits?|income)|"
+        r"\d+ ?% (?:profit|returns?|daily|weekly|monthly|a (?:day|week|month))|(?:trading|crypto|forex) (?:bot|signals?)|"
+        r"earn (?:up to )?[£$€]?\d[\d,]* (?:a|per|every) (?:day|week|month|hour)|from (?:the comfort of )?(?:your )?home,? no experience|"
+        r"no experience (?:needed|required)|bad credit (?:ok|welcome|accepted)|loan of [£$€]|invest [£$€]?\d|"
+        r"(?:send|pay) (?:the |a )?[£$€]?\d+ (?:fee|to release|to unlock))", re.I)),
+    ("money", 1, re.compile(r"(?:[£$€] ?\d[\d,]{2,}|\b\d[\d,]{2,} ?(?:pounds|dollars|euros|usd|gbp)\b)", re.I)),
+)
+_SMS_PROBE = re.compile(r"win|won|prize|claim|call|ring|dial|txt|text|stop|reply|send|free|cash|guarant|award|select|"
+                        r"chosen|urgent|final|invest|profit|return|loan|earn|double|crypto|bitcoin|[£$€]|\d{5}|singles",
+                        re.I)
+
+
+def sms_spam_signs(text: str) -> list[tuple[str, int, int, int]]:
+    """(sign, weight, start, end) of each SMS-spam sign found in `text`."""
+    if _SMS_PROBE.search(text) is None:
+        return []
+    out = []
+    for name, weight, rx in _SMS_SIGNS:
+        m = rx.search(text)
+        if m:
+            out.append((name, weight, m.start(), m.end()))
+    return out
+
 
 # check_spam and record_activity both ask for the same message's fingerprint,
 # one right after the other: a small cache saves the second fold.
@@ -144,6 +194,13 @@ def check_spam(message, parsed: ParsedText, norm: Normalised, context: Context, 
     if m:
         s, e = norm.span(*m.span())
         out.append(Finding("spam", "spam.scam_bait", 0.85, "medium", s, e, "Reads like a scam or get-rich-quick offer"))
+    signs = sms_spam_signs(parsed.prose)
+    weight = sum(w for _, w, _, _ in signs)
+    if weight >= 2 and not (len(signs) == 2 and {n for n, *_ in signs} == {"money", "urgent"}):
+        names = ", ".join(n.replace("_", " ") for n, *_ in signs)
+        score = min(0.95, 0.7 + 0.08 * weight)
+        out.append(Finding("spam", "spam.sms_spam", round(score, 3), "medium", min(x[2] for x in signs),
+                           max(x[3] for x in signs), f"Reads like prize, premium-rate or investment spam ({names})"))
     act = context.activity
     if act is not None and message.user and not staff:
         now = context.now
