@@ -138,19 +138,33 @@ _SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
         r"(?:send|pay) (?:the |a )?[£$€]?\d+ (?:fee|to release|to unlock))", re.I)),
     ("money", 1, re.compile(r"(?:[£$€] ?\d[\d,]{2,}|\b\d[\d,]{2,} ?(?:pounds|dollars|euros|usd|gbp)\b)", re.I)),
 )
-_SMS_PROBE = re.compile(r"win|won|prize|claim|call|ring|dial|txt|text|stop|reply|send|free|cash|guarant|award|select|"
-                        r"chosen|urgent|final|invest|profit|return|loan|earn|double|crypto|bitcoin|[£$€]|\d{5}|singles",
-                        re.I)
+_REPEATABLE = frozenset(("prize", "money_pitch"))
+# Every sign but three needs one of these words; a message needs two signs
+# (or one "charge"), so a message with none of the words, or one of them and
+# no number or price, cannot be spam by this rule. Checked on the word set.
+_SMS_WORDS = _words(
+    "win won winner winners winning prize prizes claim call ring dial phone txt text send reply sms stop free "
+    "cash guaranteed awarded award selected chosen urgent final attempt notice act limited expires expire valid "
+    "midnight chance invest profit profits returns return loan credit earn double crypto bitcoin btc eth forex "
+    "trading signals singles sexy adult chat entry draw unclaimed bonus code quote quoting identifier voucher "
+    "experience home unsubscribe opt fee release iphone nokia samsung holiday")
+_SMS_NUMBER = re.compile(r"[£$€]|\d{5}")
+_CHARGE_PROBE = re.compile(r"\dp\b|\dp ?/|t ?& ?cs?\b|\btcs\b|1[68]\+|msg rate|/ ?(?:wk|msg|min|txt)\b", re.I)
 
 
-def sms_spam_signs(text: str) -> list[tuple[str, int, int, int]]:
-    """(sign, weight, start, end) of each SMS-spam sign found in `text`."""
-    if _SMS_PROBE.search(text) is None:
-        return []
+def sms_spam_signs(text: str, vocab: frozenset[str] | None = None) -> list[tuple[str, int, int, int]]:
+    """(sign, weight, start, end) of each SMS-spam sign found in `text`.
+    `vocab`, the message's normalised words, lets most messages skip the patterns."""
+    if vocab is not None:
+        n = len(_SMS_WORDS.intersection(vocab))
+        if (n == 0 or (n == 1 and _SMS_NUMBER.search(text) is None)) and _CHARGE_PROBE.search(text) is None:
+            return []
     out = []
     for name, weight, rx in _SMS_SIGNS:
         m = rx.search(text)
         if m:
+            if name in _REPEATABLE and rx.search(text, m.end()):
+                weight += 1  # two different pitches: "double your BTC ... guaranteed returns"
             out.append((name, weight, m.start(), m.end()))
     return out
 
@@ -194,7 +208,7 @@ def check_spam(message, parsed: ParsedText, norm: Normalised, context: Context, 
     if m:
         s, e = norm.span(*m.span())
         out.append(Finding("spam", "spam.scam_bait", 0.85, "medium", s, e, "Reads like a scam or get-rich-quick offer"))
-    signs = sms_spam_signs(parsed.prose)
+    signs = sms_spam_signs(parsed.prose, norm.vocab)
     weight = sum(w for _, w, _, _ in signs)
     if weight >= 2 and not (len(signs) == 2 and {n for n, *_ in signs} == {"money", "urgent"}):
         names = ", ".join(n.replace("_", " ") for n, *_ in signs)

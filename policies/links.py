@@ -134,6 +134,7 @@ def _brand_match(token: str, raw: str, brand: str) -> int:
     return 0
 
 
+@lru_cache(maxsize=16_384)  # hosts repeat: the same few sites are linked all day
 def brand_imitation(host: str) -> tuple[str, int] | None:
     """(brand, strength) when `host` imitates a brand on a domain the brand
     does not use; strength as in _brand_match."""
@@ -239,6 +240,7 @@ def _global_ip(host: str) -> bool | None:
 # them, but text from elsewhere (an export, an API post) may not.
 BARE_DOMAIN = re.compile(
     r"(?<![\w@./:-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,4}[a-z]{2,18})(/[^\s<>|\"'`]{0,300})?(?![\w@-])", re.I)
+_REVERSE_DNS_HEADS = frozenset("com org net io edu gov de uk fr android java javax kotlin androidx me co".split())
 _BARE_PROBE = re.compile(r"[a-z0-9]\.[a-z]{2}", re.I)
 
 
@@ -253,6 +255,8 @@ def bare_domains(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str
         if any(a <= s < b for a, b in taken):
             continue
         host = m.group(1).lower()
+        if host.split(".", 1)[0] in _REVERSE_DNS_HEADS:
+            continue  # com.google.gson.stream: a Java package, not a site
         if _psl().publicsuffix(host, accept_unknown=False) is None or "." not in host:
             continue
         suffix = _psl().publicsuffix(host, accept_unknown=False)

@@ -61,7 +61,7 @@ def code_like(text: str, s: int, e: int, window: int = 60) -> bool:
 # IP address or a dotted phone number; so does a release of any tool.
 _VERSION_BEFORE = re.compile(
     r"(?:\bversion|\bver\.?|\bv|\brelease[sd]?|\bbuild|\bsdk|\bapi|\bupgrade[sd]?(?: to)?|\bupdate[sd]?(?: to)?|"
-    r"\binstall(?:ed)?|\blatest|\bfrom|\bto|@|-)\s{0,2}[:=]?\s{0,2}$", re.I)
+    r"\binstall(?:ed)?|\blatest|\bfrom|\bto|@|-|/)\s{0,2}[:=]?\s{0,2}$", re.I)
 
 
 def version_like(text: str, s: int) -> bool:
@@ -111,7 +111,7 @@ def card_issuer(digits: str) -> str | None:
 
 
 # 12-19 digits, optionally in groups split by single spaces or dashes.
-_CARD = re.compile(r"(?<![\d.\-])\d(?:[ \-]?\d){11,18}(?![\d\-])")
+_CARD = re.compile(r"(?<![\w.\-])\d(?:[ \-]?\d){11,18}(?![\w\-])")  # not inside a UUID or a hash
 
 
 _CARD_CONTEXT = re.compile(r"\b(?:card|cc|credit|debit|visa|master ?card|amex|american express|discover|"
@@ -364,7 +364,12 @@ _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::?[0-9A-Fa-f]{1,4}){
 _IP_CONTEXT = re.compile(r"(?:\bip\b|_ip\b|\bips\b|ip address|\baddress|\bhost|\bserver|\bping|\bconnect|"
                          r"\bproxy|\bdns|\bgateway|\bvpn|\bssh\b|\bfirewall|\bblock|\bban|\blogged|\bfrom ip|"
                          r"\bremote|\bclient|\bsubnet)", re.I)
-_HOST_BEFORE = re.compile(r"[a-z0-9\-]\.[a-z]{2,24} ?\($", re.I)  # "github.com (192.30.255.112)"
+_HOST_BEFORE = re.compile(r"[a-z0-9\-]\.[a-z]{2,24} ?[(,]$", re.I)  # "github.com (192.30.255.112)": a server
+_PORT_AFTER = re.compile(r":\d{2,5}\b")
+_IP_LABEL = re.compile(r"\b(?:my )?ip(?: address)?(?: is)?\s{0,2}[:=]?\s{0,2}['\"]?$", re.I)
+# Public resolvers and the placeholder everyone types identify nobody.
+WELL_KNOWN_IPS = frozenset(("1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9", "149.112.112.112",
+                            "208.67.222.222", "208.67.220.220", "1.2.3.4", "4.4.4.4"))
 
 
 def find_ips(text: str) -> Iterable[Finding]:
@@ -379,9 +384,13 @@ def find_ips(text: str) -> Iterable[Finding]:
             if not ip.is_global or ip.is_multicast:
                 continue
             s, e = m.start(), m.end()
+            if m.group() in WELL_KNOWN_IPS or _HOST_BEFORE.search(text, max(0, s - 30), s):
+                continue
+            if ip.version == 4 and _PORT_AFTER.match(text, e) and not _IP_LABEL.search(text, max(0, s - 12), s):
+                continue  # 216.58.214.176:443 in an error: a server's endpoint
             context = _near(text, s, e, _IP_CONTEXT, 40, 15)
             if not context:
-                if version_like(text, s) or _HOST_BEFORE.search(text, max(0, s - 30), s):
+                if version_like(text, s):
                     continue
                 if ip.version == 4 and max(ip.packed) < 32:
                     continue  # 1.4.16.1, 10.15.7.2: a version far more often than an address
@@ -470,7 +479,8 @@ _STOPNAMES = frozenset(
     "iOS Windows Java Python Node Chrome Firefox Xcode Selenium Docker Ubuntu Debian Mac Macos Linux Api Sdk Step "
     "Page Line Chapter Section Issue Bug Build Release Port Level Python3 Room Table Figure Item Test Tests Day Week "
     "Month Year Hours Minutes Seconds Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday "
-    "Thursday Friday Saturday Sunday Top Option Player Team Group Round Game Episode Season Part Vol Volume".split())
+    "Thursday Friday Saturday Sunday January February March April June July August September October November "
+    "December Top Option Player Team Group Round Game Episode Season Part Vol Volume".split())
 
 
 def _address_end(text: str, e: int) -> int:
@@ -487,12 +497,14 @@ def _followed_by_address_part(text: str, e: int) -> bool:
     if _UNIT.match(text, e, min(len(text), e + 30)):
         return True
     t = _ZIP_LINE.match(text, e, min(len(text), e + 90))
-    return t is not None and ("," in t.group()[:4] or "\n" in t.group()[:4] or "  " in t.group()[:4])
+    if t is None or _YEAR_END.search(t.group()):
+        return False  # "December 2, 2019"
+    return "," in t.group()[:4] or "\n" in t.group()[:4] or "  " in t.group()[:4]
 
 
 def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[Finding]:
     """`vocab` is accepted for the caller's convenience; the digit test is the gate."""
-    if _DIGIT.search(text) is None:
+    if _DIGIT.search(text) is None or (_ANCHOR.search(text) is None and _CUE_PROBE.search(text) is None):
         return
     spans: list[tuple[int, int, float]] = []
     for m in _ADDRESS_FORMS.finditer(text):
@@ -529,6 +541,9 @@ def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[F
                  "Looks like a street address", kind="address")
 
 
+# Every form but the cued one has a capitalised word next to a number.
+_ANCHOR = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]{0,30}\.? \d|\d[A-Za-z]?,? [A-ZÀ-ÖØ-ÞĀ-Ž]")
+_YEAR_END = re.compile(r"(?<!\d)(?:19|20)\d\d$")
 _CUE_PROBE = re.compile(r"address|live|living|locat|moved|sen[dt]|ship|deliver|mail|drop|meet|see |pick|arrived|"
                         r"taxi|come|corner|visit|find us|return| is at| is on| are at| are on", re.I)
 _TIME_WORDS = frozenset("am pm a.m. p.m. o'clock oclock min mins minutes hours hrs h pm. am. today tomorrow tonight "
@@ -543,6 +558,8 @@ _PASSWORD = re.compile(
 _PASSWORD_STOP = frozenset("the a an my your not reset wrong incorrect required expired changed same correct "
                            "valid invalid enabled disabled working protected".split())
 _PASSWORD_WORDS = ("pass", "pwd", "pin")
+_CODE_WORDS = frozenset("echo null none nil undefined true false self this input getpassword os.environ env "
+                        "process.env config settings request args".split())
 
 
 def find_passwords(text: str) -> Iterable[Finding]:
@@ -553,9 +570,11 @@ def find_passwords(text: str) -> Iterable[Finding]:
         key, sep, value = m.group(1).lower(), m.group(2), m.group(3).rstrip(".,;\"'`")
         if value.lower() in _PASSWORD_STOP or len(value) < 4:
             continue
-        if (sep == "is" or key in ("pass", "pin")) and value.isalpha():
+        if (sep in ("is", "->") or key in ("pass", "pin")) and value.isalpha():
             continue  # "the pass is valid", "pin is missing": words, not secrets
         s = m.start(3)
+        if "(" in value or value.lower() in _CODE_WORDS or code_like(text, s, s + len(value)):
+            continue  # password= driver.findElement(...), echo "password=": code, not a secret
         yield _f("privacy", "privacy.password", 0.9, "high", s, s + len(value),
                  "Looks like a password shared in the open", kind="password")
 
