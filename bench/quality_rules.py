@@ -104,7 +104,7 @@ def _score_types(data: list[dict], preds: list[list[tuple[int, int, str]]]) -> t
     return tps, fps, fns
 
 
-def _presidio_peer():
+def _presidio_peer(quiet: bool = False):
     """presidio-analyzer's own pattern recognizers (no spaCy model needed,
     nothing downloaded): the regex and checksum half of presidio."""
     try:
@@ -122,7 +122,8 @@ def _presidio_peer():
         if hasattr(em, "tldextract"):
             em.tldextract.extract = offline
     except Exception as exc:  # ImportError, or a layout this bench does not know
-        print(f"  (presidio-analyzer not available: {type(exc).__name__}; pip install -e '.[bench]')")
+        if not quiet:
+            print(f"  (presidio-analyzer not available: {type(exc).__name__}; pip install -e '.[bench]')")
         return None
     recognizers = [CreditCardRecognizer(), EmailRecognizer(), IbanRecognizer(), IpRecognizer(), UsSsnRecognizer(),
                    PhoneRecognizer()]
@@ -137,12 +138,13 @@ def _presidio_peer():
     return run
 
 
-def _commonregex_peer():
+def _commonregex_peer(quiet: bool = False):
     try:
         from commonregex import CommonRegex  # noqa: F401
         import commonregex
     except ImportError:
-        print("  (commonregex not installed; pip install -e '.[bench]')")
+        if not quiet:
+            print("  (commonregex not installed; pip install -e '.[bench]')")
         return None
     kinds = (("credit_card", "card"), ("phone", "phone"), ("email", "email"), ("ip", "ip"),
              ("ipv6", "ip"), ("street_address", "address"))
@@ -292,6 +294,14 @@ def chat_section(room: str, label: str, worst: int = 3) -> None:
         print(f"  {rule:<34} {n:>4} ({n / len(lines):.3%})")
         for t in examples[rule][:worst]:
             print(f"      | {t[:150]!r}")
+    privacy = sum(1 for fs in res if any(f.category == "privacy" for f in fs))
+    print(f"  personal data, lines with any finding: modbot {privacy} ({privacy / len(lines):.3%})", end="")
+    for name, make in (("presidio-analyzer (patterns)", _presidio_peer), ("commonregex", _commonregex_peer)):
+        run = make(quiet=True)
+        if run is not None:
+            n = sum(1 for t in lines if run(t))
+            print(f"; {name} {n} ({n / len(lines):.3%})", end="")
+    print()
 
 
 def report() -> None:
