@@ -215,6 +215,14 @@ def links_section() -> None:
     for t, h in zip(benign, fp):
         if h:
             print(f"      flagged | {t[:110]!r}")
+    for split in ("tune", "held"):
+        data = rules_data.malware_lures(split, 300)
+        res = evaluate_many([(Message(text=t, files=tuple(f)), None) for t, f, _ in data])
+        pred = [any(x.category == "malware" for x in fs) for fs in res]
+        p, r, f1 = _f1(pred, [g for _, _, g in data])
+        print(f"  modbot   malware lures sent by hand, {split + ' split':<14} P={p:.3f}  R={r:.3f}  F1={f1:.3f}  "
+              f"(n={len(data)}, {sum(g for *_, g in data)} lures; both splits were written with the rules: "
+              "a check, not a held-out figure)")
     # The plain alternative: a blocklist of registered domains seen in known
     # scams (here: every domain of the tune split), matched exactly.
     blocklist = {registered_domain(h) for t in tune for h in _hosts(t)}

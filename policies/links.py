@@ -91,6 +91,7 @@ def registered_domain(host: str) -> str:
     return _psl().privatesuffix(host) or host
 
 
+@lru_cache(maxsize=16_384)
 def public_suffix(host: str) -> str:
     return _psl().publicsuffix(host) or ""
 
@@ -229,6 +230,8 @@ def source_view(host: str, path: str) -> bool:
 
 def _global_ip(host: str) -> bool | None:
     """None when host is not an IP; else whether it is a public address."""
+    if not (host[:1].isdigit() or ":" in host):
+        return None
     try:
         ip = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -263,6 +266,61 @@ def bare_domains(text: str, taken: list[tuple[int, int]]) -> list[tuple[str, str
         if host == suffix:
             continue
         out.append((host, m.group(2) or "", s, m.end()))
+    return out
+
+
+# Malware sent by hand: "can you test my game?" with an archive, a document
+# that asks for macros, a token grabber pasted into the browser console, an
+# invoice.pdf.exe. Each needs its own sign, never a single common word.
+ARCHIVE_EXT = frozenset("zip rar 7z tar gz tgz".split())
+FILE_HOSTS = frozenset(
+    "mediafire.com mega.nz mega.io anonfiles.com gofile.io wetransfer.com we.tl 4shared.com zippyshare.com "
+    "sendspace.com transfer.sh file.io dropbox.com drive.google.com onedrive.live.com 1drv.ms cdn.discordapp.com "
+    "pixeldrain.com uploadhaven.com krakenfiles.com catbox.moe".split())
+DOUBLE_EXT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|jpe?g|png|gif|txt|mp[34]|mov|zip|rar)\.(?:exe|scr|bat|cmd|com|pif|"
+                        r"vbs|js|jse|hta|lnk|msi|ps1|jar)\b", re.I)
+TRY_MY = re.compile(r"\b(?:test|try|play|check|run|download)(?: out)? (?:my|our|this|the) (?:new |beta |free )?"
+                    r"(?:game|app|program|launcher|mod|tool|software|client|cheat|hack|aimbot|mod menu)\b", re.I)
+MACROS = re.compile(r"\benable (?:the )?(?:macros?|content|editing and content)\b(?! security policy)", re.I)
+CONSOLE = re.compile(r"\b(?:paste|run|type|put|copy) (?:this|the following|it|that|the code|this code|this script)"
+                     r"(?: code| script)? (?:in|into|to) (?:your |the )?(?:browser(?:'s)? |discord(?:'s)? )?"
+                     r"(?:dev ?tools |developer )?console\b|\bctrl ?\+ ?shift ?\+ ?i\b", re.I)
+CONSOLE_LURE = re.compile(r"\b(?:nitro|badge|free|gift|hypesquad|verify|token|boost|rank|robux|unlock)\b", re.I)
+ARCHIVE_PASSWORD = re.compile(r"\b(?:zip|rar|archive|file|installer|setup)(?:'s)? (?:password|pass|pw)(?: is|:)", re.I)
+_RUNNABLE_WORDS = frozenset("exe scr bat cmd pif vbs js jse hta lnk msi ps1 jar".split())
+_LURE_GATE = frozenset("test try play check run download enable macros macro content paste type put copy console "
+                       "ctrl password pass pw".split())
+
+
+def _lures(targets, files, text: str, vocab: frozenset[str] | None) -> list[Finding]:
+    out: list[Finding] = []
+    m = DOUBLE_EXT.search(text) if vocab is None or not _RUNNABLE_WORDS.isdisjoint(vocab) else None
+    named = [f for f in files if DOUBLE_EXT.search(f)]
+    if m or named:
+        s, e = (m.start(), m.end()) if m else (0, 0)
+        out.append(Finding("malware", "malware.double_extension", 0.9, "high", s, e,
+                           "A program dressed as a document or picture (a double extension such as .pdf.exe)"))
+    if vocab is not None and _LURE_GATE.isdisjoint(vocab):
+        return out
+    downloads = [lk for host, path, lk in targets if not isinstance(lk, _Bare) and (
+        path.lower().rsplit(".", 1)[-1] in ARCHIVE_EXT | DANGEROUS_EXT and "." in path.rsplit("/", 1)[-1]
+        and not source_view(host, path.lower()) or registered_domain(host) in FILE_HOSTS or host in FILE_HOSTS)]
+    packed = [f for f in files if f.lower().rsplit(".", 1)[-1] in ARCHIVE_EXT | DANGEROUS_EXT]
+    t = TRY_MY.search(text)
+    pw = ARCHIVE_PASSWORD.search(text)
+    if (t or pw) and (downloads or packed):
+        hit = t or pw
+        out.append(Finding("malware", "malware.download_lure", 0.85, "high", hit.start(), hit.end(),
+                           "Asks people to download and run a program or a locked archive from a stranger"))
+    m = MACROS.search(text)
+    if m:
+        out.append(Finding("malware", "malware.macro_lure", 0.8, "high", m.start(), m.end(),
+                           "Asks readers to enable macros or content in a document, how document malware starts"))
+    m = CONSOLE.search(text)
+    if m and CONSOLE_LURE.search(text):
+        out.append(Finding("malware", "malware.console_paste", 0.85, "high", m.start(), m.end(),
+                           "Asks readers to paste code into their browser or Discord console for a reward: "
+                           "how account tokens are stolen"))
     return out
 
 
@@ -348,6 +406,7 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
         if ext in DANGEROUS_EXT:
             out.append(Finding("malware", "malware.executable_file", 0.85, "high", 0, 0,
                                f"Attaches a .{ext} file ({name}), which can run code on the reader's machine"))
+    out += _lures(targets, files, text, vocab)
     m = ANTIVIRUS.search(text) if vocab is None or not _AV_GATE.isdisjoint(vocab) else None
     if m:
         out.append(Finding("malware", "malware.disable_protection", 0.85, "high", m.start(), m.end(),

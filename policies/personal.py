@@ -504,18 +504,22 @@ def _followed_by_address_part(text: str, e: int) -> bool:
 
 def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[Finding]:
     """`vocab` is accepted for the caller's convenience; the digit test is the gate."""
-    if _DIGIT.search(text) is None or (_ANCHOR.search(text) is None and _CUE_PROBE.search(text) is None):
+    if _DIGIT.search(text) is None:
+        return
+    cued = (_CUE_PROBE.search(text) is not None) if vocab is None else not _CUE_WORDS.isdisjoint(vocab)
+    if not cued and _ANCHOR.search(text) is None:
         return
     spans: list[tuple[int, int, float]] = []
-    for m in _ADDRESS_FORMS.finditer(text):
-        spans.append((m.start(), m.end(), 0.8))
-    for m in _NAME_NUMBER.finditer(text):
+    if vocab is None or not _FORM_WORDS.isdisjoint(vocab) or _SUFFIX_PROBE.search(text):
+        for m in _ADDRESS_FORMS.finditer(text):
+            spans.append((m.start(), m.end(), 0.8))
+    for m in _NAME_NUMBER.finditer(text) if _UNIT_OR_CODE.search(text) else ():
         words = m.group().split()
         if any(w in _STOPNAMES for w in words):
             continue
         if _followed_by_address_part(text, m.end()):
             spans.append((m.start(), m.end(), 0.75))
-    if _CUE_PROBE.search(text):
+    if cued:
         for c in _CUE.finditer(text):
             m = _CUED.match(text, c.end())
             if m is None or not any(ch.isdigit() for ch in m.group()):
@@ -541,9 +545,22 @@ def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[F
                  "Looks like a street address", kind="address")
 
 
+# The forms need one of these words (the vocabulary is normalised: lower
+# case, split at dots), or a continental suffix on a name.
+_FORM_WORDS = frozenset(_USPS.split("|")) | frozenset(_SEPARATE.split("|")) | frozenset(
+    "via viale vicolo piazza corso largo rue avenue boulevard chemin impasse allée place quai calle carrer avenida "
+    "av avda paseo plaza camino rua travessa praça ul ulica aleja al plac odos leoforos rruga bulevardi sokak "
+    "caddesi straße strada str strasse box postfach usns usnv uss uscgc".split())
+_SUFFIX_PROBE = re.compile(rf"[^\W\d_]{{3}}(?:{_SUFFIXES})\.? \d", re.I)
+# A name and number counts only before a unit or a postcode line.
+_UNIT_OR_CODE = re.compile(r"(?i:apt|apartment|suite|ste|unit|flat|floor|room|bldg)\b|\d{4}")
 # Every form but the cued one has a capitalised word next to a number.
 _ANCHOR = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]{0,30}\.? \d|\d[A-Za-z]?,? [A-ZÀ-ÖØ-ÞĀ-Ž]")
 _YEAR_END = re.compile(r"(?<!\d)(?:19|20)\d\d$")
+_CUE_WORDS = frozenset(
+    "address addresses live lives living located moved send sent ship shipped deliver delivered delivery mail "
+    "mailed drop drops meet see pick arrived taxi come corner visit find return office offices restaurant shop "
+    "store house flat apartment hotel venue party school clinic station".split())
 _CUE_PROBE = re.compile(r"address|live|living|locat|moved|sen[dt]|ship|deliver|mail|drop|meet|see |pick|arrived|"
                         r"taxi|come|corner|visit|find us|return| is at| is on| are at| are on", re.I)
 _TIME_WORDS = frozenset("am pm a.m. p.m. o'clock oclock min mins minutes hours hrs h pm. am. today tomorrow tonight "

@@ -184,3 +184,28 @@ def test_pasted_doctype_is_not_a_broadcast_mention():
     assert parse('<!DOCTYPE suite SYSTEM "http://testng.org/testng-1.0.dtd">').special_mentions == []
     assert [m.target for m in parse("<!here> deploy at 5").special_mentions] == ["here"]
     assert "spam.mass_mention" not in rules('<?xml version="1.0"?><!DOCTYPE suite SYSTEM "x.dtd">')
+
+
+# ------------------------------------------------------ malware sent by hand
+
+@pytest.mark.parametrize("text,files,rule", [
+    ("can you test my game? <https://www.mediafire.com/file/x1/Game.zip|Game.zip>", (), "malware.download_lure"),
+    ("here's the installer, the zip password is 4411", ("Setup.zip",), "malware.download_lure"),
+    ("invoice attached", ("invoice_2291.pdf.exe",), "malware.double_extension"),
+    ("photos: https://cdn-files.xyz/IMG_2231.jpg.scr", (), "malware.double_extension"),
+    ("please enable macros to read it", ("Payment.docm",), "malware.macro_lure"),
+    ("paste this into your console to get the free nitro badge", (), "malware.console_paste"),
+])
+def test_malware_lures(text, files, rule):
+    assert rule in {f.rule for f in evaluate(Message(text=text, files=files))}
+
+
+@pytest.mark.parametrize("text", [
+    "can you test my PR? https://github.com/acme/app/pull/12",
+    "try my app on TestFlight, the link is in the topic",
+    "open the browser console and paste the error here",
+    "enable the feature flag in settings, then restart",
+    "the release is at https://github.com/acme/app/releases/tag/v1.2",
+])
+def test_ordinary_requests_are_not_malware_lures(text):
+    assert "malware" not in cats(text)
