@@ -193,6 +193,11 @@ _SPAM_TUNE = [
     "Double your {coin} in 24 hours! Guaranteed returns of {pct}. DM now, limited spots",
     "Earn {amount} a week from home, no experience needed. Reply YES to {num}",
     "Hot singles in your area want to chat! Text {word} to {num} {price}. Stop? txt STOP",
+    "Our records show you qualify for a {amount} prize payout. To claim call {num}, your claim code is {code}. "
+    "Valid 24 hours.",
+    "Upgrade your phone for FREE today! Call our upgrade team free on 0800 123 4567",
+    "You have won 1 month of free gym membership plus a {amount} prize jackpot! Text the word: {word} to: {num}",
+    "Someone fancies you! To find out who, text {word} to {num}. Costs {price}/day, Ts and Cs apply",
 ]
 _SPAM_HELD = [
     "Ur awarded {prize}! Call {num} from landline. Claim {code}. {price} 18+",
@@ -212,6 +217,9 @@ _HAM_TUNE = [
     "thanks for yesterday, had a great time", "I won the quiz at {place} last night lol",
     "call me when you're free, nothing urgent", "what time is the train tomorrow",
     "text me when you get home", "happy birthday!! have a great day",
+    "Sorry, I'll call later", "ok lor... text me when you're free", "Free tonight? call me", "urgent, call me back",
+    "I owe you £200 for the tickets, will send it tmrw", "did you win anything at the casino lol",
+    "reply when you can, no rush", "I'm free from 7, call me then",
 ]
 _HAM_HELD = [
     "just finished work, heading to {place}", "{name} won't make it tonight, she's ill", "ring me after {time}?",

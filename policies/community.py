@@ -114,22 +114,24 @@ _SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
         r"\b(?:you(?:'ve| have|r)? (?:(?:just |been )?(?:won|awarded|selected|chosen)|are (?:a |our )?(?:lucky )?winners?)|"
         r"ur awarded|(?:a |lucky |our )winner|cash prize|prize (?:draw|waiting|guaranteed)|won (?:a |an )?(?:guaranteed|cash|£|\$|€)|"
         r"guaranteed (?:cash|prize|£|\$|€)|unclaimed (?:bonus|prize|cash|reward)|chances? to win|free entry|"
-        r"(?:won|win) (?:a |an )?(?:free |brand new )?(?:iphone|ipad|nokia|samsung|holiday|voucher|gift card|cruise|car))", re.I)),
+        r"(?:won|win) (?:a |an )?(?:free |brand new )?(?:iphone|ipad|nokia|samsung|holiday|voucher|gift card|cruise|car)|"
+        r"(?:[£$€] ?\d[\d,]*|\d[\d,]* pounds) (?:cash )?(?:prize|award|reward|bonus|jackpot)|prize (?:reward|jackpot))", re.I)),
     ("claim", 1, re.compile(r"\b(?:to claim|claim (?:now|code|your (?:prize|reward|cash|bonus|gift)|it now)|"
                             r"(?:claim|identifier|quote|reference) code|quoting [A-Z0-9]{3,})", re.I)),
     ("call_now", 1, re.compile(r"\b(?:call|ring|phone|dial) (?:now|free|today|immediately|us now|from (?:a )?landline)|"
-                               r"\b(?:call|ring|dial) " + _PREMIUM, re.I)),
+                               r"\b(?:call|ring|dial) " + _PREMIUM + r"|\bfree(?:phone| on| call)? 0800 ?\d{3} ?\d{3,4}", re.I)),
     ("premium_number", 1, re.compile(r"(?<![\d+])(?:0?9\d{2}[ -]?\d{3}[ -]?\d{3,4}|08[47]\d[ -]?\d{3}[ -]?\d{3,4}|"
                                      r"1[ -]?900[ -]?\d{3}[ -]?\d{4})(?!\d)")),
-    ("text_to", 1, re.compile(r"\b(?:text|txt|send|reply|sms)>? (?:[A-Z]{2,10}|the word \w+) (?:to|2) \d{5}\b"
-                              r"|\b(?:text|txt|reply) [A-Z]{2,10} (?:to|2) ", re.I)),
+    ("text_to", 1, re.compile(r"\b(?:text|txt|send|reply|sms)\W{0,3}(?:the word\W{0,3})?[A-Z0-9]{2,10}\W{0,3}(?:to|2)\W{0,3}"
+                              r"(?:no\W{0,3})?\d{5}\b|\b(?:text|txt|reply) [A-Z]{2,10} (?:(?:to|2) |(?:4|for) info)", re.I)),
     ("stop", 1, re.compile(r"\b(?:(?:txt|text|reply|send|sms) stop\b|stop (?:to|2) (?:end|opt out|unsubscribe|cancel|\d{5})|"
                            r"to (?:opt[- ]out|unsubscribe)|stop\? ?txt stop)", re.I)),
-    ("charge", 2, re.compile(r"(?:\b\d{1,3}p ?(?:/|per) ?(?:min|msg|txt|wk)|[£$€]\d+(?:\.\d\d)? ?(?:/|per) ?(?:wk|week|msg|min|txt|mo)\b|"
-                             r"\b\d{2,3}p(?: ?msg| ?/msg)|\b(?:t ?& ?cs?|tcs) apply|\b1[68]\+ only|\bmsg rate)", re.I)),
+    ("charge", 2, re.compile(r"(?:\b\d{1,3}p ?(?:/|per) ?(?:min|msg|txt|wk|day|week|call|sms)|"
+                             r"[£$€]\d+(?:\.\d\d)? ?(?:/|per) ?(?:wk|week|msg|min|txt|mo|day|sms)\b|"
+                             r"\b\d{2,3}p(?: ?msg| ?/msg)|\b(?:t ?& ?cs?|tcs|ts ?(?:and|&) ?cs) apply|\b1[68]\+ only|\bmsg rate)", re.I)),
     ("adult", 1, re.compile(r"\b(?:hot singles|sexy (?:girls|singles|chat)|adult chat|dirty chat)", re.I)),
     ("urgent", 1, re.compile(r"\b(?:urgent!|urgent[: ]|final (?:attempt|notice|reminder)|act now|limited (?:spots|places|time)|"
-                             r"expires? (?:today|in \d+ ?h)|valid (?:for )?\d+ ?hrs?|before midnight|last chance)", re.I)),
+                             r"expires? (?:today|in \d+ ?h)|valid (?:for )?(?:only )?\d+ ?(?:hrs?|hours)|before midnight|last chance)", re.I)),
     ("money_pitch", 1, re.compile(
         r"\b(?:double your (?:money|bitcoin|btc|eth|crypto|investment)|guaranteed (?:returns?|profits?|income)|"
         r"\d+ ?% (?:profit|returns?|daily|weekly|monthly|a (?:day|week|month))|(?:trading|crypto|forex) (?:bot|signals?)|"
@@ -146,10 +148,11 @@ _SMS_WORDS = _words(
     "win won winner winners winning prize prizes claim ring dial txt sms stop free cash guaranteed awarded award "
     "selected chosen urgent attempt notice limited expires midnight chance invest profit profits loan credit earn "
     "double crypto bitcoin btc eth forex trading signals singles sexy adult unclaimed bonus quote quoting "
-    "identifier voucher experience unsubscribe opt fee iphone nokia samsung holiday call")
+    "identifier voucher experience unsubscribe opt fee iphone nokia samsung holiday call jackpot reward freephone")
 _SMS_NUMBER = re.compile(r"[£$€]|\d{5}")
-_CHARGE_WORDS = _words("min msg wk txt tcs cs mo week rate")
-_CHARGE_PROBE = re.compile(r"\dp\b|\dp ?/|t ?& ?cs?\b|\btcs\b|1[68]\+|msg rate|/ ?(?:wk|msg|min|txt)\b", re.I)
+_CHARGE_WORDS = _words("min msg wk txt tcs cs mo week rate day sms call apply")
+_CHARGE_PROBE = re.compile(r"\dp\b|\dp ?/|t ?& ?cs?\b|\btcs\b|ts ?and ?cs|1[68]\+|msg rate|"
+                           r"/ ?(?:wk|msg|min|txt|day|sms)\b", re.I)
 
 
 def sms_spam_signs(text: str, vocab: frozenset[str] | None = None) -> list[tuple[str, int, int, int]]:
