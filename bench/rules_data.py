@@ -293,3 +293,47 @@ def malware_lures(split: str, n: int = 200, seed: int = 4) -> list[tuple[str, li
         else:
             out.append((rng.choice(_LURE_BENIGN).format(**fill), [], 0))
     return out
+
+
+# ------------------------------------------- Slack messages carrying code
+
+_CODE_MSGS = [
+    "try `adb connect {ip}:5555` and then `adb devices`",
+    "my compose file:\n```\nservices:\n  db:\n    image: postgres:{v}\n    ports:\n      - \"5432:5432\"\n"
+    "    environment:\n      POSTGRES_PASSWORD: example\n  web:\n    extra_hosts:\n      - \"api.local:{ip}\"\n```",
+    "```\n$ curl -v http://{ip}:8080/health\n* Connected to {ip} port 8080\n< HTTP/1.1 200 OK\n```\nworks from the host",
+    "the test fixture uses `{{\"phone\": \"{phone}\", \"email\": \"{email}\"}}` so don't worry, it's fake",
+    "upgraded to `{v}` and now `npm ci` fails with `ERR! code E404`",
+    "stack trace:\n```at com.acme.Api.call(Api.java:{n})\nat sun.reflect.NativeMethodAccessorImpl.invoke0(Native Method)\n"
+    "Caused by: java.net.ConnectException: Connection refused ({ip}:{port})```",
+    "bisected it to {h}, the commit before ({h2}) is fine",
+    "`SELECT * FROM users WHERE phone = '{phone}'` returns nothing on staging",
+    "set `DATABASE_URL=postgres://app:{h}@{ip}:5432/app` in the `.env`",
+    "log says `{ts} INFO  [main] started in 4.{n}s (pid {n})`",
+    "```\nPING {ip} ({ip}): 56 data bytes\n64 bytes from {ip}: icmp_seq=0 ttl=64 time={n}.1 ms\n```",
+    "the release notes for {v} say the regression from {v2} is fixed",
+    "`git log --oneline` shows {h} Merge pull request #{n} from acme/fix-{n}",
+    "copy the example from the docs: `client = Client(token=\"xoxb-...\", base_url=\"http://{ip}:3000\")`",
+    "driver = new AndroidDriver(new URL(\"http://{ip}:4723/wd/hub\"), caps); caps.setCapability(\"udid\", \"{udid}\");",
+]
+
+
+def code_messages(n: int = 800, seed: int = 5) -> list[str]:
+    """Ordinary developer messages with code in Slack markup (and some pasted
+    without it) carrying IPs, phone-shaped numbers, versions, hashes and
+    timestamps: none of them is anybody's personal data."""
+    rng = random.Random(f"code-{seed}")
+    out = []
+    for _ in range(n):
+        hexs = lambda k: "".join(rng.choice("0123456789abcdef") for _ in range(k))  # noqa: E731
+        out.append(rng.choice(_CODE_MSGS).format(
+            ip=rng.choice(("10.0.2.2", "192.168.1.{}".format(rng.randrange(2, 250)), "172.17.0.{}".format(rng.randrange(2, 20)),
+                           "127.0.0.1", "203.0.113.{}".format(rng.randrange(1, 250)), "198.51.100.7", "0.0.0.0")),
+            phone=rng.choice(("+1 555 0100", "555-0100", "+44 20 7946 0000", "0123456789")),
+            email=rng.choice(("test@example.com", "user@example.org", "qa@example.net")),
+            v=f"{rng.randrange(1, 20)}.{rng.randrange(0, 30)}.{rng.randrange(0, 12)}",
+            v2=f"{rng.randrange(1, 20)}.{rng.randrange(0, 30)}.{rng.randrange(0, 12)}.{rng.randrange(0, 999)}",
+            n=rng.randrange(10, 99999), h=hexs(rng.choice((7, 12, 40))), h2=hexs(7), port=rng.choice((5432, 6379, 8080)),
+            ts=f"2024-0{rng.randrange(1, 9)}-1{rng.randrange(0, 9)}T1{rng.randrange(0, 9)}:2{rng.randrange(0, 9)}:0{rng.randrange(0, 9)}.{rng.randrange(100, 999)}Z",
+            udid=f"{hexs(8)}-{hexs(4)}-{hexs(4)}-{hexs(4)}-{hexs(12)}".upper()))
+    return out

@@ -364,12 +364,12 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
         bare = isinstance(lk, _Bare)
         path = raw_path.lower()
         span = (lk.start, lk.end)
+        ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+        if (ext in DANGEROUS_EXT and ext not in _LINK_SAFE_SCRIPTS and not source_view(host, path)
+                and registered_domain(host) not in OFFICIAL_DOWNLOADS):
+            out.append(Finding("malware", "malware.executable_link", 0.9, "high", *span,
+                               f"Links straight to a .{ext} file, which can run code on the reader's machine"))
         if not bare:
-            ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
-            if (ext in DANGEROUS_EXT and ext not in _LINK_SAFE_SCRIPTS and not source_view(host, path)
-                    and registered_domain(host) not in OFFICIAL_DOWNLOADS):
-                out.append(Finding("malware", "malware.executable_link", 0.9, "high", *span,
-                                   f"Links straight to a .{ext} file, which can run code on the reader's machine"))
             if _global_ip(host):
                 out.append(Finding("malware", "malware.ip_link", 0.75, "medium", *span,
                                    "Links to a bare IP address instead of a named site, common in phishing"))
