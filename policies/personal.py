@@ -230,6 +230,8 @@ _PHONE_CONTEXT = re.compile(
     r"\bmob\b|\bph\b|\bdial|\btext(?:ing)? (?:me|us))",
     re.I)
 _TWO_GROUPS = re.compile(r"^\d{2,5} {1,3}\d{2,6}$")
+_CAPWORD_AFTER = re.compile(r" [A-ZÀ-ÖØ-Þ][^\W\d_]")
+_PT_POSTCODE = re.compile(r"^\d{4}-\d{3}$")
 _NOT_PHONE_BEFORE = re.compile(r"\b(?:port|pid|id|uid|udid|line|build|version|code|error|status|issue|pr|ticket|order|"
                                r"invoice|ref|size|ms|bytes)\s{0,2}[:=#]?\s{0,2}$", re.I)
 _IPV4_SHAPE = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$")
@@ -239,6 +241,30 @@ _PHONE_LABEL = re.compile(
     r"\s{0,3}[:\-]?\s{0,3}|\b(?:call|text|ring|reach) (?:me|us)(?: on| at)?\s{1,3})$", re.I)
 _DECIMAL = re.compile(r"^\d+\.\d+$")  # 77.59974003: a coordinate or a measurement
 _DATEISH = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+
+
+# Premium-rate lines (which SMS spam pushes) belong to a business, never to
+# a person. (Toll-free is left alone: in some regions its prefixes are
+# ordinary numbers elsewhere, and the first valid region is a guess.)
+_BUSINESS_TYPES = frozenset((phonenumbers.PhoneNumberType.PREMIUM_RATE,))
+
+
+def business_number(cand: str, regions: tuple[str, ...]) -> bool:
+    """Whether `cand` is a premium-rate line wherever it is valid (a number
+    that is a person's mobile in another region counts as a person's)."""
+    business = False
+    for r in regions:
+        try:
+            num = phonenumbers.parse(cand, r)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(num):
+            if phonenumbers.number_type(num) not in _BUSINESS_TYPES:
+                return False
+            business = True
+        if cand.startswith("+"):
+            break
+    return business
 
 
 def _phone_valid(cand: str, regions: tuple[str, ...]) -> tuple[bool, bool]:
@@ -283,6 +309,8 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
             continue  # "port 4723", "pid 1894", "build 1741308922"
         label = _PHONE_LABEL.search(text, max(0, m.start() - 24), m.start()) is not None
         context = label or _near(text, m.start(), m.end(), _PHONE_CONTEXT, 30, 10)
+        if not label and (_TWO_GROUPS.match(cand) and _CAPWORD_AFTER.match(text, m.end()) or _PT_POSTCODE.match(cand)):
+            continue  # "17031 2202 Rissik St": house numbers; "3610-114": a postcode
         if "." in cand and not context:
             continue  # dotted runs unlabelled are versions: chromedriver=2.28.455520, 53.0.2785.0
         if not label and code_like(text, m.start(), m.end()):
@@ -292,6 +320,8 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
         if not context and _TWO_GROUPS.match(cand):
             continue  # "704 1436 Redbud Dr": house numbers, postcodes
         valid, possible = _phone_valid(cand, regions)
+        if valid and business_number(cand, regions):
+            continue  # a premium-rate or toll-free line: a business's, not a person's
         if valid:
             score = 0.95 if (context or intl or separated) else 0.8
         elif possible and (context or intl):
