@@ -249,38 +249,37 @@ _DATEISH = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}|^\d{1,2}[-./]\d{1,2}[-./]
 _BUSINESS_TYPES = frozenset((phonenumbers.PhoneNumberType.PREMIUM_RATE,))
 
 
+def _parses(cand: str, regions: tuple[str, ...]):
+    """`cand` read as a number of each region in turn (once, with a country code)."""
+    for r in regions:
+        try:
+            yield phonenumbers.parse(cand, r)
+        except phonenumbers.NumberParseException:
+            continue
+        if cand.startswith("+"):
+            break  # the region does not matter with a country code
+
+
 def business_number(cand: str, regions: tuple[str, ...]) -> bool:
     """Whether `cand` is a premium-rate line wherever it is valid (a number
     that is a person's mobile in another region counts as a person's)."""
     business = False
-    for r in regions:
-        try:
-            num = phonenumbers.parse(cand, r)
-        except phonenumbers.NumberParseException:
-            continue
+    for num in _parses(cand, regions):
         if phonenumbers.is_valid_number(num):
             if phonenumbers.number_type(num) not in _BUSINESS_TYPES:
                 return False
             business = True
-        if cand.startswith("+"):
-            break
     return business
 
 
 def _phone_valid(cand: str, regions: tuple[str, ...]) -> tuple[bool, bool]:
     """(valid somewhere, possible somewhere)"""
     possible = False
-    for r in regions:
-        try:
-            num = phonenumbers.parse(cand, r)
-        except phonenumbers.NumberParseException:
-            continue
+    for num in _parses(cand, regions):
         if phonenumbers.is_valid_number(num):
             return True, True
         if not possible and phonenumbers.is_possible_number(num):
             possible = True
-        if cand.startswith("+"):
-            break  # the region does not matter with a country code
     return False, possible
 
 
