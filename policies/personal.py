@@ -531,6 +531,11 @@ def _followed_by_address_part(text: str, e: int) -> bool:
     return "," in t.group()[:4] or "\n" in t.group()[:4] or "  " in t.group()[:4]
 
 
+# A message with more addresses than this is a list, not a contact card: the
+# first ones are enough to route it (and the rest would cost time).
+MAX_ADDRESSES = 50
+
+
 def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[Finding]:
     """`vocab` is accepted for the caller's convenience; the digit test is the gate."""
     if _DIGIT.search(text) is None:
@@ -567,9 +572,13 @@ def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[F
             merged[-1][2] = max(merged[-1][2], sc)
         else:
             merged.append([s, e, sc])
+    kept = 0
     for s, e, sc in merged:
+        if kept >= MAX_ADDRESSES:
+            return
         if code_like(text, s, e):
             continue
+        kept += 1
         yield _f("privacy", "privacy.street_address", sc, "medium", s, _address_end(text, e),
                  "Looks like a street address", kind="address")
 
