@@ -29,14 +29,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-# A worktree sits one level deeper than the main checkout: find shared/ there too.
-if "MODBOT_SHARED_DATA" not in os.environ and not (ROOT.parent / "shared").is_dir():
+import _data  # noqa: E402
+
+# A git worktree sits deeper than the main checkout: look for shared/ further up.
+if not _data.available() and "MODBOT_SHARED_DATA" not in os.environ:
     for up in ROOT.parents:
         if (up / "shared" / "data" / "dev").is_dir():
-            os.environ["MODBOT_SHARED_DATA"] = str(up / "shared" / "data" / "dev")
+            _data.SHARED = up / "shared" / "data" / "dev"
             break
 
-import _data  # noqa: E402
 import rules_data  # noqa: E402
 from policies import Message, evaluate_many  # noqa: E402
 from policies.links import registered_domain  # noqa: E402
