@@ -232,7 +232,7 @@ _PHONE_CONTEXT = re.compile(
 _TWO_GROUPS = re.compile(r"^\d{2,5} {1,3}\d{2,6}$")
 _CAPWORD_AFTER = re.compile(r" [A-ZÀ-ÖØ-Þ][^\W\d_]")
 _PT_POSTCODE = re.compile(r"^\d{4}-\d{3}$")
-_NOT_PHONE_BEFORE = re.compile(r"\b(?:port|pid|id|uid|udid|line|build|version|code|error|status|issue|pr|ticket|order|"
+_ID_LABEL_BEFORE = re.compile(r"\b(?:port|pid|id|uid|udid|line|build|version|code|error|status|issue|pr|ticket|order|"
                                r"invoice|ref|size|ms|bytes)\s{0,2}[:=#]?\s{0,2}$", re.I)
 _IPV4_SHAPE = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$")
 # A label right before the number: the surest sign, even inside a contact card.
@@ -304,7 +304,7 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
             continue  # an IP address (the IP detector decides about it)
         if (cand.startswith("(") and ")" not in cand) or (")" in cand and "(" not in cand):
             continue  # "(36721764)": a number in brackets, not an area code
-        if _NOT_PHONE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        if _ID_LABEL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
             continue  # "port 4723", "pid 1894", "build 1741308922"
         label = _PHONE_LABEL.search(text, max(0, m.start() - 24), m.start()) is not None
         context = label or _near(text, m.start(), m.end(), _PHONE_CONTEXT, 30, 10)
@@ -498,7 +498,24 @@ _CUE = re.compile(
     r"\b(?:office|offices|restaurant|shop|store|house|flat|apartment|hotel|venue|party|school|clinic|station)"
     r" (?:is|are) (?:at|on)|\bbilling address|\bshipping address|\bhome address|\bmailing address)[:\s]{1,6}", re.I)
 # After a cue, a run starting or ending with a number (lower case allowed).
-_CUED = re.compile(rf"{_HOUSE},? (?:{_NAME} ){{0,3}}{_NAME}(?: {_HOUSE}(?![\w'’-]|\.\d))?|(?:{_NAME} ){{1,3}}{_HOUSE}(?![\w'’-]|\.\d)")
+# After a cue, still an address's shape: a name between two numbers (lower
+# case allowed: "74678 midtvollen 130"), or a capitalised name after or
+# before a number ("172 Maneeži", "Joaquin Suarez 2906").
+_CAPRUN = rf"{_CAPNAME}(?: (?:{_CAPNAME}|{_PARTICLE})){{0,3}}"
+_CUED = re.compile(
+    rf"{_HOUSE},? (?:{_NAME} ){{0,3}}{_NAME} {_HOUSE}(?![\w'’-]|\.\d)"
+    rf"|{_HOUSE},? {_CAPRUN}"
+    rf"|{_CAPRUN} {_HOUSE}(?![\w'’-]|\.\d)")
+_NEXT_WORD = re.compile(r" ([^\W\d_]+)")
+_QUANTITIES = frozenset("am pm oclock min mins minute minutes hour hours hrs h day days week weeks month months "
+                        "year years people persons times places accounts customers blocks streets miles km".split())
+# Words that are never the name of a street on their own.
+_NOT_STREET = frozenset(
+    "the a an and or of to at in on from by for with me you us him her them it my your our their this that these "
+    "those no number room table booth gate level shelf floor page step platform seat stand desk hall unit track "
+    "am pm o'clock oclock min mins minute minutes hour hours hrs day days week weeks month months year years "
+    "people persons times places accounts customers blocks streets miles km past till until now then later "
+    "tonight today tomorrow morning evening night lunch dinner max min ago away".split())
 _ZIP_LINE = re.compile(
     r"[,\s>]{1,6}(?:[^\W\d_][\w'’.\-]{0,25}[ ,\n>()]{0,4}){0,5}(?:[A-Z]{2},? )?(?:\d{4,5}(?:-\d{3,4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|"
     r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})(?!\w)")
@@ -558,9 +575,15 @@ def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[F
             m = _CUED.match(text, c.end())
             if m is None or not any(ch.isdigit() for ch in m.group()):
                 continue
-            words = m.group().split()
-            if words[0].isdigit() and len(words) == 2 and words[1].lower() in _TIME_WORDS:
-                continue  # "meet you at 5 pm"
+            names = [w for w in m.group().split() if not any(ch.isdigit() for ch in w)]
+            if not any(len(w) >= 3 and w.lower().strip(".,") not in _NOT_STREET and w not in _STOPNAMES
+                       for w in names):
+                continue  # "meet you at 5 pm", "room 204", "2 people max"
+            if any(w.lower() in _NOT_STREET or w in _STOPNAMES for w in names[:1]):
+                continue
+            after = _NEXT_WORD.match(text, m.end())
+            if after and after.group(1).lower() in _QUANTITIES:
+                continue  # "Costa 2 mins from here", "Main 2 blocks down"
             spans.append((m.start(), m.end(), 0.75))
     if not spans:
         return
@@ -576,8 +599,8 @@ def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[F
     for s, e, sc in merged:
         if kept >= MAX_ADDRESSES:
             return
-        if code_like(text, s, e):
-            continue
+        if code_like(text, s, e) or _ID_LABEL_BEFORE.search(text, max(0, s - 12), s):
+            continue  # in code; "PR 2311 Main Street refactor", "version 3 Beta Place"
         kept += 1
         yield _f("privacy", "privacy.street_address", sc, "medium", s, _address_end(text, e),
                  "Looks like a street address", kind="address")

@@ -216,3 +216,13 @@ def test_house_numbers_postcodes_and_premium_lines_are_not_phones():
     assert "privacy.phone_number" not in rules("MysticWeb in Quinta de São Tiago 3610-114 needs help")
     assert personal.business_number("1-900-555-0147", ("US",))
     assert not personal.business_number("+44 7700 900123", ("GB",))
+
+
+@pytest.mark.parametrize("text", [
+    "come to the 2 o'clock meeting", "she lives in 3 streets away from me", "meet me at 7 at the station",
+    "send it to 2 people max", "our office is at level 5", "come to room 204 after lunch",
+    "mail it to me by Friday 12", "find us at table 7", "the restaurant is on Main 2 blocks down",
+    "my address changed 2 weeks ago", "meet me at Costa 2 mins from the station", "I live at no 5 now lol",
+])
+def test_address_cues_with_ordinary_numbers_are_not_addresses(text):
+    assert "privacy.street_address" not in rules(text)
