@@ -122,8 +122,8 @@ _SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
                                r"\b(?:call|ring|dial) " + _PREMIUM + r"|\bfree(?:phone| on| call)? 0800 ?\d{3} ?\d{3,4}", re.I)),
     ("premium_number", 1, re.compile(r"(?<![\d+])(?:0?9\d{2}[ -]?\d{3}[ -]?\d{3,4}|08[47]\d[ -]?\d{3}[ -]?\d{3,4}|"
                                      r"1[ -]?900[ -]?\d{3}[ -]?\d{4})(?!\d)")),
-    ("text_to", 1, re.compile(r"\b(?:text|txt|send|reply|sms)\W{0,3}(?:the word\W{0,3})?[A-Z0-9]{2,10}\W{0,3}(?:to|2)\W{0,3}"
-                              r"(?:no\W{0,3})?\d{5}\b|\b(?:text|txt|reply) [A-Z]{2,10} (?:(?:to|2) |(?:4|for) info)", re.I)),
+    ("text_to", 1, re.compile(r"\b(?:text|txt|send|reply|sms)\W{0,3}(?:the word\W{0,3})?(?!stop\b)[A-Z0-9]{2,10}\W{0,3}(?:to|2)\W{0,3}"
+                              r"(?:no\W{0,3})?\d{5}\b|\b(?:text|txt|reply) (?!stop\b)[A-Z]{2,10} (?:(?:to|2) |(?:4|for) info)", re.I)),
     ("stop", 1, re.compile(r"\b(?:(?:txt|text|reply|send|sms) stop\b|stop (?:to|2) (?:end|opt out|unsubscribe|cancel|\d{5})|"
                            r"to (?:opt[- ]out|unsubscribe)|stop\? ?txt stop)", re.I)),
     ("charge", 2, re.compile(r"(?:\b\d{1,3}p ?(?:/|per) ?(?:min|msg|txt|wk|day|week|call|sms)|"
@@ -163,14 +163,19 @@ def sms_spam_signs(text: str, vocab: frozenset[str] | None = None) -> list[tuple
         if ((n == 0 or (n == 1 and _SMS_NUMBER.search(text) is None))
                 and (_CHARGE_WORDS.isdisjoint(vocab) and "+" not in text or _CHARGE_PROBE.search(text) is None)):
             return []
-    out = []
+    out: list[tuple[str, int, int, int]] = []
     for name, weight, rx in _SMS_SIGNS:
         m = rx.search(text)
         if m:
             if name in _REPEATABLE and rx.search(text, m.end()):
                 weight += 1  # two different pitches: "double your BTC ... guaranteed returns"
             out.append((name, weight, m.start(), m.end()))
-    return out
+    # One phrase is one sign: "loan of $2,000" is a pitch, not also a sum;
+    # "reply STOP to" is an opt-out, not also a keyword to text.
+    return [x for x in out if not any(y is not x and y[2] < x[3] and x[2] < y[3]
+                                      and (x[0] == "money" or (y[2] <= x[2] and x[3] <= y[3] and y[:2] != x[:2]
+                                                               and (y[2], y[3]) != (x[2], x[3])))
+                                      for y in out)]
 
 
 # check_spam and record_activity both ask for the same message's fingerprint,
@@ -208,12 +213,14 @@ def check_spam(message, parsed: ParsedText, norm: Normalised, context: Context, 
     if new_member and not staff and n_links >= limits.new_member_max_links:
         out.append(Finding("spam", "spam.new_member_links", 0.8, "medium", parsed.links[0].start, parsed.links[-1].end,
                            f"A new member's post with {n_links} links"))
-    m = _SPAM_BAIT.search(norm.text) if not _SPAM_GATE.isdisjoint(norm.vocab) else None
-    if m:
-        s, e = norm.span(*m.span())
-        out.append(Finding("spam", "spam.scam_bait", 0.85, "medium", s, e, "Reads like a scam or get-rich-quick offer"))
     signs = sms_spam_signs(parsed.prose, norm.vocab)
     weight = sum(w for _, w, _, _ in signs)
+    m = _SPAM_BAIT.search(norm.text) if not _SPAM_GATE.isdisjoint(norm.vocab) else None
+    if m and (parsed.links or weight >= 2 or _SPAM_BAIT.search(norm.text, m.end())):
+        # The bait phrase alone is ordinary talk as often as not ("you have
+        # been selected for the speaker slot"); with a link or another sign it is not.
+        s, e = norm.span(*m.span())
+        out.append(Finding("spam", "spam.scam_bait", 0.85, "medium", s, e, "Reads like a scam or get-rich-quick offer"))
     if weight >= 2 and not (len(signs) == 2 and {n for n, *_ in signs} == {"money", "urgent"}):
         names = ", ".join(n.replace("_", " ") for n, *_ in signs)
         score = min(0.95, 0.7 + 0.08 * weight)

@@ -184,7 +184,7 @@ LURE_TOKENS = frozenset(
 _LURE_SPLIT = re.compile(r"[-._/?=&]+")
 LURE_TEXT = re.compile(
     r"\b(?:free (?:discord )?nitro|nitro (?:for )?free|(?:discord|steam|nitro) gift|gift(?:ed)? (?:you |u )?(?:nitro|a gift|skins?)|"
-    r"claim (?:it|your|now|here|the|before)|airdrop|giveaway|giving away|first \d+ (?:people|users)|who is first|"
+    r"claim (?:it|your|now|here|the|before)|(?:token|crypto|nft|coin|the) airdrop|airdrop (?:is live|claim|ends|now)|giveaway|giving away|first \d+ (?:people|users)|who is first|"
     r"verify your (?:account|wallet|identity)|connect your wallet|your account (?:will be|has been) "
     r"(?:suspended|locked|disabled|closed|banned)|accidentally reported|take a look at this|i'm leaving (?:cs|csgo|the game)|"
     r"3 months of (?:discord )?nitro|steam (?:gift|cards?|skins?)|free skins?|mint (?:now|is live))\b", re.I)

@@ -226,3 +226,14 @@ def test_house_numbers_postcodes_and_premium_lines_are_not_phones():
 ])
 def test_address_cues_with_ordinary_numbers_are_not_addresses(text):
     assert "privacy.street_address" not in rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "reply STOP to the bot to unsubscribe from alerts",
+    "to unsubscribe from the list, text STOP to 12345",
+    "congrats, you have been selected for the speaker slot",
+    "the loan of $2,000 from my brother",
+    "guaranteed returns is what every scam promises",
+])
+def test_one_spam_phrase_alone_is_not_spam(text):
+    assert "spam" not in cats(text)
