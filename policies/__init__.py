@@ -31,10 +31,16 @@ _PRIORITY = {"secret": 0, "card": 1, "iban": 2, "ssn": 3, "nino": 4, "email": 5,
 
 
 def _sensitive(text: str, regions: tuple[str, ...], allowed_domains: frozenset[str],
-               *, privacy: bool = True, vocab: frozenset[str] | None = None) -> list[Finding]:
-    """Secrets and personal data in `text`, overlaps resolved."""
+               *, privacy: bool = True, vocab: frozenset[str] | None = None,
+               prose: str | None = None) -> list[Finding]:
+    """Secrets and personal data in `text`, overlaps resolved.
+
+    `prose`: `text` with code spans blanked (same length). Secrets count in
+    code too; personal data is looked for in prose only, since a number in a
+    code block is a version, a port or an id far more often than a phone."""
     found: list[Finding] = list(personal.find_secrets(text))
     if privacy:
+        text = text if prose is None else prose
         # Every number-shaped detector needs four digits close together.
         if _FOUR_DIGITS.search(text):
             found += personal.find_cards(text)
@@ -98,8 +104,9 @@ def _raw_findings(message: Message, context: Context, config: PolicyConfig, on: 
     out: list[Finding] = []
     extra_text = "\n".join(message.attachments)
     scan = parsed.plain if not extra_text else parsed.plain + "\n" + extra_text
+    prose = parsed.prose if not extra_text else parsed.prose + "\n" + extra_text
     sensitive = _sensitive(scan, config.phone_regions, config.allowed_domains,
-                           privacy="privacy" in on or "confidential" in on, vocab=norm.vocab)
+                           privacy="privacy" in on or "confidential" in on, vocab=norm.vocab, prose=prose)
     has_personal = any(f.category == "privacy" for f in sensitive)
     out += sensitive
     if on & {"threat", "hate", "harassment", "vulgar"}:

@@ -104,6 +104,79 @@ _SPAM_BAIT = re.compile(
 
 _WORD_RUN = re.compile(r"\w+")
 
+# SMS-style and advertising spam: each sign alone occurs in ordinary talk
+# ("I won the quiz", "call me", "reply stop if..."), so a message needs two
+# different signs, or one of the few that ordinary people never write.
+_PREMIUM = r"(?:0?9\d{2}[ -]?\d{3}[ -]?\d{3,4}|08[47]\d[ -]?\d{3}[ -]?\d{3,4}|1[ -]?900[ -]?\d{3}[ -]?\d{4}|\b\d{5}\b)"
+_SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
+    # (sign, weight, pattern); weight 2 = enough alone
+    ("prize", 1, re.compile(
+        r"\b(?:you(?:'ve| have|r)? (?:(?:just |been )?(?:won|awarded|selected|chosen)|are (?:a |our )?(?:lucky )?winners?)|"
+        r"ur awarded|(?:a |lucky |our )winner|cash prize|prize (?:draw|waiting|guaranteed)|won (?:a |an )?(?:guaranteed|cash|£|\$|€)|"
+        r"guaranteed (?:cash|prize|£|\$|€)|unclaimed (?:bonus|prize|cash|reward)|chances? to win|free entry|"
+        r"(?:won|win) (?:a |an )?(?:free |brand new )?(?:iphone|ipad|nokia|samsung|holiday|voucher|gift card|cruise|car)|"
+        r"(?:[£$€] ?\d[\d,]*|\d[\d,]* pounds) (?:cash )?(?:prize|award|reward|bonus|jackpot)|prize (?:reward|jackpot))", re.I)),
+    ("claim", 1, re.compile(r"\b(?:to claim|claim (?:now|code|your (?:prize|reward|cash|bonus|gift)|it now)|"
+                            r"(?:claim|identifier|quote|reference) code|quoting [A-Z0-9]{3,})", re.I)),
+    ("call_now", 1, re.compile(r"\b(?:call|ring|phone|dial) (?:now|free|today|immediately|us now|from (?:a )?landline)|"
+                               r"\b(?:call|ring|dial) " + _PREMIUM + r"|\bfree(?:phone| on| call)? 0800 ?\d{3} ?\d{3,4}", re.I)),
+    ("premium_number", 1, re.compile(r"(?<![\d+])(?:0?9\d{2}[ -]?\d{3}[ -]?\d{3,4}|08[47]\d[ -]?\d{3}[ -]?\d{3,4}|"
+                                     r"1[ -]?900[ -]?\d{3}[ -]?\d{4})(?!\d)")),
+    ("text_to", 1, re.compile(r"\b(?:text|txt|send|reply|sms)\W{0,3}(?:the word\W{0,3})?(?!stop\b)[A-Z0-9]{2,10}\W{0,3}(?:to|2)\W{0,3}"
+                              r"(?:no\W{0,3})?\d{5}\b|\b(?:text|txt|reply) (?!stop\b)[A-Z]{2,10} (?:(?:to|2) |(?:4|for) info)", re.I)),
+    ("stop", 1, re.compile(r"\b(?:(?:txt|text|reply|send|sms) stop\b|stop (?:to|2) (?:end|opt out|unsubscribe|cancel|\d{5})|"
+                           r"to (?:opt[- ]out|unsubscribe)|stop\? ?txt stop)", re.I)),
+    ("charge", 2, re.compile(r"(?:\b\d{1,3}p ?(?:/|per) ?(?:min|msg|txt|wk|day|week|call|sms)|"
+                             r"[£$€]\d+(?:\.\d\d)? ?(?:/|per) ?(?:wk|week|msg|min|txt|mo|day|sms)\b|"
+                             r"\b\d{2,3}p(?: ?msg| ?/msg)|\b(?:t ?& ?cs?|tcs|ts ?(?:and|&) ?cs) apply|\b1[68]\+ only|\bmsg rate)", re.I)),
+    ("adult", 1, re.compile(r"\b(?:hot singles|sexy (?:girls|singles|chat)|adult chat|dirty chat)", re.I)),
+    ("urgent", 1, re.compile(r"\b(?:urgent!|urgent[: ]|final (?:attempt|notice|reminder)|act now|limited (?:spots|places|time)|"
+                             r"expires? (?:today|in \d+ ?h)|valid (?:for )?(?:only )?\d+ ?(?:hrs?|hours)|before midnight|last chance)", re.I)),
+    ("money_pitch", 1, re.compile(
+        r"\b(?:double your (?:money|bitcoin|btc|eth|crypto|investment)|guaranteed (?:returns?|profits?|income)|"
+        r"\d+ ?% (?:profit|returns?|daily|weekly|monthly|a (?:day|week|month))|(?:trading|crypto|forex) (?:bot|signals?)|"
+        r"earn (?:up to )?[£$€]?\d[\d,]* (?:a|per|every) (?:day|week|month|hour)|from (?:the comfort of )?(?:your )?home,? no experience|"
+        r"no experience (?:needed|required)|bad credit (?:ok|welcome|accepted)|loan of [£$€]|invest [£$€]?\d|"
+        r"(?:send|pay) (?:the |a )?[£$€]?\d+ (?:fee|to release|to unlock))", re.I)),
+    ("money", 1, re.compile(r"(?:[£$€] ?\d[\d,]{2,}|\b\d[\d,]{2,} ?(?:pounds|dollars|euros|usd|gbp)\b)", re.I)),
+)
+_REPEATABLE = frozenset(("prize", "money_pitch"))
+# Every sign but three needs one of these words; a message needs two signs
+# (or one "charge"), so a message with none of the words, or one of them and
+# no number or price, cannot be spam by this rule. Checked on the word set.
+_SMS_WORDS = _words(
+    "win won winner winners winning prize prizes claim ring dial txt sms stop free cash guaranteed awarded award "
+    "selected chosen urgent attempt notice limited expires midnight chance invest profit profits loan credit earn "
+    "double crypto bitcoin btc eth forex trading signals singles sexy adult unclaimed bonus quote quoting "
+    "identifier voucher experience unsubscribe opt fee iphone nokia samsung holiday call jackpot reward freephone")
+_SMS_NUMBER = re.compile(r"[£$€]|\d{5}")
+_CHARGE_WORDS = _words("min msg wk txt tcs cs mo week rate day sms call apply")
+_CHARGE_PROBE = re.compile(r"\dp\b|\dp ?/|t ?& ?cs?\b|\btcs\b|ts ?and ?cs|1[68]\+|msg rate|"
+                           r"/ ?(?:wk|msg|min|txt|day|sms)\b", re.I)
+
+
+def sms_spam_signs(text: str, vocab: frozenset[str] | None = None) -> list[tuple[str, int, int, int]]:
+    """(sign, weight, start, end) of each SMS-spam sign found in `text`.
+    `vocab`, the message's normalised words, lets most messages skip the patterns."""
+    if vocab is not None:
+        n = len(_SMS_WORDS.intersection(vocab))
+        if ((n == 0 or (n == 1 and _SMS_NUMBER.search(text) is None))
+                and (_CHARGE_WORDS.isdisjoint(vocab) and "+" not in text or _CHARGE_PROBE.search(text) is None)):
+            return []
+    out: list[tuple[str, int, int, int]] = []
+    for name, weight, rx in _SMS_SIGNS:
+        m = rx.search(text)
+        if m:
+            if name in _REPEATABLE and rx.search(text, m.end()):
+                weight += 1  # two different pitches: "double your BTC ... guaranteed returns"
+            out.append((name, weight, m.start(), m.end()))
+    # One phrase is one sign: "loan of $2,000" is a pitch, not also a sum;
+    # "reply STOP to" is an opt-out, not also a keyword to text.
+    return [x for x in out if not any(y is not x and y[2] < x[3] and x[2] < y[3]
+                                      and (x[0] == "money" or (y[2] <= x[2] and x[3] <= y[3] and y[:2] != x[:2]
+                                                               and (y[2], y[3]) != (x[2], x[3])))
+                                      for y in out)]
+
 
 # check_spam and record_activity both ask for the same message's fingerprint,
 # one right after the other: a small cache saves the second fold.
@@ -140,10 +213,19 @@ def check_spam(message, parsed: ParsedText, norm: Normalised, context: Context, 
     if new_member and not staff and n_links >= limits.new_member_max_links:
         out.append(Finding("spam", "spam.new_member_links", 0.8, "medium", parsed.links[0].start, parsed.links[-1].end,
                            f"A new member's post with {n_links} links"))
+    signs = sms_spam_signs(parsed.prose, norm.vocab)
+    weight = sum(w for _, w, _, _ in signs)
     m = _SPAM_BAIT.search(norm.text) if not _SPAM_GATE.isdisjoint(norm.vocab) else None
-    if m:
+    if m and (parsed.links or weight >= 2 or _SPAM_BAIT.search(norm.text, m.end())):
+        # The bait phrase alone is ordinary talk as often as not ("you have
+        # been selected for the speaker slot"); with a link or another sign it is not.
         s, e = norm.span(*m.span())
         out.append(Finding("spam", "spam.scam_bait", 0.85, "medium", s, e, "Reads like a scam or get-rich-quick offer"))
+    if weight >= 2 and not (len(signs) == 2 and {n for n, *_ in signs} == {"money", "urgent"}):
+        names = ", ".join(n.replace("_", " ") for n, *_ in signs)
+        score = min(0.95, 0.7 + 0.08 * weight)
+        out.append(Finding("spam", "spam.sms_spam", round(score, 3), "medium", min(x[2] for x in signs),
+                           max(x[3] for x in signs), f"Reads like prize, premium-rate or investment spam ({names})"))
     act = context.activity
     if act is not None and message.user and not staff:
         now = context.now

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from typing import Iterable
 
 import phonenumbers
@@ -25,6 +26,46 @@ def _f(category: str, rule: str, score: float, severity: str, s: int, e: int, wh
 
 def _near(text: str, s: int, e: int, pattern: re.Pattern, before: int = 40, after: int = 10) -> bool:
     return pattern.search(text, max(0, s - before), min(len(text), e + after)) is not None
+
+
+# ------------------------------------------------------- what code looks like
+#
+# Slack marks code with backticks, and the caller blanks those spans before
+# these detectors run. Much code is pasted without them (logs, a line of
+# Java, a JSON body): there a number is a version, a port, a coordinate or
+# an id, not a phone. Two signs, both cheap: the value is a literal in a call
+# or an assignment (`Id("936512346")`, `port=5432`), or the text around it is
+# dense with code punctuation, which prose, even a contact card, never is.
+_CODE_CHARS = frozenset('{}();=[]"\\')
+CODE_DENSITY = 0.08  # presidio's synthetic PII sentences peak at 0.052
+_QUOTED_BEFORE = re.compile(r"""[(\[=:,]\s?["']$""")
+_BARE_BEFORE = re.compile(r"[(=]$")
+
+
+def code_like(text: str, s: int, e: int, window: int = 60) -> bool:
+    """Whether text[s:e] sits inside pasted code rather than prose."""
+    after = text[e:e + 1]
+    if after in ("\"", "'") and _QUOTED_BEFORE.search(text, max(0, s - 3), s) and text[s - 1] == after:
+        return True  # Id("936512346"), "udid": "...", ['...']
+    if after in (")", ";", ",") and _BARE_BEFORE.search(text, max(0, s - 1), s):
+        return True  # Location(77.59974003, ...), port=5432;
+    lo, hi = max(0, s - window), min(len(text), e + window)
+    n = 0
+    for i in range(lo, hi):
+        if text[i] in _CODE_CHARS:
+            n += 1
+    return n >= CODE_DENSITY * (hi - lo)
+
+
+# A version ("appium 1.4.16.1", "v2.3.1.4", "Version 10.0.1.2") looks like an
+# IP address or a dotted phone number; so does a release of any tool.
+_VERSION_BEFORE = re.compile(
+    r"(?:\bversion|\bver\.?|\bv|\brelease[sd]?|\bbuild|\bsdk|\bapi|\bupgrade[sd]?(?: to)?|\bupdate[sd]?(?: to)?|"
+    r"\binstall(?:ed)?|\blatest|\bfrom|\bto|@|-|/)\s{0,2}[:=]?\s{0,2}$", re.I)
+
+
+def version_like(text: str, s: int) -> bool:
+    return _VERSION_BEFORE.search(text, max(0, s - 16), s) is not None
 
 
 # ------------------------------------------------------------------- cards
@@ -70,7 +111,12 @@ def card_issuer(digits: str) -> str | None:
 
 
 # 12-19 digits, optionally in groups split by single spaces or dashes.
-_CARD = re.compile(r"(?<![\d.\-])\d(?:[ \-]?\d){11,18}(?![\d\-])")
+_CARD = re.compile(r"(?<![\w.\-])\d(?:[ \-]?\d){11,18}(?![\w\-])")  # not inside a UUID or a hash
+
+
+_CARD_CONTEXT = re.compile(r"\b(?:card|cc|credit|debit|visa|master ?card|amex|american express|discover|"
+                           r"maestro|jcb|diners|unionpay|payment|pay|charge|cvv|expir)", re.I)
+_STRONG_ISSUERS = frozenset(("Visa", "Mastercard", "American Express", "Discover"))
 
 
 def find_cards(text: str) -> Iterable[Finding]:
@@ -79,6 +125,12 @@ def find_cards(text: str) -> Iterable[Finding]:
         if len(set(digits)) < 2 or not luhn_ok(digits):
             continue
         issuer = card_issuer(digits)
+        if not _near(text, m.start(), m.end(), _CARD_CONTEXT, 50, 20):
+            # One random number in ten passes the Luhn check: a run of
+            # digits with no word about cards must at least be written like
+            # a card, in prose, from a major network.
+            if issuer not in _STRONG_ISSUERS or code_like(text, m.start(), m.end()):
+                continue
         if issuer:
             yield _f("privacy", "privacy.card_number", 0.97, "high", m.start(), m.end(),
                      f"Looks like a payment card number ({issuer}, passes the Luhn check)", kind="card")
@@ -172,28 +224,62 @@ def find_ninos(text: str) -> Iterable[Finding]:
 # A phone-shaped run: optional +, digits with the usual separators, 7-16
 # digits in all; optional extension. One digit per repetition keeps it linear.
 _PHONE = re.compile(
-    r"(?<![\w+\-.])(?:\+|00)?\(?\d(?:[ \-.()/]{0,2}\d){6,15}(?: ?(?:x|ext\.?) ?\d{1,5})?(?![\w\-]|\.\d)", re.I)
+    r"(?<![\w+\-./\\])(?:\+|00)?\(?\d(?:[ \-.()/]{0,2}\d){6,15}(?: ?(?:x|ext\.?) ?\d{1,5})?(?!\w|-\w|\.\d)", re.I)
 _PHONE_CONTEXT = re.compile(
-    r"(?:phone|mobile|cell|\btel\b|call|fax|desk|office|whats ?app|text me|sms|contact|reach me|ring me|\bmob\b|\bph\b)",
+    r"(?:\bphone|\bmobile\b|\bcell\b|\btel\b|\bcall|\bfax|\bdesk|\boffice|whats ?app|text me|\bsms|\bcontact|reach me|ring me|"
+    r"\bmob\b|\bph\b|\bdial|\btext(?:ing)? (?:me|us))",
     re.I)
-_TWO_GROUPS = re.compile(r"^\d{2,5} \d{2,6}$")
+_TWO_GROUPS = re.compile(r"^\d{2,5} {1,3}\d{2,6}$")
+_CAPWORD_AFTER = re.compile(r" [A-ZÀ-ÖØ-Þ][^\W\d_]")
+_PT_POSTCODE = re.compile(r"^\d{4}-\d{3}$")
+_ID_LABEL_BEFORE = re.compile(r"\b(?:port|pid|id|uid|udid|line|build|version|code|error|status|issue|pr|ticket|order|"
+                               r"invoice|ref|size|ms|bytes)\s{0,2}[:=#]?\s{0,2}$", re.I)
+_IPV4_SHAPE = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$")
+# A label right before the number: the surest sign, even inside a contact card.
+_PHONE_LABEL = re.compile(
+    r"(?:\b(?:phone|mobile|cell|tel|telephone|fax|desk|office|whats ?app|sms|mob|ph)\b\.?(?: ?(?:no|number|#))?\.?"
+    r"\s{0,3}[:\-]?\s{0,3}|\b(?:call|text|ring|reach) (?:me|us)(?: on| at)?\s{1,3})$", re.I)
+_DECIMAL = re.compile(r"^\d+\.\d+$")  # 77.59974003: a coordinate or a measurement
 _DATEISH = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+
+
+# Premium-rate lines (which SMS spam pushes) belong to a business, never to
+# a person. (Toll-free is left alone: in some regions its prefixes are
+# ordinary numbers elsewhere, and the first valid region is a guess.)
+_BUSINESS_TYPES = frozenset((phonenumbers.PhoneNumberType.PREMIUM_RATE,))
+
+
+def _parses(cand: str, regions: tuple[str, ...]):
+    """`cand` read as a number of each region in turn (once, with a country code)."""
+    for r in regions:
+        try:
+            yield phonenumbers.parse(cand, r)
+        except phonenumbers.NumberParseException:
+            continue
+        if cand.startswith("+"):
+            break  # the region does not matter with a country code
+
+
+def business_number(cand: str, regions: tuple[str, ...]) -> bool:
+    """Whether `cand` is a premium-rate line wherever it is valid (a number
+    that is a person's mobile in another region counts as a person's)."""
+    business = False
+    for num in _parses(cand, regions):
+        if phonenumbers.is_valid_number(num):
+            if phonenumbers.number_type(num) not in _BUSINESS_TYPES:
+                return False
+            business = True
+    return business
 
 
 def _phone_valid(cand: str, regions: tuple[str, ...]) -> tuple[bool, bool]:
     """(valid somewhere, possible somewhere)"""
     possible = False
-    for r in regions:
-        try:
-            num = phonenumbers.parse(cand, r)
-        except phonenumbers.NumberParseException:
-            continue
+    for num in _parses(cand, regions):
         if phonenumbers.is_valid_number(num):
             return True, True
         if not possible and phonenumbers.is_possible_number(num):
             possible = True
-        if cand.startswith("+"):
-            break  # the region does not matter with a country code
     return False, possible
 
 
@@ -210,16 +296,31 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
         digits = sum(ch.isdigit() for ch in cand)
         if digits < 7:
             continue
-        if _DATEISH.match(cand.strip()):
+        if _DATEISH.match(cand.strip()) or _DECIMAL.match(cand):
             continue
         separated = not cand.isdigit()
         intl = cand.startswith(("+", "00"))
-        context = _near(text, m.start(), m.end(), _PHONE_CONTEXT, 30, 5)
+        if cand.count(".") == 3 and _IPV4_SHAPE.match(cand):
+            continue  # an IP address (the IP detector decides about it)
+        if (cand.startswith("(") and ")" not in cand) or (")" in cand and "(" not in cand):
+            continue  # "(36721764)": a number in brackets, not an area code
+        if _ID_LABEL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "port 4723", "pid 1894", "build 1741308922"
+        label = _PHONE_LABEL.search(text, max(0, m.start() - 24), m.start()) is not None
+        context = label or _near(text, m.start(), m.end(), _PHONE_CONTEXT, 30, 10)
+        if not label and (_TWO_GROUPS.match(cand) and _CAPWORD_AFTER.match(text, m.end()) or _PT_POSTCODE.match(cand)):
+            continue  # "17031 2202 Rissik St": house numbers; "3610-114": a postcode
+        if "." in cand and not context:
+            continue  # dotted runs unlabelled are versions: chromedriver=2.28.455520, 53.0.2785.0
+        if not label and code_like(text, m.start(), m.end()):
+            continue  # a literal in pasted code: AccessibilityId("936512346")
         if not (separated or intl or context):
             continue  # a bare number with nothing phone-like around it
         if not context and _TWO_GROUPS.match(cand):
             continue  # "704 1436 Redbud Dr": house numbers, postcodes
         valid, possible = _phone_valid(cand, regions)
+        if valid and business_number(cand, regions):
+            continue  # a premium-rate or toll-free line: a business's, not a person's
         if valid:
             score = 0.95 if (context or intl or separated) else 0.8
         elif possible and (context or intl):
@@ -239,7 +340,16 @@ ROLE_LOCALPARTS = frozenset(
     "admin abuse billing contact enquiries feedback hello help helpdesk hr info inquiries jobs legal mail "
     "marketing media newsletter no-reply noreply office orders partners postmaster press privacy sales "
     "security service support team webmaster careers accounts ops dev developers community".split())
-EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net")
+# Documentation domains and reserved names (RFC 2606, RFC 6761) and
+# placeholders people write in examples belong to nobody.
+EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net", "example.edu", "domain.com", "email.com",
+                   "yourdomain.com", "yourcompany.com", "company.com", "mydomain.com", "test.com")
+# ".test" stays: test suites and demos use it for someone's address.
+_RESERVED_TLDS = ("example", "invalid", "localhost", "local", "internal", "lan")
+PLACEHOLDER_LOCALPARTS = frozenset(
+    "test tester testing user username user1 user2 foo bar baz foobar someone somebody name yourname your.name "
+    "firstname.lastname first.last you example sample email youremail your_email your.email myemail my.email "
+    "xxx abc demo dummy fake git".split())
 
 
 def find_emails(text: str, allowed_domains: frozenset[str] = frozenset()) -> Iterable[Finding]:
@@ -248,18 +358,47 @@ def find_emails(text: str, allowed_domains: frozenset[str] = frozenset()) -> Ite
         d = domain.lower()
         if d in allowed_domains or any(d.endswith("." + a) for a in allowed_domains):
             continue
-        if local.lower() in ROLE_LOCALPARTS:
+        low = local.lower()
+        if low in ROLE_LOCALPARTS or low in PLACEHOLDER_LOCALPARTS:
             continue
-        score = 0.6 if d in EXAMPLE_DOMAINS else 0.9
-        yield _f("privacy", "privacy.email", score, "medium", m.start(), m.end(),
+        if d in EXAMPLE_DOMAINS or d.endswith(EXAMPLE_DOMAINS) or d.rsplit(".", 1)[-1] in _RESERVED_TLDS:
+            continue
+        if text[m.end():m.end() + 1] == ":":
+            continue  # user@host:path is an scp/git remote, not a mailbox
+        if not known_suffix(d) and not d.endswith(".test"):
+            continue  # "congrats@Divya-tfw.Guys": a mention glued to words
+        if code_like(text, m.start(), m.end()):
+            continue  # a fixture in pasted code: sendKeys("qa@gmail.com")
+        yield _f("privacy", "privacy.email", 0.9, "medium", m.start(), m.end(),
                  "Looks like a personal email address", kind="email")
+
+
+@lru_cache(maxsize=1)
+def _psl():
+    from publicsuffixlist import PublicSuffixList  # ships its own snapshot: no network
+
+    return PublicSuffixList(only_icann=True, accept_unknown=False)
+
+
+def known_suffix(domain: str) -> bool:
+    """Whether `domain` ends in a real public suffix (from the bundled
+    Public Suffix List snapshot)."""
+    return _psl().publicsuffix(domain.lower()) is not None
 
 
 # --------------------------------------------------------------------- IPs
 
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::?[0-9A-Fa-f]{1,4}){1,6}(?![\w:])")
-_VERSIONISH = re.compile(r"(?:version|v\.?|release|build)\s*$", re.I)
+_IP_CONTEXT = re.compile(r"(?:\bip\b|_ip\b|\bips\b|ip address|\baddress|\bhost|\bserver|\bping|\bconnect|"
+                         r"\bproxy|\bdns|\bgateway|\bvpn|\bssh\b|\bfirewall|\bblock|\bban|\blogged|\bfrom ip|"
+                         r"\bremote|\bclient|\bsubnet)", re.I)
+_HOST_BEFORE = re.compile(r"[a-z0-9\-]\.[a-z]{2,24} ?[(,]$", re.I)  # "github.com (192.30.255.112)": a server
+_PORT_AFTER = re.compile(r":\d{2,5}\b")
+_IP_LABEL = re.compile(r"\b(?:my )?ip(?: address)?(?: is)?\s{0,2}[:=]?\s{0,2}['\"]?$", re.I)
+# Public resolvers and the placeholder everyone types identify nobody.
+WELL_KNOWN_IPS = frozenset(("1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9", "149.112.112.112",
+                            "208.67.222.222", "208.67.220.220", "1.2.3.4", "4.4.4.4"))
 
 
 def find_ips(text: str) -> Iterable[Finding]:
@@ -269,56 +408,225 @@ def find_ips(text: str) -> Iterable[Finding]:
                 ip = ipaddress.ip_address(m.group())
             except ValueError:
                 continue
-            if ip.is_loopback or ip.is_unspecified or ip.is_multicast:
+            # Private, loopback, link-local, documentation (RFC 5737, RFC
+            # 3849) and other reserved ranges identify nobody.
+            if not ip.is_global or ip.is_multicast:
                 continue
-            if _VERSIONISH.search(text, max(0, m.start() - 12), m.start()):
+            s, e = m.start(), m.end()
+            if m.group() in WELL_KNOWN_IPS or _HOST_BEFORE.search(text, max(0, s - 30), s):
                 continue
-            score = 0.6 if ip.is_private else 0.9
-            yield _f("privacy", "privacy.ip_address", score, "low", m.start(), m.end(),
-                     "Looks like an IP address" + (" (private network)" if ip.is_private else ""), kind="ip")
+            if ip.version == 4 and _PORT_AFTER.match(text, e) and not _IP_LABEL.search(text, max(0, s - 12), s):
+                continue  # 216.58.214.176:443 in an error: a server's endpoint
+            context = _near(text, s, e, _IP_CONTEXT, 40, 15)
+            if not context:
+                if version_like(text, s):
+                    continue
+                if ip.version == 4 and max(ip.packed) < 32:
+                    continue  # 1.4.16.1, 10.15.7.2: a version far more often than an address
+                if code_like(text, s, e):
+                    continue
+            yield _f("privacy", "privacy.ip_address", 0.9, "low", s, e, "Looks like an IP address", kind="ip")
 
 
 # --------------------------------------------------------------- addresses
+#
+# A street address is found from its parts, never from one word: "via",
+# "st", "dr" and "court" are ordinary words, and "appium 1.6.3" has a name
+# and a number. A candidate needs one of
+#   * a house number, a capitalised name and a street type: "3968 Bay Street"
+#     (the types are the USPS suffixes and their abbreviations);
+#   * a street word of a continental style with its number: "Søndergade 52",
+#     "Via dei Fiorentini 17", "ul. Słowicza 10";
+#   * a name and number followed by a unit or a postcode line:
+#     "Allika 46  Suite 501", "Edeby 55, TYSTBERGA";
+#   * an address cue before it: "lives at", "my address is", "ship it to";
+#   * a post-office box: "P.O. Box 242", "Unit 7349 Box 6067", "PSC 1234, Box 5678".
+# It is then extended over a unit ("Apt. 066") and a city/postcode tail.
 
-_STREET_TYPES = (
-    "street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way|terrace|"
-    "crescent|close|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|row|gardens|strasse|straße|"
-    "str|weg|gasse|platz|allee|katu|gatan|vej|rue|via|calle|rua|avenida|laan|straat|plein")
-_ADDRESS = re.compile(
-    r"(?<!\w)\d{1,5}[A-Za-z]?,? (?:[A-Z][\w'\-]{1,20} ){0,3}(?:" + _STREET_TYPES + r")\.?(?!\w)"
-    r"|(?<!\w)(?:[A-Z][\w'\-]{1,20} ){0,2}[A-Z]?[\w'\-]{0,20}(?:" + _STREET_TYPES + r")\.? \d{1,5}[A-Za-z]?(?!\w)"
-    r"|(?<!\w)(?:rue|via|calle|rua|avenida|avenue) (?:[\w'\-]{1,20} ){0,3}\d{0,5}"
-    r"|(?<!\w)(?:PSC|Unit|USNS|USS|USNV) \d{2,5},? Box \d{2,5}",
-    re.I)
-_UNIT = re.compile(r",? (?:apt|apartment|suite|ste|unit|flat)\.? ?#?\w{1,6}", re.I)
-_ADDRESS_TAIL = re.compile(r"[,\s]{1,4}(?:[A-Z][\w'\-]{1,25}[ ,]{0,3}){0,3}(?:[A-Z]{2} )?\d{4,5}(?:-\d{4})?")
+_USPS = (
+    "alley|aly|avenue|ave|av|boulevard|blvd|bridge|brg|brook|bypass|byp|canyon|causeway|center|ctr|circle|cir|"
+    "cliff|common|corner|course|court|ct|cove|creek|crescent|cres|crest|crossing|xing|crossroad|curve|dale|drive|dr|"
+    "estate|expressway|expy|extension|falls|ferry|field|fields|ford|forest|fork|fort|freeway|fwy|garden|gardens|"
+    "gateway|glen|green|grove|harbor|haven|heights|hts|highway|hwy|hill|hills|hollow|inlet|island|junction|jct|"
+    "knoll|lake|landing|lane|ln|lodge|loop|mall|manor|meadow|meadows|mews|mill|mission|motorway|mount|mountain|"
+    "neck|orchard|oval|overpass|park|parkway|pkwy|pass|path|pike|pine|pines|place|pl|plain|plaza|plz|point|pt|"
+    "port|prairie|ranch|rapids|ridge|river|road|rd|route|rte|row|run|shoal|shore|shores|skyway|spring|springs|"
+    "square|sq|station|stravenue|stream|street|st|str|summit|terrace|ter|trace|track|trail|trl|tunnel|turnpike|"
+    "underpass|union|valley|viaduct|view|village|vista|walk|wall|way|well|wells|close|gate|grange|wharf|yard|"
+    "quay|embankment|parade|broadway")
+# Continental street words, written as a suffix of the name ("Søndergade").
+_SUFFIXES = (
+    "strasse|straße|str|weg|gasse|platz|allee|damm|ufer|gade|vej|vænget|stræde|torv|gatan|gata|vägen|väg|"
+    "veien|vegen|veg|gata|katu|kuja|tie|polku|kaari|straat|laan|plein|gracht|kade|utca|út|tér|ulica|iela|"
+    "gatve|stra[sß]e|straeti|stræti|gränd|bakken")
+# ... or as a word of its own after the name ("Király u. 15.").
+_SEPARATE = "u|utca|út|útja|tér|körút|krt|rkp|terrasse|vei|veien|gate|gata|gatan|katu|tie|vej|gade|straat|weg|platz|allee"
+# ... or as a word in front of it ("Via dei Fiorentini 17").
+_PREFIXES = (
+    "Via|Viale|Vicolo|Piazza|Corso|Largo|Rue|Avenue|Boulevard|Chemin|Impasse|Allée|Place|Quai|Calle|Carrer|Avenida|"
+    "Av\\.|Avda\\.?|Paseo|Plaza|Camino|Rua|Travessa|Praça|Largo|Ul\\.|ul\\.|Ulica|Aleja|Al\\.|Plac|Odos|Leoforos|"
+    "Rruga|Bulevardi|Sokak|Caddesi|Straße|Strada|Str\\.|Strasse")
+_NAME = r"[^\W\d_][\w'’.\-]{0,24}"
+_CAPNAME = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.\-]{0,24}"
+_PARTICLE = r"(?:de|del|della|dei|di|da|do|dos|das|la|le|les|du|des|van|von|der|den|ter|y|e|of|the)"
+_HOUSE = r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
+_CAPWORDS = rf"(?:{_CAPNAME}|{_PARTICLE})(?: (?:{_CAPNAME}|{_PARTICLE})){{0,3}}"
+_ADDRESS_FORMS = re.compile(
+    # 3968 Bay Street / 12 N. Timms Drive / 600 W 5th St.
+    rf"(?<![\w.,-]){_HOUSE},? (?:(?:[NSEW]|North|South|East|West)\.? )?(?:\d{{1,3}}(?:st|nd|rd|th) |{_CAPWORDS} )"
+    rf"(?i:{_USPS})\.?(?![\w'’-])"
+    # Søndergade 52 / Hafnarstraeti 5 / Kálmán Imre u. 12.
+    rf"|(?<![\w-])(?:{_HOUSE},? )?(?:{_CAPNAME} ){{0,2}}[^\W\d_][\w'’.\-]{{2,24}}(?i:{_SUFFIXES})\.? {_HOUSE}(?![\w'’-]|\.\d)"
+    # Király u. 15. / Stensås terrasse 38 / Nieuwe Baan 473 St.
+    rf"|(?<![\w-])(?:{_HOUSE},? )?(?:{_CAPNAME} ){{1,2}}(?i:{_SEPARATE})\.? {_HOUSE}\.?(?![\w'’-]|\.\d)"
+    rf"|(?<![\w-]){_CAPWORDS} {_HOUSE} (?:St|Street|Ave|Avenue|Rd|Road)\.?(?![\w'’-])"
+    # Via dei Fiorentini 17 / 20 Rue Hsine Eloued / ul. Słowicza 10
+    rf"|(?<![\w-])(?:{_HOUSE},? )?(?:{_PREFIXES}) (?:(?:{_NAME}) ){{0,4}}?(?:{_HOUSE}(?![\w'’-]|\.\d)|(?={_CAPNAME}))(?:{_CAPNAME})?"
+    # P.O. Box 242 / Unit 7349 Box 6067 / PSC 1234, Box 5678
+    r"|(?<!\w)(?i:P\.? ?O\.? Box|Post Office Box|Postfach|(?:PSC|Unit|CMR) \d{2,5},? Box) \d{1,6}(?!\w)"
+    # USNS Møller / FPO AA 85844: ships and military post
+    r"|(?<!\w)(?i:(?:USNS|USNV|USS|USCGC) [^\W\d_][\w'’\-]{1,25}\s{1,3}[AFD]PO (?:AA|AE|AP) \d{5})(?!\w)")
+# Name and number followed by a unit or a postcode line: needs that to follow.
+_NAME_NUMBER = re.compile(rf"(?<![\w.,-])(?:{_HOUSE},? )?(?:{_CAPNAME} ){{0,2}}{_CAPNAME} {_HOUSE}(?![\w'’-]|\.\d)")
+_UNIT = re.compile(r"[,\s]{0,4}(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|bldg|building)\.? ?#?\d{1,5}[A-Za-z]?",
+                   re.I)
+_CUE = re.compile(
+    r"(?:\baddress(?:es)?(?: is| was|:)?|\blives? (?:at|on|in)|\bliving at|\blocated at|\bmoved to|\bsent to|"
+    r"\bsend (?:it|this|them|the \w+|a new one|\w+)? ?to|\bship(?:ped)? (?:it |this |them )?to|\bdeliver(?:ed|y)? (?:it |this )?to|"
+    r"\bmail(?:ed)? (?:it |this )?to|\bdrops? (?:you|me) off at|\b(?:meet|see) (?:you|me|us) at|\bpick (?:you|me|us) up at|"
+    r"\barrived at|\btaxi to|\bcome (?:over )?to|\bcorner of|\bvisit us at|\bfind us at|\breturn (?:it )?to|"
+    r"\b(?:office|offices|restaurant|shop|store|house|flat|apartment|hotel|venue|party|school|clinic|station)"
+    r" (?:is|are) (?:at|on)|\bbilling address|\bshipping address|\bhome address|\bmailing address)[:\s]{1,6}", re.I)
+# After a cue, a run starting or ending with a number (lower case allowed).
+# After a cue, still an address's shape: a name between two numbers (lower
+# case allowed: "74678 midtvollen 130"), or a capitalised name after or
+# before a number ("172 Maneeži", "Joaquin Suarez 2906").
+_CAPRUN = rf"{_CAPNAME}(?: (?:{_CAPNAME}|{_PARTICLE})){{0,3}}"
+_CUED = re.compile(
+    rf"{_HOUSE},? (?:{_NAME} ){{0,3}}{_NAME} {_HOUSE}(?![\w'’-]|\.\d)"
+    rf"|{_HOUSE},? {_CAPRUN}"
+    rf"|{_CAPRUN} {_HOUSE}(?![\w'’-]|\.\d)")
+_NEXT_WORD = re.compile(r" ([^\W\d_]+)")
+_QUANTITIES = frozenset("am pm oclock min mins minute minutes hour hours hrs h day days week weeks month months "
+                        "year years people persons times places accounts customers blocks streets miles km".split())
+# Words that are never the name of a street on their own.
+_NOT_STREET = frozenset(
+    "the a an and or of to at in on from by for with me you us him her them it my your our their this that these "
+    "those no number room table booth gate level shelf floor page step platform seat stand desk hall unit track "
+    "am pm o'clock oclock min mins minute minutes hour hours hrs day days week weeks month months year years "
+    "people persons times places accounts customers blocks streets miles km past till until now then later "
+    "tonight today tomorrow morning evening night lunch dinner max min ago away".split())
+_ZIP_LINE = re.compile(
+    r"[,\s>]{1,6}(?:[^\W\d_][\w'’.\-]{0,25}[ ,\n>()]{0,4}){0,5}(?:[A-Z]{2},? )?(?:\d{4,5}(?:-\d{3,4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|"
+    r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})(?!\w)")
+_CITY_LINE = re.compile(r"[,\s>]{1,6}(?:[A-ZÀ-ÖØ-Þ][\w'’.\-]{1,25}[ ,]{0,3}){1,3}")
+_STOPNAMES = frozenset(
+    "I The A An In On At To For And Or But If It Is My Your Our This That We You He She They Version Appium Android "
+    "iOS Windows Java Python Node Chrome Firefox Xcode Selenium Docker Ubuntu Debian Mac Macos Linux Api Sdk Step "
+    "Page Line Chapter Section Issue Bug Build Release Port Level Python3 Room Table Figure Item Test Tests Day Week "
+    "Month Year Hours Minutes Seconds Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday "
+    "Thursday Friday Saturday Sunday January February March April June July August September October November "
+    "December Top Option Player Team Group Round Game Episode Season Part Vol Volume".split())
 
 
-_STREET_WORDS = frozenset(_STREET_TYPES.split("|"))
-_STREET_SUFFIX = re.compile(r"(?:strasse|straße|str|weg|gasse|platz|allee|katu|gatan|vej|straat|laan|plein|veien|"
-                            r"vägen|gade)\b", re.I)
-_DIGIT = re.compile(r"\d")
+def _address_end(text: str, e: int) -> int:
+    u = _UNIT.match(text, e, min(len(text), e + 30))
+    if u:
+        e = u.end()
+    t = _ZIP_LINE.match(text, e, min(len(text), e + 90))
+    if t:
+        e = t.end()
+    return e
+
+
+def _followed_by_address_part(text: str, e: int) -> bool:
+    if _UNIT.match(text, e, min(len(text), e + 30)):
+        return True
+    t = _ZIP_LINE.match(text, e, min(len(text), e + 90))
+    if t is None or _YEAR_END.search(t.group()):
+        return False  # "December 2, 2019"
+    return "," in t.group()[:4] or "\n" in t.group()[:4] or "  " in t.group()[:4]
+
+
+# A message with more addresses than this is a list, not a contact card: the
+# first ones are enough to route it (and the rest would cost time).
+MAX_ADDRESSES = 50
 
 
 def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[Finding]:
-    """`vocab`: the message's normalised words, to skip texts with no street word."""
+    """`vocab` is accepted for the caller's convenience; the digit test is the gate."""
     if _DIGIT.search(text) is None:
         return
-    if (vocab is not None and _STREET_WORDS.isdisjoint(vocab) and "box" not in vocab
-            and _STREET_SUFFIX.search(text) is None):
+    cued = (_CUE_PROBE.search(text) is not None) if vocab is None else not _CUE_WORDS.isdisjoint(vocab)
+    if not cued and _ANCHOR.search(text) is None:
         return
-    for m in _ADDRESS.finditer(text):
-        s, e = m.start(), m.end()
-        if e - s < 6:
+    spans: list[tuple[int, int, float]] = []
+    if vocab is None or not _FORM_WORDS.isdisjoint(vocab) or _SUFFIX_PROBE.search(text):
+        for m in _ADDRESS_FORMS.finditer(text):
+            spans.append((m.start(), m.end(), 0.8))
+    for m in _NAME_NUMBER.finditer(text) if _UNIT_OR_CODE.search(text) else ():
+        words = m.group().split()
+        if any(w in _STOPNAMES for w in words):
             continue
-        u = _UNIT.match(text, e)
-        if u:
-            e = u.end()
-        t = _ADDRESS_TAIL.match(text, e, min(len(text), e + 80))
-        if t:
-            e = t.end()
-        yield _f("privacy", "privacy.street_address", 0.7, "medium", s, e,
+        if _followed_by_address_part(text, m.end()):
+            spans.append((m.start(), m.end(), 0.75))
+    if cued:
+        for c in _CUE.finditer(text):
+            m = _CUED.match(text, c.end())
+            if m is None or not any(ch.isdigit() for ch in m.group()):
+                continue
+            names = [w for w in m.group().split() if not any(ch.isdigit() for ch in w)]
+            if not any(len(w) >= 3 and w.lower().strip(".,") not in _NOT_STREET and w not in _STOPNAMES
+                       for w in names):
+                continue  # "meet you at 5 pm", "room 204", "2 people max"
+            if any(w.lower() in _NOT_STREET or w in _STOPNAMES for w in names[:1]):
+                continue
+            after = _NEXT_WORD.match(text, m.end())
+            if after and after.group(1).lower() in _QUANTITIES:
+                continue  # "Costa 2 mins from here", "Main 2 blocks down"
+            spans.append((m.start(), m.end(), 0.75))
+    if not spans:
+        return
+    spans.sort()
+    merged: list[list] = []
+    for s, e, sc in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+            merged[-1][2] = max(merged[-1][2], sc)
+        else:
+            merged.append([s, e, sc])
+    kept = 0
+    for s, e, sc in merged:
+        if kept >= MAX_ADDRESSES:
+            return
+        if code_like(text, s, e) or _ID_LABEL_BEFORE.search(text, max(0, s - 12), s):
+            continue  # in code; "PR 2311 Main Street refactor", "version 3 Beta Place"
+        kept += 1
+        yield _f("privacy", "privacy.street_address", sc, "medium", s, _address_end(text, e),
                  "Looks like a street address", kind="address")
+
+
+# The forms need one of these words (the vocabulary is normalised: lower
+# case, split at dots), or a continental suffix on a name.
+_FORM_WORDS = frozenset(_USPS.split("|")) | frozenset(_SEPARATE.split("|")) | frozenset(
+    "via viale vicolo piazza corso largo rue avenue boulevard chemin impasse allée place quai calle carrer avenida "
+    "av avda paseo plaza camino rua travessa praça ul ulica aleja al plac odos leoforos rruga bulevardi sokak "
+    "caddesi straße strada str strasse box postfach usns usnv uss uscgc".split())
+_SUFFIX_PROBE = re.compile(rf"[^\W\d_]{{3}}(?:{_SUFFIXES})\.? \d", re.I)
+# A name and number counts only before a unit or a postcode line.
+_UNIT_OR_CODE = re.compile(r"(?i:apt|apartment|suite|ste|unit|flat|floor|room|bldg)\b|\d{4}")
+# Every form but the cued one has a capitalised word next to a number.
+_ANCHOR = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]{0,30}\.? \d|\d[A-Za-z]?,? [A-ZÀ-ÖØ-ÞĀ-Ž]")
+_YEAR_END = re.compile(r"(?<!\d)(?:19|20)\d\d$")
+_CUE_WORDS = frozenset(
+    "address addresses live lives living located moved send sent ship shipped deliver delivered delivery mail "
+    "mailed drop drops meet see pick arrived taxi come corner visit find return office offices restaurant shop "
+    "store house flat apartment hotel venue party school clinic station".split())
+_CUE_PROBE = re.compile(r"address|live|living|locat|moved|sen[dt]|ship|deliver|mail|drop|meet|see |pick|arrived|"
+                        r"taxi|come|corner|visit|find us|return| is at| is on| are at| are on", re.I)
+_TIME_WORDS = frozenset("am pm a.m. p.m. o'clock oclock min mins minutes hours hrs h pm. am. today tomorrow tonight "
+                        "people of times".split())
+_DIGIT = re.compile(r"\d")
 
 
 # --------------------------------------------------------------- passwords
@@ -328,6 +636,8 @@ _PASSWORD = re.compile(
 _PASSWORD_STOP = frozenset("the a an my your not reset wrong incorrect required expired changed same correct "
                            "valid invalid enabled disabled working protected".split())
 _PASSWORD_WORDS = ("pass", "pwd", "pin")
+_CODE_WORDS = frozenset("echo null none nil undefined true false self this input getpassword os.environ env "
+                        "process.env config settings request args".split())
 
 
 def find_passwords(text: str) -> Iterable[Finding]:
@@ -338,9 +648,11 @@ def find_passwords(text: str) -> Iterable[Finding]:
         key, sep, value = m.group(1).lower(), m.group(2), m.group(3).rstrip(".,;\"'`")
         if value.lower() in _PASSWORD_STOP or len(value) < 4:
             continue
-        if (sep == "is" or key in ("pass", "pin")) and value.isalpha():
+        if (sep in ("is", "->") or key in ("pass", "pin")) and value.isalpha():
             continue  # "the pass is valid", "pin is missing": words, not secrets
         s = m.start(3)
+        if "(" in value or value.lower() in _CODE_WORDS or code_like(text, s, s + len(value)):
+            continue  # password= driver.findElement(...), echo "password=": code, not a secret
         yield _f("privacy", "privacy.password", 0.9, "high", s, s + len(value),
                  "Looks like a password shared in the open", kind="password")
 

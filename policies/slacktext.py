@@ -62,6 +62,8 @@ class ParsedText:
 # escapes them as &lt; &gt;), so [^<>\n] cannot backtrack.
 _ANGLE = re.compile(r"<([^<>\n]{1,2000})>")
 _ENTITY = re.compile(r"&(amp|lt|gt);")
+# The broadcast mentions Slack sends as <!here>, <!channel>, <!everyone>.
+_SPECIAL_NAMES = frozenset(("here", "channel", "everyone"))
 _ENTITY_CHAR = {"amp": "&", "lt": "<", "gt": ">"}
 _CODE_BLOCK = re.compile(r"```.*?```", re.S)
 _CODE_SPAN = re.compile(r"`[^`\n]{1,2000}`")
@@ -106,8 +108,10 @@ def parse(text: str) -> ParsedText:
             name = target[1:]
             if name.startswith("subteam^"):
                 mentions.append(Mention("usergroup", name[8:], s, e))
-            else:
+            elif name in _SPECIAL_NAMES:
                 mentions.append(Mention("special", name, s, e))
+            elif not name.startswith("date^"):
+                continue  # "<!DOCTYPE html>" pasted unescaped: markup, not a mention
         elif ":" in target or "." in target:
             links.append(Link(target, label, s, e))
         else:
