@@ -225,9 +225,11 @@ def claim_decision(db: sqlite_utils.Database, case_id: int, *, action: str, by: 
     status = "dismissed" if action == "dismiss" else "closed"
     extra = ""
     if action == "dismiss":
-        # Not while a removal is under way, and not after a moderator removed
-        # the message: that moderator acted, so "no action" would be untrue.
-        extra = " AND removal != 'pending' AND NOT (removal = 'done' AND removed_reason = 'moderator')"
+        # Not while a removal is under way, and not once the message is gone
+        # (by a moderator, the flags or the checks): "no action" would be
+        # untrue; Close says the removal stands. (bot/services/cases/rules.py
+        # is the table; tests/unit/test_case_rules.py checks they agree.)
+        extra = " AND removal NOT IN ('pending', 'done')"
     elif action == "close":
         extra = " AND removal = 'done'"
     cur = db.execute(

@@ -46,8 +46,10 @@ def test_open_card_has_every_action_and_escapes_member_text():
     [
         (dict(removal="done", removed_by="UMOD1", removed_reason="moderator"),
          [ids.ACT_WARN, ids.ACT_SUSPEND, ids.ACT_CLOSE, ids.ACT_MORE]),
+        # A removal by the checks or the flags is closed (the removal stands), never
+        # dismissed with "no action taken" (issue 11, bug 4).
         (dict(removal="done", removed_by="modbot", removed_reason="auto"),
-         [ids.ACT_WARN, ids.ACT_SUSPEND, ids.ACT_DISMISS, ids.ACT_MORE]),
+         [ids.ACT_WARN, ids.ACT_SUSPEND, ids.ACT_CLOSE, ids.ACT_MORE]),
         (dict(removal="pending", removed_reason="moderator"), [ids.ACT_WARN, ids.ACT_SUSPEND, ids.ACT_MORE]),
         (dict(removal="failed", removal_error="no_admin_token"),
          [ids.ACT_REMOVE, ids.ACT_WARN, ids.ACT_SUSPEND, ids.ACT_DISMISS, ids.ACT_MORE]),

@@ -26,6 +26,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
+from bot.services.cases import rules
 from bot.slack.blocks import clip, escape, slack_date, to_dicts
 
 SEVERITY_MARK = {"low": ":white_circle:", "medium": ":large_yellow_circle:", "high": ":large_orange_circle:",
@@ -257,28 +258,44 @@ def case_card(d: CardData) -> list[dict]:
     if state:
         blocks.append(SectionBlock(block_id="state", text=MarkdownTextObject(text=clip("\n".join(state), 2900))))
 
+    allowed = rules.card_actions(card_state(d))
     buttons = []
-    can_remove = d.status != "dismissed" and d.removal in ("none", "failed")
-    if can_remove:
-        label = "Remove" if d.removal == "none" else "Try Remove again"
-        buttons.append(ButtonElement(text=label, action_id=ids.ACT_REMOVE, value=str(d.number), style="danger"))
-    if d.status == "open":
-        buttons.append(ButtonElement(text="Warn", action_id=ids.ACT_WARN, value=str(d.number)))
-        buttons.append(ButtonElement(text="Suspend", action_id=ids.ACT_SUSPEND, value=str(d.number)))
-        if d.removal == "done" and d.removed_reason == "moderator":
-            buttons.append(ButtonElement(text="Close", action_id=ids.ACT_CLOSE, value=str(d.number), style="primary"))
-        elif d.removal != "pending":
-            buttons.append(ButtonElement(text="Dismiss", action_id=ids.ACT_DISMISS, value=str(d.number), style="primary"))
-    if any(w.status == "failed" for w in d.work):
-        buttons.append(ButtonElement(text="Retry", action_id=ids.ACT_RETRY, value=str(d.number)))
-    more = []
-    if not d.escalated_by:
-        more.append(Option(value=MORE_ESCALATE, text="Escalate (legal / law enforcement)"))
-    more.append(Option(value=MORE_REVEAL, text="Reveal the original text"))
-    more.append(Option(value=MORE_NOTE, text="Add note"))
+    for action in _BUTTON_ORDER:
+        if action not in allowed:
+            continue
+        label, action_id, style = _BUTTONS[action]
+        if action is rules.Action.REMOVE and d.removal == "failed":
+            label = "Try Remove again"
+        buttons.append(ButtonElement(text=label, action_id=action_id, value=str(d.number), style=style))
+    more = [Option(value=value, text=label) for action, (value, label) in _MORE.items() if action in allowed]
     elements = buttons + [OverflowMenuElement(action_id=ids.ACT_MORE, options=more)]
     blocks.append(ActionsBlock(block_id="case_actions", elements=elements))
     return to_dicts(blocks)
+
+
+def card_state(d: CardData) -> rules.CaseState:
+    """The rules' view of the case the card shows."""
+    return rules.CaseState(status=rules.Status(d.status), removal=rules.Removal(d.removal),
+                           removed_reason=d.removed_reason, escalated=bool(d.escalated_by),
+                           failed_work=any(w.status == "failed" for w in d.work), author=d.author)
+
+
+# The card's buttons, in the order shown: label, action id, style.
+_BUTTONS = {
+    rules.Action.REMOVE: ("Remove", ids.ACT_REMOVE, "danger"),
+    rules.Action.WARN: ("Warn", ids.ACT_WARN, None),
+    rules.Action.SUSPEND: ("Suspend", ids.ACT_SUSPEND, None),
+    rules.Action.CLOSE: ("Close", ids.ACT_CLOSE, "primary"),
+    rules.Action.DISMISS: ("Dismiss", ids.ACT_DISMISS, "primary"),
+    rules.Action.RETRY: ("Retry", ids.ACT_RETRY, None),
+}
+_BUTTON_ORDER = tuple(_BUTTONS)
+# The overflow menu ("More"): option value, label.
+_MORE = {
+    rules.Action.ESCALATE: (MORE_ESCALATE, "Escalate (legal / law enforcement)"),
+    rules.Action.REVEAL: (MORE_REVEAL, "Reveal the original text"),
+    rules.Action.NOTE: (MORE_NOTE, "Add note"),
+}
 
 
 def refusal_text(action: str) -> str:
