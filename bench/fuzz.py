@@ -450,7 +450,7 @@ def payload_target(counters: Counters):
     from bot.services.commands import CommandService, Reply
     from bot.services.experts import ExpertService
     from bot.services.messages import MessageService
-    from bot.services.moderation import ModerationService
+    from bot.services.cases.wiring import Moderation
     from bot.services.people import PeopleService
     from bot.services.welcome import WelcomeService
     from storage import events as events_db
@@ -485,7 +485,7 @@ def payload_target(counters: Counters):
 
     class Services:
         messages = Stub(MessageService)
-        moderation = Stub(ModerationService)
+        moderation = SimpleNamespace(**{name: Stub(cls) for name, cls in typing.get_type_hints(Moderation).items()})
         people = Stub(PeopleService)
         experts = Stub(ExpertService)
         commands = Stub(CommandService)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import ids
-from bot.services.moderation import Click
+from bot.services.cases.common import Click
 from handlers.payload import field, text
 
 
@@ -45,27 +45,27 @@ def register(app: App) -> None:
     @app.action(ids.ACT_RETRY)
     def card_button(ack, body: dict, action: dict, context) -> None:
         ack()
-        context["modbot"].services.moderation.click(CARD_BUTTONS[action["action_id"]], to_click(body, action))
+        context["modbot"].services.moderation.clicks.click(CARD_BUTTONS[action["action_id"]], to_click(body, action))
 
     @app.action(ids.ACT_MORE)
     def on_more(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
         if click.value in MORE_OPTIONS:
-            context["modbot"].services.moderation.click(click.value, click)
+            context["modbot"].services.moderation.clicks.click(click.value, click)
 
     @app.action(ids.ACT_APPEAL)
     def on_appeal(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
-        context["modbot"].services.moderation.open_appeal(user=click.user, value=click.value, trigger_id=click.trigger_id)
+        context["modbot"].services.moderation.appeals.open_appeal(user=click.user, value=click.value, trigger_id=click.trigger_id)
 
     @app.action(ids.ACT_APPEAL_UPHOLD)
     def on_uphold(ack, body: dict, action: dict, context) -> None:
         ack()
-        context["modbot"].services.moderation.decide_appeal(outcome="upheld", click=to_click(body, action))
+        context["modbot"].services.moderation.appeals.decide_appeal(outcome="upheld", click=to_click(body, action))
 
     @app.action(ids.ACT_APPEAL_REVERSE)
     def on_reverse(ack, body: dict, action: dict, context) -> None:
         ack()
-        context["modbot"].services.moderation.decide_appeal(outcome="reversed", click=to_click(body, action))
+        context["modbot"].services.moderation.appeals.decide_appeal(outcome="reversed", click=to_click(body, action))

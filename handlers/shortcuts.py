@@ -27,6 +27,6 @@ def register(app: App) -> None:
         if request is None:
             return
         user, channel, message, trigger_id = request
-        context["modbot"].services.moderation.open_flag_dialog(
+        context["modbot"].services.moderation.flags.open_flag_dialog(
             user=user, channel=channel, message=message, trigger_id=trigger_id
         )

@@ -10,4 +10,4 @@ def register(app: App) -> None:
     def on_user_change(event: dict, context) -> None:
         user = event.get("user")
         if isinstance(user, dict) and isinstance(user.get("id"), str):
-            context["modbot"].services.moderation.on_profile_change(user)
+            context["modbot"].services.moderation.intake.on_profile_change(user)

@@ -47,7 +47,7 @@ def _ack(ack, answer: dict | None) -> None:
 def register(app: App) -> None:
     @app.view(ids.VIEW_FLAG)
     def on_flag(ack, body: dict, view: dict, context) -> None:
-        answer = context["modbot"].services.moderation.submit_flag(
+        answer = context["modbot"].services.moderation.flags.submit_flag(
             user=_user(body), private_metadata=_metadata(view),
             reason=_value(view, forms.B_REASON, forms.A_REASON), note=_value(view, forms.B_NOTE, forms.A_NOTE),
         )
@@ -55,7 +55,7 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_WARN)
     def on_warn(ack, body: dict, view: dict, context) -> None:
-        answer = context["modbot"].services.moderation.submit_warn(
+        answer = context["modbot"].services.moderation.decisions.submit_warn(
             user=_user(body), private_metadata=_metadata(view),
             guideline=_value(view, forms.B_GUIDELINE, forms.A_GUIDELINE),
             message=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
@@ -66,7 +66,7 @@ def register(app: App) -> None:
     @app.view(ids.VIEW_SUSPEND)
     def on_suspend(ack, body: dict, view: dict, context) -> None:
         checked = _checked(view, forms.B_OPTIONS, forms.A_OPTIONS)
-        answer = context["modbot"].services.moderation.submit_suspend(
+        answer = context["modbot"].services.moderation.decisions.submit_suspend(
             user=_user(body), private_metadata=_metadata(view),
             duration=_value(view, forms.B_DURATION, forms.A_DURATION),
             reason=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
@@ -76,7 +76,7 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_NOTE)
     def on_note(ack, body: dict, view: dict, context) -> None:
-        answer = context["modbot"].services.moderation.submit_note(
+        answer = context["modbot"].services.moderation.decisions.submit_note(
             user=_user(body), private_metadata=_metadata(view),
             note=_value(view, forms.B_NOTE, forms.A_NOTE), view_id=str(view.get("id") or ""),
         )
@@ -84,7 +84,7 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_APPEAL)
     def on_appeal(ack, body: dict, view: dict, context) -> None:
-        answer = context["modbot"].services.moderation.submit_appeal(
+        answer = context["modbot"].services.moderation.appeals.submit_appeal(
             user=_user(body), private_metadata=_metadata(view),
             text=_value(view, forms.B_APPEAL, forms.A_APPEAL),
         )

@@ -11,11 +11,11 @@ def build_services(rt: Modbot) -> None:
 
     rt.services.messages = MessageService(rt)
 
-    from bot.services.moderation import ModerationService
+    from bot.services.cases.wiring import build_moderation
     from bot.services.people import PeopleService
 
     rt.services.people = PeopleService(rt)
-    rt.services.moderation = ModerationService(rt, rt.services.people)
+    rt.services.moderation = build_moderation(rt, rt.services.people)
 
     from bot.services import retention
 

@@ -11,7 +11,7 @@ import pytest
 import policies
 from bot.app import create_app
 from bot.clock import FakeClock
-from bot.services import moderation as moderation_mod
+from bot.services.cases import card as moderation_mod
 from bot.services.people import PROFILE_CACHE_SIZE
 from policies import abuse, community, slacktext
 from tests.harness import GENERAL, make_settings
@@ -62,7 +62,7 @@ def test_permalinks_are_bounded(fake_slack, tmp_path, monkeypatch):
     monkeypatch.setattr(moderation_mod, "PERMALINK_CACHE_SIZE", 5)
     runtime = create_app(make_settings(fake_slack, tmp_path / "links.db"), clock=FakeClock(), client_retries=0)
     try:
-        service = runtime.services.moderation
+        service = runtime.services.moderation.card
         cases = []
         for case_id in range(1, 13):
             ts = fake_slack.add_message(GENERAL, "UALICE", f"message {case_id}")
@@ -82,7 +82,7 @@ def test_permalinks_are_bounded(fake_slack, tmp_path, monkeypatch):
 
 
 def test_the_permalink_cache_uses_its_constant(rt):
-    assert rt.services.moderation._permalinks.maxsize == moderation_mod.PERMALINK_CACHE_SIZE
+    assert rt.services.moderation.card._permalinks.maxsize == moderation_mod.PERMALINK_CACHE_SIZE
 
 
 def _lru_cached_functions():

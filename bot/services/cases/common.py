@@ -1,0 +1,177 @@
+"""What every part of the case workflow shares: who clicked (`Click`), the
+answers a modal can be acked with, and `CaseService`, the base each service
+builds on. A service is given what it uses (the store, the clock, the
+gateway, the settings, the people service) and the services it calls, in
+its constructor; bot/services/cases/wiring.py builds them all."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+
+import policies
+from bot.clock import Clock
+from bot.config import Settings
+from bot.services import guidelines as guidelines_service
+from bot.services.people import PeopleService
+from bot.slack.blocks import cases as cards
+from bot.slack.gateway import GatewayError, SlackGateway
+from storage import Store
+from storage import audit as audit_db
+from storage import cases as cases_db
+
+log = logging.getLogger("modbot.moderation")
+
+SYSTEM = "modbot"
+CASE_GONE = "modbot cannot find this case any more."
+
+
+@dataclass(frozen=True)
+class Click:
+    """Who clicked what, where (from a signed Slack payload)."""
+
+    user: str
+    channel: str | None
+    message_ts: str | None
+    value: str | None = None
+    trigger_id: str | None = None
+
+
+# Seven or more digits, allowing the separators people type between groups.
+_DIGIT_RUN = re.compile(r"(?<![\w.])\+?\d(?:[\s\-./()]{0,2}\d){6,}(?![\w])")
+
+
+def _mask_digits(m: re.Match) -> str:
+    digits = [c for c in m.group(0) if c.isdigit()]
+    return "\u2022\u2022\u2022" + "".join(digits[-2:])
+
+
+def short_hash(text: str) -> str:
+    """A short, stable digest (outbox keys, message versions)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def update_view(title: str, text: str) -> dict:
+    """A view_submission answer: the modal now shows one message."""
+    return {"response_action": "update", "view": cards.notice_view(title, text)}
+
+
+def field_error(block: str, text: str) -> dict:
+    """A view_submission answer: the modal stays open, `text` under a field."""
+    return {"response_action": "errors", "errors": {block: text}}
+
+
+def handled_view(case: cases_db.Case) -> dict:
+    return update_view("Already handled", cards.handled_text(case.id, case.handled_action, case.handled_by))
+
+
+class CaseService:
+    def __init__(self, *, store: Store, clock: Clock, gateway: SlackGateway, settings: Settings,
+                 people: PeopleService):
+        self.store = store
+        self.clock = clock
+        self.gateway = gateway
+        self.settings = settings
+        self.people = people
+
+    @property
+    def db(self):
+        return self.store.db
+
+    @property
+    def cfg(self):
+        return self.settings.config.moderation
+
+    @property
+    def mod_channel(self) -> str | None:
+        return self.settings.modbot_mod_channel
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def audit(self, *, actor: str, action: str, case_id: int | None, detail: dict | None = None,
+               outcome: str = "recorded") -> None:
+        audit_db.append(self.db, actor=actor, action=action, now=self.now(), case_id=case_id, detail=detail,
+                        outcome=outcome)
+
+    def mask(self, text: str) -> str:
+        """For anything shown in the moderator channel: the policy engine's
+        masking, then any long run of digits it did not recognise (a phone
+        number without context, an account number): a moderator can Reveal."""
+        masked = policies.mask_personal_data(text or "", config=self.settings.config.policies)
+        return _DIGIT_RUN.sub(_mask_digits, masked)
+
+    def tell(self, user: str, text: str, *, channel: str | None = None) -> None:
+        """A private answer now: ephemeral where the click happened, else a DM."""
+        if channel and not channel.startswith("D"):
+            try:
+                self.gateway.call("chat.postEphemeral", channel=channel, user=user, text=text)
+                return
+            except GatewayError as exc:
+                log.info("ephemeral reply failed (%s); sending a DM instead", exc.error)
+        try:
+            self.gateway.call("chat.postMessage", channel=user, text=text)
+        except GatewayError as exc:
+            log.warning("could not answer a member privately (%s)", exc.error)
+
+    def open_view(self, trigger_id: str | None, view: dict) -> bool:
+        if not trigger_id:
+            return False
+        try:
+            self.gateway.call("views.open", trigger_id=trigger_id, view=view)
+            return True
+        except GatewayError as exc:
+            log.warning("views.open failed (%s)", exc.error)
+            return False
+
+    def category_labels(self) -> dict[str, str]:
+        """Each category's guideline title (rendered on every card update:
+        the guideline files are read once here, not once per category)."""
+        sections = guidelines_service.sections_by_id(self.settings.config)
+        labels = {cat: sections[cat].title if cat in sections else cat.replace("_", " ").capitalize()
+                  for cat in policies.CATEGORIES}
+        labels[cards.OTHER_REASON] = "Something else"
+        return labels
+
+    def guideline(self, category: str):
+        try:
+            return guidelines_service.section_for(category, self.settings.config)
+        except KeyError:
+            return None
+
+    def main_category(self, case: cases_db.Case) -> str:
+        fs = cases_db.findings(self.db, case.id)
+        if fs:
+            return fs[0].category
+        flags = [f.reason for f in cases_db.flags(self.db, case.id) if f.reason in policies.CATEGORIES]
+        if flags:
+            return max(set(flags), key=flags.count)
+        return policies.CATEGORIES[0]
+
+    def thread(self, case: cases_db.Case, *, key: str, text: str, blocks: list | None = None,
+                purpose: str = "thread") -> None:
+        args = {"channel": case.card_channel or self.mod_channel, "text": text}
+        if case.card_ts:
+            args["thread_ts"] = case.card_ts
+        if blocks:
+            args["blocks"] = blocks
+        self.gateway.enqueue(key=key, method="chat.postMessage", args=args, case_id=case.id, purpose=purpose)
+
+    def dm(self, user: str, *, key: str, text: str, blocks: list | None = None, case_id: int | None = None) -> None:
+        args = {"channel": user, "text": text}
+        if blocks:
+            args["blocks"] = blocks
+        self.gateway.enqueue(key=key, method="chat.postMessage", args=args, case_id=case_id, purpose="dm")
+
+    def authorise(self, user: str, *, action: str, case_id: int | None, channel: str | None, tell: bool = True) -> bool:
+        if self.people.is_moderator(user):
+            return True
+        self.audit(actor=user, action=f"refused:{action}", case_id=case_id, outcome="not_a_moderator")
+        if tell:
+            self.tell(user, cards.refusal_text(action.replace("_", " ")), channel=channel)
+        return False
+
+    def reply(self, click: Click, text: str) -> None:
+        """A private answer to whoever clicked, where they clicked."""
+        self.tell(click.user, text, channel=click.channel)
