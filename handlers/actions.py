@@ -22,6 +22,7 @@ def to_click(body: dict, action: dict) -> Click:
         message_ts=text(field(container, "message_ts")),
         value=text(value),
         trigger_id=text(body.get("trigger_id")),
+        response_url=text(body.get("response_url")),
     )
 
 

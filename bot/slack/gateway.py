@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -160,6 +162,23 @@ class SlackGateway:
         except (SlackClientError, OSError) as exc:
             raise GatewayError(method, f"connection_error: {type(exc).__name__}", transient=True) from None
         return dict(response.data) if isinstance(response.data, dict) else {}
+
+    def respond(self, response_url: str | None, text: str) -> bool:
+        """An ephemeral answer to whoever clicked, through the interaction's
+        response_url (works for anyone, in any channel, unlike
+        chat.postEphemeral). Only Slack's hooks address is used; when the API
+        base is pointed elsewhere (a proxy, the test fake), its /hooks/ path
+        stands in for it. Returns whether Slack took it."""
+        url = _hook_url(response_url, str(self.bot_client.base_url))
+        if url is None:
+            return False
+        try:
+            response = WebhookClient(url, timeout=self.bot_client.timeout).send(
+                text=text, response_type="ephemeral", replace_original=False)
+        except (SlackClientError, OSError) as exc:
+            log.info("response_url failed (%s)", type(exc).__name__)
+            return False
+        return response.status_code == 200
 
     # -- the outbox ---------------------------------------------------------
     def on_result(self, purpose: str, handler: Callable[[Outcome], None]) -> None:
@@ -325,6 +344,20 @@ class SlackGateway:
             handler(outcome)
         except Exception:  # a broken follow-up must not stop the drainer
             log.exception("outbox %s: result handler failed", outcome.item.key)
+
+
+SLACK_HOOKS = "https://hooks.slack.com/"
+
+
+def _hook_url(response_url: str | None, api_base: str) -> str | None:
+    """The URL to answer an interaction at, or None when `response_url` is
+    not one of Slack's (a signed payload is trusted, but only so far)."""
+    if not isinstance(response_url, str) or not response_url.startswith(SLACK_HOOKS):
+        return None
+    api = urllib.parse.urlsplit(api_base)
+    if api.netloc == "slack.com":
+        return response_url
+    return f"{api.scheme}://{api.netloc}/hooks/" + response_url[len(SLACK_HOOKS):]
 
 
 def _small(result: dict) -> dict:

@@ -3,6 +3,7 @@ moderator other than the one who decided (and never the member) upholds or
 reverses it in the case thread."""
 from __future__ import annotations
 
+from bot.services.cases import rules
 from bot.services.cases.card import CardService
 from bot.services.cases.common import CaseService, Click, field_error, update_view
 from bot.services.cases.suspensions import SuspensionService
@@ -58,8 +59,9 @@ class AppealService(CaseService):
         self.open_view(trigger_id, cards.appeal_modal(what=self._what(kind, decision),
                                                       private_metadata=f"{kind}:{decision.id}"))
 
-    def _reviewer(self, decided_by: str, salt: int) -> str | None:
-        others = sorted(m for m in self.people.moderators() if m != decided_by)
+    def _reviewer(self, decided_by: str, appellant: str, salt: int) -> str | None:
+        """A moderator who neither made the decision nor appealed it."""
+        others = sorted(m for m in self.people.moderators() if m not in (decided_by, appellant))
         return others[salt % len(others)] if others else None
 
     def submit_appeal(self, *, user: str, private_metadata: str, text: str | None) -> dict:
@@ -71,7 +73,7 @@ class AppealService(CaseService):
             return field_error(cards.B_APPEAL, "Tell the moderators a little more (10 characters or more).")
         kind, decision, case = found
         decided_by = decision.issued_by
-        reviewer = self._reviewer(decided_by, decision.id)
+        reviewer = self._reviewer(decided_by, user, decision.id)
         appeal_id = sanctions_db.add_appeal(self.db, case_id=case.id, user_id=user, decision_kind=kind,
                                             decision_id=decision.id, text=text, reviewer=reviewer, now=self.now())
         if appeal_id is None:
@@ -104,17 +106,21 @@ class AppealService(CaseService):
             if candidate and candidate.message_channel == click.channel and candidate.message_ts == click.message_ts:
                 appeal = candidate
         if not self.authorise(click.user, action=f"appeal_{outcome}", case_id=appeal.case_id if appeal else None,
-                              channel=click.channel):
+                              click=click):
             return
         if appeal is None:
             self.reply(click, "modbot cannot find this appeal.")
             return
         kind = appeal.decision_kind
         decision = self._get_decision(kind, appeal.decision_id)
-        others = [m for m in self.people.moderators() if m != decision.issued_by]
-        if click.user == decision.issued_by and others:
-            self.audit(actor=click.user, action=f"refused:appeal_{outcome}", case_id=appeal.case_id, outcome="own_decision")
-            self.reply(click, "You made this decision, so another moderator should review the appeal.")
+        others = [m for m in self.people.moderators() if m not in (decision.issued_by, appeal.user_id)]
+        if not rules.may_decide_appeal(user=click.user, appellant=appeal.user_id, decided_by=decision.issued_by,
+                                       other_moderators=len(others)):
+            own = click.user == appeal.user_id
+            self.audit(actor=click.user, action=f"refused:appeal_{outcome}", case_id=appeal.case_id,
+                       outcome="own_appeal" if own else "own_decision")
+            self.reply(click, "This is your own appeal: another moderator reviews it." if own else
+                       "You made this decision, so another moderator should review the appeal.")
             return
         now = self.now()
         with transaction(self.db):

@@ -35,7 +35,7 @@ class ClickService(CaseService):
 
     def click(self, action: str, click: Click) -> None:
         case = self.case_for_click(click)
-        if not self.authorise(click.user, action=action, case_id=case.id if case else None, channel=click.channel):
+        if not self.authorise(click.user, action=action, case_id=case.id if case else None, click=click):
             return
         if case is None:
             self.reply(click, "modbot cannot find the case for this card.")

@@ -36,6 +36,7 @@ class Click:
     message_ts: str | None
     value: str | None = None
     trigger_id: str | None = None
+    response_url: str | None = None  # answers the clicker wherever they are
 
 
 # Seven or more digits, allowing the separators people type between groups.
@@ -164,14 +165,19 @@ class CaseService:
             args["blocks"] = blocks
         self.gateway.enqueue(key=key, method="chat.postMessage", args=args, case_id=case_id, purpose="dm")
 
-    def authorise(self, user: str, *, action: str, case_id: int | None, channel: str | None, tell: bool = True) -> bool:
+    def authorise(self, user: str, *, action: str, case_id: int | None, click: Click | None = None) -> bool:
+        """Is `user` a moderator? If not, the refusal is recorded, and told to
+        the clicker when there was a click (a modal answers for itself)."""
         if self.people.is_moderator(user):
             return True
         self.audit(actor=user, action=f"refused:{action}", case_id=case_id, outcome="not_a_moderator")
-        if tell:
-            self.tell(user, cards.refusal_text(action.replace("_", " ")), channel=channel)
+        if click is not None:
+            self.reply(click, cards.refusal_text(action.replace("_", " ")))
         return False
 
     def reply(self, click: Click, text: str) -> None:
-        """A private answer to whoever clicked, where they clicked."""
+        """A private answer to whoever clicked: through the click's
+        response_url, which reaches them in any channel; else as before."""
+        if self.gateway.respond(click.response_url, text):
+            return
         self.tell(click.user, text, channel=click.channel)

@@ -79,7 +79,7 @@ class DecisionService(CaseService):
     def _submit_guard(self, user: str, case: cases_db.Case | None, action: str, block: str) -> dict | None:
         if case is None:
             return update_view("Case", CASE_GONE)
-        if not self.authorise(user, action=action, case_id=case.id, channel=None, tell=False):
+        if not self.authorise(user, action=action, case_id=case.id):
             return field_error(block, cards.refusal_text(action))
         if not case.is_open:
             return handled_view(case)
@@ -168,7 +168,7 @@ class DecisionService(CaseService):
         case = self.case_from_meta(private_metadata)
         if case is None:
             return update_view("Case", CASE_GONE)
-        if not self.authorise(user, action="add_note", case_id=case.id, channel=None, tell=False):
+        if not self.authorise(user, action="add_note", case_id=case.id):
             return field_error(cards.B_NOTE, cards.refusal_text("add notes"))
         note = (note or "").strip()
         if not note:

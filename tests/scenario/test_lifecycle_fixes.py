@@ -1,0 +1,93 @@
+"""Case lifecycle fixes (issue 11), each driven through the fake Slack as
+Slack would: signed requests in, Web API calls and response_url answers out."""
+from __future__ import annotations
+
+import json
+
+from bot import ids
+from storage import audit as audit_db
+from storage import sanctions as sanctions_db
+from tests.harness import GENERAL, MOD_CHANNEL
+from tests.scenario.moderation_steps import (
+    action_ids, card_for, case_for, click, click_payload, last_modal, opened_count, routed, submit, text_input, thread,
+    warn,
+)
+from tests.scenario.test_appeal import _appeal, _press_in_dm, _press_in_thread
+
+
+# -- bug 5: a refusal reaches a clicker who is not in the moderator channel ---------
+
+def test_a_non_moderator_is_answered_through_the_response_url(bench):
+    ts, case = routed(bench)
+    payload = click_payload(bench, "UALICE", ids.ACT_DISMISS, case.id)
+    assert bench.client.post_form(payload).status == 200
+    bench.settle()
+    answered = bench.fake.responded(payload["response_url"])
+    assert len(answered) == 1 and "Only moderators" in answered[0]["text"]
+    assert answered[0]["response_type"] == "ephemeral" and answered[0]["replace_original"] is False
+    # Not a DM from the bot, and no chat.postEphemeral that Slack refuses
+    # (user_not_in_channel: Alice is not in the moderator channel).
+    assert bench.fake.dms("UALICE") == []
+    assert [c for c in bench.fake.calls_to("chat.postEphemeral") if c.args.get("user") == "UALICE"] == []
+    assert case_for(bench, GENERAL, ts).status == "open"
+
+
+def test_the_fake_refuses_an_ephemeral_to_someone_outside_the_channel(bench):
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    client = WebClient(token=bench.fake.bot_token, base_url=bench.fake.api_url)
+    try:
+        client.chat_postEphemeral(channel=MOD_CHANNEL, user="UALICE", text="hello")
+        raise AssertionError("Slack refuses this")
+    except SlackApiError as err:
+        assert err.response["error"] == "user_not_in_channel"
+
+
+# -- bug 2: nobody decides their own case or their own appeal -----------------------
+
+def test_a_moderator_cannot_act_on_their_own_message(bench):
+    ts, case = routed(bench, user="UMOD2")
+    assert case is not None, "a moderator's abuse is a case like anyone's"
+    payload = click_payload(bench, "UMOD2", ids.ACT_DISMISS, case.id)
+    bench.client.post_form(payload)
+    click(bench, "UMOD2", ids.ACT_WARN, case.id)
+    bench.settle()
+    assert case_for(bench, GENERAL, ts).status == "open"
+    assert opened_count(bench, ids.VIEW_WARN) == 0
+    assert "your own message" in bench.fake.responded(payload["response_url"])[0]["text"]
+    # A Warn form opened by another moderator cannot be submitted by the author either.
+    click(bench, "UMOD1", ids.ACT_WARN, case.id)
+    modal = last_modal(bench, ids.VIEW_WARN)
+    resp = submit(bench, "UMOD2", ids.VIEW_WARN, {"guideline": {"guideline_select": {
+        "type": "static_select", "selected_option": {"value": "harassment", "text": {"type": "plain_text", "text": "h"}}}},
+        "message": text_input("mine", "message_input")}, private_metadata=modal["private_metadata"])
+    assert "your own message" in resp.body
+    assert sanctions_db.warnings_for(bench.rt.store.db, user_id="UMOD2") == []
+    refused = [(e.actor, e.action, e.outcome) for e in audit_db.entries(bench.rt.store.db, case_id=case.id)
+               if e.outcome == "own_case"]
+    assert ("UMOD2", "refused:dismiss", "own_case") in refused and ("UMOD2", "refused:warn", "own_case") in refused
+    # Another moderator still can.
+    click(bench, "UMOD1", ids.ACT_DISMISS, case.id)
+    bench.settle()
+    assert case_for(bench, GENERAL, ts).status == "dismissed"
+
+
+def test_a_moderator_cannot_review_their_own_appeal(bench):
+    _, case = routed(bench, user="UMOD2")
+    warn(bench, "UMOD1", case.id)
+    bench.settle()
+    _press_in_dm(bench, "UMOD2", bench.fake.dms("UMOD2")[0])
+    _appeal(bench, "UMOD2", "I was only joking with a friend, honestly")
+    bench.settle()
+    appeal_msg = thread(bench, case.id)[-1]
+    body = json.dumps(appeal_msg["blocks"])
+    assert "<@UADMIN>, please review" in body and "<@UMOD2>, please" not in body
+    _press_in_thread(bench, "UMOD2", appeal_msg, ids.ACT_APPEAL_REVERSE)
+    bench.settle()
+    assert "your own appeal" in bench.fake.ephemerals("UMOD2")[-1]["text"]
+    warning = sanctions_db.warnings_for(bench.rt.store.db, user_id="UMOD2")[0]
+    assert warning.revoked_at is None
+    assert sanctions_db.appeals_for_case(bench.rt.store.db, case.id)[0].outcome is None
+    assert ids.ACT_APPEAL_REVERSE in json.dumps(bench.fake.find_message(MOD_CHANNEL, appeal_msg["ts"])["blocks"])
+    assert action_ids(card_for(bench, case.id))  # the card is still there and rendered
