@@ -243,6 +243,16 @@ def claim_decision(db: sqlite_utils.Database, case_id: int, *, action: str, by: 
     return False
 
 
+def reopen(db: sqlite_utils.Database, case_id: int, *, now: float) -> bool:
+    """dismissed -> open: something new (a flag, a worse finding) arrived
+    after the dismissal. Who dismissed it stays recorded."""
+    cur = db.execute(
+        "UPDATE cases SET status = 'open', version = version + 1, updated_at = ? WHERE id = ? AND status = 'dismissed'",
+        [now, case_id],
+    )
+    return cur.rowcount == 1
+
+
 def escalate(db: sqlite_utils.Database, case_id: int, *, by: str, now: float) -> bool:
     cur = db.execute(
         "UPDATE cases SET escalated = 1, escalated_by = ?, escalated_at = ?, version = version + 1, updated_at = ?"

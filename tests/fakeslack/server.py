@@ -648,6 +648,8 @@ class FakeSlack:
         if args.get("metadata"):
             msg["metadata"] = args["metadata"]
         thread_ts = args.get("thread_ts") or None
+        if thread_ts and args.get("reply_broadcast") in (True, "true", "1"):
+            msg["subtype"] = "thread_broadcast"  # shown in the channel too
         self._store_message(channel, msg, thread_ts)
         return {"channel": channel, "ts": msg["ts"], "message": self._message_out(msg)}
 

@@ -91,3 +91,71 @@ def test_a_moderator_cannot_review_their_own_appeal(bench):
     assert sanctions_db.appeals_for_case(bench.rt.store.db, case.id)[0].outcome is None
     assert ids.ACT_APPEAL_REVERSE in json.dumps(bench.fake.find_message(MOD_CHANNEL, appeal_msg["ts"])["blocks"])
     assert action_ids(card_for(bench, case.id))  # the card is still there and rendered
+
+
+# -- bug 3: without the admin token nobody is told a message was removed -------------
+
+def test_without_the_admin_token_a_suspended_member_is_not_told_their_message_was_removed(make_bench):
+    from tests.scenario.moderation_steps import suspend
+
+    bench = make_bench(admin=False)
+    _, case = routed(bench)
+    suspend(bench, "UMOD1", case.id, reason="Insults after a warning.")
+    bench.settle()
+    told = bench.fake.dms("UCAROL")
+    assert len(told) == 1 and "suspended" in told[0]["text"]
+    assert "removed" not in json.dumps(told[0]["blocks"])  # it cannot keep that promise
+    later = bench.say("UCAROL", "hello again, nothing wrong with this")
+    bench.settle()
+    assert bench.fake.find_message(GENERAL, later) is not None  # still up: no token to delete it
+    notice = bench.fake.dms("UCAROL")[-1]["text"]
+    assert "suspended" in notice and "removed" not in notice
+    # The moderators are told in the case thread instead.
+    assert any("while suspended" in m["text"] and "cannot delete it" in m["text"] for m in thread(bench, case.id))
+
+
+# -- bug 1: a dismissed case comes back when something new arrives --------------------
+
+def _dismissed(bench, text="you are a worthless idiot"):
+    ts, case = routed(bench, text)
+    click(bench, "UMOD1", ids.ACT_DISMISS, case.id)
+    bench.settle()
+    assert case_for(bench, GENERAL, ts).status == "dismissed"
+    return ts, case
+
+
+def _reopen_alerts(bench, case_id):
+    return [m for m in thread(bench, case_id) if "is open again" in m["text"]]
+
+
+def test_a_new_flag_reopens_a_dismissed_case_and_alerts_the_channel(bench):
+    from tests.scenario.moderation_steps import flag
+
+    ts, case = _dismissed(bench)
+    flag(bench, "UBOB", GENERAL, ts, reason="harassment")
+    bench.settle()
+    assert case_for(bench, GENERAL, ts).status == "open"
+    alerts = _reopen_alerts(bench, case.id)
+    assert len(alerts) == 1 and alerts[0].get("subtype") == "thread_broadcast"
+    assert "a new flag" in alerts[0]["text"] and "<@UMOD1> dismissed it" in alerts[0]["text"]
+    assert ids.ACT_DISMISS in action_ids(card_for(bench, case.id))
+    # A second flag while it is open again alerts nobody twice.
+    flag(bench, "UDAVE", GENERAL, ts, reason="harassment")
+    bench.settle()
+    assert len(_reopen_alerts(bench, case.id)) == 1
+
+
+def test_an_edit_that_adds_personal_data_reopens_a_dismissed_case(bench):
+    from tests.fakeslack.payloads import message_changed
+
+    ts, case = _dismissed(bench)
+    # The same words again (a replayed edit) do not reopen it.
+    bench.event(message_changed(GENERAL, "UCAROL", "you are a worthless idiot", "you are a worthless idiot", ts))
+    bench.settle()
+    assert case_for(bench, GENERAL, ts).status == "dismissed"
+    bench.event(message_changed(GENERAL, "UCAROL", "you are a worthless idiot",
+                                "you are a worthless idiot, call me 07700 900123", ts))
+    bench.settle()
+    assert case_for(bench, GENERAL, ts).status == "open"
+    assert len(_reopen_alerts(bench, case.id)) == 1
+    assert "900123" not in json.dumps(thread(bench, case.id))

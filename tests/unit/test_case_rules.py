@@ -85,3 +85,10 @@ def test_an_appeal_is_never_decided_by_the_member_who_made_it():
     assert not rules.may_decide_appeal(user="UMOD1", appellant="UCAROL", decided_by="UMOD1", other_moderators=1)
     assert rules.may_decide_appeal(user="UMOD1", appellant="UCAROL", decided_by="UMOD1", other_moderators=0)
     assert rules.may_decide_appeal(user="UMOD3", appellant="UCAROL", decided_by="UMOD1", other_moderators=2)
+
+
+@pytest.mark.parametrize("state", STATES, ids=lambda s: f"{s.status.value}-{s.removal.value}-{s.removed_reason}")
+def test_storage_reopens_exactly_what_the_rules_reopen(fresh_db, state):
+    case_id = _case_in(fresh_db, state)
+    assert cases_db.reopen(fresh_db, case_id, now=3.0) == rules.reopens(state)
+    assert cases_db.get(fresh_db, case_id).status == "open" if rules.reopens(state) else state.status.value

@@ -153,8 +153,7 @@ class CardService(CaseService):
                 with self._permalinks_lock:
                     self._permalink_misses[case.id] = True
         if not link:
-            base = self.settings.config.community.workspace_url.rstrip("/")
-            link = f"{base}/archives/{case.channel}/p{case.ts.replace('.', '')}" if base else None
+            link = self.archive_link(case.channel, case.ts)
         if link:
             with self._permalinks_lock:
                 self._permalinks[case.id] = link

@@ -14,12 +14,14 @@ import policies
 from bot.clock import Clock
 from bot.config import Settings
 from bot.services import guidelines as guidelines_service
+from bot.services.cases import rules
 from bot.services.people import PeopleService
 from bot.slack.blocks import cases as cards
 from bot.slack.gateway import GatewayError, SlackGateway
 from storage import Store
 from storage import audit as audit_db
 from storage import cases as cases_db
+from storage import transaction
 
 log = logging.getLogger("modbot.moderation")
 
@@ -91,6 +93,11 @@ class CaseService:
     def now(self) -> float:
         return self.clock.now()
 
+    def archive_link(self, channel: str, ts: str) -> str | None:
+        """A link to a message built from the workspace URL (no Slack call)."""
+        base = self.settings.config.community.workspace_url.rstrip("/")
+        return f"{base}/archives/{channel}/p{ts.replace('.', '')}" if base else None
+
     def audit(self, *, actor: str, action: str, case_id: int | None, detail: dict | None = None,
                outcome: str = "recorded") -> None:
         audit_db.append(self.db, actor=actor, action=action, now=self.now(), case_id=case_id, detail=detail,
@@ -151,13 +158,28 @@ class CaseService:
         return policies.CATEGORIES[0]
 
     def thread(self, case: cases_db.Case, *, key: str, text: str, blocks: list | None = None,
-                purpose: str = "thread") -> None:
+               purpose: str = "thread", broadcast: bool = False) -> None:
+        """Post in the case's thread; `broadcast` also shows it in the channel."""
         args = {"channel": case.card_channel or self.mod_channel, "text": text}
         if case.card_ts:
             args["thread_ts"] = case.card_ts
+            if broadcast:
+                args["reply_broadcast"] = True
         if blocks:
             args["blocks"] = blocks
         self.gateway.enqueue(key=key, method="chat.postMessage", args=args, case_id=case.id, purpose=purpose)
+
+    def reopen_if_dismissed(self, case: cases_db.Case, *, why: str) -> cases_db.Case:
+        """Something new arrived after a dismissal: the case is open again and
+        the moderators are told in the channel, not only on the old card."""
+        if not rules.reopens(rules.CaseState.of(case)):
+            return case
+        with transaction(self.db):
+            if cases_db.reopen(self.db, case.id, now=self.now()):
+                self.thread(case, key=f"reopen:{case.id}:{case.handled_at}", broadcast=True,
+                            text=cards.reopened_message(case_number=case.id, why=why, dismissed_by=case.handled_by))
+                self.audit(actor=SYSTEM, action="case_reopened", case_id=case.id, detail={"why": why})
+        return cases_db.get(self.db, case.id) or case
 
     def dm(self, user: str, *, key: str, text: str, blocks: list | None = None, case_id: int | None = None) -> None:
         args = {"channel": user, "text": text}

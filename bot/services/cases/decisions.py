@@ -155,7 +155,8 @@ class DecisionService(CaseService):
             self.gateway.enqueue(key=f"kick:{sid}:{channel}", method="conversations.kick",
                                     args={"channel": channel, "user": case.author}, case_id=case.id, purpose="kick")
         text, blocks = cards.suspension_dm(community=self.settings.config.community.name, ends_at=suspension.ends_at,
-                                           reason=reason, channels_left=kicked, appeal_value=f"suspension:{sid}")
+                                           reason=reason, channels_left=kicked, appeal_value=f"suspension:{sid}",
+                                           removes_posts=self.gateway.has_admin)
         self.dm(case.author or "", key=f"suspend-dm:{sid}", text=text, blocks=blocks, case_id=case.id)
         self.audit(actor=user, action="suspend", case_id=case.id,
                     detail={"suspension": sid, "days": days or None, "kicked": kicked})

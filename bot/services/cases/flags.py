@@ -86,7 +86,7 @@ class FlagService(CaseService):
             return None
         self.audit(actor=user, action="flag", case_id=case.id, detail={"reason": reason, "weight": weight, "role": role,
                                                                         "new_case": created})
-        case = cases_db.get(self.db, case.id)
+        case = self.reopen_if_dismissed(cases_db.get(self.db, case.id), why="a new flag")
         removed = False
         if case.flag_weight >= self.cfg.flag_remove_threshold and case.removal == "none" and case.is_open:
             removed = self.removal.remove(case, by=SYSTEM, reason="flags") == "queued"

@@ -47,7 +47,11 @@ class IntakeService(CaseService):
         excerpt = self.mask(policies.mask(m.text, findings))
         case, created = cases_db.open_case(self.db, channel=m.channel, ts=m.ts, author=m.user, source="auto",
                                            excerpt_masked=excerpt, severity=severity, now=self.now())
+        known = {f.rule for f in cases_db.findings(self.db, case.id)}
         new = cases_db.add_findings(self.db, case.id, acted, message_version=short_hash(m.text), now=self.now())
+        if {f.rule for f in acted} - known:
+            case = self.reopen_if_dismissed(case, why="the message now has something new (" +
+                                            ", ".join(sorted({f.rule for f in acted} - known)) + ")")
         if created or new:
             self.audit(actor=SYSTEM, action="case_opened" if created else "findings_added", case_id=case.id,
                         detail={"rules": sorted({f.rule for f in acted}), "max_score": max(f.score for f in acted)})

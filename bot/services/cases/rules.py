@@ -132,6 +132,13 @@ def card_actions(state: CaseState) -> frozenset[Action]:
     return allowed(state, ANY_MODERATOR)
 
 
+def reopens(state: CaseState) -> bool:
+    """Does something new about the message (a flag, a finding it did not
+    have) bring the case back? Only a dismissal is undone: a sanction
+    stands, and a new finding shows on its card."""
+    return state.status is Status.DISMISSED
+
+
 def may_decide_appeal(*, user: str, appellant: str, decided_by: str | None, other_moderators: int) -> bool:
     """An appeal is reviewed by a moderator who is neither the member who
     appealed nor (when someone else is available) the one who decided."""

@@ -26,18 +26,22 @@ class SuspensionService(CaseService):
         case = cases_db.get(self.db, s.case_id) if s.case_id else None
         if case is not None:
             self.removal.snapshot(case, channel=m.channel, ts=m.ts, author=m.user)
-        if self.gateway.has_admin:
+        removes = self.gateway.has_admin
+        if removes:
             self.gateway.enqueue(key=f"suspended-delete:{m.channel}:{m.ts}", method="chat.delete",
-                                    args={"channel": m.channel, "ts": m.ts}, token="admin",
-                                    case_id=s.case_id, purpose="suspended_delete")
-            outcome = "queued"
-        else:
-            outcome = "no_admin_token"
+                                 args={"channel": m.channel, "ts": m.ts}, token="admin",
+                                 case_id=s.case_id, purpose="suspended_delete")
+        elif case is not None:
+            # The message stays up: the moderators are told, the member is not told otherwise.
+            self.thread(case, key=f"suspended-post:{m.channel}:{m.ts}",
+                        text=cards.suspended_post_message(member=m.user, channel=m.channel,
+                                                          permalink=self.archive_link(m.channel, m.ts)))
         self.audit(actor=SYSTEM, action="suspension_enforced", case_id=s.case_id,
-                    detail={"channel": m.channel, "ts": m.ts, "suspension": s.id}, outcome=outcome)
+                   detail={"channel": m.channel, "ts": m.ts, "suspension": s.id},
+                   outcome="queued" if removes else "no_admin_token")
         if sanctions_db.mark_notified(self.db, s.id, now=self.now()):
-            self.dm(m.user, key=f"suspension-notice:{s.id}", text=cards.suspension_notice_dm(ends_at=s.ends_at),
-                     case_id=s.case_id)
+            self.dm(m.user, key=f"suspension-notice:{s.id}",
+                    text=cards.suspension_notice_dm(ends_at=s.ends_at, removed=removes), case_id=s.case_id)
 
     def drop_obsolete(self, *, suspension_id: int | None = None, warning_id: int | None = None) -> None:
         """A decision that ended takes its unsent side effects with it: a

@@ -445,11 +445,14 @@ def warning_dm(*, community: str, channel: str, guideline_title: str, guideline_
 
 
 def suspension_dm(*, community: str, ends_at: float | None, reason: str, channels_left: list[str],
-                  appeal_value: str) -> tuple[str, list[dict]]:
+                  appeal_value: str, removes_posts: bool = True) -> tuple[str, list[dict]]:
+    """`removes_posts`: modbot can delete members' messages (it has the admin
+    token); without it the DM promises nothing it cannot do."""
     until = until_text(ends_at)
     text = f"You are suspended from posting in {community} {('until ' + _utc(ends_at)) if ends_at else 'permanently'}"
-    body = f"*You are suspended from posting in {escape(community)} {until}.*\n\n{escape(reason)}\n\n" \
-           "While suspended, messages you post are removed."
+    body = f"*You are suspended from posting in {escape(community)} {until}.*\n\n{escape(reason)}\n\n" + (
+        "While suspended, messages you post are removed." if removes_posts else
+        "While suspended, please do not post; the moderators see anything you post.")
     if channels_left:
         body += " You have also been removed from " + ", ".join(f"<#{c}>" for c in channels_left) + "."
     blocks = [SectionBlock(text=MarkdownTextObject(text=clip(body, 2900))),
@@ -458,10 +461,20 @@ def suspension_dm(*, community: str, ends_at: float | None, reason: str, channel
     return text, to_dicts(blocks)
 
 
-def suspension_notice_dm(*, ends_at: float | None) -> str:
+def suspension_notice_dm(*, ends_at: float | None, removed: bool = True) -> str:
     until = until_text(ends_at)
+    if not removed:
+        return (f"You are suspended {until}, so please do not post until then. The moderators have been told "
+                "about your message; this is the only reminder you will get.")
     return (f"Your message was removed because you are suspended {until}. "
             "Messages you post while suspended are removed; this is the only reminder you will get.")
+
+
+def suspended_post_message(*, member: str, channel: str, permalink: str | None) -> str:
+    """In the case thread: a suspended member posted and modbot could not remove it."""
+    link = f" (<{permalink}|the message>)" if permalink else ""
+    return (f":no_entry: <@{member}> posted in <#{channel}> while suspended{link}. modbot has no admin token "
+            "(SLACK_ADMIN_TOKEN), so it cannot delete it: delete it by hand if it should go.")
 
 
 def suspension_lifted_dm(*, community: str) -> str:
@@ -508,6 +521,11 @@ def escalation_message(*, case_number: int, by: str, contacts: list[str]) -> str
     cc = " ".join(f"<@{c}>" if c[:1] in ("U", "W") else escape(c) for c in contacts)
     tail = f" cc {cc}" if cc else " (no escalation contacts are configured: moderation.escalation_contacts)"
     return f":rotating_light: Case #{case_number} escalated for legal or law-enforcement follow-up by <@{by}>.{tail}"
+
+
+def reopened_message(*, case_number: int, why: str, dismissed_by: str | None) -> str:
+    return (f":leftwards_arrow_with_hook: Case #{case_number} is open again: {escape(why)} after "
+            f"{_who(dismissed_by)} dismissed it. Please look again.")
 
 
 def note_message(*, by: str, text_masked: str) -> str:
