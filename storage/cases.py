@@ -17,7 +17,8 @@ from storage.db import transaction
 _CASE_COLUMNS = (
     "id, channel, ts, author, status, severity, source, excerpt_masked, message_removed, removed_reason,"
     " flag_weight, card_channel, card_ts, handled_by, handled_action, handled_at, escalated, version,"
-    " created_at, updated_at, removal, removal_error, removed_by, escalated_by, escalated_at, notes"
+    " created_at, updated_at, removal, removal_error, removed_by, escalated_by, escalated_at, notes,"
+    " removal_reversed_by"
 )
 
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
@@ -51,6 +52,7 @@ class Case:
     escalated_by: str | None
     escalated_at: float | None
     notes: int
+    removal_reversed_by: str | None = None  # a moderator who upheld the member's appeal of the removal
 
     @property
     def is_open(self) -> bool:
@@ -64,6 +66,7 @@ def _case(row) -> Case:
         card_channel=row[11], card_ts=row[12], handled_by=row[13], handled_action=row[14], handled_at=row[15],
         escalated=bool(row[16]), version=row[17], created_at=row[18], updated_at=row[19], removal=row[20],
         removal_error=row[21], removed_by=row[22], escalated_by=row[23], escalated_at=row[24], notes=row[25],
+        removal_reversed_by=row[26],
     )
 
 
@@ -214,6 +217,17 @@ def removal_done(db: sqlite_utils.Database, case_id: int, *, now: float) -> bool
         "UPDATE cases SET removal = 'done', removal_error = NULL, message_removed = 1, version = version + 1,"
         " updated_at = ? WHERE id = ? AND removal != 'done'",
         [now, case_id],
+    )
+    return cur.rowcount == 1
+
+
+def reverse_removal(db: sqlite_utils.Database, case_id: int, *, by: str, now: float) -> bool:
+    """An appeal of the removal was upheld: the message stays gone (Slack
+    cannot restore it), but it no longer counts against the member."""
+    cur = db.execute(
+        "UPDATE cases SET removal_reversed_by = ?, removal_reversed_at = ?, version = version + 1, updated_at = ?"
+        " WHERE id = ? AND removal = 'done' AND removal_reversed_by IS NULL",
+        [by, now, now, case_id],
     )
     return cur.rowcount == 1
 
@@ -375,8 +389,9 @@ def snapshot_for(db: sqlite_utils.Database, *, case_id: int, channel: str | None
 
 def author_history(db: sqlite_utils.Database, *, author: str, before_case: int) -> AuthorHistory:
     row = db.execute(
-        "SELECT count(*), coalesce(sum(CASE WHEN handled_action IN ('warn', 'suspend') OR removal = 'done'"
-        " THEN 1 ELSE 0 END), 0) FROM cases WHERE author = ? AND id < ?",
+        "SELECT count(*), coalesce(sum(CASE WHEN handled_action IN ('warn', 'suspend')"
+        " OR (removal = 'done' AND removal_reversed_by IS NULL) THEN 1 ELSE 0 END), 0)"
+        " FROM cases WHERE author = ? AND id < ?",
         [author, before_case],
     ).fetchone()
     return AuthorHistory(earlier_cases=row[0], earlier_actioned=row[1])

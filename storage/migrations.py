@@ -361,5 +361,16 @@ def m010_expert_programme(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m011_case_removal_appeals(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # A removal reversed on appeal: Slack cannot restore the message, so
+        # the reversal clears it from the member's record instead.
+        "ALTER TABLE cases ADD COLUMN removal_reversed_by TEXT",
+        "ALTER TABLE cases ADD COLUMN removal_reversed_at REAL",
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

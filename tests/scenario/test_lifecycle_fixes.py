@@ -159,3 +159,102 @@ def test_an_edit_that_adds_personal_data_reopens_a_dismissed_case(bench):
     assert case_for(bench, GENERAL, ts).status == "open"
     assert len(_reopen_alerts(bench, case.id)) == 1
     assert "900123" not in json.dumps(thread(bench, case.id))
+
+
+# -- bug 4: every removal is told, can be appealed, and ends in a true decision ------
+
+def _removal_dm(bench, user):
+    dms = [m for m in bench.fake.dms(user) if "was removed" in m["text"]]
+    assert len(dms) == 1, bench.fake.dms(user)
+    return dms[0]
+
+
+def test_a_moderator_removal_is_told_to_the_author_with_the_guideline_and_an_appeal(bench):
+    _, case = routed(bench)
+    click(bench, "UMOD1", ids.ACT_REMOVE, case.id)
+    bench.settle()
+    dm = _removal_dm(bench, "UCAROL")
+    body = json.dumps(dm["blocks"])
+    assert "The guideline:" in body and "a moderator removed it" in body.lower()
+    assert ids.ACT_APPEAL in body and f"removal:{case.id}" in body
+    assert "worthless" not in body  # their words are not repeated back
+
+
+def test_an_automatic_removal_is_told_too(bench):
+    from tests.scenario.moderation_steps import CARD_CARD
+
+    ts = bench.say("UDAVE", f"pay me here {CARD_CARD} today")
+    bench.settle()
+    case = case_for(bench, GENERAL, ts)
+    assert case.removal == "done" and case.removed_reason == "auto"
+    assert "automatic checks" in json.dumps(_removal_dm(bench, "UDAVE")["blocks"])
+    assert CARD_CARD not in json.dumps(bench.fake.dms("UDAVE"))
+
+
+def test_a_flag_threshold_removal_ends_with_a_decision_that_says_what_happened(make_bench):
+    from tests.scenario.moderation_steps import card_text, flag
+
+    bench = make_bench(config={"moderation": {"flag_remove_threshold": 2.0}})
+    ts = bench.say("UBOB", "whatever you think, this is my message")
+    bench.settle()
+    flag(bench, "UALICE", GENERAL, ts, reason="harassment")
+    flag(bench, "UCAROL", GENERAL, ts, reason="harassment")
+    bench.settle()
+    case = case_for(bench, GENERAL, ts)
+    assert case.removal == "done" and case.removed_reason == "flags"
+    assert "flagged it" in json.dumps(_removal_dm(bench, "UBOB")["blocks"])
+    buttons = action_ids(card_for(bench, case.id))
+    assert ids.ACT_DISMISS not in buttons and ids.ACT_CLOSE in buttons
+    # A Dismiss from a card rendered before the removal is refused, and says why.
+    payload = click_payload(bench, "UMOD1", ids.ACT_CLOSE, case.id)
+    payload["actions"][0]["action_id"] = ids.ACT_DISMISS
+    bench.client.post_form(payload)
+    bench.settle()
+    assert "cannot be dismissed" in bench.fake.responded(payload["response_url"])[0]["text"]
+    assert case_for(bench, GENERAL, ts).status == "open"
+    click(bench, "UMOD2", ids.ACT_CLOSE, case.id)
+    bench.settle()
+    text = card_text(card_for(bench, case.id))
+    assert "the removal stands" in text and "no action taken" not in text and "pending review" not in text
+
+
+def test_an_appeal_of_a_removal_can_be_reversed_and_clears_the_record(bench):
+    from storage import cases as cases_db
+    from tests.scenario.moderation_steps import card_text
+
+    _, case = routed(bench)
+    click(bench, "UMOD1", ids.ACT_REMOVE, case.id)
+    bench.settle()
+    _press_in_dm(bench, "UCAROL", _removal_dm(bench, "UCAROL"))
+    assert "the removal of your message" in json.dumps(last_modal(bench, ids.VIEW_APPEAL))
+    resp = _appeal(bench, "UCAROL", "I was quoting what someone said to me, not saying it")
+    assert "Your appeal is with the moderators" in resp.body
+    bench.settle()
+    appeal_msg = thread(bench, case.id)[-1]
+    assert "<@UMOD1>, please" not in json.dumps(appeal_msg["blocks"])  # UMOD1 removed it
+    _press_in_thread(bench, "UMOD2", appeal_msg, ids.ACT_APPEAL_REVERSE)
+    bench.settle()
+    fresh = case_for(bench, GENERAL, case.ts)
+    assert fresh.removal_reversed_by == "UMOD2"
+    outcome = bench.fake.dms("UCAROL")[-1]["text"]
+    assert "accepted" in outcome and "cannot bring a deleted message back" in outcome
+    updated = json.dumps(bench.fake.find_message(MOD_CHANNEL, appeal_msg["ts"])["blocks"])
+    assert "Slack cannot restore the message" in updated
+    assert "Removal reversed on appeal by <@UMOD2>" in card_text(card_for(bench, case.id))
+    # The member's record: a later case no longer counts this one as actioned.
+    later_ts, later = routed(bench, "you are a worthless idiot again")
+    assert cases_db.author_history(bench.rt.store.db, author="UCAROL", before_case=later.id).earlier_actioned == 0
+    assert "0 actioned" in card_text(card_for(bench, later.id))
+
+
+def test_an_appeal_of_a_removal_can_be_upheld(bench):
+    _, case = routed(bench)
+    click(bench, "UMOD1", ids.ACT_REMOVE, case.id)
+    bench.settle()
+    _press_in_dm(bench, "UCAROL", _removal_dm(bench, "UCAROL"))
+    _appeal(bench, "UCAROL", "I do not think that was fair at all")
+    bench.settle()
+    _press_in_thread(bench, "UMOD2", thread(bench, case.id)[-1], ids.ACT_APPEAL_UPHOLD)
+    bench.settle()
+    assert "the decision stands" in bench.fake.dms("UCAROL")[-1]["text"]
+    assert case_for(bench, GENERAL, case.ts).removal_reversed_by is None

@@ -3,15 +3,31 @@ moderator other than the one who decided (and never the member) upholds or
 reverses it in the case thread."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.services.cases import rules
 from bot.services.cases.card import CardService
-from bot.services.cases.common import CaseService, Click, field_error, update_view
+from bot.services.cases.common import SYSTEM, CaseService, Click, field_error, update_view
 from bot.services.cases.suspensions import SuspensionService
 from bot.slack.blocks import cases as cards
 from bot.slack.gateway import Outcome
 from storage import cases as cases_db
 from storage import sanctions as sanctions_db
 from storage import transaction
+
+
+APPEALABLE = ("warning", "suspension", "removal")
+
+
+@dataclass(frozen=True)
+class RemovalDecision:
+    """A removal, seen as the decision a member may appeal (id: the case's)."""
+
+    id: int
+    user_id: str
+    case_id: int
+    issued_by: str
+    days: int | None = None
 
 
 class AppealService(CaseService):
@@ -23,7 +39,7 @@ class AppealService(CaseService):
     def _decision(self, value: str | None, user: str):
         """(kind, decision, case) for an Appeal button value, only if `user` owns it."""
         kind, _, raw = (value or "").partition(":")
-        if not raw.isdigit() or kind not in ("warning", "suspension"):
+        if not raw.isdigit() or kind not in APPEALABLE:
             return None
         decision = self._get_decision(kind, int(raw))
         if decision is None or decision.user_id != user or decision.case_id is None:
@@ -32,7 +48,13 @@ class AppealService(CaseService):
         return (kind, decision, case) if case else None
 
     def _get_decision(self, kind: str, decision_id: int):
-        """The warning or suspension an appeal is about."""
+        """The warning, suspension or removal an appeal is about."""
+        if kind == "removal":
+            case = cases_db.get(self.db, decision_id)
+            if case is None or case.removal != "done" or not case.author:
+                return None
+            return RemovalDecision(id=case.id, user_id=case.author, case_id=case.id,
+                                   issued_by=case.removed_by or SYSTEM)
         get = sanctions_db.get_warning if kind == "warning" else sanctions_db.get_suspension
         return get(self.db, decision_id)
 
@@ -40,6 +62,8 @@ class AppealService(CaseService):
     def _what(kind: str, decision, *, member_view: bool = True) -> str:
         if kind == "warning":
             return "the warning you received" if member_view else "their warning"
+        if kind == "removal":
+            return "the removal of your message" if member_view else "the removal of their message"
         what = "suspension" if decision.days else "permanent suspension"
         return ("your " if member_view else "their ") + what
 
@@ -129,6 +153,8 @@ class AppealService(CaseService):
                 if kind == "warning":
                     sanctions_db.revoke_warning(self.db, decision.id, by=click.user, now=now)
                     self.suspensions.drop_obsolete(warning_id=decision.id)
+                elif kind == "removal":
+                    cases_db.reverse_removal(self.db, decision.id, by=click.user, now=now)
                 else:
                     sanctions_db.lift_suspension(self.db, decision.id, by=f"appeal:{appeal.id}", now=now)
                     self.suspensions.drop_obsolete(suspension_id=decision.id)
@@ -137,11 +163,15 @@ class AppealService(CaseService):
             self.reply(click, f"This appeal was already {fresh.outcome} by <@{fresh.decided_by}>.")
             return
         what = self._what(kind, decision)
-        self.dm(appeal.user_id, key=f"appeal-outcome:{appeal.id}", text=cards.appeal_outcome_dm(what=what, outcome=outcome),
-                 case_id=appeal.case_id)
+        removal = kind == "removal"
+        self.dm(appeal.user_id, key=f"appeal-outcome:{appeal.id}", case_id=appeal.case_id,
+                text=cards.appeal_outcome_dm(what=what, outcome=outcome, removal=removal))
+        note = (" Slack cannot restore the message: the removal no longer counts against them."
+                if removal and outcome == "reversed" else "")
         text, blocks = cards.appeal_decided_message(case_number=appeal.case_id, member=appeal.user_id,
                                                     what=self._what(kind, decision, member_view=False),
-                                                    outcome=outcome, by=click.user, text_masked=self.mask(appeal.text))
+                                                    outcome=outcome, by=click.user, text_masked=self.mask(appeal.text),
+                                                    note=note)
         self.gateway.enqueue(key=f"appeal-decided:{appeal.id}", method="chat.update", case_id=appeal.case_id,
                                 purpose="thread", args={"channel": appeal.message_channel, "ts": appeal.message_ts,
                                                         "text": text, "blocks": blocks})

@@ -41,6 +41,9 @@ _WORK_LABELS = {
     "note": "a moderator note in this thread",
     "appeal": "posting the member's appeal in this thread",
     "appeal-decided": "updating the appeal message in this thread",
+    "removal-dm": "the DM telling the author their message was removed",
+    "reopen": "the note in this thread that the case is open again",
+    "suspended-post": "the note about a suspended member's new message",
 }
 
 
@@ -118,6 +121,7 @@ class CardService(CaseService):
             handled_action=case.handled_action, handled_by=case.handled_by, decision_detail=detail,
             escalated_by=case.escalated_by if case.escalated else None, notes=case.notes,
             has_admin=self.gateway.has_admin, appeal=appeal_line, category_labels=labels,
+            removal_reversed_by=case.removal_reversed_by,
             work=self._work(case),
         )
 

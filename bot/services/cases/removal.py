@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService
 from bot.services.messages import SeenMessage
+from bot.slack.blocks import cases as cards
 from bot.slack.gateway import Outcome
 from storage import cases as cases_db
 from storage import messages as messages_db
@@ -62,12 +63,28 @@ class RemovalService(CaseService):
             cases_db.removal_done(self.db, case_id, now=self.now())
             messages_db.mark_deleted(self.db, channel=outcome.item.args["channel"], ts=outcome.item.args["ts"])
             self.audit(actor=SYSTEM, action="remove_result", case_id=case_id, outcome="ok")
+            if not (outcome.result or {}).get("already"):  # not when the author had deleted it first
+                self._tell_author(case_id)
         elif outcome.final:
             cases_db.removal_failed(self.db, case_id, error=outcome.error or "unknown", by=None, reason=None, now=self.now())
             self.audit(actor=SYSTEM, action="remove_result", case_id=case_id, outcome=outcome.error or "failed")
         elif outcome.item.attempts != 0:
             return  # only the first transient failure shows: Slack is slow, and when the next try is
         self.card.publish(case_id)
+
+    def _tell_author(self, case_id: int) -> None:
+        """Every removal is told to its author, with the guideline and an
+        Appeal button (keyed: told once, however often this runs)."""
+        case = cases_db.get(self.db, case_id)
+        if case is None or not case.author or case.removed_reason not in cards.REMOVAL_WHY:
+            return
+        category = self.main_category(case)
+        section = self.guideline(category)
+        text, blocks = cards.removal_dm(
+            community=self.settings.config.community.name, channel=case.channel, why=case.removed_reason,
+            guideline_title=section.title if section else self.category_labels().get(category, category),
+            guideline_text=section.text if section else "", appeal_value=f"removal:{case.id}")
+        self.dm(case.author, key=f"removal-dm:{case.id}", text=text, blocks=blocks, case_id=case.id)
 
     def message_gone(self, m: SeenMessage) -> None:
         """Deleted in Slack (by its author, by hand, or by our own chat.delete)."""

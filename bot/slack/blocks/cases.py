@@ -125,6 +125,7 @@ class CardData:
     notes: int = 0
     has_admin: bool = True
     appeal: str = ""  # one line about an appeal, if any
+    removal_reversed_by: str | None = None  # the removal was reversed on appeal
     category_labels: dict = field(default_factory=dict)
     work: tuple[WorkLine, ...] = ()
 
@@ -141,6 +142,11 @@ def _removal_line(d: CardData) -> str | None:
     by = _who(d.removed_by)
     why = {"auto": "automatically (severe, high-confidence finding)", "flags": "automatically, pending review (flag weight passed the threshold)",
            "suspended": "because the author is suspended"}.get(d.removed_reason or "", f"by {by}")
+    if d.removal == "done" and d.removal_reversed_by:
+        return (f":leftwards_arrow_with_hook: Removal reversed on appeal by {_who(d.removal_reversed_by)}: it no longer "
+                "counts against the member. (Slack cannot restore a deleted message.)")
+    if d.removal == "done" and d.removed_reason == "flags" and d.status != "open":
+        return ":wastebasket: Message removed automatically (flag weight passed the threshold)."
     if d.removal == "done":
         return f":wastebasket: Message removed {why}."
     if d.removal == "pending":
@@ -188,6 +194,8 @@ def _decision_line(d: CardData) -> str | None:
             "close": ":white_check_mark:"}.get(d.handled_action, "")
     detail = f" ({escape(d.decision_detail)})" if d.decision_detail else ""
     tail = {"dismiss": " \u2014 no action taken.", "close": " with no further action."}.get(d.handled_action, ".")
+    if d.handled_action == "close" and d.removed_reason in ("auto", "flags"):
+        tail = ": the removal stands, with no further action."
     return f"{icon} {verb} by {_who(d.handled_by)}{detail}{tail}"
 
 
@@ -231,7 +239,8 @@ def case_card(d: CardData) -> list[dict]:
             for r, n in counts.most_common()
         )
         why.append(f"\u2022 Flagged by {len(d.flags)} member{'s' if len(d.flags) != 1 else ''}, weight {d.flag_weight:g} "
-                   f"(removal pending review at {d.flag_threshold:g}). Reasons: {reasons}")
+                   f"({'removal pending review' if d.status == 'open' else 'removed'} at {d.flag_threshold:g}). "
+                   f"Reasons: {reasons}")
         for f in d.flags[:5]:
             if f.note_masked:
                 why.append(f"   \u201c{escape(clip(f.note_masked, 200))}\u201d")
@@ -461,6 +470,27 @@ def suspension_dm(*, community: str, ends_at: float | None, reason: str, channel
     return text, to_dicts(blocks)
 
 
+REMOVAL_WHY = {
+    "auto": "modbot's automatic checks found it breaks a guideline",
+    "flags": "several members flagged it, so it is hidden while a moderator reviews it",
+    "moderator": "a moderator removed it",
+}
+
+
+def removal_dm(*, community: str, channel: str, why: str, guideline_title: str, guideline_text: str,
+               appeal_value: str) -> tuple[str, list[dict]]:
+    """Told to the author of every message modbot removes."""
+    text = f"Your message in <#{channel}> was removed by the moderators of {community}"
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=clip(
+            f"*{escape(text)}*\n\n{escape(REMOVAL_WHY.get(why, 'a moderator removed it').capitalize())}.", 2900))),
+        SectionBlock(text=MarkdownTextObject(text=clip(f"*The guideline: {escape(guideline_title)}*\n{guideline_text}", 2900))),
+        ContextBlock(elements=[MarkdownTextObject(text="If you think this is wrong, appeal once with the button below.")]),
+        _appeal_button(appeal_value),
+    ]
+    return text, to_dicts(blocks)
+
+
 def suspension_notice_dm(*, ends_at: float | None, removed: bool = True) -> str:
     until = until_text(ends_at)
     if not removed:
@@ -482,7 +512,10 @@ def suspension_lifted_dm(*, community: str) -> str:
             "If you were removed from channels, you can rejoin them. Welcome back.")
 
 
-def appeal_outcome_dm(*, what: str, outcome: str) -> str:
+def appeal_outcome_dm(*, what: str, outcome: str, removal: bool = False) -> str:
+    if outcome == "reversed" and removal:
+        return (f"Your appeal against {what} was accepted: it no longer counts against you. Slack cannot bring a "
+                "deleted message back, so if you want it seen, you are welcome to post it again.")
     if outcome == "reversed":
         return f"Your appeal against {what} was accepted: the decision is reversed and no longer counts against you."
     return f"Your appeal against {what} was reviewed, and the decision stands. Thank you for explaining your side."
@@ -508,11 +541,11 @@ def appeal_thread_message(*, case_number: int, member: str, what: str, decided_b
 
 
 def appeal_decided_message(*, case_number: int, member: str, what: str, outcome: str, by: str,
-                           text_masked: str) -> tuple[str, list[dict]]:
+                           text_masked: str, note: str = "") -> tuple[str, list[dict]]:
     verb = "reversed" if outcome == "reversed" else "upheld"
     text = f"Appeal on case #{case_number} {verb} by <@{by}>"
     blocks = [SectionBlock(text=MarkdownTextObject(text=clip(
-        f"*Appeal on case #{case_number}* from <@{member}> against {escape(what)}: *{verb}* by <@{by}>. The member has been told.\n"
+        f"*Appeal on case #{case_number}* from <@{member}> against {escape(what)}: *{verb}* by <@{by}>. The member has been told.{note}\n"
         + _quote(text_masked, 20), 2900)))]
     return text, to_dicts(blocks)
 
