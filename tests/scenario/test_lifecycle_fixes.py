@@ -258,3 +258,55 @@ def test_an_appeal_of_a_removal_can_be_upheld(bench):
     bench.settle()
     assert "the decision stands" in bench.fake.dms("UCAROL")[-1]["text"]
     assert case_for(bench, GENERAL, case.ts).removal_reversed_by is None
+
+
+# -- bug 7: settings keyed by channel name, and exempt user groups, work live ---------
+
+def test_channel_settings_keyed_by_name_apply_live(make_bench):
+    from tests.harness import HELP
+
+    bench = make_bench(config={"channels": {"help": {"topic": "kubernetes deployment clusters helm charts"}},
+                               "policies": {"channels": {"general": {"harassment": {"action": "log"}}}}})
+    ts = bench.say("UCAROL", "you are a worthless idiot and everyone here hates you")
+    off = bench.say("UDAVE", "my grandmother baked wonderful apple pies yesterday evening again", channel=HELP)
+    bench.settle()
+    assert case_for(bench, GENERAL, ts) is None  # harassment only logged in #general
+    case = case_for(bench, HELP, off)
+    assert case is not None and "off_topic" in json.dumps(card_for(bench, case.id))
+
+
+def test_exempt_groups_exempt_their_members_live(make_bench):
+    bench = make_bench(config={"policies": {"exempt_groups": ["trusted-testers"]}})
+    bench.fake.add_usergroup("S0TRUSTED", "trusted-testers", ["UCAROL"])
+    ts = bench.say("UCAROL", "you are a worthless idiot and everyone here hates you")
+    other = bench.say("UBOB", "you are a worthless idiot and everyone here hates you")
+    bench.settle()
+    assert case_for(bench, GENERAL, ts) is None
+    assert case_for(bench, GENERAL, other) is not None
+
+
+# -- bug 8: impersonation covers every kind of staff; employees are checked as such --
+
+def test_taking_an_employees_name_is_pointed_out(make_bench):
+    from tests.fakeslack.payloads import user_change
+
+    bench = make_bench(config={"experts": {"employee_email_domains": ["company.example"]}})
+    bench.fake.add_user("UERIN", "erin", real_name="Erin Engineer", display_name="Erin",
+                        email="erin@company.example")
+    user = bench.fake.update_user("UDAVE", display_name="Erin Engineer", real_name="Erin Engineer")
+    bench.event(user_change(user))
+    bench.settle()
+    alerts = [m for m in bench.fake.messages(MOD_CHANNEL) if "Profile check" in m.get("text", "")]
+    assert len(alerts) == 1 and "<@UDAVE>" in alerts[0]["text"]
+
+
+def test_an_employee_who_moderates_gets_the_customer_data_check(make_bench):
+    from storage import cases as cases_db
+
+    bench = make_bench(config={"experts": {"employee_email_domains": ["community.example"]}})
+    ts = bench.say("UMOD1", "customer email list for the migration: jane.doe@example.org, +44 7700 900123")
+    bench.settle()
+    case = case_for(bench, GENERAL, ts)
+    assert case is not None
+    rules = {f.rule for f in cases_db.findings(bench.rt.store.db, case.id)}
+    assert "confidential.customer_record" in rules

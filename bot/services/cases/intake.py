@@ -3,6 +3,8 @@ a case when a finding asks for it; and profile changes that look like a
 staff member's name."""
 from __future__ import annotations
 
+import re
+
 import policies
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService, short_hash
@@ -14,6 +16,15 @@ from bot.slack import blocks as bk
 from storage import cases as cases_db
 from storage import sanctions as sanctions_db
 from storage.activity import SqliteActivity
+
+
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{6,}")
+
+
+def _names_channels(config) -> bool:
+    """Does a setting key a channel by name rather than by id?"""
+    keys = [*config.channels, *(config.policies.channels if config.policies else ())]
+    return any(not _CHANNEL_ID.fullmatch(str(k)) for k in keys)
 
 
 class IntakeService(CaseService):
@@ -69,10 +80,16 @@ class IntakeService(CaseService):
     def _evaluate(self, m: SeenMessage) -> list:
         person = self.people.person(m.user)
         role = self.people.role_of(m.user)
-        channel_cfg = self.settings.config.channels.get(m.channel)
+        config = self.settings.config
+        # Settings may name a channel rather than give its id, as the offline
+        # audit allows: ask Slack for the name only when some setting needs it.
+        name = self.people.channel_name(m.channel) if _names_channels(config) else ""
+        channel_cfg = config.channels.get(m.channel) or (config.channels.get(name) if name else None)
         context = policies.Context(
+            channel_name=name,
+            user_groups=self.people.groups_of(m.user) if config.policies and config.policies.exempt_groups else (),
             channel_topic=channel_cfg.topic if channel_cfg else "",
-            author_role=policy_role(role),
+            author_role=self.people.policy_role_of(m.user),
             display_name=person.display_name if person else "",
             real_name=person.real_name if person else "",
             account_age_days=self.people.account_age_days(m.user),
