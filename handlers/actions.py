@@ -46,27 +46,35 @@ def register(app: App) -> None:
     @app.action(ids.ACT_RETRY)
     def card_button(ack, body: dict, action: dict, context) -> None:
         ack()
-        context["modbot"].services.moderation.clicks.click(CARD_BUTTONS[action["action_id"]], to_click(body, action))
+        click = to_click(body, action)
+        if click.user:
+            context["modbot"].services.moderation.clicks.click(CARD_BUTTONS[action["action_id"]], click)
 
     @app.action(ids.ACT_MORE)
     def on_more(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
-        if click.value in MORE_OPTIONS:
+        if click.user and click.value in MORE_OPTIONS:
             context["modbot"].services.moderation.clicks.click(click.value, click)
 
     @app.action(ids.ACT_APPEAL)
     def on_appeal(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
+        if not click.user:
+            return
         context["modbot"].services.moderation.appeals.open_appeal(user=click.user, value=click.value, trigger_id=click.trigger_id)
 
     @app.action(ids.ACT_APPEAL_UPHOLD)
     def on_uphold(ack, body: dict, action: dict, context) -> None:
         ack()
-        context["modbot"].services.moderation.appeals.decide_appeal(outcome="upheld", click=to_click(body, action))
+        click = to_click(body, action)
+        if click.user:
+            context["modbot"].services.moderation.appeals.decide_appeal(outcome="upheld", click=click)
 
     @app.action(ids.ACT_APPEAL_REVERSE)
     def on_reverse(ack, body: dict, action: dict, context) -> None:
         ack()
-        context["modbot"].services.moderation.appeals.decide_appeal(outcome="reversed", click=to_click(body, action))
+        click = to_click(body, action)
+        if click.user:
+            context["modbot"].services.moderation.appeals.decide_appeal(outcome="reversed", click=click)

@@ -37,6 +37,14 @@ def _metadata(view: dict) -> str:
     return text(view.get("private_metadata")) or ""
 
 
+def _who(ack, body: dict) -> str | None:
+    """The submitter, or None (and the modal closed) when the payload has none."""
+    user = _user(body)
+    if not user:
+        ack()
+    return user or None
+
+
 def _ack(ack, answer: dict | None) -> None:
     if answer:
         ack(**answer)
@@ -47,6 +55,8 @@ def _ack(ack, answer: dict | None) -> None:
 def register(app: App) -> None:
     @app.view(ids.VIEW_FLAG)
     def on_flag(ack, body: dict, view: dict, context) -> None:
+        if _who(ack, body) is None:
+            return
         answer = context["modbot"].services.moderation.flags.submit_flag(
             user=_user(body), private_metadata=_metadata(view),
             reason=_value(view, forms.B_REASON, forms.A_REASON), note=_value(view, forms.B_NOTE, forms.A_NOTE),
@@ -55,6 +65,8 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_WARN)
     def on_warn(ack, body: dict, view: dict, context) -> None:
+        if _who(ack, body) is None:
+            return
         answer = context["modbot"].services.moderation.decisions.submit_warn(
             user=_user(body), private_metadata=_metadata(view),
             guideline=_value(view, forms.B_GUIDELINE, forms.A_GUIDELINE),
@@ -65,6 +77,8 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_SUSPEND)
     def on_suspend(ack, body: dict, view: dict, context) -> None:
+        if _who(ack, body) is None:
+            return
         checked = _checked(view, forms.B_OPTIONS, forms.A_OPTIONS)
         answer = context["modbot"].services.moderation.decisions.submit_suspend(
             user=_user(body), private_metadata=_metadata(view),
@@ -76,6 +90,8 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_NOTE)
     def on_note(ack, body: dict, view: dict, context) -> None:
+        if _who(ack, body) is None:
+            return
         answer = context["modbot"].services.moderation.decisions.submit_note(
             user=_user(body), private_metadata=_metadata(view),
             note=_value(view, forms.B_NOTE, forms.A_NOTE), view_id=str(view.get("id") or ""),
@@ -84,6 +100,8 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_APPEAL)
     def on_appeal(ack, body: dict, view: dict, context) -> None:
+        if _who(ack, body) is None:
+            return
         answer = context["modbot"].services.moderation.appeals.submit_appeal(
             user=_user(body), private_metadata=_metadata(view),
             text=_value(view, forms.B_APPEAL, forms.A_APPEAL),

@@ -63,6 +63,29 @@ METHODS: dict[str, tuple[str, ...]] = {
     "views.publish": ("bot",),
 }
 
+# Arguments Slack requires of each method (from Slack's method reference;
+# tests/unit/test_gateway_required.py checks this against it). A call without
+# one is refused here, before it reaches Slack.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "chat.postMessage": ("channel",),
+    "chat.postEphemeral": ("channel", "user"),
+    "chat.update": ("channel", "ts"),
+    "chat.delete": ("channel", "ts"),
+    "chat.getPermalink": ("channel", "message_ts"),
+    "conversations.members": ("channel",),
+    "conversations.info": ("channel",),
+    "conversations.history": ("channel",),
+    "conversations.replies": ("channel", "ts"),
+    "conversations.kick": ("channel",),
+    "users.info": ("user",),
+    "usergroups.users.list": ("usergroup",),
+    "usergroups.users.update": ("usergroup", "users"),
+    "views.open": ("view",),  # and a trigger_id or interactivity_pointer
+    "views.push": ("view",),
+    "views.update": ("view",),
+    "views.publish": ("user_id", "view"),
+}
+
 # Errors that mean "already done" when an outbox call is repeated.
 ALREADY_DONE = {
     "chat.delete": {"message_not_found"},
@@ -150,6 +173,11 @@ class SlackGateway:
         if client is None:
             raise GatewayError(method, "no_admin_token")
         args = {k: v for k, v in args.items() if v is not None}
+        missing = [name for name in REQUIRED.get(method, ()) if args.get(name) in (None, "")]
+        if missing:
+            # A bug or a hostile payload upstream: never ask Slack with an argument we do not have.
+            log.warning("refused to call %s without %s", method, ", ".join(missing))
+            raise GatewayError(method, f"missing_argument:{missing[0]}")
         try:
             if method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "views.open", "views.push", "views.update", "views.publish"):
                 response = client.api_call(method, json=args)
@@ -208,6 +236,9 @@ class SlackGateway:
     ) -> tuple[outbox_db.OutboxItem, bool]:
         if method not in METHODS or token not in METHODS[method]:
             raise GatewayError(method, f"not_allowed_for_{token}_token")
+        missing = [name for name in REQUIRED.get(method, ()) if args.get(name) in (None, "")]
+        if missing:
+            raise GatewayError(method, f"missing_argument:{missing[0]}")
         if method == "chat.postMessage" and "metadata" not in args:
             # Tags the message with its outbox key, so that after a crash
             # mid-call the drainer can see whether it was posted.

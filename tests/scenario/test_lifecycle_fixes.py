@@ -310,3 +310,71 @@ def test_an_employee_who_moderates_gets_the_customer_data_check(make_bench):
     assert case is not None
     rules = {f.rule for f in cases_db.findings(bench.rt.store.db, case.id)}
     assert "confidential.customer_record" in rules
+
+
+# -- bug 6: signed payloads with fields missing or edited ------------------------------
+
+def _sent_without_required(bench) -> list:
+    """Calls the app made that lack an argument Slack requires."""
+    return [(c.method, name) for c in bench.fake.calls for name in bench.fake.methods[c.method].get("required") or []
+            if c.args.get(name) in (None, "")]
+
+
+def test_signed_payloads_with_missing_or_edited_fields_get_an_answer_not_an_error(bench):
+    from tests.fakeslack.payloads import message_action, view_object, view_submission
+
+    ts, case = routed(bench)
+    card = card_for(bench, case.id)
+    sent = []
+    # A click with no user, and one whose value is not a plain number.
+    nobody = click_payload(bench, "UMOD1", ids.ACT_DISMISS, case.id)
+    nobody["user"] = {}
+    sent.append(nobody)
+    odd = click_payload(bench, "UMOD1", ids.ACT_DISMISS, case.id)
+    del odd["container"]["message_ts"]
+    odd["actions"][0]["value"] = "\u00b2"  # a superscript two: str.isdigit() says yes, int() says no
+    sent.append(odd)
+    huge = click_payload(bench, "UMOD1", ids.ACT_APPEAL_REVERSE, case.id)
+    huge["actions"][0]["value"] = "9" * 30
+    sent.append(huge)
+    # The Flag shortcut on a message without a ts, or without a user.
+    sent.append(message_action(ids.FLAG_SHORTCUT, {"type": "message", "text": "x"}, GENERAL, "UBOB"))
+    no_user = message_action(ids.FLAG_SHORTCUT, card, GENERAL, "UBOB")
+    no_user["user"] = {"id": ""}
+    sent.append(no_user)
+    # Modals submitted with edited private_metadata.
+    warn_values = {"guideline": {"guideline_select": {"type": "static_select", "selected_option": {
+        "value": "harassment", "text": {"type": "plain_text", "text": "h"}}}},
+        "message": text_input("please stop", "message_input")}
+    for meta in ('{"case": 1e400}', '{"case": "99999999999999999999999"}', '{"case": "\u00b2"}', '[1]', '"x"', "{"):
+        sent.append(view_submission(view_object(ids.VIEW_WARN, warn_values, private_metadata=meta), "UMOD1"))
+    for meta in ("warning:" + "9" * 30, "removal:\u00b2", "suspension:"):
+        sent.append(view_submission(view_object(ids.VIEW_APPEAL, {"appeal": text_input("a long enough appeal", "appeal_input")},
+                                                private_metadata=meta), "UCAROL"))
+    nobody_view = view_submission(view_object(ids.VIEW_NOTE, {"note": text_input("hi", "note_input")},
+                                              private_metadata=json.dumps({"case": case.id})), "UMOD1")
+    nobody_view["user"] = {"id": ""}
+    sent.append(nobody_view)
+    statuses = [bench.client.post_form(p).status for p in sent]
+    bench.settle()
+    assert all(s < 500 for s in statuses), statuses
+    assert _sent_without_required(bench) == []
+    assert case_for(bench, GENERAL, ts).status == "open"
+    # The edited modals were answered with a message, not an error page.
+    edited = bench.client.post_form(view_submission(view_object(ids.VIEW_WARN, warn_values,
+                                                                private_metadata='{"case": 1e400}'), "UMOD1"))
+    assert edited.status == 200 and "cannot find this case" in edited.body
+
+
+def test_the_gateway_refuses_a_call_without_a_required_argument(bench):
+    from bot.slack.gateway import GatewayError
+
+    before = len(bench.fake.calls)
+    for method, args in (("chat.postEphemeral", {"channel": MOD_CHANNEL, "user": ""}), ("users.info", {"user": None}),
+                         ("chat.getPermalink", {"channel": GENERAL, "message_ts": ""})):
+        try:
+            bench.rt.gateway.call(method, **args)
+            raise AssertionError(f"{method} was called")
+        except GatewayError as exc:
+            assert exc.error.startswith("missing_argument:")
+    assert len(bench.fake.calls) == before

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.services.cases import rules
 from bot.services.cases.card import CardService
-from bot.services.cases.common import SYSTEM, CaseService, Click, field_error, update_view
+from bot.services.cases.common import SYSTEM, CaseService, as_id, Click, field_error, update_view
 from bot.services.cases.suspensions import SuspensionService
 from bot.slack.blocks import cases as cards
 from bot.slack.gateway import Outcome
@@ -39,9 +39,10 @@ class AppealService(CaseService):
     def _decision(self, value: str | None, user: str):
         """(kind, decision, case) for an Appeal button value, only if `user` owns it."""
         kind, _, raw = (value or "").partition(":")
-        if not raw.isdigit() or kind not in APPEALABLE:
+        decision_id = as_id(raw)
+        if decision_id is None or kind not in APPEALABLE:
             return None
-        decision = self._get_decision(kind, int(raw))
+        decision = self._get_decision(kind, decision_id)
         if decision is None or decision.user_id != user or decision.case_id is None:
             return None
         case = cases_db.get(self.db, decision.case_id)
@@ -124,8 +125,8 @@ class AppealService(CaseService):
 
     def decide_appeal(self, *, outcome: str, click: Click) -> None:
         appeal = None
-        if click.value and click.value.isdigit():
-            candidate = sanctions_db.get_appeal(self.db, int(click.value))
+        if as_id(click.value) is not None:
+            candidate = sanctions_db.get_appeal(self.db, as_id(click.value))
             # The button must sit on the message the appeal was posted as.
             if candidate and candidate.message_channel == click.channel and candidate.message_ts == click.message_ts:
                 appeal = candidate

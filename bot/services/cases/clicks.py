@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.services.cases import rules
 from bot.services.cases.card import CardService
-from bot.services.cases.common import CaseService, Click
+from bot.services.cases.common import CaseService, Click, as_id
 from bot.services.cases.decisions import DecisionService
 from bot.services.cases.removal import RemovalService
 from bot.slack.blocks import cases as cards
@@ -27,8 +27,8 @@ class ClickService(CaseService):
         case = None
         if click.channel and click.message_ts:
             case = cases_db.for_card(self.db, channel=click.channel, ts=click.message_ts)
-        if case is None and click.value and click.value.isdigit() and click.channel == self.mod_channel:
-            candidate = cases_db.get(self.db, int(click.value))
+        if case is None and as_id(click.value) is not None and click.channel == self.mod_channel:
+            candidate = cases_db.get(self.db, as_id(click.value))
             if candidate is not None and candidate.card_ts in (None, click.message_ts):
                 case = candidate
         return case

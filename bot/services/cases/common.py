@@ -50,6 +50,19 @@ def _mask_digits(m: re.Match) -> str:
     return "\u2022\u2022\u2022" + "".join(digits[-2:])
 
 
+def as_id(value) -> int | None:
+    """A record id from a signed payload's string (a button value, a modal's
+    private_metadata), or None: plain ASCII digits that fit SQLite's integer,
+    so an edited value gets a clear answer rather than an error."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value < 2**63 else None
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value) or None
+
+
 def short_hash(text: str) -> str:
     """A short, stable digest (outbox keys, message versions)."""
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -161,6 +174,8 @@ class CaseService:
                purpose: str = "thread", broadcast: bool = False) -> None:
         """Post in the case's thread; `broadcast` also shows it in the channel."""
         args = {"channel": case.card_channel or self.mod_channel, "text": text}
+        if not args["channel"]:
+            return
         if case.card_ts:
             args["thread_ts"] = case.card_ts
             if broadcast:
@@ -182,6 +197,9 @@ class CaseService:
         return cases_db.get(self.db, case.id) or case
 
     def dm(self, user: str, *, key: str, text: str, blocks: list | None = None, case_id: int | None = None) -> None:
+        if not user:  # a case without a known author: nobody to tell
+            log.info("no DM for %s: no member to send it to", key.split(":", 1)[0])
+            return
         args = {"channel": user, "text": text}
         if blocks:
             args["blocks"] = blocks

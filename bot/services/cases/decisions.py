@@ -7,7 +7,7 @@ import json
 import policies
 from bot.services.cases import rules
 from bot.services.cases.card import CardService
-from bot.services.cases.common import CASE_GONE, CaseService, Click, field_error, handled_view, update_view
+from bot.services.cases.common import CASE_GONE, CaseService, Click, as_id, field_error, handled_view, update_view
 from bot.services.cases.removal import RemovalService
 from bot.services.cases.suspensions import SuspensionService
 from bot.slack.blocks import cases as cards
@@ -32,10 +32,11 @@ class DecisionService(CaseService):
 
     def case_from_meta(self, private_metadata: str) -> cases_db.Case | None:
         try:
-            case_id = int(json.loads(private_metadata or "{}")["case"])
-        except (ValueError, KeyError, TypeError):
+            meta = json.loads(private_metadata or "{}")
+        except ValueError:
             return None
-        return cases_db.get(self.db, case_id)
+        case_id = as_id(meta.get("case")) if isinstance(meta, dict) else None
+        return cases_db.get(self.db, case_id) if case_id is not None else None
 
     def _channel_label(self, channel: str) -> str:
         try:
@@ -150,7 +151,7 @@ class DecisionService(CaseService):
         if sid is None:
             return handled_view(cases_db.get(self.db, case.id))
         suspension = sanctions_db.get_suspension(self.db, sid)
-        kicked = [c for c in self.cfg.kick_channels if str(c)[:1] in ("C", "G")] if kick else []
+        kicked = [c for c in self.cfg.kick_channels if str(c)[:1] in ("C", "G")] if kick and case.author else []
         for channel in kicked:
             self.gateway.enqueue(key=f"kick:{sid}:{channel}", method="conversations.kick",
                                     args={"channel": channel, "user": case.author}, case_id=case.id, purpose="kick")
