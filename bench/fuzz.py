@@ -368,8 +368,8 @@ def export_target(counters: Counters):
     from datetime import datetime, timezone
 
     import atheris
-    from bot.services.audit import export as export_mod
-    from bot.services.audit.runner import AuditSettings, Unit, _Checker
+    from bot.commands.export_audit import export as export_mod
+    from bot.commands.export_audit.runner import AuditSettings, Unit, _Checker
 
     root = Path(tempfile.mkdtemp(prefix="modbot-fuzz-export-"))
     (root / "users.json").write_text(json.dumps([
@@ -447,7 +447,7 @@ def payload_target(counters: Counters):
     import handlers
     from bot.app import REPLAY, make_inbox_middleware
     from bot.server import EVENTS_PATH, _Handler
-    from bot.services.commands import CommandService, Reply
+    from bot.services.slash_commands import CommandService, Reply
     from bot.services.experts import ExpertService
     from bot.services.messages import MessageService
     from bot.services.cases.wiring import Moderation
@@ -906,7 +906,7 @@ def child(target: str, libfuzzer_args: list[str], counts_path: str | None) -> No
     with _RegexHookForOurCode(), atheris.instrument_imports(include=["policies", "handlers", "bot", "storage"]):
         import policies  # noqa: F401
         import handlers  # noqa: F401
-        import bot.services.audit.runner  # noqa: F401
+        import bot.commands.export_audit.runner  # noqa: F401
         import bot.app  # noqa: F401
         one = {"payload": payload_target, "mrkdwn": mrkdwn_target, "normalise": normalise_target,
                "policies": policies_target, "export": export_target}[target](counters)

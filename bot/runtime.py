@@ -16,7 +16,7 @@ from storage import Store
 
 if TYPE_CHECKING:  # the services import this module
     from bot.services.cases.wiring import Moderation
-    from bot.services.commands import CommandService
+    from bot.services.slash_commands import CommandService
     from bot.services.experts import ExpertService
     from bot.services.messages import MessageService
     from bot.services.people import PeopleService

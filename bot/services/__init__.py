@@ -22,7 +22,7 @@ def build_services(rt: Modbot) -> None:
     retention.register(rt)
 
     # The expert programme counts answers after moderation has seen a message.
-    from bot.services.commands import CommandService
+    from bot.services.slash_commands import CommandService
     from bot.services.experts import ExpertService
     from bot.services.guidelines import check_guidelines
     from bot.services.welcome import WelcomeService
