@@ -605,7 +605,7 @@ def fits(value, hint) -> bool:
 def _payload_templates() -> list[tuple[str, dict]]:
     """(how it travels, body) for each kind of request the app listens to."""
     from bot import ids
-    from bot.slack.blocks import cases as forms
+    from bot.slack.blocks import case_forms as forms
 
     def state(*items) -> dict:
         values: dict = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import ids
-from bot.slack.blocks import cases as forms
+from bot.slack.blocks import case_forms as forms
 from handlers.payload import field, text
 
 

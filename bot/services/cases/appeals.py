@@ -9,6 +9,8 @@ from bot.services.cases import rules
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService, as_id, Click, field_error, update_view
 from bot.services.cases.suspensions import SuspensionService
+from bot.slack.blocks import case_forms as forms
+from bot.slack.blocks import member_dms as dms
 from bot.slack.blocks import cases as cards
 from bot.slack.gateway import Outcome
 from storage import cases as cases_db
@@ -73,15 +75,15 @@ class AppealService(CaseService):
         if found is None:
             self.audit(actor=user, action="refused:appeal", case_id=None, detail={"value": (value or "")[:40]},
                         outcome="not_the_member")
-            self.open_view(trigger_id, cards.notice_view("Appeal", "This appeal button is not for you."))
+            self.open_view(trigger_id, forms.notice_view("Appeal", "This appeal button is not for you."))
             return
         kind, decision, case = found
         existing = sanctions_db.appeal_for(self.db, decision_kind=kind, decision_id=decision.id)
         if existing is not None:
             state = f"It was {existing.outcome}." if existing.outcome else "A moderator will answer you."
-            self.open_view(trigger_id, cards.notice_view("Appeal", f"You have already appealed this decision. {state}"))
+            self.open_view(trigger_id, forms.notice_view("Appeal", f"You have already appealed this decision. {state}"))
             return
-        self.open_view(trigger_id, cards.appeal_modal(what=self._what(kind, decision),
+        self.open_view(trigger_id, forms.appeal_modal(what=self._what(kind, decision),
                                                       private_metadata=f"{kind}:{decision.id}"))
 
     def _reviewer(self, decided_by: str, appellant: str, salt: int) -> str | None:
@@ -95,7 +97,7 @@ class AppealService(CaseService):
             return update_view("Appeal", "This appeal is not yours to make.")
         text = (text or "").strip()
         if len(text) < 10:
-            return field_error(cards.B_APPEAL, "Tell the moderators a little more (10 characters or more).")
+            return field_error(forms.B_APPEAL, "Tell the moderators a little more (10 characters or more).")
         kind, decision, case = found
         decided_by = decision.issued_by
         reviewer = self._reviewer(decided_by, user, decision.id)
@@ -166,7 +168,7 @@ class AppealService(CaseService):
         what = self._what(kind, decision)
         removal = kind == "removal"
         self.dm(appeal.user_id, key=f"appeal-outcome:{appeal.id}", case_id=appeal.case_id,
-                text=cards.appeal_outcome_dm(what=what, outcome=outcome, removal=removal))
+                text=dms.appeal_outcome_dm(what=what, outcome=outcome, removal=removal))
         note = (" Slack cannot restore the message: the removal no longer counts against them."
                 if removal and outcome == "reversed" else "")
         text, blocks = cards.appeal_decided_message(case_number=appeal.case_id, member=appeal.user_id,

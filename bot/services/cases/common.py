@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.services import guidelines as guidelines_service
 from bot.services.cases import rules
 from bot.services.people import PeopleService
+from bot.slack.blocks import case_forms as forms
 from bot.slack.blocks import cases as cards
 from bot.slack.gateway import GatewayError, SlackGateway
 from storage import Store
@@ -70,7 +71,7 @@ def short_hash(text: str) -> str:
 
 def update_view(title: str, text: str) -> dict:
     """A view_submission answer: the modal now shows one message."""
-    return {"response_action": "update", "view": cards.notice_view(title, text)}
+    return {"response_action": "update", "view": forms.notice_view(title, text)}
 
 
 def field_error(block: str, text: str) -> dict:

@@ -10,6 +10,8 @@ from bot.services.cases.card import CardService
 from bot.services.cases.common import CASE_GONE, CaseService, Click, as_id, field_error, handled_view, update_view
 from bot.services.cases.removal import RemovalService
 from bot.services.cases.suspensions import SuspensionService
+from bot.slack.blocks import case_forms as forms
+from bot.slack.blocks import member_dms as dms
 from bot.slack.blocks import cases as cards
 from bot.slack.gateway import GatewayError
 from storage import cases as cases_db
@@ -54,7 +56,7 @@ class DecisionService(CaseService):
         message = (f"Hello. Your message in #{self._channel_label(case.channel)} goes against our guideline "
                    f"\u201c{title}\u201d. Please read it below and keep it in mind; "
                    f"another message like this may lead to a suspension from {community}.")
-        view = cards.warn_modal(case_number=case.id, guidelines=[(c, l) for c, l in labels.items() if c != cards.OTHER_REASON],
+        view = forms.warn_modal(case_number=case.id, guidelines=[(c, l) for c, l in labels.items() if c != cards.OTHER_REASON],
                                 guideline=category, message=message, private_metadata=json.dumps({"case": case.id}),
                                 offer_remove=case.removal in ("none", "failed"))
         self.open_view(click.trigger_id, view)
@@ -67,7 +69,7 @@ class DecisionService(CaseService):
         section = self.guideline(category)
         title = section.title if section else category
         reason = f"Your message broke our guideline \u201c{title}\u201d."
-        view = cards.suspend_modal(case_number=case.id, steps=sorted(set(int(s) for s in self.cfg.suspension_steps),
+        view = forms.suspend_modal(case_number=case.id, steps=sorted(set(int(s) for s in self.cfg.suspension_steps),
                                                                         key=lambda s: (s == 0, s)),
                                    suggested=suggested, history=why, reason=reason,
                                    private_metadata=json.dumps({"case": case.id}),
@@ -75,7 +77,7 @@ class DecisionService(CaseService):
         self.open_view(click.trigger_id, view)
 
     def open_note(self, case: cases_db.Case, click: Click) -> None:
-        self.open_view(click.trigger_id, cards.note_modal(case_number=case.id, private_metadata=json.dumps({"case": case.id})))
+        self.open_view(click.trigger_id, forms.note_modal(case_number=case.id, private_metadata=json.dumps({"case": case.id})))
 
     def _submit_guard(self, user: str, case: cases_db.Case | None, action: str, block: str) -> dict | None:
         if case is None:
@@ -102,14 +104,14 @@ class DecisionService(CaseService):
     def submit_warn(self, *, user: str, private_metadata: str, guideline: str | None, message: str | None,
                     also_remove: bool) -> dict | None:
         case = self.case_from_meta(private_metadata)
-        guard = self._submit_guard(user, case, "warn", cards.B_MESSAGE)
+        guard = self._submit_guard(user, case, "warn", forms.B_MESSAGE)
         if guard:
             return guard
         message = (message or "").strip()
         if not message:
-            return field_error(cards.B_MESSAGE, "Write a message to the author.")
+            return field_error(forms.B_MESSAGE, "Write a message to the author.")
         if guideline not in policies.CATEGORIES:
-            return field_error(cards.B_GUIDELINE, "Choose a guideline from the list.")
+            return field_error(forms.B_GUIDELINE, "Choose a guideline from the list.")
         now = self.now()
         expires_at = now + self.cfg.warning_expiry_days * 86400
         won = self._decide(case, action="warn", user=user, now=now, record=lambda: sanctions_db.add_warning(
@@ -118,7 +120,7 @@ class DecisionService(CaseService):
         if won is None:
             return handled_view(cases_db.get(self.db, case.id))
         section = self.guideline(guideline)
-        text, blocks = cards.warning_dm(
+        text, blocks = dms.warning_dm(
             community=self.settings.config.community.name, channel=case.channel,
             guideline_title=section.title if section else guideline, guideline_text=section.text if section else "",
             message=message, expires_at=expires_at, appeal_value=f"warning:{won}")
@@ -132,7 +134,7 @@ class DecisionService(CaseService):
     def submit_suspend(self, *, user: str, private_metadata: str, duration: str | None, reason: str | None,
                        also_remove: bool, kick: bool) -> dict | None:
         case = self.case_from_meta(private_metadata)
-        guard = self._submit_guard(user, case, "suspend", cards.B_MESSAGE)
+        guard = self._submit_guard(user, case, "suspend", forms.B_MESSAGE)
         if guard:
             return guard
         steps = {int(s) for s in self.cfg.suspension_steps}
@@ -141,10 +143,10 @@ class DecisionService(CaseService):
         except ValueError:
             days = -1
         if days not in steps:
-            return field_error(cards.B_DURATION, "Choose a duration from the list.")
+            return field_error(forms.B_DURATION, "Choose a duration from the list.")
         reason = (reason or "").strip()
         if not reason:
-            return field_error(cards.B_MESSAGE, "Give the member a reason.")
+            return field_error(forms.B_MESSAGE, "Give the member a reason.")
         now = self.now()
         sid = self._decide(case, action="suspend", user=user, now=now, record=lambda: sanctions_db.add_suspension(
             self.db, user_id=case.author or "", case_id=case.id, reason=reason, days=days or None, issued_by=user, now=now))
@@ -155,7 +157,7 @@ class DecisionService(CaseService):
         for channel in kicked:
             self.gateway.enqueue(key=f"kick:{sid}:{channel}", method="conversations.kick",
                                     args={"channel": channel, "user": case.author}, case_id=case.id, purpose="kick")
-        text, blocks = cards.suspension_dm(community=self.settings.config.community.name, ends_at=suspension.ends_at,
+        text, blocks = dms.suspension_dm(community=self.settings.config.community.name, ends_at=suspension.ends_at,
                                            reason=reason, channels_left=kicked, appeal_value=f"suspension:{sid}",
                                            removes_posts=self.gateway.has_admin)
         self.dm(case.author or "", key=f"suspend-dm:{sid}", text=text, blocks=blocks, case_id=case.id)
@@ -171,10 +173,10 @@ class DecisionService(CaseService):
         if case is None:
             return update_view("Case", CASE_GONE)
         if not self.authorise(user, action="add_note", case_id=case.id):
-            return field_error(cards.B_NOTE, cards.refusal_text("add notes"))
+            return field_error(forms.B_NOTE, cards.refusal_text("add notes"))
         note = (note or "").strip()
         if not note:
-            return field_error(cards.B_NOTE, "Write a note.")
+            return field_error(forms.B_NOTE, "Write a note.")
         self.thread(case, key=f"note:{case.id}:{view_id}", text=cards.note_message(by=user, text_masked=self.mask(note)))
         cases_db.add_note(self.db, case.id, now=self.now())
         self.audit(actor=user, action="note", case_id=case.id)

@@ -8,6 +8,7 @@ import policies
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService, field_error, update_view
 from bot.services.cases.removal import RemovalService
+from bot.slack.blocks import case_forms as forms
 from bot.slack.blocks import cases as cards
 from storage import cases as cases_db
 from storage import messages as messages_db
@@ -39,7 +40,7 @@ class FlagService(CaseService):
         is_bot = bool(message.get("bot_id") or message.get("subtype") == "bot_message")
         refusal = self._flag_refusal(user, channel, ts, author, is_bot) if ts else "This message cannot be flagged."
         if refusal:
-            self.open_view(trigger_id, cards.notice_view("Flag", refusal))
+            self.open_view(trigger_id, forms.notice_view("Flag", refusal))
             return
         if messages_db.get(self.db, channel=channel, ts=ts) is None:
             # The payload is signed by Slack: keep the text for the case and its snapshot.
@@ -48,16 +49,16 @@ class FlagService(CaseService):
                                  text=str(message.get("text") or ""), files=files, edited=False, now=self.now())
         reasons = [(c, label) for c, label in self.category_labels().items() if c != cards.OTHER_REASON]
         meta = json.dumps({"channel": channel, "ts": ts})
-        self.open_view(trigger_id, cards.flag_modal(reasons, private_metadata=meta))
+        self.open_view(trigger_id, forms.flag_modal(reasons, private_metadata=meta))
 
     def submit_flag(self, *, user: str, private_metadata: str, reason: str | None, note: str | None) -> dict:
         """Returns what to ack the view_submission with."""
         note = (note or "").strip() or None
         allowed = set(policies.CATEGORIES) | {cards.OTHER_REASON}
         if reason not in allowed:
-            return field_error(cards.B_REASON, "Choose a reason from the list.")
+            return field_error(forms.B_REASON, "Choose a reason from the list.")
         if reason == cards.OTHER_REASON and not note:
-            return field_error(cards.B_NOTE, "Please tell the moderators what is wrong when you choose \u201cSomething else\u201d.")
+            return field_error(forms.B_NOTE, "Please tell the moderators what is wrong when you choose \u201cSomething else\u201d.")
         try:
             meta = json.loads(private_metadata or "{}")
             channel, ts = str(meta["channel"]), str(meta["ts"])
@@ -73,7 +74,7 @@ class FlagService(CaseService):
                             reason=reason, note=note)
         if removed is None:
             return update_view("Flag", "You have already flagged this message.")
-        return {"response_action": "update", "view": cards.flag_thanks_view(removed)}
+        return {"response_action": "update", "view": forms.flag_thanks_view(removed)}
 
     def flag(self, *, user: str, channel: str, ts: str, author: str | None, text: str, reason: str,
              note: str | None) -> bool | None:

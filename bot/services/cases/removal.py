@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService
 from bot.services.messages import SeenMessage
-from bot.slack.blocks import cases as cards
+from bot.slack.blocks import member_dms as dms
 from bot.slack.gateway import Outcome
 from storage import cases as cases_db
 from storage import messages as messages_db
@@ -76,11 +76,11 @@ class RemovalService(CaseService):
         """Every removal is told to its author, with the guideline and an
         Appeal button (keyed: told once, however often this runs)."""
         case = cases_db.get(self.db, case_id)
-        if case is None or not case.author or case.removed_reason not in cards.REMOVAL_WHY:
+        if case is None or not case.author or case.removed_reason not in dms.REMOVAL_WHY:
             return
         category = self.main_category(case)
         section = self.guideline(category)
-        text, blocks = cards.removal_dm(
+        text, blocks = dms.removal_dm(
             community=self.settings.config.community.name, channel=case.channel, why=case.removed_reason,
             guideline_title=section.title if section else self.category_labels().get(category, category),
             guideline_text=section.text if section else "", appeal_value=f"removal:{case.id}")

@@ -8,6 +8,7 @@ from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService
 from bot.services.cases.removal import RemovalService
 from bot.services.messages import SeenMessage
+from bot.slack.blocks import member_dms as dms
 from bot.slack.blocks import cases as cards
 from storage import cases as cases_db
 from storage import outbox as outbox_db
@@ -41,7 +42,7 @@ class SuspensionService(CaseService):
                    outcome="queued" if removes else "no_admin_token")
         if sanctions_db.mark_notified(self.db, s.id, now=self.now()):
             self.dm(m.user, key=f"suspension-notice:{s.id}",
-                    text=cards.suspension_notice_dm(ends_at=s.ends_at, removed=removes), case_id=s.case_id)
+                    text=dms.suspension_notice_dm(ends_at=s.ends_at, removed=removes), case_id=s.case_id)
 
     def drop_obsolete(self, *, suspension_id: int | None = None, warning_id: int | None = None) -> None:
         """A decision that ended takes its unsent side effects with it: a
@@ -67,7 +68,7 @@ class SuspensionService(CaseService):
             lifted += 1
             self.drop_obsolete(suspension_id=s.id)
             self.dm(s.user_id, key=f"suspension-lifted:{s.id}",
-                     text=cards.suspension_lifted_dm(community=self.settings.config.community.name), case_id=s.case_id)
+                     text=dms.suspension_lifted_dm(community=self.settings.config.community.name), case_id=s.case_id)
             self.audit(actor=SYSTEM, action="suspension_lifted", case_id=s.case_id, detail={"suspension": s.id})
             if s.case_id:
                 self.card.publish(s.case_id)

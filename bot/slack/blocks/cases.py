@@ -1,4 +1,5 @@
-"""The case card, the moderation modals and the messages members receive.
+"""The case card and the messages in its thread (the modals are in
+case_forms.py, members' DMs in member_dms.py).
 
 Everything here is a pure function of plain data: the moderation service
 gathers the data (already masked), these functions lay it out. No text that
@@ -13,17 +14,12 @@ from datetime import datetime, timezone
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
-    CheckboxesElement,
     ContextBlock,
-    InputBlock,
     MarkdownTextObject,
     Option,
     OverflowMenuElement,
-    PlainTextInputElement,
     SectionBlock,
-    StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot import ids
 from bot.services.cases import rules
@@ -34,20 +30,10 @@ SEVERITY_MARK = {"low": ":white_circle:", "medium": ":large_yellow_circle:", "hi
 OTHER_REASON = "other"
 EXCERPT_LIMIT = 600
 
-# Block and action ids inside modals (the view callback ids live in bot.ids).
-B_REASON, A_REASON = "reason", "reason_select"
-B_NOTE, A_NOTE = "note", "note_input"
-B_MESSAGE, A_MESSAGE = "message", "message_input"
-B_GUIDELINE, A_GUIDELINE = "guideline", "guideline_select"
-B_DURATION, A_DURATION = "duration", "duration_select"
-B_OPTIONS, A_OPTIONS = "options", "options_check"
-B_APPEAL, A_APPEAL = "appeal", "appeal_input"
-OPT_REMOVE = "remove"
-OPT_KICK = "kick"
 MORE_ESCALATE, MORE_REVEAL, MORE_NOTE = "escalate", "reveal", "note"
 
 
-def _utc(ts: float) -> str:
+def utc_text(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -58,7 +44,7 @@ def _quote(text: str, max_lines: int | None = None) -> str:
 
 def until_text(ends_at: float | None) -> str:
     """How long a suspension lasts, in the reader's own time zone."""
-    return "permanently" if ends_at is None else f"until {slack_date(ends_at, _utc(ends_at))}"
+    return "permanently" if ends_at is None else f"until {slack_date(ends_at, utc_text(ends_at))}"
 
 
 def duration_label(days: int | None) -> str:
@@ -177,7 +163,7 @@ def _work_lines(d: CardData) -> list[str]:
             tries = f" after {w.attempts} tr{'ies' if w.attempts != 1 else 'y'}" if w.attempts else ""
             lines.append(f":warning: *Not done:* {w.label}.{why}{tries}. Press Retry to send it again.")
         elif w.error:
-            when = f"; next try {slack_date(w.next_at, _utc(w.next_at))}" if w.next_at else ""
+            when = f"; next try {slack_date(w.next_at, utc_text(w.next_at))}" if w.next_at else ""
             lines.append(f":hourglass_flowing_sand: *Pending:* {w.label}.{why} (attempt {w.attempts}){when}.")
         else:
             lines.append(f":hourglass_flowing_sand: *Pending:* {w.label}.")
@@ -327,178 +313,7 @@ def reveal_text(case_number: int, text: str, edits: list[str]) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- modals
-
-def _options(pairs: list[tuple[str, str]]) -> list[Option]:
-    return [Option(value=v, text=clip(label, 75)) for v, label in pairs]
-
-
-def notice_view(title: str, text: str) -> dict:
-    """A modal with one message and a Close button."""
-    return View(type="modal", title=clip(title, 24), close="Close",
-                blocks=[SectionBlock(text=MarkdownTextObject(text=clip(text, 2900)))]).to_dict()
-
-
-def flag_modal(reasons: list[tuple[str, str]], *, private_metadata: str) -> dict:
-    """`reasons`: (value, label) per guideline category; "Something else" is added."""
-    options = _options(reasons + [(OTHER_REASON, "Something else")])
-    return View(
-        type="modal",
-        callback_id=ids.VIEW_FLAG,
-        title="Flag this message",
-        submit="Flag",
-        close="Cancel",
-        private_metadata=private_metadata,
-        blocks=[
-            SectionBlock(text=MarkdownTextObject(
-                text="Tell the moderators what is wrong. They review every flag; the author is never told who flagged.")),
-            InputBlock(block_id=B_REASON, label="Reason",
-                       element=StaticSelectElement(action_id=A_REASON, placeholder="Choose a reason", options=options)),
-            InputBlock(block_id=B_NOTE, label="Note for the moderators", optional=True,
-                       hint="Needed when you choose \u201cSomething else\u201d.",
-                       element=PlainTextInputElement(action_id=A_NOTE, multiline=True, max_length=1000)),
-        ],
-    ).to_dict()
-
-
-def flag_thanks_view(removed_pending_review: bool = False) -> dict:
-    text = "Thank you. The moderators will look at this message. The author will not be told who flagged it."
-    if removed_pending_review:
-        text += "\nEnough members flagged it that it has been hidden until a moderator reviews it."
-    return notice_view("Flag sent", text)
-
-
-def warn_modal(*, case_number: int, guidelines: list[tuple[str, str]], guideline: str, message: str,
-               private_metadata: str, offer_remove: bool) -> dict:
-    options = _options(guidelines)
-    initial = next((o for o in options if o.value == guideline), options[0] if options else None)
-    blocks = [
-        SectionBlock(text=MarkdownTextObject(
-            text=f"Warn the author of case #{case_number}. They get this message as a DM with the guideline's text and an Appeal button.")),
-        InputBlock(block_id=B_GUIDELINE, label="Guideline",
-                   element=StaticSelectElement(action_id=A_GUIDELINE, options=options, initial_option=initial)),
-        InputBlock(block_id=B_MESSAGE, label="Message to the author",
-                   element=PlainTextInputElement(action_id=A_MESSAGE, multiline=True, initial_value=clip(message, 2900), max_length=3000)),
-    ]
-    if offer_remove:
-        opt = Option(value=OPT_REMOVE, text="Also remove the message")
-        blocks.append(InputBlock(block_id=B_OPTIONS, label="Also", optional=True,
-                                 element=CheckboxesElement(action_id=A_OPTIONS, options=[opt], initial_options=[opt])))
-    return View(type="modal", callback_id=ids.VIEW_WARN, title=f"Warn \u00b7 case #{case_number}"[:24], submit="Send warning",
-                close="Cancel", private_metadata=private_metadata, blocks=blocks).to_dict()
-
-
-def suspend_modal(*, case_number: int, steps: list[int], suggested: int, history: str, reason: str,
-                  private_metadata: str, offer_remove: bool, kick_channels: list[str]) -> dict:
-    options = _options([(str(s), duration_label(s)) for s in steps])
-    initial = next((o for o in options if o.value == str(suggested)), options[0])
-    blocks = [
-        SectionBlock(text=MarkdownTextObject(
-            text=f"Suspend the author of case #{case_number}. While suspended, modbot removes each new message they post "
-                 f"and tells them once until when.\n_Suggested from their history: {duration_label(suggested)} ({escape(history)})._")),
-        InputBlock(block_id=B_DURATION, label="Duration",
-                   element=StaticSelectElement(action_id=A_DURATION, options=options, initial_option=initial)),
-        InputBlock(block_id=B_MESSAGE, label="Reason (sent to the member)",
-                   element=PlainTextInputElement(action_id=A_MESSAGE, multiline=True, initial_value=clip(reason, 2900), max_length=3000)),
-    ]
-    extra = []
-    if offer_remove:
-        extra.append(Option(value=OPT_REMOVE, text="Also remove the message"))
-    if kick_channels:
-        names = ", ".join(f"#{c}" if not c[:1] in ("C", "G") else c for c in kick_channels)
-        extra.append(Option(value=OPT_KICK, text=clip(f"Remove them from {names}", 75)))
-    if extra:
-        blocks.append(InputBlock(block_id=B_OPTIONS, label="Also", optional=True,
-                                 element=CheckboxesElement(action_id=A_OPTIONS, options=extra,
-                                                           initial_options=[o for o in extra if o.value == OPT_REMOVE] or None)))
-    return View(type="modal", callback_id=ids.VIEW_SUSPEND, title=f"Suspend \u00b7 case #{case_number}"[:24], submit="Suspend",
-                close="Cancel", private_metadata=private_metadata, blocks=blocks).to_dict()
-
-
-def note_modal(*, case_number: int, private_metadata: str) -> dict:
-    return View(type="modal", callback_id=ids.VIEW_NOTE, title=f"Note \u00b7 case #{case_number}"[:24], submit="Add note",
-                close="Cancel", private_metadata=private_metadata, blocks=[
-                    InputBlock(block_id=B_NOTE, label="Note (posted in the case thread)",
-                               element=PlainTextInputElement(action_id=A_NOTE, multiline=True, max_length=2000)),
-                ]).to_dict()
-
-
-def appeal_modal(*, what: str, private_metadata: str) -> dict:
-    return View(type="modal", callback_id=ids.VIEW_APPEAL, title="Appeal", submit="Send appeal", close="Cancel",
-                private_metadata=private_metadata, blocks=[
-                    SectionBlock(text=MarkdownTextObject(
-                        text=f"You are appealing {escape(what)}. A moderator who did not make the decision will review it. "
-                             "You can appeal each decision once.")),
-                    InputBlock(block_id=B_APPEAL, label="Your side",
-                               element=PlainTextInputElement(action_id=A_APPEAL, multiline=True, min_length=10, max_length=3000)),
-                ]).to_dict()
-
-
-# ---------------------------------------------------------------- member DMs
-
-def _appeal_button(value: str) -> ActionsBlock:
-    return ActionsBlock(block_id="appeal", elements=[ButtonElement(text="Appeal", action_id=ids.ACT_APPEAL, value=value)])
-
-
-def warning_dm(*, community: str, channel: str, guideline_title: str, guideline_text: str, message: str,
-               expires_at: float, appeal_value: str) -> tuple[str, list[dict]]:
-    text = f"A warning from the {community} moderators about your message in <#{channel}>"
-    blocks = [
-        SectionBlock(text=MarkdownTextObject(text=clip(f"*{escape(text)}*\n\n{escape(message)}", 2900))),
-        SectionBlock(text=MarkdownTextObject(text=clip(f"*The guideline: {escape(guideline_title)}*\n{guideline_text}", 2900))),
-        ContextBlock(elements=[MarkdownTextObject(
-            text=f"This warning counts until {slack_date(expires_at, _utc(expires_at))}. If you think it is wrong, appeal once with the button below.")]),
-        _appeal_button(appeal_value),
-    ]
-    return text, to_dicts(blocks)
-
-
-def suspension_dm(*, community: str, ends_at: float | None, reason: str, channels_left: list[str],
-                  appeal_value: str, removes_posts: bool = True) -> tuple[str, list[dict]]:
-    """`removes_posts`: modbot can delete members' messages (it has the admin
-    token); without it the DM promises nothing it cannot do."""
-    until = until_text(ends_at)
-    text = f"You are suspended from posting in {community} {('until ' + _utc(ends_at)) if ends_at else 'permanently'}"
-    body = f"*You are suspended from posting in {escape(community)} {until}.*\n\n{escape(reason)}\n\n" + (
-        "While suspended, messages you post are removed." if removes_posts else
-        "While suspended, please do not post; the moderators see anything you post.")
-    if channels_left:
-        body += " You have also been removed from " + ", ".join(f"<#{c}>" for c in channels_left) + "."
-    blocks = [SectionBlock(text=MarkdownTextObject(text=clip(body, 2900))),
-              ContextBlock(elements=[MarkdownTextObject(text="If you think this is wrong, appeal once with the button below.")]),
-              _appeal_button(appeal_value)]
-    return text, to_dicts(blocks)
-
-
-REMOVAL_WHY = {
-    "auto": "modbot's automatic checks found it breaks a guideline",
-    "flags": "several members flagged it, so it is hidden while a moderator reviews it",
-    "moderator": "a moderator removed it",
-}
-
-
-def removal_dm(*, community: str, channel: str, why: str, guideline_title: str, guideline_text: str,
-               appeal_value: str) -> tuple[str, list[dict]]:
-    """Told to the author of every message modbot removes."""
-    text = f"Your message in <#{channel}> was removed by the moderators of {community}"
-    blocks = [
-        SectionBlock(text=MarkdownTextObject(text=clip(
-            f"*{escape(text)}*\n\n{escape(REMOVAL_WHY.get(why, 'a moderator removed it').capitalize())}.", 2900))),
-        SectionBlock(text=MarkdownTextObject(text=clip(f"*The guideline: {escape(guideline_title)}*\n{guideline_text}", 2900))),
-        ContextBlock(elements=[MarkdownTextObject(text="If you think this is wrong, appeal once with the button below.")]),
-        _appeal_button(appeal_value),
-    ]
-    return text, to_dicts(blocks)
-
-
-def suspension_notice_dm(*, ends_at: float | None, removed: bool = True) -> str:
-    until = until_text(ends_at)
-    if not removed:
-        return (f"You are suspended {until}, so please do not post until then. The moderators have been told "
-                "about your message; this is the only reminder you will get.")
-    return (f"Your message was removed because you are suspended {until}. "
-            "Messages you post while suspended are removed; this is the only reminder you will get.")
-
+# ---------------------------------------------------------------- the case thread
 
 def suspended_post_message(*, member: str, channel: str, permalink: str | None) -> str:
     """In the case thread: a suspended member posted and modbot could not remove it."""
@@ -506,22 +321,6 @@ def suspended_post_message(*, member: str, channel: str, permalink: str | None) 
     return (f":no_entry: <@{member}> posted in <#{channel}> while suspended{link}. modbot has no admin token "
             "(SLACK_ADMIN_TOKEN), so it cannot delete it: delete it by hand if it should go.")
 
-
-def suspension_lifted_dm(*, community: str) -> str:
-    return (f"Your suspension in {community} has ended: you can post again. "
-            "If you were removed from channels, you can rejoin them. Welcome back.")
-
-
-def appeal_outcome_dm(*, what: str, outcome: str, removal: bool = False) -> str:
-    if outcome == "reversed" and removal:
-        return (f"Your appeal against {what} was accepted: it no longer counts against you. Slack cannot bring a "
-                "deleted message back, so if you want it seen, you are welcome to post it again.")
-    if outcome == "reversed":
-        return f"Your appeal against {what} was accepted: the decision is reversed and no longer counts against you."
-    return f"Your appeal against {what} was reviewed, and the decision stands. Thank you for explaining your side."
-
-
-# ---------------------------------------------------------------- the case thread
 
 def appeal_thread_message(*, case_number: int, member: str, what: str, decided_by: str, reviewer: str | None,
                           text_masked: str, appeal_id: int) -> tuple[str, list[dict]]:
