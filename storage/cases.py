@@ -395,18 +395,3 @@ def author_history(db: sqlite_utils.Database, *, author: str, before_case: int) 
         [author, before_case],
     ).fetchone()
     return AuthorHistory(earlier_cases=row[0], earlier_actioned=row[1])
-
-
-def supersede_card_updates(db: sqlite_utils.Database, *, case_id: int) -> int:
-    """Cancel queued, not yet sent, card refreshes other than the newest one.
-
-    The drainer renders a card update from the records at send time, so one
-    pending row is enough. Keeping the newest pending row, rather than the
-    caller's own, matters when two threads publish at once: each cancelling
-    the other's row would leave no update at all.
-    """
-    return db.execute(
-        "UPDATE outbox SET status = 'cancelled' WHERE case_id = ? AND purpose = 'card_update' AND status = 'pending'"
-        " AND id < (SELECT max(id) FROM outbox WHERE case_id = ? AND purpose = 'card_update' AND status = 'pending')",
-        [case_id, case_id],
-    ).rowcount

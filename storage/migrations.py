@@ -372,5 +372,22 @@ def m011_case_removal_appeals(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m012_outbox_effect_labels(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # Typed side effects (bot/slack/effects.py) record the label the card
+        # shows and the decision they belong to, instead of meaning carried
+        # in key prefixes. Rows queued before this learn theirs once, here.
+        "ALTER TABLE outbox ADD COLUMN label TEXT",
+        "ALTER TABLE outbox ADD COLUMN topic TEXT",
+        "UPDATE outbox SET topic = 'suspension:' || substr(key, 12) WHERE key LIKE 'suspend-dm:%'",
+        "UPDATE outbox SET topic = 'warning:' || substr(key, 9) WHERE key LIKE 'warn-dm:%'",
+        "UPDATE outbox SET topic = 'suspension:' || substr(key, 6, instr(substr(key, 6), ':') - 1)"
+        " WHERE key LIKE 'kick:%:%'",
+        "CREATE INDEX IF NOT EXISTS outbox_topic ON outbox (topic) WHERE topic IS NOT NULL",
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

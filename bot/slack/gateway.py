@@ -20,7 +20,7 @@ import logging
 import threading
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -33,6 +33,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.clock import Clock, SystemClock
 from bot.faults import crash_point
+from bot.slack.effects import Effect
 from storage import Store
 from storage import outbox as outbox_db
 
@@ -126,6 +127,32 @@ class Outcome:
     final: bool
 
 
+class _UsualCheck:
+    """EffectHandler.reconcile's answer for "nothing special: look for the key as usual"."""
+
+    def __repr__(self) -> str:
+        return "USUAL_CHECK"
+
+
+USUAL_CHECK = _UsualCheck()
+
+
+class EffectHandler(Protocol):
+    """The one hook through which the gateway reports on effects (wired in
+    bot/services/cases/wiring.py)."""
+
+    def finished(self, outcome: Outcome) -> None:
+        """A call finished, failed for good, or first failed and will be retried."""
+
+    def refresh(self, item: outbox_db.OutboxItem) -> dict | None:
+        """The call's arguments as they should be now (a card rendered from
+        today's records), or None to send it as queued."""
+
+    def reconcile(self, item: outbox_db.OutboxItem) -> Any:
+        """After a crash mid-call: the result if Slack shows it took effect,
+        False if it did not, USUAL_CHECK to let the gateway look."""
+
+
 def make_client(token: str | None, base_url: str, *, timeout: int = 10, retries: int = 2) -> WebClient:
     handlers = [
         RateLimitErrorRetryHandler(max_retry_count=retries),
@@ -148,9 +175,7 @@ class SlackGateway:
         self.admin_client = admin_client
         self.store = store
         self.clock = clock or SystemClock()
-        self._handlers: dict[str, Callable[[Outcome], None]] = {}
-        self._reconcilers: dict[str, Callable[[outbox_db.OutboxItem], dict | None]] = {}
-        self._refreshers: dict[str, Callable[[outbox_db.OutboxItem], dict | None]] = {}
+        self._effects: EffectHandler | None = None
         self.wake = threading.Event()
         self._drain_lock = threading.Lock()
 
@@ -209,20 +234,15 @@ class SlackGateway:
         return response.status_code == 200
 
     # -- the outbox ---------------------------------------------------------
-    def on_result(self, purpose: str, handler: Callable[[Outcome], None]) -> None:
-        """Called after each outbox call of `purpose` finishes (ok or final failure)."""
-        self._handlers[purpose] = handler
+    def report_to(self, handler: EffectHandler) -> None:
+        """Where finished effects are reported (one handler for all)."""
+        self._effects = handler
 
-    def reconciler(self, purpose: str, fn: Callable[[outbox_db.OutboxItem], dict | None]) -> None:
-        """For calls interrupted mid-flight: returns the result if Slack shows
-        the call took effect, None if it did not (then it is made again)."""
-        self._reconcilers[purpose] = fn
-
-    def refresher(self, purpose: str, fn: Callable[[outbox_db.OutboxItem], dict | None]) -> None:
-        """Rebuilds a call's arguments just before it is made (e.g. a card
-        rendered from the records as they are now, not as they were when the
-        update was queued, so that the last update sent is never stale)."""
-        self._refreshers[purpose] = fn
+    def perform(self, effect: Effect) -> tuple[outbox_db.OutboxItem, bool]:
+        """Queue an effect to be carried out exactly once (keyed by what it is)."""
+        call = effect.call()
+        return self.enqueue(key=effect.key, method=call.method, args=call.args, token=call.token,
+                            case_id=effect.case_id, purpose=effect.kind.value, label=effect.label, topic=effect.topic)
 
     def enqueue(
         self,
@@ -233,6 +253,8 @@ class SlackGateway:
         token: str = "bot",
         case_id: int | None = None,
         purpose: str | None = None,
+        label: str | None = None,
+        topic: str | None = None,
     ) -> tuple[outbox_db.OutboxItem, bool]:
         if method not in METHODS or token not in METHODS[method]:
             raise GatewayError(method, f"not_allowed_for_{token}_token")
@@ -252,6 +274,8 @@ class SlackGateway:
             token_kind=token,
             case_id=case_id,
             purpose=purpose,
+            label=label,
+            topic=topic,
         )
         if created:
             self.wake.set()
@@ -284,26 +308,24 @@ class SlackGateway:
 
     def _recover(self, item: outbox_db.OutboxItem) -> None:
         db = self.store.db
-        reconcile = self._reconcilers.get(item.purpose or "")
-        if reconcile is None and item.method == "chat.postMessage":
-            reconcile = self._find_posted
         found = None
-        if reconcile is not None:
-            try:
-                found = reconcile(item)
-            except GatewayError as exc:
-                if exc.transient:
-                    # Back off as a failed call would, rather than ask Slack
-                    # again on every drain pass during an outage.
-                    delay = RETRY_DELAYS[min(item.attempts, len(RETRY_DELAYS) - 1)]
-                    outbox_db.check_later(db, item.id, at=self.clock.now() + delay, error=exc.error)
-                    log.warning("outbox %s: could not reconcile (%s); will check again in %ss", item.key, exc.error, delay)
-                    return
-                # Slack cannot tell us: fail visibly rather than risk doing it twice.
-                outbox_db.fail(db, item.id, now=self.clock.now(), error=f"interrupted; not verifiable: {exc.error}")
-                self._notify(Outcome(item, False, None, "interrupted", True))
+        try:
+            found = self._effects.reconcile(item) if self._effects is not None else USUAL_CHECK
+            if found is USUAL_CHECK:
+                found = self._find_posted(item) if item.method == "chat.postMessage" else None
+        except GatewayError as exc:
+            if exc.transient:
+                # Back off as a failed call would, rather than ask Slack
+                # again on every drain pass during an outage.
+                delay = RETRY_DELAYS[min(item.attempts, len(RETRY_DELAYS) - 1)]
+                outbox_db.check_later(db, item.id, at=self.clock.now() + delay, error=exc.error)
+                log.warning("outbox %s: could not reconcile (%s); will check again in %ss", item.key, exc.error, delay)
                 return
-        if found is not None:
+            # Slack cannot tell us: fail visibly rather than risk doing it twice.
+            outbox_db.fail(db, item.id, now=self.clock.now(), error=f"interrupted; not verifiable: {exc.error}")
+            self._notify(Outcome(item, False, None, "interrupted", True))
+            return
+        if found:
             outbox_db.complete(db, item.id, now=self.clock.now(), result=found)
             self._notify(Outcome(item, True, found, None, True))
         else:
@@ -335,10 +357,9 @@ class SlackGateway:
         db = self.store.db
         crash_point(f"outbox_before_call:{item.purpose}")
         args = item.args
-        refresh = self._refreshers.get(item.purpose or "")
-        if refresh is not None:
+        if self._effects is not None:
             try:
-                fresh = refresh(item)
+                fresh = self._effects.refresh(item)
             except Exception:
                 fresh = None
                 log.exception("outbox %s: could not refresh arguments; sending as queued", item.key)
@@ -368,11 +389,10 @@ class SlackGateway:
         return True
 
     def _notify(self, outcome: Outcome) -> None:
-        handler = self._handlers.get(outcome.item.purpose or "")
-        if handler is None:
+        if self._effects is None:
             return
         try:
-            handler(outcome)
+            self._effects.finished(outcome)
         except Exception:  # a broken follow-up must not stop the drainer
             log.exception("outbox %s: result handler failed", outcome.item.key)
 

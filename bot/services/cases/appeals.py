@@ -12,6 +12,7 @@ from bot.services.cases.suspensions import SuspensionService
 from bot.slack.blocks import case_forms as forms
 from bot.slack.blocks import member_dms as dms
 from bot.slack.blocks import cases as cards
+from bot.slack.effects import About, UpdateThreadPost, topic_id
 from bot.slack.gateway import Outcome
 from storage import cases as cases_db
 from storage import sanctions as sanctions_db
@@ -108,7 +109,7 @@ class AppealService(CaseService):
         msg_text, blocks = cards.appeal_thread_message(case_number=case.id, member=user, what=self._what(kind, decision, member_view=False),
                                                        decided_by=decided_by, reviewer=reviewer, text_masked=self.mask(text),
                                                        appeal_id=appeal_id)
-        self.thread(case, key=f"appeal:{appeal_id}", text=msg_text, blocks=blocks, purpose="appeal_post")
+        self.thread(case, about=About.APPEAL, ref=str(appeal_id), text=msg_text, blocks=blocks)
         self.audit(actor=user, action="appeal", case_id=case.id, detail={"appeal": appeal_id, "kind": kind,
                                                                           "reviewer": reviewer})
         self.card.publish(case.id)
@@ -119,9 +120,9 @@ class AppealService(CaseService):
         self.card.side_effect_result(outcome)
         if not outcome.ok:
             return
-        appeal_id = int(outcome.item.key.rpartition(":")[2])
+        appeal_id = topic_id(outcome.item.topic, "appeal")
         result = outcome.result or {}
-        if result.get("ts"):
+        if appeal_id is not None and result.get("ts"):
             sanctions_db.set_appeal_message(self.db, appeal_id, channel=result.get("channel") or outcome.item.args["channel"],
                                             ts=result["ts"])
 
@@ -167,7 +168,7 @@ class AppealService(CaseService):
             return
         what = self._what(kind, decision)
         removal = kind == "removal"
-        self.dm(appeal.user_id, key=f"appeal-outcome:{appeal.id}", case_id=appeal.case_id,
+        self.dm(appeal.user_id, about=About.APPEAL_OUTCOME, ref=appeal.id, case_id=appeal.case_id,
                 text=dms.appeal_outcome_dm(what=what, outcome=outcome, removal=removal))
         note = (" Slack cannot restore the message: the removal no longer counts against them."
                 if removal and outcome == "reversed" else "")
@@ -175,9 +176,10 @@ class AppealService(CaseService):
                                                     what=self._what(kind, decision, member_view=False),
                                                     outcome=outcome, by=click.user, text_masked=self.mask(appeal.text),
                                                     note=note)
-        self.gateway.enqueue(key=f"appeal-decided:{appeal.id}", method="chat.update", case_id=appeal.case_id,
-                                purpose="thread", args={"channel": appeal.message_channel, "ts": appeal.message_ts,
-                                                        "text": text, "blocks": blocks})
+        if appeal.message_channel and appeal.message_ts:
+            self.gateway.perform(UpdateThreadPost(case_id=appeal.case_id, channel=appeal.message_channel,
+                                                  ts=appeal.message_ts, about=About.APPEAL_DECIDED, ref=str(appeal.id),
+                                                  text=text, blocks=blocks))
         self.audit(actor=click.user, action=f"appeal_{outcome}", case_id=appeal.case_id, detail={"appeal": appeal.id})
         cases_db.touch(self.db, appeal.case_id, now=now)
         self.card.publish(appeal.case_id)

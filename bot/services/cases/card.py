@@ -11,6 +11,7 @@ from cachetools import LRUCache, TTLCache
 
 from bot.services.cases.common import SYSTEM, CaseService, short_hash
 from bot.slack.blocks import cases as cards
+from bot.slack.effects import Kind, PostCard, UpdateCard
 from bot.slack.gateway import MAX_OUTBOX_ATTEMPTS, GatewayError, Outcome, is_transient
 from storage import cases as cases_db
 from storage import outbox as outbox_db
@@ -27,30 +28,6 @@ CARD_EVENT = "modbot_case"
 PERMALINK_CACHE_SIZE = 4_096
 # After chat.getPermalink fails for a case, wait this long before asking again.
 PERMALINK_RETRY_SECONDS = 600
-
-_WORK_LABELS = {
-    "remove": "deleting the message",
-    "warn-dm": "the warning DM to the author",
-    "suspend-dm": "the suspension DM to the author",
-    "suspension-notice": "the DM telling a suspended member their message was removed",
-    "suspension-lifted": "the DM telling the member their suspension ended",
-    "appeal-outcome": "the DM with the appeal decision",
-    "kick": "removing the author from a channel",
-    "suspended-delete": "deleting a suspended member's new message",
-    "escalate": "the escalation note in this thread",
-    "note": "a moderator note in this thread",
-    "appeal": "posting the member's appeal in this thread",
-    "appeal-decided": "updating the appeal message in this thread",
-    "removal-dm": "the DM telling the author their message was removed",
-    "reopen": "the note in this thread that the case is open again",
-    "suspended-post": "the note about a suspended member's new message",
-}
-
-
-def _work_label(item: outbox_db.OutboxItem) -> str:
-    prefix = item.key.split(":", 1)[0]
-    return _WORK_LABELS.get(prefix) or _WORK_LABELS.get(item.purpose or "") or f"a Slack call ({item.method})"
-
 
 def _card_digest(text, blocks) -> str:
     return short_hash(json.dumps([text, blocks], sort_keys=True))
@@ -128,7 +105,7 @@ class CardService(CaseService):
     def _work(self, case: cases_db.Case) -> tuple[cards.WorkLine, ...]:
         lines = []
         for item in outbox_db.unfinished_for_case(self.db, case.id):
-            if item.purpose == "remove" and (item.status == "failed" or not item.error):
+            if item.purpose == Kind.REMOVE.value and (item.status == "failed" or not item.error):
                 continue  # the removal line says it (and Remove offers the retry)
             if item.status == "pending" and item.attempts == 0 and not item.error:
                 label_status = "pending"
@@ -136,7 +113,7 @@ class CardService(CaseService):
                 label_status = item.status
             error = item.error or ""
             lines.append(cards.WorkLine(
-                label=_work_label(item), status=label_status, error=item.error, attempts=item.attempts,
+                label=item.label or f"a Slack call ({item.method})", status=label_status, error=item.error, attempts=item.attempts,
                 next_at=item.next_attempt_at if item.status == "pending" and item.error else None,
                 transient=is_transient(error), uncertain=error.startswith("interrupted")))
         return tuple(lines)
@@ -180,13 +157,10 @@ class CardService(CaseService):
         if case is None or not self.mod_channel:
             return False
         if not case.card_ts:
-            _, created = self.gateway.enqueue(
-                key=f"card:{case.id}", method="chat.postMessage", case_id=case.id, purpose="card_post",
-                args={"channel": self.mod_channel, **self._render(case), "unfurl_links": False, "unfurl_media": False,
-                      "metadata": self._card_metadata(case)},
-            )
+            _, created = self.gateway.perform(PostCard(case_id=case.id, channel=self.mod_channel,
+                                                       metadata=self._card_metadata(case), **self._render(case)))
             return created
-        newest = outbox_db.newest_for_case(self.db, case.id, purpose="card_update")
+        newest = outbox_db.newest_for_case(self.db, case.id, purpose=Kind.CARD_UPDATE.value)
         # An update due and not yet claimed is rendered from the records when
         # it is sent, which is after this change: nothing to add (or render).
         if newest is not None and newest.status == "pending" and newest.next_attempt_at <= self.now():
@@ -201,11 +175,9 @@ class CardService(CaseService):
         # The key holds the newest row's id, so a card that goes back to an
         # earlier look (a DM pending, then sent) is still updated, and two
         # threads publishing the same change at once make one row.
-        key = f"card-update:{case.id}:{newest.id if newest else 0}:{digest}"
-        _, created = self.gateway.enqueue(
-            key=key, method="chat.update", case_id=case.id, purpose="card_update",
-            args={"channel": case.card_channel, "ts": case.card_ts, **card})
-        cases_db.supersede_card_updates(self.db, case_id=case.id)
+        _, created = self.gateway.perform(UpdateCard(case_id=case.id, channel=case.card_channel, ts=case.card_ts,
+                                                     after=newest.id if newest else 0, digest=digest, **card))
+        outbox_db.supersede_card_updates(self.db, case_id=case.id)
         return created
 
     def fresh_update_args(self, item: outbox_db.OutboxItem) -> dict | None:

@@ -8,6 +8,7 @@ from bot.services.cases.common import CaseService, Click, as_id
 from bot.services.cases.decisions import DecisionService
 from bot.services.cases.removal import RemovalService
 from bot.slack.blocks import cases as cards
+from bot.slack.effects import About, Kind
 from bot.slack.gateway import GatewayError
 from storage import cases as cases_db
 from storage import messages as messages_db
@@ -104,7 +105,7 @@ class ClickService(CaseService):
     def _click_retry(self, case: cases_db.Case, click: Click) -> None:
         """Send the case's failed Slack calls round again (after an outage
         that outlasted the retries). A failed removal has its own button."""
-        again = outbox_db.requeue_failed_for_case(self.db, case.id, now=self.now(), skip=("remove",))
+        again = outbox_db.requeue_failed_for_case(self.db, case.id, now=self.now(), skip=(Kind.REMOVE.value,))
         self.audit(actor=click.user, action="retry", case_id=case.id,
                     detail={"calls": [i.key for i in again]}, outcome="queued" if again else "nothing_to_retry")
         if not again:
@@ -129,7 +130,7 @@ class ClickService(CaseService):
             self._lost(rules.Action.ESCALATE, case, click)
             return
         contacts = [str(c) for c in self.cfg.escalation_contacts]
-        self.thread(case, key=f"escalate:{case.id}",
+        self.thread(case, about=About.ESCALATION, ref=str(case.id),
                      text=cards.escalation_message(case_number=case.id, by=click.user, contacts=contacts))
         self.audit(actor=click.user, action="escalate", case_id=case.id, detail={"contacts": contacts})
         self.card.publish(case.id)

@@ -18,6 +18,7 @@ from bot.services.cases import rules
 from bot.services.people import PeopleService
 from bot.slack.blocks import case_forms as forms
 from bot.slack.blocks import cases as cards
+from bot.slack.effects import About, DirectMessage, ThreadPost
 from bot.slack.gateway import GatewayError, SlackGateway
 from storage import Store
 from storage import audit as audit_db
@@ -171,19 +172,13 @@ class CaseService:
             return max(set(flags), key=flags.count)
         return policies.CATEGORIES[0]
 
-    def thread(self, case: cases_db.Case, *, key: str, text: str, blocks: list | None = None,
-               purpose: str = "thread", broadcast: bool = False) -> None:
+    def thread(self, case: cases_db.Case, *, about: About, ref: str, text: str, blocks: list | None = None,
+               broadcast: bool = False) -> None:
         """Post in the case's thread; `broadcast` also shows it in the channel."""
-        args = {"channel": case.card_channel or self.mod_channel, "text": text}
-        if not args["channel"]:
-            return
-        if case.card_ts:
-            args["thread_ts"] = case.card_ts
-            if broadcast:
-                args["reply_broadcast"] = True
-        if blocks:
-            args["blocks"] = blocks
-        self.gateway.enqueue(key=key, method="chat.postMessage", args=args, case_id=case.id, purpose=purpose)
+        channel = case.card_channel or self.mod_channel
+        if channel:
+            self.gateway.perform(ThreadPost(case_id=case.id, channel=channel, thread_ts=case.card_ts, about=about,
+                                            ref=ref, text=text, blocks=blocks, broadcast=broadcast))
 
     def reopen_if_dismissed(self, case: cases_db.Case, *, why: str) -> cases_db.Case:
         """Something new arrived after a dismissal: the case is open again and
@@ -192,19 +187,17 @@ class CaseService:
             return case
         with transaction(self.db):
             if cases_db.reopen(self.db, case.id, now=self.now()):
-                self.thread(case, key=f"reopen:{case.id}:{case.handled_at}", broadcast=True,
+                self.thread(case, about=About.REOPENED, ref=f"{case.id}:{case.handled_at}", broadcast=True,
                             text=cards.reopened_message(case_number=case.id, why=why, dismissed_by=case.handled_by))
                 self.audit(actor=SYSTEM, action="case_reopened", case_id=case.id, detail={"why": why})
         return cases_db.get(self.db, case.id) or case
 
-    def dm(self, user: str, *, key: str, text: str, blocks: list | None = None, case_id: int | None = None) -> None:
+    def dm(self, user: str | None, *, about: About, ref: int, text: str, blocks: list | None = None,
+           case_id: int | None = None) -> None:
         if not user:  # a case without a known author: nobody to tell
-            log.info("no DM for %s: no member to send it to", key.split(":", 1)[0])
+            log.info("no DM (%s): no member to send it to", about.name)
             return
-        args = {"channel": user, "text": text}
-        if blocks:
-            args["blocks"] = blocks
-        self.gateway.enqueue(key=key, method="chat.postMessage", args=args, case_id=case_id, purpose="dm")
+        self.gateway.perform(DirectMessage(case_id=case_id, user=user, about=about, ref=ref, text=text, blocks=blocks))
 
     def authorise(self, user: str, *, action: str, case_id: int | None, click: Click | None = None) -> bool:
         """Is `user` a moderator? If not, the refusal is recorded, and told to

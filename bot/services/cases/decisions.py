@@ -13,6 +13,7 @@ from bot.services.cases.suspensions import SuspensionService
 from bot.slack.blocks import case_forms as forms
 from bot.slack.blocks import member_dms as dms
 from bot.slack.blocks import cases as cards
+from bot.slack.effects import About, Kick
 from bot.slack.gateway import GatewayError
 from storage import cases as cases_db
 from storage import sanctions as sanctions_db
@@ -124,7 +125,7 @@ class DecisionService(CaseService):
             community=self.settings.config.community.name, channel=case.channel,
             guideline_title=section.title if section else guideline, guideline_text=section.text if section else "",
             message=message, expires_at=expires_at, appeal_value=f"warning:{won}")
-        self.dm(case.author or "", key=f"warn-dm:{won}", text=text, blocks=blocks, case_id=case.id)
+        self.dm(case.author, about=About.WARNING, ref=won, text=text, blocks=blocks, case_id=case.id)
         self.audit(actor=user, action="warn", case_id=case.id, detail={"warning": won, "guideline": guideline})
         if also_remove and case.removal in ("none", "failed"):
             self.removal.remove(cases_db.get(self.db, case.id), by=user, reason="moderator")
@@ -155,12 +156,11 @@ class DecisionService(CaseService):
         suspension = sanctions_db.get_suspension(self.db, sid)
         kicked = [c for c in self.cfg.kick_channels if str(c)[:1] in ("C", "G")] if kick and case.author else []
         for channel in kicked:
-            self.gateway.enqueue(key=f"kick:{sid}:{channel}", method="conversations.kick",
-                                    args={"channel": channel, "user": case.author}, case_id=case.id, purpose="kick")
+            self.gateway.perform(Kick(case_id=case.id, channel=channel, user=case.author, suspension_id=sid))
         text, blocks = dms.suspension_dm(community=self.settings.config.community.name, ends_at=suspension.ends_at,
                                            reason=reason, channels_left=kicked, appeal_value=f"suspension:{sid}",
                                            removes_posts=self.gateway.has_admin)
-        self.dm(case.author or "", key=f"suspend-dm:{sid}", text=text, blocks=blocks, case_id=case.id)
+        self.dm(case.author, about=About.SUSPENSION, ref=sid, text=text, blocks=blocks, case_id=case.id)
         self.audit(actor=user, action="suspend", case_id=case.id,
                     detail={"suspension": sid, "days": days or None, "kicked": kicked})
         if also_remove and case.removal in ("none", "failed"):
@@ -177,7 +177,7 @@ class DecisionService(CaseService):
         note = (note or "").strip()
         if not note:
             return field_error(forms.B_NOTE, "Write a note.")
-        self.thread(case, key=f"note:{case.id}:{view_id}", text=cards.note_message(by=user, text_masked=self.mask(note)))
+        self.thread(case, about=About.NOTE, ref=f"{case.id}:{view_id}", text=cards.note_message(by=user, text_masked=self.mask(note)))
         cases_db.add_note(self.db, case.id, now=self.now())
         self.audit(actor=user, action="note", case_id=case.id)
         self.card.publish(case.id)

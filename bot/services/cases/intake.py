@@ -13,6 +13,7 @@ from bot.services.cases.suspensions import SuspensionService
 from bot.services.messages import SeenMessage
 from bot.services.people import policy_role
 from bot.slack import blocks as bk
+from bot.slack.effects import About, ThreadPost
 from storage import cases as cases_db
 from storage import sanctions as sanctions_db
 from storage.activity import SqliteActivity
@@ -118,11 +119,10 @@ class IntakeService(CaseService):
             return
         names = f"{person.display_name}|{person.real_name}"
         lines = "\n".join(f"\u2022 `{f.rule}` score {f.score:.2f}: {bk.escape(f.explanation)}" for f in findings)
-        self.gateway.enqueue(
-            key=f"impersonation:{person.user_id}:{short_hash(names)}", method="chat.postMessage", purpose="thread",
-            args={"channel": self.mod_channel,
-                  "text": f":bust_in_silhouette: Profile check: <@{person.user_id}> changed their name.\n{lines}\n"
-                          "Ask them to change it, or act from their next message's card."},
-        )
+        self.gateway.perform(ThreadPost(
+            channel=self.mod_channel, thread_ts=None, about=About.PROFILE_CHECK,
+            ref=f"{person.user_id}:{short_hash(names)}",
+            text=f":bust_in_silhouette: Profile check: <@{person.user_id}> changed their name.\n{lines}\n"
+                 "Ask them to change it, or act from their next message's card."))
         self.audit(actor=SYSTEM, action="impersonation_profile", case_id=None,
                     detail={"user": person.user_id, "rules": [f.rule for f in findings]})

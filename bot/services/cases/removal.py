@@ -6,6 +6,7 @@ from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService
 from bot.services.messages import SeenMessage
 from bot.slack.blocks import member_dms as dms
+from bot.slack.effects import About, DeleteMessage
 from bot.slack.gateway import Outcome
 from storage import cases as cases_db
 from storage import messages as messages_db
@@ -46,9 +47,7 @@ class RemovalService(CaseService):
             return "no_admin_token"
         if not cases_db.claim_removal(self.db, case.id, by=by, reason=reason, now=self.now()):
             return "busy"
-        key = f"remove:{case.channel}:{case.ts}"
-        item, created = self.gateway.enqueue(key=key, method="chat.delete", args={"channel": case.channel, "ts": case.ts},
-                                                token="admin", case_id=case.id, purpose="remove")
+        item, created = self.gateway.perform(DeleteMessage(case_id=case.id, channel=case.channel, ts=case.ts))
         if not created and item.status == "failed":
             outbox_db.requeue(self.db, item.id, now=self.now())
             self.gateway.wake.set()
@@ -84,7 +83,7 @@ class RemovalService(CaseService):
             community=self.settings.config.community.name, channel=case.channel, why=case.removed_reason,
             guideline_title=section.title if section else self.category_labels().get(category, category),
             guideline_text=section.text if section else "", appeal_value=f"removal:{case.id}")
-        self.dm(case.author, key=f"removal-dm:{case.id}", text=text, blocks=blocks, case_id=case.id)
+        self.dm(case.author, about=About.REMOVAL, ref=case.id, text=text, blocks=blocks, case_id=case.id)
 
     def message_gone(self, m: SeenMessage) -> None:
         """Deleted in Slack (by its author, by hand, or by our own chat.delete)."""

@@ -10,6 +10,7 @@ from bot.services.cases.removal import RemovalService
 from bot.services.messages import SeenMessage
 from bot.slack.blocks import member_dms as dms
 from bot.slack.blocks import cases as cards
+from bot.slack.effects import About, DeleteMessage
 from storage import cases as cases_db
 from storage import outbox as outbox_db
 from storage import sanctions as sanctions_db
@@ -29,19 +30,17 @@ class SuspensionService(CaseService):
             self.removal.snapshot(case, channel=m.channel, ts=m.ts, author=m.user)
         removes = self.gateway.has_admin
         if removes:
-            self.gateway.enqueue(key=f"suspended-delete:{m.channel}:{m.ts}", method="chat.delete",
-                                 args={"channel": m.channel, "ts": m.ts}, token="admin",
-                                 case_id=s.case_id, purpose="suspended_delete")
+            self.gateway.perform(DeleteMessage(case_id=s.case_id, channel=m.channel, ts=m.ts, suspended=True))
         elif case is not None:
             # The message stays up: the moderators are told, the member is not told otherwise.
-            self.thread(case, key=f"suspended-post:{m.channel}:{m.ts}",
+            self.thread(case, about=About.SUSPENDED_POST, ref=f"{m.channel}:{m.ts}",
                         text=cards.suspended_post_message(member=m.user, channel=m.channel,
                                                           permalink=self.archive_link(m.channel, m.ts)))
         self.audit(actor=SYSTEM, action="suspension_enforced", case_id=s.case_id,
                    detail={"channel": m.channel, "ts": m.ts, "suspension": s.id},
                    outcome="queued" if removes else "no_admin_token")
         if sanctions_db.mark_notified(self.db, s.id, now=self.now()):
-            self.dm(m.user, key=f"suspension-notice:{s.id}",
+            self.dm(m.user, about=About.SUSPENSION_NOTICE, ref=s.id,
                     text=dms.suspension_notice_dm(ends_at=s.ends_at, removed=removes), case_id=s.case_id)
 
     def drop_obsolete(self, *, suspension_id: int | None = None, warning_id: int | None = None) -> None:
@@ -49,13 +48,8 @@ class SuspensionService(CaseService):
         kick or a "you are suspended" DM still waiting (or failed, with Retry
         on the card) must not reach the member after the suspension ended or
         the warning was revoked."""
-        keys, prefixes = [], []
-        if suspension_id is not None:
-            keys.append(f"suspend-dm:{suspension_id}")
-            prefixes.append(f"kick:{suspension_id}:")
-        if warning_id is not None:
-            keys.append(f"warn-dm:{warning_id}")
-        dropped = outbox_db.cancel_unsent(self.db, keys=tuple(keys), prefixes=tuple(prefixes))
+        topic = f"suspension:{suspension_id}" if suspension_id is not None else f"warning:{warning_id}"
+        dropped = outbox_db.cancel_unsent(self.db, topic=topic)
         if dropped:
             log.info("cancelled %d unsent call(s) of a decision that ended", dropped)
 
@@ -67,7 +61,7 @@ class SuspensionService(CaseService):
                 continue
             lifted += 1
             self.drop_obsolete(suspension_id=s.id)
-            self.dm(s.user_id, key=f"suspension-lifted:{s.id}",
+            self.dm(s.user_id, about=About.SUSPENSION_LIFTED, ref=s.id,
                      text=dms.suspension_lifted_dm(community=self.settings.config.community.name), case_id=s.case_id)
             self.audit(actor=SYSTEM, action="suspension_lifted", case_id=s.case_id, detail={"suspension": s.id})
             if s.case_id:

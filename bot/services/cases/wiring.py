@@ -5,6 +5,7 @@ Go to definition from here lands on the function that runs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from bot.runtime import Modbot
 from bot.services.cases.appeals import AppealService
@@ -16,6 +17,9 @@ from bot.services.cases.intake import IntakeService
 from bot.services.cases.removal import RemovalService
 from bot.services.cases.suspensions import SuspensionService
 from bot.services.people import PeopleService
+from bot.slack.effects import Kind
+from bot.slack.gateway import USUAL_CHECK, Outcome
+from storage.outbox import OutboxItem
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,50 @@ class Moderation:
     intake: IntakeService
 
 
+class CaseEffects:
+    """What happens when one of a case's effects finishes at Slack (the
+    gateway's one hook, bot.slack.gateway.EffectHandler), by kind."""
+
+    def __init__(self, m: Moderation):
+        self.finishers: dict[Kind, Callable[[Outcome], None]] = {
+            Kind.CARD_POST: m.card.card_posted,
+            Kind.CARD_UPDATE: m.card.audit_result,
+            Kind.REMOVE: m.removal.removal_result,
+            Kind.SUSPENDED_DELETE: m.card.side_effect_result,
+            Kind.DM: m.card.side_effect_result,
+            Kind.KICK: m.card.side_effect_result,
+            Kind.THREAD: m.card.side_effect_result,
+            Kind.APPEAL_POST: m.appeals.appeal_posted,
+        }
+        # Arguments rebuilt just before the call: a card shows the records as they are then.
+        self.refreshers: dict[Kind, Callable[[OutboxItem], dict | None]] = {
+            Kind.CARD_UPDATE: m.card.fresh_update_args,
+            Kind.CARD_POST: m.card.fresh_post_args,
+        }
+        self.card = m.card
+
+    @staticmethod
+    def _kind(item: OutboxItem) -> Kind | None:
+        try:
+            return Kind(item.purpose)
+        except ValueError:
+            return None  # another service's call (the expert programme, welcome DMs)
+
+    def finished(self, outcome: Outcome) -> None:
+        finish = self.finishers.get(self._kind(outcome.item))
+        if finish is not None:
+            finish(outcome)
+
+    def refresh(self, item: OutboxItem) -> dict | None:
+        fresh = self.refreshers.get(self._kind(item))
+        return fresh(item) if fresh is not None else None
+
+    def reconcile(self, item: OutboxItem):
+        if self._kind(item) is Kind.CARD_POST:
+            return self.card.find_posted_card(item) or False  # looked for by the case, not the key
+        return USUAL_CHECK
+
+
 def build_moderation(rt: Modbot, people: PeopleService) -> Moderation:
     base = dict(store=rt.store, clock=rt.clock, gateway=rt.gateway, settings=rt.settings, people=people)
     card = CardService(**base)
@@ -46,16 +94,7 @@ def build_moderation(rt: Modbot, people: PeopleService) -> Moderation:
         appeals=AppealService(card=card, suspensions=suspensions, **base),
         intake=IntakeService(card=card, removal=removal, suspensions=suspensions, **base),
     )
-    gw = rt.gateway
-    gw.on_result("card_post", card.card_posted)
-    gw.on_result("card_update", card.audit_result)
-    gw.refresher("card_update", card.fresh_update_args)
-    gw.refresher("card_post", card.fresh_post_args)
-    gw.reconciler("card_post", card.find_posted_card)
-    gw.on_result("remove", removal.removal_result)
-    for purpose in ("suspended_delete", "dm", "kick", "thread"):
-        gw.on_result(purpose, card.side_effect_result)
-    gw.on_result("appeal_post", m.appeals.appeal_posted)
+    rt.gateway.report_to(CaseEffects(m))
     rt.services.messages.subscribe("moderation", m.intake.on_message)
     rt.add_job("lift_suspensions", suspensions.lift_expired_suspensions, "interval", minutes=5)
     rt.add_job("revive_cards", card.revive_cards, "interval", minutes=15)
