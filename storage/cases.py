@@ -18,7 +18,7 @@ _CASE_COLUMNS = (
     "id, channel, ts, author, status, severity, source, excerpt_masked, message_removed, removed_reason,"
     " flag_weight, card_channel, card_ts, handled_by, handled_action, handled_at, escalated, version,"
     " created_at, updated_at, removal, removal_error, removed_by, escalated_by, escalated_at, notes,"
-    " removal_reversed_by"
+    " removal_reversed_by, permalink"
 )
 
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
@@ -53,6 +53,7 @@ class Case:
     escalated_at: float | None
     notes: int
     removal_reversed_by: str | None = None  # a moderator who upheld the member's appeal of the removal
+    permalink: str | None = None  # the message's link from Slack, stored when the case opened
 
     @property
     def is_open(self) -> bool:
@@ -66,7 +67,7 @@ def _case(row) -> Case:
         card_channel=row[11], card_ts=row[12], handled_by=row[13], handled_action=row[14], handled_at=row[15],
         escalated=bool(row[16]), version=row[17], created_at=row[18], updated_at=row[19], removal=row[20],
         removal_error=row[21], removed_by=row[22], escalated_by=row[23], escalated_at=row[24], notes=row[25],
-        removal_reversed_by=row[26],
+        removal_reversed_by=row[26], permalink=row[27],
     )
 
 
@@ -174,6 +175,10 @@ def open_case(
 
 def set_card(db: sqlite_utils.Database, case_id: int, *, channel: str, ts: str) -> None:
     db.execute("UPDATE cases SET card_channel = ?, card_ts = ? WHERE id = ?", [channel, ts, case_id])
+
+
+def set_permalink(db: sqlite_utils.Database, case_id: int, *, permalink: str) -> None:
+    db.execute("UPDATE cases SET permalink = ? WHERE id = ? AND permalink IS NULL", [permalink, case_id])
 
 
 def for_card(db: sqlite_utils.Database, *, channel: str, ts: str) -> Case | None:

@@ -365,6 +365,8 @@ def m010_expert_programme(db: sqlite_utils.Database) -> None:
 def m011_case_removal_appeals(db: sqlite_utils.Database) -> None:
     _run(
         db,
+        # The message's permalink, asked of Slack once when the case opens.
+        "ALTER TABLE cases ADD COLUMN permalink TEXT",
         # A removal reversed on appeal: Slack cannot restore the message, so
         # the reversal clears it from the member's record instead.
         "ALTER TABLE cases ADD COLUMN removal_reversed_by TEXT",

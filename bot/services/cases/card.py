@@ -7,7 +7,7 @@ import json
 import logging
 import threading
 
-from cachetools import LRUCache, TTLCache
+from cachetools import TTLCache
 
 from bot.services.cases.common import SYSTEM, CaseService, short_hash
 from bot.slack.blocks import cases as cards
@@ -21,11 +21,9 @@ from storage import sanctions as sanctions_db
 log = logging.getLogger("modbot.moderation")
 
 CARD_EVENT = "modbot_case"
-# Permalinks of recent cases' messages (they never change, so no expiry).
-# Cards are re-rendered for cases in progress, a few hundred at most at once;
-# older cases fall out least recently used first, and a card re-rendered
-# later asks Slack once more. About 250 bytes an entry: 1 MB at most.
-PERMALINK_CACHE_SIZE = 4_096
+# Cases whose permalink Slack could not give lately (during an outage), so
+# that each card render does not ask again; bounded, about 100 bytes each.
+PERMALINK_MISSES_SIZE = 4_096
 # After chat.getPermalink fails for a case, wait this long before asking again.
 PERMALINK_RETRY_SECONDS = 600
 
@@ -36,10 +34,9 @@ def _card_digest(text, blocks) -> str:
 class CardService(CaseService):
     def __init__(self, **base):
         super().__init__(**base)
-        self._permalinks: LRUCache[int, str] = LRUCache(maxsize=PERMALINK_CACHE_SIZE)
-        self._permalinks_lock = threading.Lock()  # LRUCache is not thread-safe
-        self._permalink_misses: TTLCache[int, bool] = TTLCache(maxsize=PERMALINK_CACHE_SIZE, ttl=PERMALINK_RETRY_SECONDS,
-                                                               timer=self.clock.now)
+        self._misses_lock = threading.Lock()  # TTLCache is not thread-safe
+        self._permalink_misses: TTLCache[int, bool] = TTLCache(maxsize=PERMALINK_MISSES_SIZE,
+                                                               ttl=PERMALINK_RETRY_SECONDS, timer=self.clock.now)
 
     def side_effect_result(self, outcome: Outcome) -> None:
         """A DM, kick, deletion or thread post of a case finished, or first
@@ -119,26 +116,25 @@ class CardService(CaseService):
         return tuple(lines)
 
     def _permalink(self, case: cases_db.Case) -> str | None:
-        with self._permalinks_lock:
-            known = self._permalinks.get(case.id)
+        """The message's link: asked of Slack once, when the case opens (its
+        first card), and stored with the case. While Slack cannot answer, a
+        link built from the workspace URL stands in, and Slack is asked again
+        at most once per PERMALINK_RETRY_SECONDS."""
+        if case.permalink:
+            return case.permalink
+        with self._misses_lock:
             failed_lately = case.id in self._permalink_misses
-        if known:
-            return known
-        link = None
         if not failed_lately:
             try:
                 link = self.gateway.call("chat.getPermalink", channel=case.channel, message_ts=case.ts).get("permalink")
             except GatewayError:
-                # During an outage each card render would ask again, on the
-                # drainer's thread: ask at most once per PERMALINK_RETRY_SECONDS.
-                with self._permalinks_lock:
-                    self._permalink_misses[case.id] = True
-        if not link:
-            link = self.archive_link(case.channel, case.ts)
-        if link:
-            with self._permalinks_lock:
-                self._permalinks[case.id] = link
-        return link
+                link = None
+            if isinstance(link, str) and link:
+                cases_db.set_permalink(self.db, case.id, permalink=link)
+                return link
+            with self._misses_lock:
+                self._permalink_misses[case.id] = True
+        return self.archive_link(case.channel, case.ts)
 
     def _render(self, case: cases_db.Case) -> dict:
         """The card's text and blocks, as chat.postMessage/chat.update args."""
