@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from bot import ids
 from bot.services.cases.common import Click
+from bot.slack.blocks import cases as cards
 from handlers.payload import field, text
 
 
@@ -26,36 +27,27 @@ def to_click(body: dict, action: dict) -> Click:
     )
 
 
-CARD_BUTTONS = {
-    ids.ACT_REMOVE: "remove",
-    ids.ACT_WARN: "warn",
-    ids.ACT_SUSPEND: "suspend",
-    ids.ACT_DISMISS: "dismiss",
-    ids.ACT_CLOSE: "close",
-    ids.ACT_RETRY: "retry",
-}
-MORE_OPTIONS = {"escalate", "reveal", "note"}
+# A card button's action id -> the rules.Action it asks for (the card's renderer lists them).
+CARD_BUTTONS = {action_id: action.value for action, (_, action_id, _) in cards.BUTTONS.items()}
+MORE_OPTIONS = {value: action.value for action, (value, _) in cards.MORE.items()}
 
 
 def register(app: App) -> None:
-    @app.action(ids.ACT_REMOVE)
-    @app.action(ids.ACT_WARN)
-    @app.action(ids.ACT_SUSPEND)
-    @app.action(ids.ACT_DISMISS)
-    @app.action(ids.ACT_CLOSE)
-    @app.action(ids.ACT_RETRY)
     def card_button(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
         if click.user:
             context["modbot"].services.moderation.clicks.click(CARD_BUTTONS[action["action_id"]], click)
 
+    for action_id in CARD_BUTTONS:
+        app.action(action_id)(card_button)
+
     @app.action(ids.ACT_MORE)
     def on_more(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
         if click.user and click.value in MORE_OPTIONS:
-            context["modbot"].services.moderation.clicks.click(click.value, click)
+            context["modbot"].services.moderation.clicks.click(MORE_OPTIONS[click.value], click)
 
     @app.action(ids.ACT_APPEAL)
     def on_appeal(ack, body: dict, action: dict, context) -> None:

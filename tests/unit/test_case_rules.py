@@ -61,9 +61,9 @@ def test_the_card_shows_a_button_for_each_allowed_action(state):
     shown = {e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
     more = {o["value"] for b in blocks if b["type"] == "actions" for e in b["elements"] for o in e.get("options", [])}
     allowed = rules.card_actions(state)
-    for action, (_, action_id, _) in cards._BUTTONS.items():
+    for action, (_, action_id, _) in cards.BUTTONS.items():
         assert (action_id in shown) == (action in allowed), action
-    for action, (value, _) in cards._MORE.items():
+    for action, (value, _) in cards.MORE.items():
         assert (value in more) == (action in allowed), action
 
 

@@ -255,14 +255,14 @@ def case_card(d: CardData) -> list[dict]:
 
     allowed = rules.card_actions(card_state(d))
     buttons = []
-    for action in _BUTTON_ORDER:
+    for action in BUTTON_ORDER:
         if action not in allowed:
             continue
-        label, action_id, style = _BUTTONS[action]
+        label, action_id, style = BUTTONS[action]
         if action is rules.Action.REMOVE and d.removal == "failed":
             label = "Try Remove again"
         buttons.append(ButtonElement(text=label, action_id=action_id, value=str(d.number), style=style))
-    more = [Option(value=value, text=label) for action, (value, label) in _MORE.items() if action in allowed]
+    more = [Option(value=value, text=label) for action, (value, label) in MORE.items() if action in allowed]
     elements = buttons + [OverflowMenuElement(action_id=ids.ACT_MORE, options=more)]
     blocks.append(ActionsBlock(block_id="case_actions", elements=elements))
     return to_dicts(blocks)
@@ -276,7 +276,7 @@ def card_state(d: CardData) -> rules.CaseState:
 
 
 # The card's buttons, in the order shown: label, action id, style.
-_BUTTONS = {
+BUTTONS = {
     rules.Action.REMOVE: ("Remove", ids.ACT_REMOVE, "danger"),
     rules.Action.WARN: ("Warn", ids.ACT_WARN, None),
     rules.Action.SUSPEND: ("Suspend", ids.ACT_SUSPEND, None),
@@ -284,9 +284,9 @@ _BUTTONS = {
     rules.Action.DISMISS: ("Dismiss", ids.ACT_DISMISS, "primary"),
     rules.Action.RETRY: ("Retry", ids.ACT_RETRY, None),
 }
-_BUTTON_ORDER = tuple(_BUTTONS)
+BUTTON_ORDER = tuple(BUTTONS)
 # The overflow menu ("More"): option value, label.
-_MORE = {
+MORE = {
     rules.Action.ESCALATE: (MORE_ESCALATE, "Escalate (legal / law enforcement)"),
     rules.Action.REVEAL: (MORE_REVEAL, "Reveal the original text"),
     rules.Action.NOTE: (MORE_NOTE, "Add note"),
