@@ -126,8 +126,11 @@ class CaseService:
         return _DIGIT_RUN.sub(_mask_digits, masked)
 
     def tell(self, user: str, text: str, *, channel: str | None = None) -> None:
-        """A private answer now: ephemeral where the click happened, else a DM."""
-        if channel and not channel.startswith("D"):
+        """A private answer now: ephemeral where the click happened, else a DM.
+        (Slack refuses an ephemeral to someone outside the channel, so a
+        non-moderator in the moderator channel gets the DM at once.)"""
+        outsider = channel == self.mod_channel and not self.people.is_moderator(user)
+        if channel and not channel.startswith("D") and not outsider:
             try:
                 self.gateway.call("chat.postEphemeral", channel=channel, user=user, text=text)
                 return
