@@ -9,14 +9,18 @@ decision it belongs to (`topic`), so that a decision that ends takes its
 unsent effects with it.
 
 `Kind` is stored as the outbox row's purpose: when a call finishes, the
-gateway reports it through its one hook (bot.slack.gateway.EffectHandler) and
+gateway reports it through its one hook (bot.slack.effects.EffectHandler) and
 the handler picks the follow-up by kind. Nothing parses keys back.
 """
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+if TYPE_CHECKING:  # the gateway imports this module
+    from bot.slack.gateway import Outcome
+    from storage.outbox import OutboxItem
 
 
 class Kind(str, enum.Enum):
@@ -257,3 +261,29 @@ class UpdateCard(Effect):
 
     def call(self) -> Call:
         return Call("chat.update", {"channel": self.channel, "ts": self.ts, "text": self.text, "blocks": self.blocks})
+
+
+class _UsualCheck:
+    """EffectHandler.reconcile's answer for "nothing special: look for the key as usual"."""
+
+    def __repr__(self) -> str:
+        return "USUAL_CHECK"
+
+
+USUAL_CHECK = _UsualCheck()
+
+
+class EffectHandler(Protocol):
+    """The one hook through which the gateway reports on effects (wired in
+    bot/services/cases/wiring.py)."""
+
+    def finished(self, outcome: Outcome) -> None:
+        """A call finished, failed for good, or first failed and will be retried."""
+
+    def refresh(self, item: OutboxItem) -> dict | None:
+        """The call's arguments as they should be now (a card rendered from
+        today's records), or None to send it as queued."""
+
+    def reconcile(self, item: OutboxItem) -> Any:
+        """After a crash mid-call: the result if Slack shows it took effect,
+        False if it did not, USUAL_CHECK to let the gateway look."""

@@ -20,7 +20,7 @@ import logging
 import threading
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -33,7 +33,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.clock import Clock, SystemClock
 from bot.faults import crash_point
-from bot.slack.effects import Effect
+from bot.slack.effects import USUAL_CHECK, Effect, EffectHandler
 from storage import Store
 from storage import outbox as outbox_db
 
@@ -125,32 +125,6 @@ class Outcome:
     result: dict | None
     error: str | None
     final: bool
-
-
-class _UsualCheck:
-    """EffectHandler.reconcile's answer for "nothing special: look for the key as usual"."""
-
-    def __repr__(self) -> str:
-        return "USUAL_CHECK"
-
-
-USUAL_CHECK = _UsualCheck()
-
-
-class EffectHandler(Protocol):
-    """The one hook through which the gateway reports on effects (wired in
-    bot/services/cases/wiring.py)."""
-
-    def finished(self, outcome: Outcome) -> None:
-        """A call finished, failed for good, or first failed and will be retried."""
-
-    def refresh(self, item: outbox_db.OutboxItem) -> dict | None:
-        """The call's arguments as they should be now (a card rendered from
-        today's records), or None to send it as queued."""
-
-    def reconcile(self, item: outbox_db.OutboxItem) -> Any:
-        """After a crash mid-call: the result if Slack shows it took effect,
-        False if it did not, USUAL_CHECK to let the gateway look."""
 
 
 def make_client(token: str | None, base_url: str, *, timeout: int = 10, retries: int = 2) -> WebClient:

@@ -60,3 +60,43 @@ def test_the_case_package_imports_only_downwards():
         below = set(ORDER[:ORDER.index(name)])
         assert imported <= below, f"{name} imports {sorted(imported - below)} from above it"
         assert len((root / f"{name}.py").read_text().splitlines()) <= 300, name
+
+
+def _module_imports(root: Path) -> dict[str, set[str]]:
+    """Each module of the app's packages -> the app modules it imports at load
+    time (imports inside functions and under TYPE_CHECKING are not load-time)."""
+    mods = {}
+    for top in ("bot", "handlers", "storage", "policies"):
+        for p in (root / top).rglob("*.py"):
+            parts = p.relative_to(root).with_suffix("").parts
+            mods[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = p
+    graph = {}
+    for name, p in mods.items():
+        package = name.split(".") if p.name == "__init__.py" else name.split(".")[:-1]
+        deps = set()
+        for node in ast.parse(p.read_text()).body:
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(package[:len(package) - node.level + 1] + ([node.module] if node.module else []))
+                deps |= {f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base for a in node.names}
+            elif isinstance(node, ast.Import):
+                deps |= {a.name for a in node.names}
+        graph[name] = {d for d in deps if d in mods and d != name}
+    return graph
+
+
+def test_no_import_cycles():
+    graph = _module_imports(Path(__file__).resolve().parents[2])
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        assert name not in path, " -> ".join(path[path.index(name):] + (name,))
+        if name in done:
+            return
+        for dep in graph[name]:
+            visit(dep, path + (name,))
+        done.add(name)
+
+    for name in graph:
+        visit(name, ())

@@ -17,8 +17,8 @@ from bot.services.cases.intake import IntakeService
 from bot.services.cases.removal import RemovalService
 from bot.services.cases.suspensions import SuspensionService
 from bot.services.people import PeopleService
-from bot.slack.effects import Kind
-from bot.slack.gateway import USUAL_CHECK, Outcome
+from bot.slack.effects import USUAL_CHECK, Kind
+from bot.slack.gateway import Outcome
 from storage.outbox import OutboxItem
 
 
@@ -38,7 +38,7 @@ class Moderation:
 
 class CaseEffects:
     """What happens when one of a case's effects finishes at Slack (the
-    gateway's one hook, bot.slack.gateway.EffectHandler), by kind."""
+    gateway's one hook, bot.slack.effects.EffectHandler), by kind."""
 
     def __init__(self, m: Moderation):
         self.finishers: dict[Kind, Callable[[Outcome], None]] = {
