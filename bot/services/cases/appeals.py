@@ -75,7 +75,7 @@ class AppealService(CaseService):
         found = self._decision(value, user)
         if found is None:
             self.audit(actor=user, action="refused:appeal", case_id=None, detail={"value": (value or "")[:40]},
-                        outcome="not_the_member")
+                       outcome="not_the_member")
             self.open_view(trigger_id, forms.notice_view("Appeal", "This appeal button is not for you."))
             return
         kind, decision, case = found

@@ -53,7 +53,7 @@ class CardService(CaseService):
         if not outcome.final:
             return
         self.audit(actor=SYSTEM, action=f"{item.purpose}_result", case_id=item.case_id,
-                    detail={"method": item.method, "key": item.key}, outcome="ok" if outcome.ok else (outcome.error or "failed"))
+                   detail={"method": item.method, "key": item.key}, outcome="ok" if outcome.ok else (outcome.error or "failed"))
 
     def card_data(self, case: cases_db.Case) -> cards.CardData:
         db = self.db

@@ -107,7 +107,7 @@ class ClickService(CaseService):
         that outlasted the retries). A failed removal has its own button."""
         again = outbox_db.requeue_failed_for_case(self.db, case.id, now=self.now(), skip=(Kind.REMOVE.value,))
         self.audit(actor=click.user, action="retry", case_id=case.id,
-                    detail={"calls": [i.key for i in again]}, outcome="queued" if again else "nothing_to_retry")
+                   detail={"calls": [i.key for i in again]}, outcome="queued" if again else "nothing_to_retry")
         if not again:
             self.reply(click, f"Case #{case.id}: nothing is waiting to be retried.")
             return
@@ -131,7 +131,7 @@ class ClickService(CaseService):
             return
         contacts = [str(c) for c in self.cfg.escalation_contacts]
         self.thread(case, about=About.ESCALATION, ref=str(case.id),
-                     text=cards.escalation_message(case_number=case.id, by=click.user, contacts=contacts))
+                    text=cards.escalation_message(case_number=case.id, by=click.user, contacts=contacts))
         self.audit(actor=click.user, action="escalate", case_id=case.id, detail={"contacts": contacts})
         self.card.publish(case.id)
 

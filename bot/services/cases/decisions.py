@@ -162,7 +162,7 @@ class DecisionService(CaseService):
                                            removes_posts=self.gateway.has_admin)
         self.dm(case.author, about=About.SUSPENSION, ref=sid, text=text, blocks=blocks, case_id=case.id)
         self.audit(actor=user, action="suspend", case_id=case.id,
-                    detail={"suspension": sid, "days": days or None, "kicked": kicked})
+                   detail={"suspension": sid, "days": days or None, "kicked": kicked})
         if also_remove and case.removal in ("none", "failed"):
             self.removal.remove(cases_db.get(self.db, case.id), by=user, reason="moderator")
         self.card.publish(case.id)

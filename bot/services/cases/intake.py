@@ -51,8 +51,8 @@ class IntakeService(CaseService):
         for f in findings:
             if f.shadow or f.action == "log":
                 self.audit(actor=SYSTEM, action="finding_shadow" if f.shadow else "finding_logged", case_id=None,
-                            detail={"channel": m.channel, "ts": m.ts, "rule": f.rule, "score": f.score,
-                                    "would": f.action})
+                           detail={"channel": m.channel, "ts": m.ts, "rule": f.rule, "score": f.score,
+                                   "would": f.action})
         if not acted:
             return
         severity = max((f.severity for f in acted), key=cases_db.SEVERITY_ORDER.index)
@@ -66,7 +66,7 @@ class IntakeService(CaseService):
                                             ", ".join(sorted({f.rule for f in acted} - known)) + ")")
         if created or new:
             self.audit(actor=SYSTEM, action="case_opened" if created else "findings_added", case_id=case.id,
-                        detail={"rules": sorted({f.rule for f in acted}), "max_score": max(f.score for f in acted)})
+                       detail={"rules": sorted({f.rule for f in acted}), "max_score": max(f.score for f in acted)})
         # On a replay (the process died after recording) what follows runs
         # again: each step is keyed or conditional, so it happens once.
         # Removed at once: what the config says to remove, scored with high
@@ -125,4 +125,4 @@ class IntakeService(CaseService):
             text=f":bust_in_silhouette: Profile check: <@{person.user_id}> changed their name.\n{lines}\n"
                  "Ask them to change it, or act from their next message's card."))
         self.audit(actor=SYSTEM, action="impersonation_profile", case_id=None,
-                    detail={"user": person.user_id, "rules": [f.rule for f in findings]})
+                   detail={"user": person.user_id, "rules": [f.rule for f in findings]})

@@ -62,7 +62,7 @@ class SuspensionService(CaseService):
             lifted += 1
             self.drop_obsolete(suspension_id=s.id)
             self.dm(s.user_id, about=About.SUSPENSION_LIFTED, ref=s.id,
-                     text=dms.suspension_lifted_dm(community=self.settings.config.community.name), case_id=s.case_id)
+                    text=dms.suspension_lifted_dm(community=self.settings.config.community.name), case_id=s.case_id)
             self.audit(actor=SYSTEM, action="suspension_lifted", case_id=s.case_id, detail={"suspension": s.id})
             if s.case_id:
                 self.card.publish(s.case_id)
