@@ -6,9 +6,10 @@ through `card_actions`), the services' guards (`may`), and the unit test
 that drives storage's conditional UPDATEs (storage/cases.py) through every
 state and checks they agree. Nothing here touches Slack or the database.
 
-Adding a card action: a member of `Action`, a row in `_ALLOWED` saying in
-which states it is offered, its button in the card renderer, its handler in
-bot/services/cases/wiring.py, and the service function it calls.
+Adding a card action: a member of `Action` and the states it is offered in
+(`_allowed_in_state`), its button in the card renderer (BUTTONS in
+bot/slack/blocks/cases.py, which also registers its listener), and the
+ClickService method it calls. CONTRIBUTING.md walks through it.
 """
 from __future__ import annotations
 
