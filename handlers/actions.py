@@ -9,7 +9,7 @@ from slack_bolt import App
 from bot import ids
 from bot.services.cases.common import Click
 from bot.slack.blocks import cases as cards
-from handlers.payload import field, text
+from handlers.payload import field, moderation, text
 
 
 def to_click(body: dict, action: dict) -> Click:
@@ -37,7 +37,7 @@ def register(app: App) -> None:
         ack()
         click = to_click(body, action)
         if click.user:
-            context["modbot"].services.moderation.clicks.click(CARD_BUTTONS[action["action_id"]], click)
+            moderation(context).clicks.click(CARD_BUTTONS[action["action_id"]], click)
 
     for action_id in CARD_BUTTONS:
         app.action(action_id)(card_button)
@@ -47,7 +47,7 @@ def register(app: App) -> None:
         ack()
         click = to_click(body, action)
         if click.user and click.value in MORE_OPTIONS:
-            context["modbot"].services.moderation.clicks.click(MORE_OPTIONS[click.value], click)
+            moderation(context).clicks.click(MORE_OPTIONS[click.value], click)
 
     @app.action(ids.ACT_APPEAL)
     def on_appeal(ack, body: dict, action: dict, context) -> None:
@@ -55,18 +55,18 @@ def register(app: App) -> None:
         click = to_click(body, action)
         if not click.user:
             return
-        context["modbot"].services.moderation.appeals.open_appeal(user=click.user, value=click.value, trigger_id=click.trigger_id)
+        moderation(context).appeals.open_appeal(user=click.user, value=click.value, trigger_id=click.trigger_id)
 
     @app.action(ids.ACT_APPEAL_UPHOLD)
     def on_uphold(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
         if click.user:
-            context["modbot"].services.moderation.appeals.decide_appeal(outcome="upheld", click=click)
+            moderation(context).appeals.decide_appeal(outcome="upheld", click=click)
 
     @app.action(ids.ACT_APPEAL_REVERSE)
     def on_reverse(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
         if click.user:
-            context["modbot"].services.moderation.appeals.decide_appeal(outcome="reversed", click=click)
+            moderation(context).appeals.decide_appeal(outcome="reversed", click=click)

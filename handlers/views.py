@@ -7,7 +7,7 @@ from slack_bolt import App
 
 from bot import ids
 from bot.slack.blocks import case_forms as forms
-from handlers.payload import field, text
+from handlers.payload import field, moderation, text
 
 
 def _element(view: dict, block: str, action: str) -> dict:
@@ -57,7 +57,7 @@ def register(app: App) -> None:
     def on_flag(ack, body: dict, view: dict, context) -> None:
         if _who(ack, body) is None:
             return
-        answer = context["modbot"].services.moderation.flags.submit_flag(
+        answer = moderation(context).flags.submit_flag(
             user=_user(body), private_metadata=_metadata(view),
             reason=_value(view, forms.B_REASON, forms.A_REASON), note=_value(view, forms.B_NOTE, forms.A_NOTE),
         )
@@ -67,7 +67,7 @@ def register(app: App) -> None:
     def on_warn(ack, body: dict, view: dict, context) -> None:
         if _who(ack, body) is None:
             return
-        answer = context["modbot"].services.moderation.decisions.submit_warn(
+        answer = moderation(context).decisions.submit_warn(
             user=_user(body), private_metadata=_metadata(view),
             guideline=_value(view, forms.B_GUIDELINE, forms.A_GUIDELINE),
             message=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
@@ -80,7 +80,7 @@ def register(app: App) -> None:
         if _who(ack, body) is None:
             return
         checked = _checked(view, forms.B_OPTIONS, forms.A_OPTIONS)
-        answer = context["modbot"].services.moderation.decisions.submit_suspend(
+        answer = moderation(context).decisions.submit_suspend(
             user=_user(body), private_metadata=_metadata(view),
             duration=_value(view, forms.B_DURATION, forms.A_DURATION),
             reason=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
@@ -92,7 +92,7 @@ def register(app: App) -> None:
     def on_note(ack, body: dict, view: dict, context) -> None:
         if _who(ack, body) is None:
             return
-        answer = context["modbot"].services.moderation.decisions.submit_note(
+        answer = moderation(context).decisions.submit_note(
             user=_user(body), private_metadata=_metadata(view),
             note=_value(view, forms.B_NOTE, forms.A_NOTE), view_id=str(view.get("id") or ""),
         )
@@ -102,7 +102,7 @@ def register(app: App) -> None:
     def on_appeal(ack, body: dict, view: dict, context) -> None:
         if _who(ack, body) is None:
             return
-        answer = context["modbot"].services.moderation.appeals.submit_appeal(
+        answer = moderation(context).appeals.submit_appeal(
             user=_user(body), private_metadata=_metadata(view),
             text=_value(view, forms.B_APPEAL, forms.A_APPEAL),
         )
