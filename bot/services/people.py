@@ -176,7 +176,7 @@ class PeopleService:
         return self._is_employee(user_id, self.person(user_id))
 
     def _is_employee(self, user_id: str, person: Person | None) -> bool:
-        domains = {d.lower().lstrip("@") for d in self.rt.settings.config.experts.employee_email_domains}
+        domains = self._employee_domains()
         if person is not None and person.email_domain and person.email_domain in domains:
             return True
         return user_id in self._employee_group()
@@ -262,25 +262,34 @@ class PeopleService:
 
     def staff_names(self) -> tuple[str, ...]:
         """Names of staff, for impersonation checks: moderators, admins and
-        employees (by email domain or the employee user group)."""
+        employees (by email domain or the employee user group). Admins and
+        domain employees come from the hourly `refresh_staff` walk of the
+        member list and from every profile seen since, so a check never
+        waits on a walk of the whole workspace."""
         names: list[str] = []
         for uid in sorted(self.moderators() | self._employee_group()):
             p = self.person(uid)
-            if p is None or p.is_bot or p.deleted:
-                continue
-            names.extend(n for n in (p.display_name, p.real_name) if n)
-        names.extend(self._admin_and_domain_staff())
+            if p is not None and not p.is_bot and not p.deleted:
+                names.extend(n for n in (p.display_name, p.real_name) if n)
+        with self._lock:
+            walked = self._staff[1] if self._staff else ()
+            seen = [p for _, p in self._profiles.values()]
+        names.extend(walked)
+        domains = self._employee_domains()
+        for p in seen:
+            if not p.is_bot and not p.deleted and (p.is_admin or p.email_domain in domains):
+                names.extend(n for n in (p.display_name, p.real_name) if n)
         return tuple(dict.fromkeys(names))
 
-    def _admin_and_domain_staff(self) -> tuple[str, ...]:
-        """Names of admins, owners and members with an employee email domain
-        (one users.list walk, kept as long as a profile)."""
-        now = self.rt.clock.now()
-        with self._lock:
-            cached = self._staff
-        if cached and now - cached[0] < max(self._ttl, PROFILE_MIN_TTL):
-            return cached[1]
-        domains = {d.lower().lstrip("@") for d in self.rt.settings.config.experts.employee_email_domains}
+    def _employee_domains(self) -> set[str]:
+        return {d.lower().lstrip("@") for d in self.rt.settings.config.experts.employee_email_domains}
+
+    def refresh_staff(self) -> int:
+        """The scheduled job (hourly, and at start-up): names of admins,
+        owners and members with an employee email domain, from one walk of
+        users.list. Returns how many names; keeps the last list when Slack
+        cannot be asked."""
+        domains = self._employee_domains()
         names: list[str] = []
         cursor = None
         try:
@@ -295,12 +304,12 @@ class PeopleService:
                 if not cursor:
                     break
         except GatewayError as exc:
-            log.warning("could not list staff (%s); using the last known list", exc.error)
-            return cached[1] if cached else ()
+            log.warning("could not list staff (%s); keeping the last known list", exc.error)
+            return 0
         found = tuple(dict.fromkeys(names))
         with self._lock:
-            self._staff = (now, found)
-        return found
+            self._staff = (self.rt.clock.now(), found)
+        return len(found)
 
 
 def to_person(user: dict) -> Person:

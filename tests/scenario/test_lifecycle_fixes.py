@@ -293,6 +293,8 @@ def test_taking_an_employees_name_is_pointed_out(make_bench):
     bench = make_bench(config={"experts": {"employee_email_domains": ["company.example"]}})
     bench.fake.add_user("UERIN", "erin", real_name="Erin Engineer", display_name="Erin",
                         email="erin@company.example")
+    staff_job = next(j for j in bench.rt.jobs if j.name == "staff_names")
+    assert staff_job.fn() >= 3  # the admin's names and Erin's (the hourly walk of users.list)
     user = bench.fake.update_user("UDAVE", display_name="Erin Engineer", real_name="Erin Engineer")
     bench.event(user_change(user))
     bench.settle()

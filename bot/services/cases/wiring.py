@@ -98,4 +98,6 @@ def build_moderation(rt: Modbot, people: PeopleService) -> Moderation:
     rt.services.messages.subscribe("moderation", m.intake.on_message)
     rt.add_job("lift_suspensions", suspensions.lift_expired_suspensions, "interval", minutes=5)
     rt.add_job("revive_cards", card.revive_cards, "interval", minutes=15)
+    # Admins' and employees' names, for the impersonation checks at intake.
+    rt.add_job("staff_names", people.refresh_staff, "interval", hours=1)
     return m
