@@ -38,7 +38,7 @@ def _shape(n: int) -> tuple[int, int]:
 
 def _one(export: str, jobs: int, out: str) -> None:
     """Child mode: audit one export, print figures as JSON."""
-    from bot.services.audit import run_audit
+    from bot.commands.export_audit import run_audit
 
     t0 = time.perf_counter()
     outcome = run_audit(export, out_dir=out, jobs=jobs, progress=False)
@@ -71,7 +71,7 @@ def main() -> int:
             export = base / f"export-{n}.zip"
             g0 = time.perf_counter()
             if not export.exists():
-                subprocess.run([sys.executable, "-m", "bot.services.audit.sample", str(export), "--messages", str(n),
+                subprocess.run([sys.executable, "-m", "bot.commands.sample_export", str(export), "--messages", str(n),
                                 "--members", str(members), "--days", str(days)], check=True, cwd=ROOT,
                                stderr=subprocess.DEVNULL)
             gen = time.perf_counter() - g0

@@ -370,8 +370,8 @@ def export_target(counters: Counters):
     from datetime import datetime, timezone
 
     import atheris
-    from bot.services.audit import export as export_mod
-    from bot.services.audit.runner import AuditSettings, Unit, _Checker
+    from bot.commands.export_audit import export as export_mod
+    from bot.commands.export_audit.runner import AuditSettings, Unit, _Checker
 
     root = Path(tempfile.mkdtemp(prefix="modbot-fuzz-export-"))
     (root / "users.json").write_text(json.dumps([
@@ -449,10 +449,10 @@ def payload_target(counters: Counters):
     import handlers
     from bot.app import REPLAY, make_inbox_middleware
     from bot.server import EVENTS_PATH, _Handler
-    from bot.services.commands import CommandService, Reply
+    from bot.services.slash_commands import CommandService, Reply
     from bot.services.experts import ExpertService
     from bot.services.messages import MessageService
-    from bot.services.moderation import ModerationService
+    from bot.services.cases.wiring import Moderation
     from bot.services.people import PeopleService
     from bot.services.welcome import WelcomeService
     from storage import events as events_db
@@ -487,7 +487,7 @@ def payload_target(counters: Counters):
 
     class Services:
         messages = Stub(MessageService)
-        moderation = Stub(ModerationService)
+        moderation = SimpleNamespace(**{name: Stub(cls) for name, cls in typing.get_type_hints(Moderation).items()})
         people = Stub(PeopleService)
         experts = Stub(ExpertService)
         commands = Stub(CommandService)
@@ -612,7 +612,7 @@ def fits(value, hint) -> bool:
 def _payload_templates() -> list[tuple[str, dict]]:
     """(how it travels, body) for each kind of request the app listens to."""
     from bot import ids
-    from bot.slack.blocks import cases as forms
+    from bot.slack.blocks import case_forms as forms
 
     def state(*items) -> dict:
         values: dict = {}
@@ -913,7 +913,7 @@ def child(target: str, libfuzzer_args: list[str], counts_path: str | None) -> No
     with _RegexHookForOurCode(), atheris.instrument_imports(include=["policies", "handlers", "bot", "storage"]):
         import policies  # noqa: F401
         import handlers  # noqa: F401
-        import bot.services.audit.runner  # noqa: F401
+        import bot.commands.export_audit.runner  # noqa: F401
         import bot.app  # noqa: F401
         one = {"payload": payload_target, "mrkdwn": mrkdwn_target, "normalise": normalise_target,
                "policies": policies_target, "export": export_target}[target](counters)

@@ -3,7 +3,7 @@
     python bench/make_sample_export.py            bot/data/sample-export.zip (+ -planted.json)
     python bench/make_sample_export.py OUT.zip --messages 100000 --members 2000 --days 200
 
-The generator (bot/services/audit/sample.py) uses a fixed seed, so running
+The generator (bot/commands/sample_export.py) uses a fixed seed, so running
 this again gives the same bytes.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.services.audit import sample  # noqa: E402
+from bot.commands import sample_export as sample  # noqa: E402
 
 if __name__ == "__main__":
     argv = sys.argv[1:]

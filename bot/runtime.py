@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from slack_bolt import App
 
@@ -13,6 +13,15 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.slack.gateway import SlackGateway
 from storage import Store
+
+if TYPE_CHECKING:  # the services import this module
+    from bot.services.cases.wiring import Moderation
+    from bot.services.slash_commands import CommandService
+    from bot.services.experts import ExpertService
+    from bot.services.messages import MessageService
+    from bot.services.people import PeopleService
+    from bot.services.suggestions.service import SuggestionService
+    from bot.services.welcome import WelcomeService
 
 log = logging.getLogger("modbot")
 
@@ -33,13 +42,13 @@ class Job:
 class Services:
     """The deciding layer. Each service is built in bot.app.create_app."""
 
-    messages: Any = None
-    moderation: Any = None
-    people: Any = None
-    experts: Any = None
-    commands: Any = None
-    welcome: Any = None
-    suggestions: Any = None
+    messages: MessageService = None  # type: ignore[assignment]
+    moderation: Moderation = None  # type: ignore[assignment]
+    people: PeopleService = None  # type: ignore[assignment]
+    experts: ExpertService = None  # type: ignore[assignment]
+    commands: CommandService = None  # type: ignore[assignment]
+    welcome: WelcomeService = None  # type: ignore[assignment]
+    suggestions: SuggestionService = None  # type: ignore[assignment]
 
 
 @dataclass

@@ -7,8 +7,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import ids
-from bot.services.moderation import Click
-from handlers.payload import field, text
+from bot.services.cases.common import Click
+from bot.slack.blocks import cases as cards
+from handlers.payload import field, moderation, text
 
 
 def to_click(body: dict, action: dict) -> Click:
@@ -22,49 +23,47 @@ def to_click(body: dict, action: dict) -> Click:
         message_ts=text(field(container, "message_ts")),
         value=text(value),
         trigger_id=text(body.get("trigger_id")),
+        response_url=text(body.get("response_url")),
     )
 
 
-CARD_BUTTONS = {
-    ids.ACT_REMOVE: "remove",
-    ids.ACT_WARN: "warn",
-    ids.ACT_SUSPEND: "suspend",
-    ids.ACT_DISMISS: "dismiss",
-    ids.ACT_CLOSE: "close",
-    ids.ACT_RETRY: "retry",
-}
-MORE_OPTIONS = {"escalate", "reveal", "note"}
+# A card button's action id -> the rules.Action it asks for (the card's renderer lists them).
+CARD_BUTTONS = {action_id: action.value for action, (_, action_id, _) in cards.BUTTONS.items()}
+MORE_OPTIONS = {value: action.value for action, (value, _) in cards.MORE.items()}
 SUGGESTION_BUTTONS = {ids.ACT_SUGGEST_NOT_RELATED: "not_related", ids.ACT_SUGGEST_OPT_OUT: "opt_out"}
 
 
 def register(app: App) -> None:
-    @app.action(ids.ACT_REMOVE)
-    @app.action(ids.ACT_WARN)
-    @app.action(ids.ACT_SUSPEND)
-    @app.action(ids.ACT_DISMISS)
-    @app.action(ids.ACT_CLOSE)
-    @app.action(ids.ACT_RETRY)
     def card_button(ack, body: dict, action: dict, context) -> None:
         ack()
-        context["modbot"].services.moderation.click(CARD_BUTTONS[action["action_id"]], to_click(body, action))
+        click = to_click(body, action)
+        if click.user:
+            moderation(context).clicks.click(CARD_BUTTONS[action["action_id"]], click)
+
+    for action_id in CARD_BUTTONS:
+        app.action(action_id)(card_button)
 
     @app.action(ids.ACT_MORE)
     def on_more(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
-        if click.value in MORE_OPTIONS:
-            context["modbot"].services.moderation.click(click.value, click)
+        if click.user and click.value in MORE_OPTIONS:
+            moderation(context).clicks.click(MORE_OPTIONS[click.value], click)
 
     @app.action(ids.ACT_APPEAL)
     def on_appeal(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
-        context["modbot"].services.moderation.open_appeal(user=click.user, value=click.value, trigger_id=click.trigger_id)
+        if not click.user:
+            return
+        moderation(context).appeals.open_appeal(user=click.user, value=click.value, trigger_id=click.trigger_id)
 
     @app.action(ids.ACT_APPEAL_UPHOLD)
     def on_uphold(ack, body: dict, action: dict, context) -> None:
         ack()
-        context["modbot"].services.moderation.decide_appeal(outcome="upheld", click=to_click(body, action))
+        click = to_click(body, action)
+        if click.user:
+            moderation(context).appeals.decide_appeal(outcome="upheld", click=click)
 
     @app.action(ids.ACT_SUGGEST_NOT_RELATED)
     @app.action(ids.ACT_SUGGEST_OPT_OUT)
@@ -77,4 +76,6 @@ def register(app: App) -> None:
     @app.action(ids.ACT_APPEAL_REVERSE)
     def on_reverse(ack, body: dict, action: dict, context) -> None:
         ack()
-        context["modbot"].services.moderation.decide_appeal(outcome="reversed", click=to_click(body, action))
+        click = to_click(body, action)
+        if click.user:
+            moderation(context).appeals.decide_appeal(outcome="reversed", click=click)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import ids
-from handlers.payload import field, text
+from handlers.payload import field, moderation, text
 
 
 def to_flag_request(body: dict) -> tuple[str, str, dict, str] | None:
@@ -27,6 +27,6 @@ def register(app: App) -> None:
         if request is None:
             return
         user, channel, message, trigger_id = request
-        context["modbot"].services.moderation.open_flag_dialog(
+        moderation(context).flags.open_flag_dialog(
             user=user, channel=channel, message=message, trigger_id=trigger_id
         )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import ids
-from bot.slack.blocks import cases as forms
-from handlers.payload import field, text
+from bot.slack.blocks import case_forms as forms
+from handlers.payload import field, moderation, text
 
 
 def _element(view: dict, block: str, action: str) -> dict:
@@ -37,6 +37,14 @@ def _metadata(view: dict) -> str:
     return text(view.get("private_metadata")) or ""
 
 
+def _who(ack, body: dict) -> str | None:
+    """The submitter, or None (and the modal closed) when the payload has none."""
+    user = _user(body)
+    if not user:
+        ack()
+    return user or None
+
+
 def _ack(ack, answer: dict | None) -> None:
     if answer:
         ack(**answer)
@@ -47,7 +55,9 @@ def _ack(ack, answer: dict | None) -> None:
 def register(app: App) -> None:
     @app.view(ids.VIEW_FLAG)
     def on_flag(ack, body: dict, view: dict, context) -> None:
-        answer = context["modbot"].services.moderation.submit_flag(
+        if _who(ack, body) is None:
+            return
+        answer = moderation(context).flags.submit_flag(
             user=_user(body), private_metadata=_metadata(view),
             reason=_value(view, forms.B_REASON, forms.A_REASON), note=_value(view, forms.B_NOTE, forms.A_NOTE),
         )
@@ -55,7 +65,9 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_WARN)
     def on_warn(ack, body: dict, view: dict, context) -> None:
-        answer = context["modbot"].services.moderation.submit_warn(
+        if _who(ack, body) is None:
+            return
+        answer = moderation(context).decisions.submit_warn(
             user=_user(body), private_metadata=_metadata(view),
             guideline=_value(view, forms.B_GUIDELINE, forms.A_GUIDELINE),
             message=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
@@ -65,8 +77,10 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_SUSPEND)
     def on_suspend(ack, body: dict, view: dict, context) -> None:
+        if _who(ack, body) is None:
+            return
         checked = _checked(view, forms.B_OPTIONS, forms.A_OPTIONS)
-        answer = context["modbot"].services.moderation.submit_suspend(
+        answer = moderation(context).decisions.submit_suspend(
             user=_user(body), private_metadata=_metadata(view),
             duration=_value(view, forms.B_DURATION, forms.A_DURATION),
             reason=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
@@ -76,7 +90,9 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_NOTE)
     def on_note(ack, body: dict, view: dict, context) -> None:
-        answer = context["modbot"].services.moderation.submit_note(
+        if _who(ack, body) is None:
+            return
+        answer = moderation(context).decisions.submit_note(
             user=_user(body), private_metadata=_metadata(view),
             note=_value(view, forms.B_NOTE, forms.A_NOTE), view_id=str(view.get("id") or ""),
         )
@@ -84,7 +100,9 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_APPEAL)
     def on_appeal(ack, body: dict, view: dict, context) -> None:
-        answer = context["modbot"].services.moderation.submit_appeal(
+        if _who(ack, body) is None:
+            return
+        answer = moderation(context).appeals.submit_appeal(
             user=_user(body), private_metadata=_metadata(view),
             text=_value(view, forms.B_APPEAL, forms.A_APPEAL),
         )

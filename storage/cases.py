@@ -17,7 +17,8 @@ from storage.db import transaction
 _CASE_COLUMNS = (
     "id, channel, ts, author, status, severity, source, excerpt_masked, message_removed, removed_reason,"
     " flag_weight, card_channel, card_ts, handled_by, handled_action, handled_at, escalated, version,"
-    " created_at, updated_at, removal, removal_error, removed_by, escalated_by, escalated_at, notes"
+    " created_at, updated_at, removal, removal_error, removed_by, escalated_by, escalated_at, notes,"
+    " removal_reversed_by, permalink"
 )
 
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
@@ -51,6 +52,8 @@ class Case:
     escalated_by: str | None
     escalated_at: float | None
     notes: int
+    removal_reversed_by: str | None = None  # a moderator who upheld the member's appeal of the removal
+    permalink: str | None = None  # the message's link from Slack, stored when the case opened
 
     @property
     def is_open(self) -> bool:
@@ -64,6 +67,7 @@ def _case(row) -> Case:
         card_channel=row[11], card_ts=row[12], handled_by=row[13], handled_action=row[14], handled_at=row[15],
         escalated=bool(row[16]), version=row[17], created_at=row[18], updated_at=row[19], removal=row[20],
         removal_error=row[21], removed_by=row[22], escalated_by=row[23], escalated_at=row[24], notes=row[25],
+        removal_reversed_by=row[26], permalink=row[27],
     )
 
 
@@ -173,6 +177,10 @@ def set_card(db: sqlite_utils.Database, case_id: int, *, channel: str, ts: str) 
     db.execute("UPDATE cases SET card_channel = ?, card_ts = ? WHERE id = ?", [channel, ts, case_id])
 
 
+def set_permalink(db: sqlite_utils.Database, case_id: int, *, permalink: str) -> None:
+    db.execute("UPDATE cases SET permalink = ? WHERE id = ? AND permalink IS NULL", [permalink, case_id])
+
+
 def for_card(db: sqlite_utils.Database, *, channel: str, ts: str) -> Case | None:
     row = db.execute(
         f"SELECT {_CASE_COLUMNS} FROM cases WHERE card_channel = ? AND card_ts = ?", [channel, ts]
@@ -218,6 +226,17 @@ def removal_done(db: sqlite_utils.Database, case_id: int, *, now: float) -> bool
     return cur.rowcount == 1
 
 
+def reverse_removal(db: sqlite_utils.Database, case_id: int, *, by: str, now: float) -> bool:
+    """An appeal of the removal was upheld: the message stays gone (Slack
+    cannot restore it), but it no longer counts against the member."""
+    cur = db.execute(
+        "UPDATE cases SET removal_reversed_by = ?, removal_reversed_at = ?, version = version + 1, updated_at = ?"
+        " WHERE id = ? AND removal = 'done' AND removal_reversed_by IS NULL",
+        [by, now, now, case_id],
+    )
+    return cur.rowcount == 1
+
+
 # -- decisions ---------------------------------------------------------------
 
 def claim_decision(db: sqlite_utils.Database, case_id: int, *, action: str, by: str, now: float) -> bool:
@@ -225,9 +244,11 @@ def claim_decision(db: sqlite_utils.Database, case_id: int, *, action: str, by: 
     status = "dismissed" if action == "dismiss" else "closed"
     extra = ""
     if action == "dismiss":
-        # Not while a removal is under way, and not after a moderator removed
-        # the message: that moderator acted, so "no action" would be untrue.
-        extra = " AND removal != 'pending' AND NOT (removal = 'done' AND removed_reason = 'moderator')"
+        # Not while a removal is under way, and not once the message is gone
+        # (by a moderator, the flags or the checks): "no action" would be
+        # untrue; Close says the removal stands. (bot/services/cases/rules.py
+        # is the table; tests/unit/test_case_rules.py checks they agree.)
+        extra = " AND removal NOT IN ('pending', 'done')"
     elif action == "close":
         extra = " AND removal = 'done'"
     cur = db.execute(
@@ -239,6 +260,16 @@ def claim_decision(db: sqlite_utils.Database, case_id: int, *, action: str, by: 
         db.execute("UPDATE flags SET upheld = ? WHERE case_id = ?", [0 if action == "dismiss" else 1, case_id])
         return True
     return False
+
+
+def reopen(db: sqlite_utils.Database, case_id: int, *, now: float) -> bool:
+    """dismissed -> open: something new (a flag, a worse finding) arrived
+    after the dismissal. Who dismissed it stays recorded."""
+    cur = db.execute(
+        "UPDATE cases SET status = 'open', version = version + 1, updated_at = ? WHERE id = ? AND status = 'dismissed'",
+        [now, case_id],
+    )
+    return cur.rowcount == 1
 
 
 def escalate(db: sqlite_utils.Database, case_id: int, *, by: str, now: float) -> bool:
@@ -363,23 +394,9 @@ def snapshot_for(db: sqlite_utils.Database, *, case_id: int, channel: str | None
 
 def author_history(db: sqlite_utils.Database, *, author: str, before_case: int) -> AuthorHistory:
     row = db.execute(
-        "SELECT count(*), coalesce(sum(CASE WHEN handled_action IN ('warn', 'suspend') OR removal = 'done'"
-        " THEN 1 ELSE 0 END), 0) FROM cases WHERE author = ? AND id < ?",
+        "SELECT count(*), coalesce(sum(CASE WHEN handled_action IN ('warn', 'suspend')"
+        " OR (removal = 'done' AND removal_reversed_by IS NULL) THEN 1 ELSE 0 END), 0)"
+        " FROM cases WHERE author = ? AND id < ?",
         [author, before_case],
     ).fetchone()
     return AuthorHistory(earlier_cases=row[0], earlier_actioned=row[1])
-
-
-def supersede_card_updates(db: sqlite_utils.Database, *, case_id: int) -> int:
-    """Cancel queued, not yet sent, card refreshes other than the newest one.
-
-    The drainer renders a card update from the records at send time, so one
-    pending row is enough. Keeping the newest pending row, rather than the
-    caller's own, matters when two threads publish at once: each cancelling
-    the other's row would leave no update at all.
-    """
-    return db.execute(
-        "UPDATE outbox SET status = 'cancelled' WHERE case_id = ? AND purpose = 'card_update' AND status = 'pending'"
-        " AND id < (SELECT max(id) FROM outbox WHERE case_id = ? AND purpose = 'card_update' AND status = 'pending')",
-        [case_id, case_id],
-    ).rowcount

@@ -412,5 +412,35 @@ def m_i14_topic_suggestions(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m011_case_removal_appeals(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # The message's permalink, asked of Slack once when the case opens.
+        "ALTER TABLE cases ADD COLUMN permalink TEXT",
+        # A removal reversed on appeal: Slack cannot restore the message, so
+        # the reversal clears it from the member's record instead.
+        "ALTER TABLE cases ADD COLUMN removal_reversed_by TEXT",
+        "ALTER TABLE cases ADD COLUMN removal_reversed_at REAL",
+    )
+
+
+@migrations()
+def m012_outbox_effect_labels(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # Typed side effects (bot/slack/effects.py) record the label the card
+        # shows and the decision they belong to, instead of meaning carried
+        # in key prefixes. Rows queued before this learn theirs once, here.
+        "ALTER TABLE outbox ADD COLUMN label TEXT",
+        "ALTER TABLE outbox ADD COLUMN topic TEXT",
+        "UPDATE outbox SET topic = 'suspension:' || substr(key, 12) WHERE key LIKE 'suspend-dm:%'",
+        "UPDATE outbox SET topic = 'warning:' || substr(key, 9) WHERE key LIKE 'warn-dm:%'",
+        "UPDATE outbox SET topic = 'suspension:' || substr(key, 6, instr(substr(key, 6), ':') - 1)"
+        " WHERE key LIKE 'kick:%:%'",
+        "CREATE INDEX IF NOT EXISTS outbox_topic ON outbox (topic) WHERE topic IS NOT NULL",
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -34,6 +34,8 @@ class OutboxItem:
     created_at: float = 0.0
     next_attempt_at: float = 0.0
     claimed_at: float | None = None
+    label: str | None = None  # what the case card calls it while it is pending or failed
+    topic: str | None = None  # the decision it belongs to ("suspension:3"), cancelled with it
 
 
 def _item(row) -> OutboxItem:
@@ -52,11 +54,13 @@ def _item(row) -> OutboxItem:
         created_at=row[11],
         next_attempt_at=row[12],
         claimed_at=row[13],
+        label=row[14],
+        topic=row[15],
     )
 
 
 _COLUMNS = ("id, key, method, args, token_kind, case_id, purpose, status, attempts, result, error, created_at,"
-            " next_attempt_at, claimed_at")
+            " next_attempt_at, claimed_at, label, topic")
 
 
 def _select(db: sqlite_utils.Database, where: str, params: list) -> list[OutboxItem]:
@@ -74,13 +78,15 @@ def enqueue(
     token_kind: str = "bot",
     case_id: int | None = None,
     purpose: str | None = None,
+    label: str | None = None,
+    topic: str | None = None,
 ) -> tuple[OutboxItem, bool]:
     """Add a call unless one with `key` exists; returns (item, created)."""
     with transaction(db):
         cur = db.execute(
-            "INSERT OR IGNORE INTO outbox (key, method, args, token_kind, case_id, purpose, created_at, next_attempt_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [key, method, json.dumps(args, separators=(",", ":")), token_kind, case_id, purpose, now, now],
+            "INSERT OR IGNORE INTO outbox (key, method, args, token_kind, case_id, purpose, created_at, next_attempt_at,"
+            " label, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [key, method, json.dumps(args, separators=(",", ":")), token_kind, case_id, purpose, now, now, label, topic],
         )
         created = cur.rowcount == 1
         item = _select(db, "key = ?", [key])[0]
@@ -161,19 +167,12 @@ def requeue(db: sqlite_utils.Database, item_id: int, *, now: float) -> bool:
     return cur.rowcount == 1
 
 
-def cancel_unsent(db: sqlite_utils.Database, *, keys: tuple[str, ...] = (), prefixes: tuple[str, ...] = ()) -> int:
-    """Cancel calls not made yet (queued or failed) that no longer make sense,
-    e.g. a kick or a "you are suspended" DM once the suspension has ended.
+def cancel_unsent(db: sqlite_utils.Database, *, topic: str) -> int:
+    """Cancel calls not made yet (queued or failed) of a decision that ended,
+    e.g. a kick or a "you are suspended" DM once the suspension was lifted.
     A call in flight is left to finish."""
-    if not keys and not prefixes:
-        return 0
-    conds = ["key = ?"] * len(keys) + ["substr(key, 1, ?) = ?"] * len(prefixes)
-    params: list = list(keys)
-    for prefix in prefixes:
-        params += [len(prefix), prefix]
     return db.execute(
-        f"UPDATE outbox SET status = 'cancelled' WHERE status IN ('pending', 'failed') AND ({' OR '.join(conds)})",
-        params,
+        "UPDATE outbox SET status = 'cancelled' WHERE status IN ('pending', 'failed') AND topic = ?", [topic],
     ).rowcount
 
 
@@ -230,3 +229,18 @@ def set_args(db: sqlite_utils.Database, item_id: int, args: dict) -> None:
     """Record the arguments a call is about to be made with (a refresher
     re-rendered them), so the row says what Slack was sent."""
     db.execute("UPDATE outbox SET args = ? WHERE id = ?", [json.dumps(args, separators=(",", ":")), item_id])
+
+
+def supersede_card_updates(db: sqlite_utils.Database, *, case_id: int) -> int:
+    """Cancel queued, not yet sent, card refreshes other than the newest one.
+
+    The drainer renders a card update from the records at send time, so one
+    pending row is enough. Keeping the newest pending row, rather than the
+    caller's own, matters when two threads publish at once: each cancelling
+    the other's row would leave no update at all.
+    """
+    return db.execute(
+        "UPDATE outbox SET status = 'cancelled' WHERE case_id = ? AND purpose = 'card_update' AND status = 'pending'"
+        " AND id < (SELECT max(id) FROM outbox WHERE case_id = ? AND purpose = 'card_update' AND status = 'pending')",
+        [case_id, case_id],
+    ).rowcount

@@ -52,10 +52,10 @@ def _fail(msg: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from bot.config import SettingError, load_config
-    from bot.services.audit import ExportError, run_audit
-    from bot.services.audit.export import MB, ExportLimits
-    from bot.services.audit.report import format_summary
-    from bot.services.audit.settings import settings_from_config
+    from bot.commands.export_audit import ExportError, run_audit
+    from bot.commands.export_audit.export import MB, ExportLimits
+    from bot.commands.export_audit.report import format_summary
+    from bot.commands.export_audit.settings import settings_from_config
 
     if args.jobs is not None and args.jobs < 1:
         return _fail(f"--jobs: expected a positive number, got {args.jobs}")

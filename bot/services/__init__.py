@@ -11,18 +11,18 @@ def build_services(rt: Modbot) -> None:
 
     rt.services.messages = MessageService(rt)
 
-    from bot.services.moderation import ModerationService
+    from bot.services.cases.wiring import build_moderation
     from bot.services.people import PeopleService
 
     rt.services.people = PeopleService(rt)
-    rt.services.moderation = ModerationService(rt, rt.services.people)
+    rt.services.moderation = build_moderation(rt, rt.services.people)
 
     from bot.services import retention
 
     retention.register(rt)
 
     # The expert programme counts answers after moderation has seen a message.
-    from bot.services.commands import CommandService
+    from bot.services.slash_commands import CommandService
     from bot.services.experts import ExpertService
     from bot.services.guidelines import check_guidelines
     from bot.services.welcome import WelcomeService

@@ -37,6 +37,9 @@ PROFILE_CACHE_SIZE = 8_192
 # after this many seconds at the least (or moderator_cache_seconds, when
 # that is longer).
 PROFILE_MIN_TTL = 300.0
+# Channel names, for settings keyed by name (a workspace has at most a few
+# thousand public channels; 50 bytes an entry).
+CHANNEL_NAME_CACHE_SIZE = 4_096
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,9 @@ class PeopleService:
         self._moderators_generation = 0
         self._profiles: LRUCache[str, tuple[float, Person]] = LRUCache(maxsize=PROFILE_CACHE_SIZE)
         self._employees: tuple[float, frozenset[str]] | None = None
+        self._staff: tuple[float, tuple[str, ...]] | None = None  # names of admins and employees, from users.list
+        self._groups: tuple[float, dict[str, tuple[str, ...]]] | None = None  # member -> group ids and handles
+        self._channel_names: LRUCache[str, tuple[float, str]] = LRUCache(maxsize=CHANNEL_NAME_CACHE_SIZE)
         self._bot_user: str | None = None
 
     @property
@@ -170,7 +176,7 @@ class PeopleService:
         return self._is_employee(user_id, self.person(user_id))
 
     def _is_employee(self, user_id: str, person: Person | None) -> bool:
-        domains = {d.lower().lstrip("@") for d in self.rt.settings.config.experts.employee_email_domains}
+        domains = self._employee_domains()
         if person is not None and person.email_domain and person.email_domain in domains:
             return True
         return user_id in self._employee_group()
@@ -201,17 +207,109 @@ class PeopleService:
             return "new_member"
         return "member"
 
+    def _fresh(self, cached) -> bool:
+        return bool(cached) and self.rt.clock.now() - cached[0] < max(self._ttl, PROFILE_MIN_TTL)
+
+    def channel_name(self, channel_id: str) -> str:
+        """The channel's name (without #), "" when Slack cannot say."""
+        with self._lock:
+            cached = self._channel_names.get(channel_id)
+        if self._fresh(cached):
+            return cached[1]
+        try:
+            name = str((self.rt.gateway.call("conversations.info", channel=channel_id).get("channel") or {})
+                       .get("name") or "")
+        except GatewayError as exc:
+            log.info("conversations.info failed (%s)", exc.error)
+            return cached[1] if cached else ""
+        with self._lock:
+            self._channel_names[channel_id] = (self.rt.clock.now(), name)
+        return name
+
+    def groups_of(self, user_id: str) -> tuple[str, ...]:
+        """The user groups `user_id` belongs to, each by id and by handle
+        (settings may name either). Slack has no per-member call, so one
+        usergroups.list with members is kept as long as a profile."""
+        with self._lock:
+            cached = self._groups
+        if not self._fresh(cached):
+            try:
+                listed = self.rt.gateway.call("usergroups.list", include_users=True).get("usergroups") or []
+            except GatewayError as exc:
+                log.warning("could not list user groups (%s)", exc.error)
+                listed = None
+            if listed is not None:
+                members: dict[str, list[str]] = {}
+                for g in listed:
+                    if not isinstance(g, dict) or g.get("date_delete"):
+                        continue
+                    names = [str(x) for x in (g.get("id"), g.get("handle")) if x]
+                    for uid in g.get("users") or []:
+                        members.setdefault(str(uid), []).extend(names)
+                cached = (self.rt.clock.now(), {u: tuple(n) for u, n in members.items()})
+                with self._lock:
+                    self._groups = cached
+        return cached[1].get(user_id, ()) if cached else ()
+
+    def policy_role_of(self, user_id: str) -> str:
+        """The role the policies see. Among staff roles the policies differ
+        only in the stricter customer-data check for employees, so an
+        employee who is also a moderator or an admin is checked as one."""
+        role = self.role_of(user_id)
+        if role in ("moderator", "admin") and self.is_employee(user_id):
+            return "employee"
+        return policy_role(role)
+
     def staff_names(self) -> tuple[str, ...]:
-        """Names of moderators and admins among them, for impersonation checks."""
+        """Names of staff, for impersonation checks: moderators, admins and
+        employees (by email domain or the employee user group). Admins and
+        domain employees come from the hourly `refresh_staff` walk of the
+        member list and from every profile seen since, so a check never
+        waits on a walk of the whole workspace."""
         names: list[str] = []
-        for uid in sorted(self.moderators()):
+        for uid in sorted(self.moderators() | self._employee_group()):
             p = self.person(uid)
-            if p is None or p.is_bot:
-                continue
-            for n in (p.display_name, p.real_name):
-                if n and n not in names:
-                    names.append(n)
-        return tuple(names)
+            if p is not None and not p.is_bot and not p.deleted:
+                names.extend(n for n in (p.display_name, p.real_name) if n)
+        with self._lock:
+            walked = self._staff[1] if self._staff else ()
+            seen = [p for _, p in self._profiles.values()]
+        names.extend(walked)
+        domains = self._employee_domains()
+        for p in seen:
+            if not p.is_bot and not p.deleted and (p.is_admin or p.email_domain in domains):
+                names.extend(n for n in (p.display_name, p.real_name) if n)
+        return tuple(dict.fromkeys(names))
+
+    def _employee_domains(self) -> set[str]:
+        return {d.lower().lstrip("@") for d in self.rt.settings.config.experts.employee_email_domains}
+
+    def refresh_staff(self) -> int:
+        """The scheduled job (hourly, and at start-up): names of admins,
+        owners and members with an employee email domain, from one walk of
+        users.list. Returns how many names; keeps the last list when Slack
+        cannot be asked."""
+        domains = self._employee_domains()
+        names: list[str] = []
+        cursor = None
+        try:
+            while True:
+                page = self.rt.gateway.call("users.list", limit=200, cursor=cursor)
+                for user in page.get("members") or []:
+                    p = to_person(user) if isinstance(user, dict) else None
+                    if p is None or p.is_bot or p.deleted or not (p.is_admin or p.email_domain in domains):
+                        continue
+                    names.extend(n for n in (p.display_name, p.real_name) if n)
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except GatewayError as exc:
+            log.warning("could not list staff (%s); keeping the last known list", exc.error)
+            return 0
+        found = tuple(dict.fromkeys(names))
+        with self._lock:
+            self._staff = (self.rt.clock.now(), found)
+        return len(found)
 
 
 def to_person(user: dict) -> Person:

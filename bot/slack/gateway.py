@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -31,6 +33,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.clock import Clock, SystemClock
 from bot.faults import crash_point
+from bot.slack.effects import USUAL_CHECK, Effect, EffectHandler
 from storage import Store
 from storage import outbox as outbox_db
 
@@ -59,6 +62,29 @@ METHODS: dict[str, tuple[str, ...]] = {
     "views.push": ("bot",),
     "views.update": ("bot",),
     "views.publish": ("bot",),
+}
+
+# Arguments Slack requires of each method (from Slack's method reference;
+# tests/unit/test_gateway_required.py checks this against it). A call without
+# one is refused here, before it reaches Slack.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "chat.postMessage": ("channel",),
+    "chat.postEphemeral": ("channel", "user"),
+    "chat.update": ("channel", "ts"),
+    "chat.delete": ("channel", "ts"),
+    "chat.getPermalink": ("channel", "message_ts"),
+    "conversations.members": ("channel",),
+    "conversations.info": ("channel",),
+    "conversations.history": ("channel",),
+    "conversations.replies": ("channel", "ts"),
+    "conversations.kick": ("channel",),
+    "users.info": ("user",),
+    "usergroups.users.list": ("usergroup",),
+    "usergroups.users.update": ("usergroup", "users"),
+    "views.open": ("view",),  # and a trigger_id or interactivity_pointer
+    "views.push": ("view",),
+    "views.update": ("view",),
+    "views.publish": ("user_id", "view"),
 }
 
 # Errors that mean "already done" when an outbox call is repeated.
@@ -123,9 +149,7 @@ class SlackGateway:
         self.admin_client = admin_client
         self.store = store
         self.clock = clock or SystemClock()
-        self._handlers: dict[str, Callable[[Outcome], None]] = {}
-        self._reconcilers: dict[str, Callable[[outbox_db.OutboxItem], dict | None]] = {}
-        self._refreshers: dict[str, Callable[[outbox_db.OutboxItem], dict | None]] = {}
+        self._effects: EffectHandler | None = None
         self.wake = threading.Event()
         self._drain_lock = threading.Lock()
 
@@ -148,6 +172,11 @@ class SlackGateway:
         if client is None:
             raise GatewayError(method, "no_admin_token")
         args = {k: v for k, v in args.items() if v is not None}
+        missing = [name for name in REQUIRED.get(method, ()) if args.get(name) in (None, "")]
+        if missing:
+            # A bug or a hostile payload upstream: never ask Slack with an argument we do not have.
+            log.warning("refused to call %s without %s", method, ", ".join(missing))
+            raise GatewayError(method, f"missing_argument:{missing[0]}")
         try:
             if method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "views.open", "views.push", "views.update", "views.publish"):
                 response = client.api_call(method, json=args)
@@ -161,21 +190,33 @@ class SlackGateway:
             raise GatewayError(method, f"connection_error: {type(exc).__name__}", transient=True) from None
         return dict(response.data) if isinstance(response.data, dict) else {}
 
+    def respond(self, response_url: str | None, text: str) -> bool:
+        """An ephemeral answer to whoever clicked, through the interaction's
+        response_url (works for anyone, in any channel, unlike
+        chat.postEphemeral). Only Slack's hooks address is used; when the API
+        base is pointed elsewhere (a proxy, the test fake), its /hooks/ path
+        stands in for it. Returns whether Slack took it."""
+        url = _hook_url(response_url, str(self.bot_client.base_url))
+        if url is None:
+            return False
+        try:
+            response = WebhookClient(url, timeout=self.bot_client.timeout).send(
+                text=text, response_type="ephemeral", replace_original=False)
+        except (SlackClientError, OSError) as exc:
+            log.info("response_url failed (%s)", type(exc).__name__)
+            return False
+        return response.status_code == 200
+
     # -- the outbox ---------------------------------------------------------
-    def on_result(self, purpose: str, handler: Callable[[Outcome], None]) -> None:
-        """Called after each outbox call of `purpose` finishes (ok or final failure)."""
-        self._handlers[purpose] = handler
+    def report_to(self, handler: EffectHandler) -> None:
+        """Where finished effects are reported (one handler for all)."""
+        self._effects = handler
 
-    def reconciler(self, purpose: str, fn: Callable[[outbox_db.OutboxItem], dict | None]) -> None:
-        """For calls interrupted mid-flight: returns the result if Slack shows
-        the call took effect, None if it did not (then it is made again)."""
-        self._reconcilers[purpose] = fn
-
-    def refresher(self, purpose: str, fn: Callable[[outbox_db.OutboxItem], dict | None]) -> None:
-        """Rebuilds a call's arguments just before it is made (e.g. a card
-        rendered from the records as they are now, not as they were when the
-        update was queued, so that the last update sent is never stale)."""
-        self._refreshers[purpose] = fn
+    def perform(self, effect: Effect) -> tuple[outbox_db.OutboxItem, bool]:
+        """Queue an effect to be carried out exactly once (keyed by what it is)."""
+        call = effect.call()
+        return self.enqueue(key=effect.key, method=call.method, args=call.args, token=call.token,
+                            case_id=effect.case_id, purpose=effect.kind.value, label=effect.label, topic=effect.topic)
 
     def enqueue(
         self,
@@ -186,9 +227,14 @@ class SlackGateway:
         token: str = "bot",
         case_id: int | None = None,
         purpose: str | None = None,
+        label: str | None = None,
+        topic: str | None = None,
     ) -> tuple[outbox_db.OutboxItem, bool]:
         if method not in METHODS or token not in METHODS[method]:
             raise GatewayError(method, f"not_allowed_for_{token}_token")
+        missing = [name for name in REQUIRED.get(method, ()) if args.get(name) in (None, "")]
+        if missing:
+            raise GatewayError(method, f"missing_argument:{missing[0]}")
         if method == "chat.postMessage" and "metadata" not in args:
             # Tags the message with its outbox key, so that after a crash
             # mid-call the drainer can see whether it was posted.
@@ -202,6 +248,8 @@ class SlackGateway:
             token_kind=token,
             case_id=case_id,
             purpose=purpose,
+            label=label,
+            topic=topic,
         )
         if created:
             self.wake.set()
@@ -234,26 +282,24 @@ class SlackGateway:
 
     def _recover(self, item: outbox_db.OutboxItem) -> None:
         db = self.store.db
-        reconcile = self._reconcilers.get(item.purpose or "")
-        if reconcile is None and item.method == "chat.postMessage":
-            reconcile = self._find_posted
         found = None
-        if reconcile is not None:
-            try:
-                found = reconcile(item)
-            except GatewayError as exc:
-                if exc.transient:
-                    # Back off as a failed call would, rather than ask Slack
-                    # again on every drain pass during an outage.
-                    delay = RETRY_DELAYS[min(item.attempts, len(RETRY_DELAYS) - 1)]
-                    outbox_db.check_later(db, item.id, at=self.clock.now() + delay, error=exc.error)
-                    log.warning("outbox %s: could not reconcile (%s); will check again in %ss", item.key, exc.error, delay)
-                    return
-                # Slack cannot tell us: fail visibly rather than risk doing it twice.
-                outbox_db.fail(db, item.id, now=self.clock.now(), error=f"interrupted; not verifiable: {exc.error}")
-                self._notify(Outcome(item, False, None, "interrupted", True))
+        try:
+            found = self._effects.reconcile(item) if self._effects is not None else USUAL_CHECK
+            if found is USUAL_CHECK:
+                found = self._find_posted(item) if item.method == "chat.postMessage" else None
+        except GatewayError as exc:
+            if exc.transient:
+                # Back off as a failed call would, rather than ask Slack
+                # again on every drain pass during an outage.
+                delay = RETRY_DELAYS[min(item.attempts, len(RETRY_DELAYS) - 1)]
+                outbox_db.check_later(db, item.id, at=self.clock.now() + delay, error=exc.error)
+                log.warning("outbox %s: could not reconcile (%s); will check again in %ss", item.key, exc.error, delay)
                 return
-        if found is not None:
+            # Slack cannot tell us: fail visibly rather than risk doing it twice.
+            outbox_db.fail(db, item.id, now=self.clock.now(), error=f"interrupted; not verifiable: {exc.error}")
+            self._notify(Outcome(item, False, None, "interrupted", True))
+            return
+        if found:
             outbox_db.complete(db, item.id, now=self.clock.now(), result=found)
             self._notify(Outcome(item, True, found, None, True))
         else:
@@ -285,10 +331,9 @@ class SlackGateway:
         db = self.store.db
         crash_point(f"outbox_before_call:{item.purpose}")
         args = item.args
-        refresh = self._refreshers.get(item.purpose or "")
-        if refresh is not None:
+        if self._effects is not None:
             try:
-                fresh = refresh(item)
+                fresh = self._effects.refresh(item)
             except Exception:
                 fresh = None
                 log.exception("outbox %s: could not refresh arguments; sending as queued", item.key)
@@ -318,13 +363,26 @@ class SlackGateway:
         return True
 
     def _notify(self, outcome: Outcome) -> None:
-        handler = self._handlers.get(outcome.item.purpose or "")
-        if handler is None:
+        if self._effects is None:
             return
         try:
-            handler(outcome)
+            self._effects.finished(outcome)
         except Exception:  # a broken follow-up must not stop the drainer
             log.exception("outbox %s: result handler failed", outcome.item.key)
+
+
+SLACK_HOOKS = "https://hooks.slack.com/"
+
+
+def _hook_url(response_url: str | None, api_base: str) -> str | None:
+    """The URL to answer an interaction at, or None when `response_url` is
+    not one of Slack's (a signed payload is trusted, but only so far)."""
+    if not isinstance(response_url, str) or not response_url.startswith(SLACK_HOOKS):
+        return None
+    api = urllib.parse.urlsplit(api_base)
+    if api.netloc == "slack.com":
+        return response_url
+    return f"{api.scheme}://{api.netloc}/hooks/" + response_url[len(SLACK_HOOKS):]
 
 
 def _small(result: dict) -> dict:

@@ -11,6 +11,7 @@ bytes; ``SlackClientSim`` does both against a running app.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import itertools
@@ -409,8 +410,11 @@ def new_trigger_id() -> str:
     return f"{next(_seq)}.1700000000.0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
 
-def _response_url(kind: str, team: str) -> str:
-    return f"https://hooks.slack.com/{kind}/{team}/{next(_seq)}/bG9jYWwtZmFrZQ"
+def _response_url(kind: str, team: str, user: str = "", channel: str = "") -> str:
+    """Slack's secret is opaque; the fake's says whom it answers, so that it
+    can show the answer as an ephemeral message to that member."""
+    secret = base64.urlsafe_b64encode(json.dumps({"u": user, "c": channel}).encode()).decode().rstrip("=")
+    return f"https://hooks.slack.com/{kind}/{team}/{next(_seq)}/{secret}"
 
 
 def form_payload(payload: dict[str, Any]) -> tuple[str, str]:
@@ -447,7 +451,7 @@ def message_action(
         "trigger_id": trigger_id or new_trigger_id(),
         "message_ts": message.get("ts"),
         "message": message,
-        "response_url": response_url or _response_url("app", team),
+        "response_url": response_url or _response_url("app", team, user, channel),
     }
 
 
@@ -496,7 +500,7 @@ def block_actions(
         payload["channel"] = {"id": channel, "name": channel_name}
         payload["message"] = message
         payload["state"] = {"values": {}}
-        payload["response_url"] = response_url or _response_url("actions", team)
+        payload["response_url"] = response_url or _response_url("actions", team, user, channel)
     return payload
 
 

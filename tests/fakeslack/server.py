@@ -139,6 +139,7 @@ class FakeSlack:
         self.usergroups: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, Token] = {}
         self.ephemeral: list[dict[str, Any]] = []
+        self.responses: list[dict[str, Any]] = []  # messages posted to interactions' response_url
         self.deleted: list[dict[str, Any]] = []  # messages removed by chat.delete
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
@@ -356,6 +357,40 @@ class FakeSlack:
     def ephemerals(self, user: str | None = None) -> list[dict[str, Any]]:
         with self._lock:
             return copy.deepcopy([e for e in self.ephemeral if user is None or e["user"] == user])
+
+    def responded(self, response_url: str | None = None) -> list[dict[str, Any]]:
+        """Messages posted to a response_url (all, or to the one given)."""
+        path = "/hooks" + urllib.parse.urlsplit(response_url).path if response_url else None
+        with self._lock:
+            return copy.deepcopy([r for r in self.responses if path is None or r["path"] == path])
+
+    def respond(self, path: str, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """A POST to an interaction's response_url, as Slack answers it: a
+        message with text or blocks, at most five times per URL."""
+        with self._lock:
+            parts = path.strip("/").split("/")
+            if len(parts) != 5 or parts[0] != "hooks":
+                return 404, {"ok": False, "error": "no_service"}
+            if not args.get("text") and not args.get("blocks"):
+                return 400, {"ok": False, "error": "no_text"}
+            if len([r for r in self.responses if r["path"] == path]) >= 5:
+                return 404, {"ok": False, "error": "used_url"}
+            try:
+                secret = parts[4] + "=" * (-len(parts[4]) % 4)
+                whom = json.loads(base64.urlsafe_b64decode(secret))
+            except (ValueError, TypeError):
+                whom = {}
+            entry = {"path": path, "text": args.get("text") or "", "blocks": args.get("blocks"),
+                     "response_type": args.get("response_type") or "ephemeral",
+                     "replace_original": args.get("replace_original")}
+            self.responses.append(entry)
+            if entry["response_type"] == "ephemeral" and whom.get("u"):
+                # What the member sees: an ephemeral message where they clicked.
+                self.ephemeral.append({"channel": whom.get("c") or None, "user": whom["u"], "text": entry["text"],
+                                       "blocks": entry["blocks"], "thread_ts": None, "ts": self.next_ts(),
+                                       "from": "response_url"})
+            self._changed()
+            return 200, {"ok": True}
 
     def views_opened(self) -> list[dict[str, Any]]:
         """Views opened with views.open, in order (current state of each)."""
@@ -619,6 +654,8 @@ class FakeSlack:
         if args.get("metadata"):
             msg["metadata"] = args["metadata"]
         thread_ts = args.get("thread_ts") or None
+        if thread_ts and args.get("reply_broadcast") in (True, "true", "1"):
+            msg["subtype"] = "thread_broadcast"  # shown in the channel too
         self._store_message(channel, msg, thread_ts)
         return {"channel": channel, "ts": msg["ts"], "message": self._message_out(msg)}
 
@@ -1000,6 +1037,18 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             try:
                 parsed = urllib.parse.urlsplit(self.path)
+                if parsed.path.startswith("/hooks/") and self.command == "POST":
+                    length = int(self.headers.get("Content-Length") or 0)
+                    try:
+                        data = json.loads(self.rfile.read(length).decode("utf-8")) if length > 0 else {}
+                    except (ValueError, UnicodeDecodeError):
+                        data = None
+                    if not isinstance(data, dict):
+                        self._send(400, {"ok": False, "error": "invalid_payload"}, {})
+                        return
+                    status, body = fake.respond(parsed.path, data)
+                    self._send(status, body, {})
+                    return
                 if not parsed.path.startswith("/api/"):
                     self._send(404, {"ok": False, "error": "not_found"}, {})
                     return

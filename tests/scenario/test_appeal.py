@@ -79,7 +79,7 @@ def test_appeal_reversed_revokes_the_warning_and_tells_the_member(bench):
     assert "*reversed* by <@UMOD2>" in json.dumps(updated["blocks"]) and '"actions"' not in json.dumps(updated["blocks"])
     assert "Appeal by <@UCAROL>: reversed by <@UMOD2>" in card_text(card_for(bench, case.id))
     # Reversed warnings no longer step up the suggestion.
-    assert bench.rt.services.moderation.suggested_duration("UCAROL")[0] == 1
+    assert bench.rt.services.moderation.suspensions.suggested_duration("UCAROL")[0] == 1
 
 
 def test_one_appeal_per_decision_and_only_by_the_member(bench):

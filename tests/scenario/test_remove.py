@@ -102,5 +102,8 @@ def test_close_after_remove_ends_the_case_without_a_sanction(bench):
     click(bench, "UMOD1", ids.ACT_CLOSE, case.id)
     bench.settle()
     case = case_for(bench, GENERAL, ts)
-    assert case.status == "closed" and case.handled_action == "close" and bench.fake.dms("UCAROL") == []
+    assert case.status == "closed" and case.handled_action == "close"
+    # No sanction; the one DM is the removal notice every removal now sends (issue 11, bug 4).
+    dms = bench.fake.dms("UCAROL")
+    assert len(dms) == 1 and "was removed" in dms[0]["text"]
     assert "Closed by <@UMOD1> with no further action" in card_text(card_for(bench, case.id))

@@ -42,7 +42,7 @@ def test_suspension_is_enforced_on_the_next_message_and_lifted_on_expiry(bench):
     assert bench.fake.find_message(GENERAL, others) is not None
 
     # Expiry: the job lifts it once and tells the member; posting works again.
-    mod = bench.rt.services.moderation
+    mod = bench.rt.services.moderation.suspensions
     assert mod.lift_expired_suspensions() == 0
     bench.clock.advance(days=1, seconds=1)
     assert mod.lift_expired_suspensions() == 1
@@ -87,7 +87,7 @@ def test_permanent_suspension_and_kick(make_bench):
     s = sanctions_db.suspensions_for(bench.rt.store.db, user_id="UCAROL")[0]
     assert s.ends_at is None
     bench.clock.advance(days=3650)
-    assert bench.rt.services.moderation.lift_expired_suspensions() == 0
+    assert bench.rt.services.moderation.suspensions.lift_expired_suspensions() == 0
     assert "permanently" in bench.fake.dms("UCAROL")[0]["text"]
 
 

@@ -65,7 +65,7 @@ def test_expired_warnings_no_longer_count(bench):
     ts, case = routed(bench)
     warn(bench, "UMOD1", case.id)
     bench.settle()
-    mod = bench.rt.services.moderation
+    mod = bench.rt.services.moderation.suspensions
     assert mod.suggested_duration("UCAROL")[0] == 3
     bench.clock.advance(days=181)
     assert mod.suggested_duration("UCAROL")[0] == 1

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from bot.commands import audit as audit_cmd
-from bot.services.audit import SlackExport, looks_like_question, run_audit
-from bot.services.audit.export import DayFileError, ExportError
-from bot.services.audit.progress import Progress
-from bot.services.audit.runner import AuditSettings, masked_excerpt, plan_units
-from bot.services.audit.sample import generate
+from bot.commands.export_audit import SlackExport, looks_like_question, run_audit
+from bot.commands.export_audit.export import DayFileError, ExportError
+from bot.commands.export_audit.progress import Progress
+from bot.commands.export_audit.runner import AuditSettings, masked_excerpt, plan_units
+from bot.commands.sample_export import generate
 
 import policies
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.audit import SlackExport
-from bot.services.audit.export import DayFileError, ExportLimits
+from bot.commands.export_audit import SlackExport
+from bot.commands.export_audit.export import DayFileError, ExportLimits
 from tests.unit.test_audit import CHANNELS, msg, ts_of, write_export
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,8 +17,8 @@ import pytest
 
 import policies
 from bot.commands import demo
-from bot.services.audit import run_audit
-from bot.services.audit.settings import load_settings
+from bot.commands.export_audit import run_audit
+from bot.commands.export_audit.settings import load_settings
 
 DATA = resources.files("bot") / "data"
 MANIFEST = json.loads((DATA / "sample-export-planted.json").read_text())

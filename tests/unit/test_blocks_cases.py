@@ -8,6 +8,8 @@ import pytest
 from slack_sdk.models.views import View
 
 from bot import ids
+from bot.slack.blocks import case_forms as forms
+from bot.slack.blocks import member_dms as dms
 from bot.slack.blocks import cases as cards
 from bot.slack.blocks import escape
 
@@ -46,8 +48,10 @@ def test_open_card_has_every_action_and_escapes_member_text():
     [
         (dict(removal="done", removed_by="UMOD1", removed_reason="moderator"),
          [ids.ACT_WARN, ids.ACT_SUSPEND, ids.ACT_CLOSE, ids.ACT_MORE]),
+        # A removal by the checks or the flags is closed (the removal stands), never
+        # dismissed with "no action taken" (issue 11, bug 4).
         (dict(removal="done", removed_by="modbot", removed_reason="auto"),
-         [ids.ACT_WARN, ids.ACT_SUSPEND, ids.ACT_DISMISS, ids.ACT_MORE]),
+         [ids.ACT_WARN, ids.ACT_SUSPEND, ids.ACT_CLOSE, ids.ACT_MORE]),
         (dict(removal="pending", removed_reason="moderator"), [ids.ACT_WARN, ids.ACT_SUSPEND, ids.ACT_MORE]),
         (dict(removal="failed", removal_error="no_admin_token"),
          [ids.ACT_REMOVE, ids.ACT_WARN, ids.ACT_SUSPEND, ids.ACT_DISMISS, ids.ACT_MORE]),
@@ -78,7 +82,7 @@ def test_card_text_carries_no_excerpt():
 
 
 def test_flag_modal_offers_something_else_and_validates():
-    view = cards.flag_modal([("spam", "Spam"), ("harassment", "Harassment")], private_metadata='{"channel":"C","ts":"1"}')
+    view = forms.flag_modal([("spam", "Spam"), ("harassment", "Harassment")], private_metadata='{"channel":"C","ts":"1"}')
     View(**view).validate_json()
     options = [o["value"] for o in view["blocks"][1]["element"]["options"]]
     assert options == ["spam", "harassment", cards.OTHER_REASON]
@@ -86,19 +90,19 @@ def test_flag_modal_offers_something_else_and_validates():
 
 
 def test_suspend_modal_preselects_the_suggestion():
-    view = cards.suspend_modal(case_number=3, steps=[1, 3, 7, 30, 0], suggested=7, history="2 active warnings",
+    view = forms.suspend_modal(case_number=3, steps=[1, 3, 7, 30, 0], suggested=7, history="2 active warnings",
                                reason="r", private_metadata="{}", offer_remove=True, kick_channels=["CHELP"])
-    duration = [b for b in view["blocks"] if b.get("block_id") == cards.B_DURATION][0]["element"]
+    duration = [b for b in view["blocks"] if b.get("block_id") == forms.B_DURATION][0]["element"]
     assert duration["initial_option"]["value"] == "7"
     assert [o["text"]["text"] for o in duration["options"]] == ["1 day", "3 days", "7 days", "30 days", "Permanent"]
 
 
 def test_dms_carry_an_appeal_button_with_the_decision():
-    _, blocks = cards.warning_dm(community="C", channel="CGENERAL", guideline_title="Be kind", guideline_text="Text",
+    _, blocks = dms.warning_dm(community="C", channel="CGENERAL", guideline_title="Be kind", guideline_text="Text",
                                  message="m", expires_at=1_800_000_000, appeal_value="warning:4")
     button = [e for b in blocks if b["type"] == "actions" for e in b["elements"]][0]
     assert button["action_id"] == ids.ACT_APPEAL and button["value"] == "warning:4"
-    _, blocks = cards.suspension_dm(community="C", ends_at=None, reason="r", channels_left=[], appeal_value="suspension:2")
+    _, blocks = dms.suspension_dm(community="C", ends_at=None, reason="r", channels_left=[], appeal_value="suspension:2")
     assert "permanently" in json.dumps(blocks)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot import ids
-from bot.slack.blocks import cases as forms
+from bot.slack.blocks import case_forms as forms
 from handlers import actions, shortcuts, views
 
 CLICK = {

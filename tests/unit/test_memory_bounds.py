@@ -4,14 +4,13 @@ lru_cache without maxsize) fails here."""
 from __future__ import annotations
 
 import inspect
-from types import SimpleNamespace
 
 import pytest
 
 import policies
 from bot.app import create_app
 from bot.clock import FakeClock
-from bot.services import moderation as moderation_mod
+from bot.services.cases import card as moderation_mod
 from bot.services.people import PROFILE_CACHE_SIZE
 from policies import abuse, community, slacktext
 from tests.harness import GENERAL, make_settings
@@ -57,32 +56,33 @@ def test_a_profile_used_recently_survives_the_eviction(rt):
     assert "UMANY000000" in people._profiles and len(people._profiles) == PROFILE_CACHE_SIZE
 
 
-def test_permalinks_are_bounded(fake_slack, tmp_path, monkeypatch):
-    # A small bound, so that only a few chat.getPermalink calls are needed.
-    monkeypatch.setattr(moderation_mod, "PERMALINK_CACHE_SIZE", 5)
+def test_permalinks_are_stored_with_the_case_not_cached_in_memory(fake_slack, tmp_path):
+    # Issue 11: the permalink is asked of Slack once, when the case opens, and
+    # kept in the cases table (it used to live in a bounded in-memory cache).
+    from storage import cases as cases_db
+
     runtime = create_app(make_settings(fake_slack, tmp_path / "links.db"), clock=FakeClock(), client_retries=0)
     try:
-        service = runtime.services.moderation
+        service = runtime.services.moderation.card
+        db = runtime.store.db
         cases = []
-        for case_id in range(1, 13):
-            ts = fake_slack.add_message(GENERAL, "UALICE", f"message {case_id}")
-            cases.append(SimpleNamespace(id=case_id, channel=GENERAL, ts=ts))
+        for n in range(1, 13):
+            ts = fake_slack.add_message(GENERAL, "UALICE", f"message {n}")
+            case, _ = cases_db.open_case(db, channel=GENERAL, ts=ts, author="UALICE", source="auto",
+                                         excerpt_masked="x", severity="low", now=1.0)
+            cases.append(case)
         links = [service._permalink(c) for c in cases]
         assert all(link and link.startswith("https://") for link in links)
-        assert len(service._permalinks) == 5
-        # The latest is answered from memory, the first is asked for again.
         fake_slack.clear_calls()
-        assert service._permalink(cases[-1]) == links[-1]
-        assert fake_slack.calls_to("chat.getPermalink") == []
-        assert service._permalink(cases[0]) == links[0]
-        assert len(fake_slack.calls_to("chat.getPermalink")) == 1
-        assert len(service._permalinks) == 5
+        again = [service._permalink(cases_db.get(db, c.id)) for c in cases]
+        assert again == links and fake_slack.calls_to("chat.getPermalink") == []
+        assert not hasattr(service, "_permalinks")
     finally:
         runtime.store.close()
 
 
-def test_the_permalink_cache_uses_its_constant(rt):
-    assert rt.services.moderation._permalinks.maxsize == moderation_mod.PERMALINK_CACHE_SIZE
+def test_the_permalink_misses_cache_uses_its_constant(rt):
+    assert rt.services.moderation.card._permalink_misses.maxsize == moderation_mod.PERMALINK_MISSES_SIZE
 
 
 def _lru_cached_functions():

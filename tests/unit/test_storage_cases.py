@@ -134,13 +134,13 @@ def test_two_publishers_never_cancel_each_others_card_update(fresh_db):
     for key in ("upd:a", "upd:b"):
         outbox_db.enqueue(fresh_db, key=key, method="chat.update", args={}, now=1, case_id=case.id, purpose="card_update")
     # B's publisher, then A's publisher, supersede in this order.
-    assert cases_db.supersede_card_updates(fresh_db, case_id=case.id) == 1
-    assert cases_db.supersede_card_updates(fresh_db, case_id=case.id) == 0
+    assert outbox_db.supersede_card_updates(fresh_db, case_id=case.id) == 1
+    assert outbox_db.supersede_card_updates(fresh_db, case_id=case.id) == 0
     status = {k: outbox_db.get(fresh_db, k).status for k in ("upd:a", "upd:b")}
     assert status == {"upd:a": "cancelled", "upd:b": "pending"}
     # A sent or in-flight update is never touched; another case's rows neither.
     outbox_db.claim(fresh_db, outbox_db.get(fresh_db, "upd:b").id, now=2)
     outbox_db.enqueue(fresh_db, key="upd:c", method="chat.update", args={}, now=3, case_id=case.id, purpose="card_update")
     outbox_db.enqueue(fresh_db, key="other", method="chat.update", args={}, now=3, case_id=case.id + 1, purpose="card_update")
-    assert cases_db.supersede_card_updates(fresh_db, case_id=case.id) == 0
+    assert outbox_db.supersede_card_updates(fresh_db, case_id=case.id) == 0
     assert outbox_db.get(fresh_db, "upd:b").status == "inflight" and outbox_db.get(fresh_db, "upd:c").status == "pending"

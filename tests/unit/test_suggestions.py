@@ -129,8 +129,8 @@ def test_the_suggestion_escapes_members_words_and_carries_its_buttons():
 
 # -- back-fill from an export ------------------------------------------------------------
 def test_import_activity_indexes_public_questions_only(tmp_path):
-    from bot.services.audit import run_audit
-    from bot.services.audit.runner import AuditSettings
+    from bot.commands.export_audit import run_audit
+    from bot.commands.export_audit.runner import AuditSettings
     from storage import open_db
     from tests.unit.test_audit import msg, ts_of, write_export
 

@@ -1,4 +1,5 @@
-"""The case card, the moderation modals and the messages members receive.
+"""The case card and the messages in its thread (the modals are in
+case_forms.py, members' DMs in member_dms.py).
 
 Everything here is a pure function of plain data: the moderation service
 gathers the data (already masked), these functions lay it out. No text that
@@ -13,19 +14,15 @@ from datetime import datetime, timezone
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
-    CheckboxesElement,
     ContextBlock,
-    InputBlock,
     MarkdownTextObject,
     Option,
     OverflowMenuElement,
-    PlainTextInputElement,
     SectionBlock,
-    StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot import ids
+from bot.services.cases import rules
 from bot.slack.blocks import clip, escape, slack_date, to_dicts
 
 SEVERITY_MARK = {"low": ":white_circle:", "medium": ":large_yellow_circle:", "high": ":large_orange_circle:",
@@ -33,20 +30,10 @@ SEVERITY_MARK = {"low": ":white_circle:", "medium": ":large_yellow_circle:", "hi
 OTHER_REASON = "other"
 EXCERPT_LIMIT = 600
 
-# Block and action ids inside modals (the view callback ids live in bot.ids).
-B_REASON, A_REASON = "reason", "reason_select"
-B_NOTE, A_NOTE = "note", "note_input"
-B_MESSAGE, A_MESSAGE = "message", "message_input"
-B_GUIDELINE, A_GUIDELINE = "guideline", "guideline_select"
-B_DURATION, A_DURATION = "duration", "duration_select"
-B_OPTIONS, A_OPTIONS = "options", "options_check"
-B_APPEAL, A_APPEAL = "appeal", "appeal_input"
-OPT_REMOVE = "remove"
-OPT_KICK = "kick"
 MORE_ESCALATE, MORE_REVEAL, MORE_NOTE = "escalate", "reveal", "note"
 
 
-def _utc(ts: float) -> str:
+def utc_text(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -57,7 +44,7 @@ def _quote(text: str, max_lines: int | None = None) -> str:
 
 def until_text(ends_at: float | None) -> str:
     """How long a suspension lasts, in the reader's own time zone."""
-    return "permanently" if ends_at is None else f"until {slack_date(ends_at, _utc(ends_at))}"
+    return "permanently" if ends_at is None else f"until {slack_date(ends_at, utc_text(ends_at))}"
 
 
 def duration_label(days: int | None) -> str:
@@ -124,6 +111,7 @@ class CardData:
     notes: int = 0
     has_admin: bool = True
     appeal: str = ""  # one line about an appeal, if any
+    removal_reversed_by: str | None = None  # the removal was reversed on appeal
     category_labels: dict = field(default_factory=dict)
     work: tuple[WorkLine, ...] = ()
 
@@ -140,6 +128,11 @@ def _removal_line(d: CardData) -> str | None:
     by = _who(d.removed_by)
     why = {"auto": "automatically (severe, high-confidence finding)", "flags": "automatically, pending review (flag weight passed the threshold)",
            "suspended": "because the author is suspended"}.get(d.removed_reason or "", f"by {by}")
+    if d.removal == "done" and d.removal_reversed_by:
+        return (f":leftwards_arrow_with_hook: Removal reversed on appeal by {_who(d.removal_reversed_by)}: it no longer "
+                "counts against the member. (Slack cannot restore a deleted message.)")
+    if d.removal == "done" and d.removed_reason == "flags" and d.status != "open":
+        return ":wastebasket: Message removed automatically (flag weight passed the threshold)."
     if d.removal == "done":
         return f":wastebasket: Message removed {why}."
     if d.removal == "pending":
@@ -170,7 +163,7 @@ def _work_lines(d: CardData) -> list[str]:
             tries = f" after {w.attempts} tr{'ies' if w.attempts != 1 else 'y'}" if w.attempts else ""
             lines.append(f":warning: *Not done:* {w.label}.{why}{tries}. Press Retry to send it again.")
         elif w.error:
-            when = f"; next try {slack_date(w.next_at, _utc(w.next_at))}" if w.next_at else ""
+            when = f"; next try {slack_date(w.next_at, utc_text(w.next_at))}" if w.next_at else ""
             lines.append(f":hourglass_flowing_sand: *Pending:* {w.label}.{why} (attempt {w.attempts}){when}.")
         else:
             lines.append(f":hourglass_flowing_sand: *Pending:* {w.label}.")
@@ -187,6 +180,8 @@ def _decision_line(d: CardData) -> str | None:
             "close": ":white_check_mark:"}.get(d.handled_action, "")
     detail = f" ({escape(d.decision_detail)})" if d.decision_detail else ""
     tail = {"dismiss": " \u2014 no action taken.", "close": " with no further action."}.get(d.handled_action, ".")
+    if d.handled_action == "close" and d.removed_reason in ("auto", "flags"):
+        tail = ": the removal stands, with no further action."
     return f"{icon} {verb} by {_who(d.handled_by)}{detail}{tail}"
 
 
@@ -230,7 +225,8 @@ def case_card(d: CardData) -> list[dict]:
             for r, n in counts.most_common()
         )
         why.append(f"\u2022 Flagged by {len(d.flags)} member{'s' if len(d.flags) != 1 else ''}, weight {d.flag_weight:g} "
-                   f"(removal pending review at {d.flag_threshold:g}). Reasons: {reasons}")
+                   f"({'removal pending review' if d.status == 'open' else 'removed'} at {d.flag_threshold:g}). "
+                   f"Reasons: {reasons}")
         for f in d.flags[:5]:
             if f.note_masked:
                 why.append(f"   \u201c{escape(clip(f.note_masked, 200))}\u201d")
@@ -257,28 +253,44 @@ def case_card(d: CardData) -> list[dict]:
     if state:
         blocks.append(SectionBlock(block_id="state", text=MarkdownTextObject(text=clip("\n".join(state), 2900))))
 
+    allowed = rules.card_actions(card_state(d))
     buttons = []
-    can_remove = d.status != "dismissed" and d.removal in ("none", "failed")
-    if can_remove:
-        label = "Remove" if d.removal == "none" else "Try Remove again"
-        buttons.append(ButtonElement(text=label, action_id=ids.ACT_REMOVE, value=str(d.number), style="danger"))
-    if d.status == "open":
-        buttons.append(ButtonElement(text="Warn", action_id=ids.ACT_WARN, value=str(d.number)))
-        buttons.append(ButtonElement(text="Suspend", action_id=ids.ACT_SUSPEND, value=str(d.number)))
-        if d.removal == "done" and d.removed_reason == "moderator":
-            buttons.append(ButtonElement(text="Close", action_id=ids.ACT_CLOSE, value=str(d.number), style="primary"))
-        elif d.removal != "pending":
-            buttons.append(ButtonElement(text="Dismiss", action_id=ids.ACT_DISMISS, value=str(d.number), style="primary"))
-    if any(w.status == "failed" for w in d.work):
-        buttons.append(ButtonElement(text="Retry", action_id=ids.ACT_RETRY, value=str(d.number)))
-    more = []
-    if not d.escalated_by:
-        more.append(Option(value=MORE_ESCALATE, text="Escalate (legal / law enforcement)"))
-    more.append(Option(value=MORE_REVEAL, text="Reveal the original text"))
-    more.append(Option(value=MORE_NOTE, text="Add note"))
+    for action in BUTTON_ORDER:
+        if action not in allowed:
+            continue
+        label, action_id, style = BUTTONS[action]
+        if action is rules.Action.REMOVE and d.removal == "failed":
+            label = "Try Remove again"
+        buttons.append(ButtonElement(text=label, action_id=action_id, value=str(d.number), style=style))
+    more = [Option(value=value, text=label) for action, (value, label) in MORE.items() if action in allowed]
     elements = buttons + [OverflowMenuElement(action_id=ids.ACT_MORE, options=more)]
     blocks.append(ActionsBlock(block_id="case_actions", elements=elements))
     return to_dicts(blocks)
+
+
+def card_state(d: CardData) -> rules.CaseState:
+    """The rules' view of the case the card shows."""
+    return rules.CaseState(status=rules.Status(d.status), removal=rules.Removal(d.removal),
+                           removed_reason=d.removed_reason, escalated=bool(d.escalated_by),
+                           failed_work=any(w.status == "failed" for w in d.work), author=d.author)
+
+
+# The card's buttons, in the order shown: label, action id, style.
+BUTTONS = {
+    rules.Action.REMOVE: ("Remove", ids.ACT_REMOVE, "danger"),
+    rules.Action.WARN: ("Warn", ids.ACT_WARN, None),
+    rules.Action.SUSPEND: ("Suspend", ids.ACT_SUSPEND, None),
+    rules.Action.CLOSE: ("Close", ids.ACT_CLOSE, "primary"),
+    rules.Action.DISMISS: ("Dismiss", ids.ACT_DISMISS, "primary"),
+    rules.Action.RETRY: ("Retry", ids.ACT_RETRY, None),
+}
+BUTTON_ORDER = tuple(BUTTONS)
+# The overflow menu ("More"): option value, label.
+MORE = {
+    rules.Action.ESCALATE: (MORE_ESCALATE, "Escalate (legal / law enforcement)"),
+    rules.Action.REVEAL: (MORE_REVEAL, "Reveal the original text"),
+    rules.Action.NOTE: (MORE_NOTE, "Add note"),
+}
 
 
 def refusal_text(action: str) -> str:
@@ -301,164 +313,14 @@ def reveal_text(case_number: int, text: str, edits: list[str]) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- modals
-
-def _options(pairs: list[tuple[str, str]]) -> list[Option]:
-    return [Option(value=v, text=clip(label, 75)) for v, label in pairs]
-
-
-def notice_view(title: str, text: str) -> dict:
-    """A modal with one message and a Close button."""
-    return View(type="modal", title=clip(title, 24), close="Close",
-                blocks=[SectionBlock(text=MarkdownTextObject(text=clip(text, 2900)))]).to_dict()
-
-
-def flag_modal(reasons: list[tuple[str, str]], *, private_metadata: str) -> dict:
-    """`reasons`: (value, label) per guideline category; "Something else" is added."""
-    options = _options(reasons + [(OTHER_REASON, "Something else")])
-    return View(
-        type="modal",
-        callback_id=ids.VIEW_FLAG,
-        title="Flag this message",
-        submit="Flag",
-        close="Cancel",
-        private_metadata=private_metadata,
-        blocks=[
-            SectionBlock(text=MarkdownTextObject(
-                text="Tell the moderators what is wrong. They review every flag; the author is never told who flagged.")),
-            InputBlock(block_id=B_REASON, label="Reason",
-                       element=StaticSelectElement(action_id=A_REASON, placeholder="Choose a reason", options=options)),
-            InputBlock(block_id=B_NOTE, label="Note for the moderators", optional=True,
-                       hint="Needed when you choose \u201cSomething else\u201d.",
-                       element=PlainTextInputElement(action_id=A_NOTE, multiline=True, max_length=1000)),
-        ],
-    ).to_dict()
-
-
-def flag_thanks_view(removed_pending_review: bool = False) -> dict:
-    text = "Thank you. The moderators will look at this message. The author will not be told who flagged it."
-    if removed_pending_review:
-        text += "\nEnough members flagged it that it has been hidden until a moderator reviews it."
-    return notice_view("Flag sent", text)
-
-
-def warn_modal(*, case_number: int, guidelines: list[tuple[str, str]], guideline: str, message: str,
-               private_metadata: str, offer_remove: bool) -> dict:
-    options = _options(guidelines)
-    initial = next((o for o in options if o.value == guideline), options[0] if options else None)
-    blocks = [
-        SectionBlock(text=MarkdownTextObject(
-            text=f"Warn the author of case #{case_number}. They get this message as a DM with the guideline's text and an Appeal button.")),
-        InputBlock(block_id=B_GUIDELINE, label="Guideline",
-                   element=StaticSelectElement(action_id=A_GUIDELINE, options=options, initial_option=initial)),
-        InputBlock(block_id=B_MESSAGE, label="Message to the author",
-                   element=PlainTextInputElement(action_id=A_MESSAGE, multiline=True, initial_value=clip(message, 2900), max_length=3000)),
-    ]
-    if offer_remove:
-        opt = Option(value=OPT_REMOVE, text="Also remove the message")
-        blocks.append(InputBlock(block_id=B_OPTIONS, label="Also", optional=True,
-                                 element=CheckboxesElement(action_id=A_OPTIONS, options=[opt], initial_options=[opt])))
-    return View(type="modal", callback_id=ids.VIEW_WARN, title=f"Warn \u00b7 case #{case_number}"[:24], submit="Send warning",
-                close="Cancel", private_metadata=private_metadata, blocks=blocks).to_dict()
-
-
-def suspend_modal(*, case_number: int, steps: list[int], suggested: int, history: str, reason: str,
-                  private_metadata: str, offer_remove: bool, kick_channels: list[str]) -> dict:
-    options = _options([(str(s), duration_label(s)) for s in steps])
-    initial = next((o for o in options if o.value == str(suggested)), options[0])
-    blocks = [
-        SectionBlock(text=MarkdownTextObject(
-            text=f"Suspend the author of case #{case_number}. While suspended, modbot removes each new message they post "
-                 f"and tells them once until when.\n_Suggested from their history: {duration_label(suggested)} ({escape(history)})._")),
-        InputBlock(block_id=B_DURATION, label="Duration",
-                   element=StaticSelectElement(action_id=A_DURATION, options=options, initial_option=initial)),
-        InputBlock(block_id=B_MESSAGE, label="Reason (sent to the member)",
-                   element=PlainTextInputElement(action_id=A_MESSAGE, multiline=True, initial_value=clip(reason, 2900), max_length=3000)),
-    ]
-    extra = []
-    if offer_remove:
-        extra.append(Option(value=OPT_REMOVE, text="Also remove the message"))
-    if kick_channels:
-        names = ", ".join(f"#{c}" if not c[:1] in ("C", "G") else c for c in kick_channels)
-        extra.append(Option(value=OPT_KICK, text=clip(f"Remove them from {names}", 75)))
-    if extra:
-        blocks.append(InputBlock(block_id=B_OPTIONS, label="Also", optional=True,
-                                 element=CheckboxesElement(action_id=A_OPTIONS, options=extra,
-                                                           initial_options=[o for o in extra if o.value == OPT_REMOVE] or None)))
-    return View(type="modal", callback_id=ids.VIEW_SUSPEND, title=f"Suspend \u00b7 case #{case_number}"[:24], submit="Suspend",
-                close="Cancel", private_metadata=private_metadata, blocks=blocks).to_dict()
-
-
-def note_modal(*, case_number: int, private_metadata: str) -> dict:
-    return View(type="modal", callback_id=ids.VIEW_NOTE, title=f"Note \u00b7 case #{case_number}"[:24], submit="Add note",
-                close="Cancel", private_metadata=private_metadata, blocks=[
-                    InputBlock(block_id=B_NOTE, label="Note (posted in the case thread)",
-                               element=PlainTextInputElement(action_id=A_NOTE, multiline=True, max_length=2000)),
-                ]).to_dict()
-
-
-def appeal_modal(*, what: str, private_metadata: str) -> dict:
-    return View(type="modal", callback_id=ids.VIEW_APPEAL, title="Appeal", submit="Send appeal", close="Cancel",
-                private_metadata=private_metadata, blocks=[
-                    SectionBlock(text=MarkdownTextObject(
-                        text=f"You are appealing {escape(what)}. A moderator who did not make the decision will review it. "
-                             "You can appeal each decision once.")),
-                    InputBlock(block_id=B_APPEAL, label="Your side",
-                               element=PlainTextInputElement(action_id=A_APPEAL, multiline=True, min_length=10, max_length=3000)),
-                ]).to_dict()
-
-
-# ---------------------------------------------------------------- member DMs
-
-def _appeal_button(value: str) -> ActionsBlock:
-    return ActionsBlock(block_id="appeal", elements=[ButtonElement(text="Appeal", action_id=ids.ACT_APPEAL, value=value)])
-
-
-def warning_dm(*, community: str, channel: str, guideline_title: str, guideline_text: str, message: str,
-               expires_at: float, appeal_value: str) -> tuple[str, list[dict]]:
-    text = f"A warning from the {community} moderators about your message in <#{channel}>"
-    blocks = [
-        SectionBlock(text=MarkdownTextObject(text=clip(f"*{escape(text)}*\n\n{escape(message)}", 2900))),
-        SectionBlock(text=MarkdownTextObject(text=clip(f"*The guideline: {escape(guideline_title)}*\n{guideline_text}", 2900))),
-        ContextBlock(elements=[MarkdownTextObject(
-            text=f"This warning counts until {slack_date(expires_at, _utc(expires_at))}. If you think it is wrong, appeal once with the button below.")]),
-        _appeal_button(appeal_value),
-    ]
-    return text, to_dicts(blocks)
-
-
-def suspension_dm(*, community: str, ends_at: float | None, reason: str, channels_left: list[str],
-                  appeal_value: str) -> tuple[str, list[dict]]:
-    until = until_text(ends_at)
-    text = f"You are suspended from posting in {community} {('until ' + _utc(ends_at)) if ends_at else 'permanently'}"
-    body = f"*You are suspended from posting in {escape(community)} {until}.*\n\n{escape(reason)}\n\n" \
-           "While suspended, messages you post are removed."
-    if channels_left:
-        body += " You have also been removed from " + ", ".join(f"<#{c}>" for c in channels_left) + "."
-    blocks = [SectionBlock(text=MarkdownTextObject(text=clip(body, 2900))),
-              ContextBlock(elements=[MarkdownTextObject(text="If you think this is wrong, appeal once with the button below.")]),
-              _appeal_button(appeal_value)]
-    return text, to_dicts(blocks)
-
-
-def suspension_notice_dm(*, ends_at: float | None) -> str:
-    until = until_text(ends_at)
-    return (f"Your message was removed because you are suspended {until}. "
-            "Messages you post while suspended are removed; this is the only reminder you will get.")
-
-
-def suspension_lifted_dm(*, community: str) -> str:
-    return (f"Your suspension in {community} has ended: you can post again. "
-            "If you were removed from channels, you can rejoin them. Welcome back.")
-
-
-def appeal_outcome_dm(*, what: str, outcome: str) -> str:
-    if outcome == "reversed":
-        return f"Your appeal against {what} was accepted: the decision is reversed and no longer counts against you."
-    return f"Your appeal against {what} was reviewed, and the decision stands. Thank you for explaining your side."
-
-
 # ---------------------------------------------------------------- the case thread
+
+def suspended_post_message(*, member: str, channel: str, permalink: str | None) -> str:
+    """In the case thread: a suspended member posted and modbot could not remove it."""
+    link = f" (<{permalink}|the message>)" if permalink else ""
+    return (f":no_entry: <@{member}> posted in <#{channel}> while suspended{link}. modbot has no admin token "
+            "(SLACK_ADMIN_TOKEN), so it cannot delete it: delete it by hand if it should go.")
+
 
 def appeal_thread_message(*, case_number: int, member: str, what: str, decided_by: str, reviewer: str | None,
                           text_masked: str, appeal_id: int) -> tuple[str, list[dict]]:
@@ -478,11 +340,11 @@ def appeal_thread_message(*, case_number: int, member: str, what: str, decided_b
 
 
 def appeal_decided_message(*, case_number: int, member: str, what: str, outcome: str, by: str,
-                           text_masked: str) -> tuple[str, list[dict]]:
+                           text_masked: str, note: str = "") -> tuple[str, list[dict]]:
     verb = "reversed" if outcome == "reversed" else "upheld"
     text = f"Appeal on case #{case_number} {verb} by <@{by}>"
     blocks = [SectionBlock(text=MarkdownTextObject(text=clip(
-        f"*Appeal on case #{case_number}* from <@{member}> against {escape(what)}: *{verb}* by <@{by}>. The member has been told.\n"
+        f"*Appeal on case #{case_number}* from <@{member}> against {escape(what)}: *{verb}* by <@{by}>. The member has been told.{note}\n"
         + _quote(text_masked, 20), 2900)))]
     return text, to_dicts(blocks)
 
@@ -491,6 +353,11 @@ def escalation_message(*, case_number: int, by: str, contacts: list[str]) -> str
     cc = " ".join(f"<@{c}>" if c[:1] in ("U", "W") else escape(c) for c in contacts)
     tail = f" cc {cc}" if cc else " (no escalation contacts are configured: moderation.escalation_contacts)"
     return f":rotating_light: Case #{case_number} escalated for legal or law-enforcement follow-up by <@{by}>.{tail}"
+
+
+def reopened_message(*, case_number: int, why: str, dismissed_by: str | None) -> str:
+    return (f":leftwards_arrow_with_hook: Case #{case_number} is open again: {escape(why)} after "
+            f"{_who(dismissed_by)} dismissed it. Please look again.")
 
 
 def note_message(*, by: str, text_masked: str) -> str:

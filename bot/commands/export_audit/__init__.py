@@ -4,7 +4,8 @@
     runner.py    day-ordered work units, checked with policies.evaluate_many
     report.py    report.html, findings.csv, findings.jsonl, terminal summary
     service.py   run_audit: the pieces together, plus --import-activity
-    sample.py    the seeded generator behind bot/data/sample-export.zip
+(The seeded generator behind bot/data/sample-export.zip is
+bot/commands/sample_export.py.)
 """
 from .export import DayFileError, ExportError, Problem, SlackExport
 from .runner import AuditSettings, looks_like_question

@@ -1,0 +1,82 @@
+"""Suspensions in force: a suspended member's new messages are removed (and
+they are told once), and a suspension that ended is lifted on schedule."""
+from __future__ import annotations
+
+import logging
+
+from bot.services.cases.card import CardService
+from bot.services.cases.common import SYSTEM, CaseService
+from bot.services.cases.removal import RemovalService
+from bot.services.messages import SeenMessage
+from bot.slack.blocks import member_dms as dms
+from bot.slack.blocks import cases as cards
+from bot.slack.effects import About, DeleteMessage
+from storage import cases as cases_db
+from storage import outbox as outbox_db
+from storage import sanctions as sanctions_db
+
+log = logging.getLogger("modbot.moderation")
+
+
+class SuspensionService(CaseService):
+    def __init__(self, *, card: CardService, removal: RemovalService, **base):
+        super().__init__(**base)
+        self.card = card
+        self.removal = removal
+
+    def enforce(self, m: SeenMessage, s: sanctions_db.Suspension) -> None:
+        case = cases_db.get(self.db, s.case_id) if s.case_id else None
+        if case is not None:
+            self.removal.snapshot(case, channel=m.channel, ts=m.ts, author=m.user)
+        removes = self.gateway.has_admin
+        if removes:
+            self.gateway.perform(DeleteMessage(case_id=s.case_id, channel=m.channel, ts=m.ts, suspended=True))
+        elif case is not None:
+            # The message stays up: the moderators are told, the member is not told otherwise.
+            self.thread(case, about=About.SUSPENDED_POST, ref=f"{m.channel}:{m.ts}",
+                        text=cards.suspended_post_message(member=m.user, channel=m.channel,
+                                                          permalink=self.archive_link(m.channel, m.ts)))
+        self.audit(actor=SYSTEM, action="suspension_enforced", case_id=s.case_id,
+                   detail={"channel": m.channel, "ts": m.ts, "suspension": s.id},
+                   outcome="queued" if removes else "no_admin_token")
+        if sanctions_db.mark_notified(self.db, s.id, now=self.now()):
+            self.dm(m.user, about=About.SUSPENSION_NOTICE, ref=s.id,
+                    text=dms.suspension_notice_dm(ends_at=s.ends_at, removed=removes), case_id=s.case_id)
+
+    def drop_obsolete(self, *, suspension_id: int | None = None, warning_id: int | None = None) -> None:
+        """A decision that ended takes its unsent side effects with it: a
+        kick or a "you are suspended" DM still waiting (or failed, with Retry
+        on the card) must not reach the member after the suspension ended or
+        the warning was revoked."""
+        topic = f"suspension:{suspension_id}" if suspension_id is not None else f"warning:{warning_id}"
+        dropped = outbox_db.cancel_unsent(self.db, topic=topic)
+        if dropped:
+            log.info("cancelled %d unsent call(s) of a decision that ended", dropped)
+
+    def lift_expired_suspensions(self) -> int:
+        """The scheduled job: lift what has ended and tell the member (once)."""
+        lifted = 0
+        for s in sanctions_db.expired_unlifted(self.db, now=self.now()):
+            if not sanctions_db.lift_suspension(self.db, s.id, by=SYSTEM, now=self.now()):
+                continue
+            lifted += 1
+            self.drop_obsolete(suspension_id=s.id)
+            self.dm(s.user_id, about=About.SUSPENSION_LIFTED, ref=s.id,
+                    text=dms.suspension_lifted_dm(community=self.settings.config.community.name), case_id=s.case_id)
+            self.audit(actor=SYSTEM, action="suspension_lifted", case_id=s.case_id, detail={"suspension": s.id})
+            if s.case_id:
+                self.card.publish(s.case_id)
+        return lifted
+
+    def suggested_duration(self, user: str) -> tuple[int, str]:
+        """Each non-expired warning and each suspension within the warning
+        period moves the suggestion one step up the configured ladder."""
+        now = self.now()
+        warnings = sanctions_db.active_warnings(self.db, user_id=user, now=now)
+        since = now - self.cfg.warning_expiry_days * 86400
+        suspensions = sanctions_db.recent_suspensions(self.db, user_id=user, since=since)
+        steps = list(self.cfg.suspension_steps) or [0]
+        level = len(warnings) + len(suspensions)
+        why = f"{len(warnings)} active warning{'s' if len(warnings) != 1 else ''}, " \
+              f"{len(suspensions)} recent suspension{'s' if len(suspensions) != 1 else ''}"
+        return int(steps[min(level, len(steps) - 1)]), why

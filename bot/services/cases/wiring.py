@@ -1,0 +1,103 @@
+"""Builds the case services and declares everything they hook into: the
+message observer, the scheduled jobs, and what the gateway does when one of
+a case's Slack calls finishes (or must be reconciled or re-rendered first).
+Go to definition from here lands on the function that runs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from bot.runtime import Modbot
+from bot.services.cases.appeals import AppealService
+from bot.services.cases.card import CardService
+from bot.services.cases.clicks import ClickService
+from bot.services.cases.decisions import DecisionService
+from bot.services.cases.flags import FlagService
+from bot.services.cases.intake import IntakeService
+from bot.services.cases.removal import RemovalService
+from bot.services.cases.suspensions import SuspensionService
+from bot.services.people import PeopleService
+from bot.slack.effects import USUAL_CHECK, Kind
+from bot.slack.gateway import Outcome
+from storage.outbox import OutboxItem
+
+
+@dataclass(frozen=True)
+class Moderation:
+    """The case workflow, one service per idea (rt.services.moderation)."""
+
+    card: CardService
+    removal: RemovalService
+    suspensions: SuspensionService
+    flags: FlagService
+    decisions: DecisionService
+    clicks: ClickService
+    appeals: AppealService
+    intake: IntakeService
+
+
+class CaseEffects:
+    """What happens when one of a case's effects finishes at Slack (the
+    gateway's one hook, bot.slack.effects.EffectHandler), by kind."""
+
+    def __init__(self, m: Moderation):
+        self.finishers: dict[Kind, Callable[[Outcome], None]] = {
+            Kind.CARD_POST: m.card.card_posted,
+            Kind.CARD_UPDATE: m.card.audit_result,
+            Kind.REMOVE: m.removal.removal_result,
+            Kind.SUSPENDED_DELETE: m.card.side_effect_result,
+            Kind.DM: m.card.side_effect_result,
+            Kind.KICK: m.card.side_effect_result,
+            Kind.THREAD: m.card.side_effect_result,
+            Kind.APPEAL_POST: m.appeals.appeal_posted,
+        }
+        # Arguments rebuilt just before the call: a card shows the records as they are then.
+        self.refreshers: dict[Kind, Callable[[OutboxItem], dict | None]] = {
+            Kind.CARD_UPDATE: m.card.fresh_update_args,
+            Kind.CARD_POST: m.card.fresh_post_args,
+        }
+        self.card = m.card
+
+    @staticmethod
+    def _kind(item: OutboxItem) -> Kind | None:
+        try:
+            return Kind(item.purpose)
+        except ValueError:
+            return None  # another service's call (the expert programme, welcome DMs)
+
+    def finished(self, outcome: Outcome) -> None:
+        finish = self.finishers.get(self._kind(outcome.item))
+        if finish is not None:
+            finish(outcome)
+
+    def refresh(self, item: OutboxItem) -> dict | None:
+        fresh = self.refreshers.get(self._kind(item))
+        return fresh(item) if fresh is not None else None
+
+    def reconcile(self, item: OutboxItem):
+        if self._kind(item) is Kind.CARD_POST:
+            return self.card.find_posted_card(item) or False  # looked for by the case, not the key
+        return USUAL_CHECK
+
+
+def build_moderation(rt: Modbot, people: PeopleService) -> Moderation:
+    base = dict(store=rt.store, clock=rt.clock, gateway=rt.gateway, settings=rt.settings, people=people)
+    card = CardService(**base)
+    removal = RemovalService(card=card, **base)
+    suspensions = SuspensionService(card=card, removal=removal, **base)
+    decisions = DecisionService(card=card, removal=removal, suspensions=suspensions, **base)
+    m = Moderation(
+        card=card, removal=removal, suspensions=suspensions,
+        flags=FlagService(card=card, removal=removal, **base),
+        decisions=decisions,
+        clicks=ClickService(card=card, removal=removal, decisions=decisions, **base),
+        appeals=AppealService(card=card, suspensions=suspensions, **base),
+        intake=IntakeService(card=card, removal=removal, suspensions=suspensions, **base),
+    )
+    rt.gateway.report_to(CaseEffects(m))
+    rt.services.messages.subscribe("moderation", m.intake.on_message)
+    rt.add_job("lift_suspensions", suspensions.lift_expired_suspensions, "interval", minutes=5)
+    rt.add_job("revive_cards", card.revive_cards, "interval", minutes=15)
+    # Admins' and employees' names, for the impersonation checks at intake.
+    rt.add_job("staff_names", people.refresh_staff, "interval", hours=1)
+    return m
