@@ -15,7 +15,7 @@ def build_services(rt: Modbot) -> None:
     from bot.services.people import PeopleService
 
     rt.services.people = PeopleService(rt)
-    rt.services.moderation = build_moderation(rt, rt.services.people)
+    rt.services.moderation, case_effects = build_moderation(rt, rt.services.people)
 
     from bot.services import retention
 
@@ -36,5 +36,9 @@ def build_services(rt: Modbot) -> None:
 
     rt.services.suggestions = SuggestionService(rt)
     rt.services.suggestions.register()
+    # One hook for finished Slack calls: each service's handler owns its kinds.
+    from bot.slack.effects import EffectRouter
+
+    rt.gateway.report_to(EffectRouter([case_effects, rt.services.suggestions.effects]))
     rt.services.welcome = WelcomeService(rt)
     rt.services.commands = CommandService(rt)

@@ -34,6 +34,9 @@ class Kind(str, enum.Enum):
     APPEAL_POST = "appeal_post"  # a member's appeal, posted in the case thread
     CARD_POST = "card_post"
     CARD_UPDATE = "card_update"
+    SUGGESTION = "suggestion"  # earlier threads for a question, shown to the asker alone
+    SUGGESTION_PUBLIC = "suggestion_public"  # the same, in the question's thread
+    SUGGESTION_DM = "suggestion_dm"  # the same, by DM when Slack refused the ephemeral
 
 
 class About(str, enum.Enum):
@@ -275,7 +278,9 @@ USUAL_CHECK = _UsualCheck()
 
 class EffectHandler(Protocol):
     """The one hook through which the gateway reports on effects (wired in
-    bot/services/cases/wiring.py)."""
+    bot/services/__init__.py: an EffectRouter over each service's handler)."""
+
+    kinds: frozenset[Kind]  # the effects this handler owns
 
     def finished(self, outcome: Outcome) -> None:
         """A call finished, failed for good, or first failed and will be retried."""
@@ -287,3 +292,36 @@ class EffectHandler(Protocol):
     def reconcile(self, item: OutboxItem) -> Any:
         """After a crash mid-call: the result if Slack shows it took effect,
         False if it did not, USUAL_CHECK to let the gateway look."""
+
+
+class EffectRouter:
+    """The gateway's one hook: each effect goes to the handler that owns its
+    kind; a call with no kind (the expert programme's, welcome DMs) is sent
+    as queued and looked for as usual."""
+
+    def __init__(self, handlers: list[EffectHandler]):
+        self._owner: dict[Kind, EffectHandler] = {}
+        for handler in handlers:
+            for kind in handler.kinds:
+                if kind in self._owner:
+                    raise ValueError(f"two handlers own {kind.value}")
+                self._owner[kind] = handler
+
+    def _handler(self, item: OutboxItem) -> EffectHandler | None:
+        try:
+            return self._owner.get(Kind(item.purpose))
+        except ValueError:
+            return None
+
+    def finished(self, outcome: Outcome) -> None:
+        handler = self._handler(outcome.item)
+        if handler is not None:
+            handler.finished(outcome)
+
+    def refresh(self, item: OutboxItem) -> dict | None:
+        handler = self._handler(item)
+        return handler.refresh(item) if handler is not None else None
+
+    def reconcile(self, item: OutboxItem) -> Any:
+        handler = self._handler(item)
+        return handler.reconcile(item) if handler is not None else USUAL_CHECK

@@ -57,13 +57,14 @@ class CaseEffects:
             Kind.CARD_POST: m.card.fresh_post_args,
         }
         self.card = m.card
+        self.kinds = frozenset(self.finishers) | frozenset(self.refreshers)
 
     @staticmethod
     def _kind(item: OutboxItem) -> Kind | None:
         try:
             return Kind(item.purpose)
         except ValueError:
-            return None  # another service's call (the expert programme, welcome DMs)
+            return None
 
     def finished(self, outcome: Outcome) -> None:
         finish = self.finishers.get(self._kind(outcome.item))
@@ -80,7 +81,9 @@ class CaseEffects:
         return USUAL_CHECK
 
 
-def build_moderation(rt: Modbot, people: PeopleService) -> Moderation:
+def build_moderation(rt: Modbot, people: PeopleService) -> tuple[Moderation, CaseEffects]:
+    """The case services, and the handler for their effects (the caller
+    hands it to the gateway with the other services' handlers)."""
     base = dict(store=rt.store, clock=rt.clock, gateway=rt.gateway, settings=rt.settings, people=people)
     card = CardService(**base)
     removal = RemovalService(card=card, **base)
@@ -94,10 +97,9 @@ def build_moderation(rt: Modbot, people: PeopleService) -> Moderation:
         appeals=AppealService(card=card, suspensions=suspensions, **base),
         intake=IntakeService(card=card, removal=removal, suspensions=suspensions, **base),
     )
-    rt.gateway.report_to(CaseEffects(m))
     rt.services.messages.subscribe("moderation", m.intake.on_message)
     rt.add_job("lift_suspensions", suspensions.lift_expired_suspensions, "interval", minutes=5)
     rt.add_job("revive_cards", card.revive_cards, "interval", minutes=15)
     # Admins' and employees' names, for the impersonation checks at intake.
     rt.add_job("staff_names", people.refresh_staff, "interval", hours=1)
-    return m
+    return m, CaseEffects(m)

@@ -38,7 +38,9 @@ from bot.services.experts import looks_like_question
 from bot.services.messages import SeenMessage
 from bot.services.suggestions.index import QuestionIndex, first_line
 from bot.slack.blocks import suggestions as blocks
+from bot.slack.effects import Kind
 from bot.slack.gateway import GatewayError, Outcome
+from storage.outbox import OutboxItem
 from storage import suggestions as suggestions_db
 from storage.db import transaction
 
@@ -49,9 +51,6 @@ LOOKUP = 10  # candidates read from the database before the filters
 TUNING_WINDOW_DAYS = 90
 MIN_MARKS_TO_TUNE = 3
 TARGET_PRECISION = 0.8
-PRIVATE = "suggestion"
-PUBLIC = "suggestion_public"
-DIRECT = "suggestion_dm"
 CHANNEL_CACHE_SIZE = 1000
 
 
@@ -100,10 +99,6 @@ class SuggestionService:
         # deletions are already counted when it is looked up.
         self.rt.services.messages.subscribe("suggestions", self.on_message)
         self.rt.add_job("suggestion_retention", self.run_retention, "cron", hour=3, minute=41)
-        self.rt.gateway.on_result(PRIVATE, self._on_private_result)
-        # An ephemeral message leaves nothing to look for: one interrupted
-        # mid-call is taken as sent (a hint shown twice is worse than none).
-        self.rt.gateway.reconciler(PRIVATE, lambda item: {"ok": True, "assumed": True})
 
     @property
     def config(self):
@@ -210,13 +205,18 @@ class SuggestionService:
             if public:
                 args = {"channel": message.channel, "thread_ts": message.ts, "text": text, "blocks": body,
                         "unfurl_links": False, "unfurl_media": False}
-                self.rt.gateway.enqueue(key=key, method="chat.postMessage", args=args, purpose=PUBLIC)
+                self.rt.gateway.enqueue(key=key, method="chat.postMessage", args=args, purpose=Kind.SUGGESTION_PUBLIC.value)
             else:
                 args = {"channel": message.channel, "user": message.user, "text": text, "blocks": body}
-                self.rt.gateway.enqueue(key=key, method="chat.postEphemeral", args=args, purpose=PRIVATE)
+                self.rt.gateway.enqueue(key=key, method="chat.postEphemeral", args=args, purpose=Kind.SUGGESTION.value)
         log.info("suggested %d earlier thread(s) for a question (top score %.2f)", len(found), found[0].score)
 
-    def _on_private_result(self, outcome: Outcome) -> None:
+    @property
+    def effects(self) -> "SuggestionEffects":
+        """The gateway's handler for this service's calls (bot/services/__init__.py)."""
+        return SuggestionEffects(self)
+
+    def ephemeral_finished(self, outcome: Outcome) -> None:
         """Slack refused the ephemeral (the asker left, the channel was
         archived...): send the same suggestion as a DM instead."""
         if outcome.ok or not outcome.final:
@@ -226,7 +226,7 @@ class SuggestionService:
             key=f"{outcome.item.key}:dm", method="chat.postMessage",
             args={"channel": args["user"], "text": args["text"], "blocks": args["blocks"],
                   "unfurl_links": False, "unfurl_media": False},
-            purpose=DIRECT,
+            purpose=Kind.SUGGESTION_DM.value,
         )
 
     def _permalink(self, question: suggestions_db.EarlierQuestion) -> str | None:
@@ -285,3 +285,23 @@ class SuggestionService:
         purged = suggestions_db.purge_suggestions(self.db, before=before)
         log.info("suggestion retention: %d questions cut to their first line, %d suggestions deleted", trimmed, purged)
         return trimmed, purged
+
+
+class SuggestionEffects:
+    """What follows a suggestion's Slack call (an EffectHandler)."""
+
+    kinds = frozenset({Kind.SUGGESTION})
+
+    def __init__(self, service: SuggestionService):
+        self.service = service
+
+    def finished(self, outcome: Outcome) -> None:
+        self.service.ephemeral_finished(outcome)
+
+    def refresh(self, item: OutboxItem) -> dict | None:
+        return None
+
+    def reconcile(self, item: OutboxItem):
+        # An ephemeral message leaves nothing to look for: one interrupted
+        # mid-call is taken as sent (a hint shown twice is worse than none).
+        return {"ok": True, "assumed": True}
