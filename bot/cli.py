@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("bot.commands.demo", "audit the bundled sample export (no Slack, no tokens)"),
     "worker": ("bot.cli", "process stored events, the outbox and scheduled jobs (no HTTP); `serve` starts one"),
     "db": ("bot.cli", "database maintenance: migrate, backup PATH"),
+    "rules": ("bot.commands.rules", "per rule: precision from moderators' decisions, shadow findings, suggestions"),
     "manifest": ("bot.commands.manifest", "print the Slack app manifest to paste: --socket (default) or --http URL"),
 }
 

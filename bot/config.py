@@ -211,6 +211,9 @@ class ModerationConfig:
     escalation_contacts: list = field(default_factory=list)
     moderator_cache_seconds: int = 60
     retention_days: int = 90
+    # Decisions a rule needs before modbot suggests a new threshold for it,
+    # or trusting it to remove by itself (`modbot rules`, App Home).
+    rule_min_decisions: int = 30
 
 
 @dataclass(frozen=True)
@@ -333,6 +336,8 @@ def parse_config(data: dict, *, source: str, base_dir: str = ".") -> AppConfig:
     if not 0 <= suggestions.max_raise <= 1:
         raise SettingError(f"{source}: suggestions.max_raise: expected a number between 0 and 1")
     moderation = parts.get("moderation", ModerationConfig())
+    if moderation.rule_min_decisions < 1:
+        raise SettingError(f"{source}: moderation.rule_min_decisions: expected a whole number of at least 1")
     if not 0 <= moderation.auto_remove_min_score <= 1:
         raise SettingError(f"{source}: moderation.auto_remove_min_score: expected a number between 0 and 1")
     policy_config = None

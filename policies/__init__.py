@@ -12,13 +12,13 @@ import re
 from typing import Iterable
 
 from . import abuse, community, links, personal
-from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, load_policy_config
+from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, RuleOverride, load_policy_config
 from .model import CATEGORIES, ActivityView, Context, Finding, Message
 from .slacktext import ParsedText, normalise, parse
 
 __all__ = [
     "CATEGORIES", "ActivityView", "CategoryConfig", "Context", "Finding", "Limits", "Message", "PolicyConfig",
-    "PolicyConfigError", "evaluate", "evaluate_many", "load_policy_config", "mask", "mask_personal_data",
+    "PolicyConfigError", "RuleOverride", "evaluate", "evaluate_many", "load_policy_config", "mask", "mask_personal_data",
 ]
 
 _DEFAULT_CONFIG = PolicyConfig()
@@ -142,16 +142,21 @@ def _active(cats: dict[str, CategoryConfig]) -> set[str]:
     return {c for c, cc in cats.items() if cc.enabled and cc.action != "ignore"}
 
 
-def _finish(raw: list[Finding], cats: dict[str, CategoryConfig], exempt: bool) -> list[Finding]:
+def _finish(raw: list[Finding], cats: dict[str, CategoryConfig], exempt: bool,
+            rules: dict[str, RuleOverride]) -> list[Finding]:
     out = []
     for f in raw:
         cc = cats.get(f.category)
-        if cc is None or not cc.enabled or cc.action == "ignore" or f.score < cc.threshold:
+        if cc is None or not cc.enabled or cc.action == "ignore":
+            continue
+        over = rules.get(f.rule)
+        if f.score < (cc.threshold if over is None or over.threshold is None else over.threshold):
             continue
         if exempt and f.extra.get("kind") != "secret":
             continue
+        action = "remove" if over is not None and over.auto_remove and cc.action != "log" else cc.action
         out.append(Finding(f.category, f.rule, f.score, f.severity, f.start, f.end, f.explanation,
-                           f.sensitive, cc.action, cc.shadow, f.extra))
+                           f.sensitive, action, cc.shadow, f.extra))
     out.sort(key=lambda f: (f.start, CATEGORIES.index(f.category)))
     return out
 
@@ -193,7 +198,7 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
             on = active[id(cats)] = _active(cats)
         exempt = _is_exempt(message, context, config)
         raw = _raw_findings(message, context, config, on, p, pp, parsed, norm)
-        results.append(_finish(raw, cats, exempt))
+        results.append(_finish(raw, cats, exempt, config.rules))
         community.record_activity(message, parsed, context)
     return results
 

@@ -42,3 +42,7 @@ def build_services(rt: Modbot) -> None:
     rt.gateway.report_to(EffectRouter([case_effects, rt.services.suggestions.effects]))
     rt.services.welcome = WelcomeService(rt)
     rt.services.commands = CommandService(rt)
+    from bot.services.home import HomeService
+
+    rt.services.home = HomeService(rt)
+    rt.services.home.register()
