@@ -58,6 +58,16 @@ def _log_level(value: str) -> str | None:
     return None
 
 
+def _log_format(value: str) -> str | None:
+    return None if value in ("text", "json") else "expected text or json"
+
+
+def _port_or_off(value: str) -> str | None:
+    if value == "off" or (value.isdigit() and 0 <= int(value) <= 65535):
+        return None
+    return "expected a port number (0 picks a free one) or off"
+
+
 def _bounded_int(low: int, high: int) -> Callable[[str], str | None]:
     def check(value: str) -> str | None:
         if not value.isdigit() or not low <= int(value) <= high:
@@ -94,6 +104,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("MODBOT_CONFIG", None, "Optional path to modbot.toml (policies, channels, expert programme)."),
     Setting("MODBOT_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.", _log_level),
+    Setting("MODBOT_LOG_FORMAT", "text", "text, or json for one JSON object a line (same masking and cutting).",
+            _log_format),
+    # /healthz and /metrics for operators, on a port of their own (not the
+    # public one `serve` answers Slack on).
+    Setting("MODBOT_METRICS_HOST", "127.0.0.1", "Address of the local /metrics and /healthz server."),
+    Setting("MODBOT_METRICS_PORT", "9464", "Port of the local /metrics and /healthz server; 0 picks a free one, "
+            "off turns it off.", _port_or_off),
     # `modbot serve` (waitress). Slack sends a whole small request at once,
     # so anything idle or slow is a stranger holding a connection.
     Setting(
@@ -128,6 +145,9 @@ class Settings:
     modbot_mod_channel: str | None = None
     modbot_config: str | None = None
     modbot_log_level: str = "INFO"
+    modbot_log_format: str = "text"
+    modbot_metrics_host: str = "127.0.0.1"
+    modbot_metrics_port: str = "9464"
     modbot_http_connection_limit: int = 1000
     modbot_http_channel_timeout: int = 15
     modbot_http_max_body: int = 1_048_576

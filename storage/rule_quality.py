@@ -147,6 +147,22 @@ def last_change(db: sqlite_utils.Database) -> float:
     return float(row[0] or 0)
 
 
+def case_counts(db: sqlite_utils.Database) -> list[tuple[str, str, int]]:
+    """(main category, status, cases): the first finding's category, or
+    "flagged" for a case members' flags opened."""
+    rows = db.execute(
+        "SELECT coalesce((SELECT f.category FROM findings f WHERE f.case_id = c.id ORDER BY f.id LIMIT 1),"
+        " 'flagged'), c.status, count(*) FROM cases c GROUP BY 1, 2 ORDER BY 1, 2"
+    ).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def decision_counts(db: sqlite_utils.Database) -> list[tuple[str, int]]:
+    rows = db.execute("SELECT handled_action, count(*) FROM cases WHERE status != 'open' AND handled_action"
+                      " IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
 @dataclass(frozen=True)
 class DayFigures:
     opened: int
