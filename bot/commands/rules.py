@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     path = args.db or settings.modbot_db
+    if not Path(path).is_file():
+        print(f"modbot rules: no database at {path} (set MODBOT_DB or pass --db PATH)", file=sys.stderr)
+        return 2
     config = load_config(settings.modbot_config)
     quality = RuleQuality(store=Store(path), clock=SystemClock(),
                           min_decisions=config.moderation.rule_min_decisions)

@@ -109,6 +109,10 @@ class HomeService:
     def case_click(self, action: str, click: Click) -> None:
         """A case button in App Home: the card's own rules and handlers, then
         the clicker's home again."""
+        if action in home_blocks.NOT_IN_HOME:
+            self.moderation.card.tell(click.user, "Reveal from the case card in the moderator channel: the text is "
+                                                  "shown to you there, and nowhere else.")
+            return
         self.moderation.clicks.click(action, click)
         self.publish(click.user)
 

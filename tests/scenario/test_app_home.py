@@ -4,10 +4,13 @@ published on open and after a click in it, valid Block Kit within 100
 blocks (the fake refuses anything else)."""
 from __future__ import annotations
 
+import json
+
 from bot import ids
 from storage import audit as audit_db
 from storage import cases as cases_db
 from storage import rule_quality as rq_db
+from tests.fakeslack.payloads import action, block_actions
 from tests.scenario.home_steps import click_home, home_buttons, home_text, open_home
 from tests.scenario.moderation_steps import RUDE, routed
 
@@ -37,6 +40,24 @@ def test_moderator_home_shows_the_queue_and_a_click_decides(make_bench):
     assert len(bench.fake.calls_to("views.publish")) == calls  # a new case publishes nothing by itself
     assert bench.rt.services.home.refresh() == 2  # both moderators' homes
     assert f"#{newer.id}" in home_text(bench.fake.home_views["UMOD2"])
+
+
+def test_an_escalated_case_and_reveal_from_app_home(make_bench):
+    bench = make_bench()
+    _, case = routed(bench, RUDE)
+    cases_db.escalate(bench.rt.store.db, case.id, by="UMOD2", now=bench.clock.now())
+    view = open_home(bench, "UMOD1")  # escalated: only "Add note" is left for the menu, so no menu
+    assert f"#{case.id}" in home_text(view) and "modbot_case_more" not in home_text(view)
+    # Reveal is not offered in App Home (its only answer there would be a DM keeping the text).
+    payload_view = bench.fake.home_views["UMOD1"]
+    act = action(ids.ACT_MORE, type="overflow", block_id=f"case_{case.id}",
+                 selected_option={"text": {"type": "plain_text", "text": "reveal"}, "value": "reveal"})
+    assert bench.client.post_form(block_actions([act], "UMOD1", view=payload_view)).status == 200
+    bench.settle()
+    assert "reveal" not in [e.action for e in audit_db.entries(bench.rt.store.db, case_id=case.id)]
+    dms = [c.args.get("text", "") for c in bench.fake.calls_to("chat.postMessage") if c.args.get("channel") == "UMOD1"]
+    assert any("Reveal from the case card" in t for t in dms)
+    assert RUDE not in json.dumps(dms)
 
 
 def test_a_member_sees_their_own_standing_not_the_queue(make_bench):

@@ -82,5 +82,9 @@ def test_decisions_suggest_a_threshold_that_changes_the_next_message(make_bench,
     assert rules_command.run(argparse.Namespace(db=None)) == 0
     out = capsys.readouterr().out
     assert f"threshold {suggestion.threshold:.2f} (by UMOD1)" in out
+    # A database that is not there: one line, status 2, nothing created.
+    missing = tmp_path / "nowhere.db"
+    assert rules_command.run(argparse.Namespace(db=str(missing))) == 2
+    assert "no database at" in capsys.readouterr().err and not missing.exists()
     # A stale or edited button value changes nothing.
     assert quality.apply(suggestion.value, by="UMOD2", base=bench.rt.settings.config.policies) is None

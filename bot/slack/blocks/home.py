@@ -53,15 +53,21 @@ def _md(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))
 
 
+# Not from App Home: Reveal answers privately where the click was, and a
+# Home click has nowhere but a DM, which would keep the unmasked text.
+NOT_IN_HOME = frozenset({rules.Action.REVEAL})
+
+
 def _case_blocks(item: QueueItem) -> list:
-    allowed = rules.card_actions(item.state)
+    allowed = rules.card_actions(item.state) - NOT_IN_HOME
     title = f"#{item.number}" if not item.link else f"<{item.link}|#{item.number}>"
     head = _md(f"{cards.SEVERITY_MARK.get(item.severity, '')} *{title}* {item.label} · {item.severity}"
                f" · waiting {age_text(item.age_s)}")
     buttons = [ButtonElement(text=label, action_id=action_id, value=str(item.number), style=style)
                for action, (label, action_id, style) in cards.BUTTONS.items() if action in allowed]
     more = [Option(value=value, text=label) for action, (value, label) in cards.MORE.items() if action in allowed]
-    elements = buttons + ([OverflowMenuElement(action_id=ids.ACT_MORE, options=more)] if more else [])
+    # Slack wants 2 to 5 options in an overflow menu; a lone one stays on the card.
+    elements = buttons + ([OverflowMenuElement(action_id=ids.ACT_MORE, options=more)] if len(more) >= 2 else [])
     return [head, ActionsBlock(block_id=f"case_{item.number}", elements=elements)] if elements else [head]
 
 
