@@ -133,3 +133,55 @@ def test_model_scores_are_probabilities_that_rise_with_hostility():
     calm = p("could someone review my pull request for the compose file?")
     hostile = p("you are a worthless pathetic moron and everyone hates you")
     assert 0.0 <= calm < 0.1 < 0.9 < hostile <= 1.0
+
+
+# ------------------------------------------------------------ second stage
+
+@pytest.fixture
+def stub_second_stage(tmp_path, monkeypatch):
+    """A head that reads dimension 0 of a stub embedding: 1.0 for texts
+    with 'you make me sick', else 0.0. Tests the wiring; the real
+    head's quality is measured by bench/second_stage.py."""
+    from policies import second_stage
+
+    head = tmp_path / "head.json"
+    head.write_text(json.dumps({"coef": [8.0, 0.0], "intercept": -4.0, "threshold": 0.5, "band": [0.1, 0.99]}))
+    monkeypatch.setattr(second_stage, "HEAD_PATH", head)
+    second_stage.head.cache_clear()
+    seen: list[str] = []
+
+    def embed(texts):
+        seen.extend(texts)
+        return [[1.0 if "you make me sick" in t else 0.0, 0.0] for t in texts]
+
+    second_stage.use_embedder(embed)
+    yield seen
+    second_stage.use_embedder(None)
+    second_stage.head.cache_clear()
+
+
+def test_second_stage_reads_only_unsure_messages_and_only_when_switched_on(stub_second_stage):
+    from policies import PolicyConfig
+
+    on = PolicyConfig(second_stage=True)
+    texts = ["you make me sick", "that demo was sick", "could someone review my pull request?", "you fucking idiot"]
+    off_result = [evaluate(Message(text=t)) for t in texts]
+    assert stub_second_stage == []  # off by default: nothing embedded
+    from policies import evaluate_many
+    res = evaluate_many([(Message(text=t), None) for t in texts], config=on)
+    # The calm question is not unsure (score below the band) and the insult
+    # already has a rule finding: neither is embedded.
+    assert "could someone review my pull request?" not in stub_second_stage
+    assert "you fucking idiot" not in stub_second_stage
+    assert stub_second_stage[:2] == ["you make me sick", "that demo was sick"]
+    assert [f.rule for f in res[0]] == ["harassment.second_stage"]
+    assert [f.rule for f in res[1]] == []
+    assert [f.rule for f in res[3]] == [f.rule for f in off_result[3]]
+
+
+def test_second_stage_setting_is_checked():
+    from policies import PolicyConfigError, load_policy_config
+
+    assert load_policy_config({"second_stage": True}, source="t").second_stage is True
+    with pytest.raises(PolicyConfigError, match="second_stage: expected true or false"):
+        load_policy_config({"second_stage": "yes"}, source="t")
