@@ -287,18 +287,21 @@ def threshold_section() -> None:
     print("\n7. Thresholds: precision on the validation data (val splits + docker first half, "
           f"n={len(texts):,}); a finding on a message labelled abusive counts as right")
     for cat in (*ABUSIVE, "selling"):
-        pts = sorted(((max(f.score for f in fs if f.category == cat), g) for fs, g in zip(scored, gold)
-                      if any(f.category == cat for f in fs)), reverse=True)
+        pts = [(max(f.score for f in fs if f.category == cat), g) for fs, g in zip(scored, gold)
+               if any(f.category == cat for f in fs)]
         if not pts:
             continue
         cc = DEFAULTS[cat]
         target = 0.98 if cc.action == "remove" else 0.9
         at = [g for s, g in pts if s >= cc.threshold]
         best = None
-        for k in range(len(pts)):
-            window = pts[:k + 1]
-            if sum(g for _, g in window) / len(window) >= target and len(window) >= 5:
-                best = window[-1][0]
+        # Lowest threshold at which everything scoring at or above it (at
+        # least 5 findings) reaches the target; ties are never split.
+        for t in sorted({s for s, _ in pts}):
+            above = [g for s, g in pts if s >= t]
+            if len(above) >= 5 and sum(above) / len(above) >= target:
+                best = t
+                break
         good = sum(at) if cat != "selling" else 0
         print(f"  {cat:<11} default threshold {cc.threshold:.2f} ({cc.action}): {len(at)} findings, precision "
               f"{good / max(1, len(at)):.3f}; lowest threshold with precision >= {target}: "

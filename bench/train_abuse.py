@@ -41,6 +41,9 @@ from policies import abuse  # noqa: E402
 from policies.slacktext import normalise, parse  # noqa: E402
 
 TRAIN_ROOM = "appium"
+# Weights smaller than this are dropped: a third fewer terms (faster
+# start-up), and on the validation data F1 was no lower.
+MIN_COEF = 0.1
 DAVIDSON_WEIGHT = 0.2
 # Sets that can be left out as a whole (leave-one-set-out in bench/quality.py).
 SETS = ("olid", "toxic_spans", "convabuse", "stormfront", "toxigen", "davidson")
@@ -143,10 +146,12 @@ def train(out: Path, *, without: str | None = None, C: float = 4.0, min_df: int 
     vec, clf = fit(texts, labels, weights, feats, C=C, min_df=min_df)
     slope, offset = 1.0, 0.0
     if calibrate:
+        # Calibrate what ships: the pruned weights, scored as at run time.
+        write(out, vec, clf, min_coef=MIN_COEF)
         vt, vl = validation_set()
-        raw = clf.predict_proba(vec.transform(vt))[:, 1]
-        slope, offset = platt(list(raw), vl)
-    n = write(out, vec, clf, slope=slope, offset=offset, min_coef=0.02,
+        raw = abuse.Classifier.load(out).score_many([feats(t) for t in vt])
+        slope, offset = platt(raw, vl)
+    n = write(out, vec, clf, slope=slope, offset=offset, min_coef=MIN_COEF,
               trained_on=(f"chat room {TRAIN_ROOM} (all, negatives), 6000 generated ordinary messages, "
                           f"train splits of {', '.join(s for s in SETS if s != without)} "
                           f"(davidson weight {DAVIDSON_WEIGHT})"),

@@ -160,7 +160,7 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
         exempt = _is_exempt(message, context, config)
         raw = _raw_findings(message, context, config, on, p, pp, parsed, norm)
         if unsure is not None and on & _ABUSIVE and p is not None and unsure_head.wants(p) \
-                and not any(f.category in _ABUSIVE for f in raw) and norm.norms:
+                and not any(f.category in _ABUSIVE for f in raw) and norm.norms and not abuse.self_directed(norm):
             unsure.append((len(results), raw, cats, exempt, parsed, norm, message.text))
         results.append(_finish(raw, cats, exempt))
         community.record_activity(message, parsed, context)
