@@ -99,7 +99,8 @@ _HUMAN = (r"(?:you|u|ya|yall|y all|yourself|urself|him|her|them|yourselves|every
           r"(?:all|each|every one|most|some|any|many) of (?:you|them|those|these|the \w+)|"
           r"(?:these|those|the|such|that|this) (?:\w+ )?(?:people|guys?|man|men|woman|women|folks?|kids?|bastards?|"
           r"idiots?|scum|bitch|bitches|traitors?|cunts?|animals|vermin|rats)|"
-          rf"(?:(?:{'|'.join(sorted(_AMBIGUOUS_GROUPS))}) {_PEOPLE})|{_GROUP_WORDS})")
+          r"(?:(?:all|every|any|each|some|the next|those|these|the|more|many|a few|as many) (?:of (?:the|those|these) )?)?"
+          rf"(?:(?:{'|'.join(sorted(_AMBIGUOUS_GROUPS))}) {_PEOPLE}|{_GROUP_WORDS}))")
 _SUBJECT = (r"(?:you|u|they|he|she|them|we all|people like (?:you|him|her|them|that|this)|"
             r"(?:these|those|such|all|the|all the|all of the|all of these|all those) (?:\w+ )?(?:people|guys|men|women|folks|ones|bastards|scum|animals|traitors|"
             rf"{_GROUP_WORDS})|{_GROUP_WORDS}|(?:{'|'.join(sorted(_AMBIGUOUS_GROUPS))}) {_PEOPLE})")
@@ -116,8 +117,11 @@ _HARM = (r"(?:kill|murder|shoot|stab|strangle|choke|lynch|behead|slaughter|rape|
          r"punch|slap|drown|poison|run over|break your \w+|smash your \w+ in)")
 _THREAT = re.compile(
     # first person intent: "I'll kill you", "we are going to hurt them"
-    r"\b(?:i|we|i ll|ill|we ll|i m|im|imma|ima|i am|we re|we are|i d|id)\b(?: \w+){0,6} "
+    r"(?:\b(?:i|we|i ll|ill|we ll|i m|im|imma|ima|i am|we re|we are|i d|id)\b(?: \w+){0,6}"
+    r"|^(?:going to|gonna|about to|time to)(?: \w+){0,2}) "
     rf"(?:{_HARM} {_HUMAN}|beat the (?:shit|crap|hell|life) out of {_HUMAN})\b"
+    # "I'll shoot you the link", "hit you up": a favour, not a threat
+    r"(?! (?:a|an|the|some|my|our|this|that|over|up|back|those|these|what|when|it)\b)"
     # incitement: "kill all the immigrants", "someone should shoot him", "let's hang them all"
     rf"|(?:^|\b(?:let s|lets|we should|we must|we need to|someone should|somebody should|someone needs to|"
     rf"somebody needs to|someone ought to|y all should|yall should|you should|people should|just|go)\b )"
@@ -135,7 +139,13 @@ _THREAT = re.compile(
     r"|\b(?:kys|kill yourself|kill urself|kill ya self|go die|go kill yourself|hang yourself|neck yourself|"
     r"you should die(?! laughing)|you deserve to die|you will die|(?<!when )(?:you re|youre|you are) (?:dead|next)|"
     r"drink bleach|(?:i|we) (?:know|ll find|will find) where (?:you|u) live|"
-    r"(?:burn|torch|firebomb|bomb) (?:down )?(?:your|his|her|their) (?:house|houses|home|homes|car|family)|break your (?:neck|legs|face|skull)|i know where your \w+ (?:lives|live|goes)|"
+    r"(?:burn|torch|firebomb|bomb) (?:down )?(?:your|his|her|their) (?:house|houses|home|homes|car|family)|"
+    r"(?:shoot|bomb|blow) up (?:the|a|this|that|our|your|their) (?:school|office|mosque|church|synagogue|temple|"
+    r"club|party|mall|concert|parade|rally|meetup|conference)|slit (?:your|his|her|their) (?:throat|throats|wrists)|"
+    r"(?:you|he|she|they) (?:deserves?|need|needs) (?:a bullet|bullets|a beating|to be shot|to be beaten)|"
+    r"(?:i ll|i will|we ll|we will|i m going to|im going to|gonna) make (?:you|him|her|them) (?:suffer|bleed|pay)|"
+    r"(?:i m|im|i am|we re|we are) coming for (?:you|u|him|her|them|your \w+)(?! (?:at|to|in|on|with|after|before|the|a|an|my|our|lunch|dinner|drinks))|"
+    r"(?:you|your \w+) (?:will|ll|are going to|is going to) pay for (?:this|that|it)|break your (?:neck|legs|face|skull)|i know where your \w+ (?:lives|live|goes)|"
     r"watch your back|you ll regret|you will regret|you will pay for|you ll pay for|your days are numbered|"
     r"sleep with one eye open|shame if something (?:happened|were to happen|happens) to|"
     r"(?:a |put a |one )?bullets? (?:in|through|between) (?:your|his|her|their) (?:head|skull|brain|eyes|face|chest)|"
@@ -153,12 +163,13 @@ _THREAT_GATE = VIOLENT | _words(
     "shot stabbed hanged hung lynched burned burnt executed exterminated gassed murdered slaughtered beheaded "
     "beaten tortured raped wiped eradicate eradicated drown drowned poison poisoned bullet bullets noose rope "
     "numbered eye shame pay next track neck nuke cut skin suffer rot removed destroyed deported punch slap torch "
-    "firebomb")
+    "firebomb coming blow throat bleed")
 _BULLY = re.compile(
     r"\b(?:nobody|no one|noone|everyone|everybody) (?:likes|wants|cares about|hates) (?:you|u)\b"
     r"|(?:^|\bjust |\byou should |\bplease )(?:leave|get out of|gtfo of) (?:this|our|the) "
     r"(?:community|channel|group|server|workspace)\b(?! if)"
-    r"|\b(?:go to hell|get lost|go away loser|you don t belong here|you do not belong here|nobody asked you|"
+    r"|(?:^|\b(?:you|just|now|so|please|pal|and|then|loser|idiot) )(?:get lost|go away)\b"
+    r"|\b(?:go to hell|go away loser|you don t belong here|you do not belong here|nobody asked you|"
     r"fuck off|fuck you|screw you|f you|eff you|shut the fuck up|shut up|stfu)\b")
 _BULLY_GATE = _words("nobody no noone everyone everybody leave get gtfo go belong asked fuck screw f eff shut stfu")
 _HATE_GATE = DEHUMANISING | _words("country hate despise")

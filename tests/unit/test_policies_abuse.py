@@ -185,3 +185,35 @@ def test_second_stage_setting_is_checked():
     assert load_policy_config({"second_stage": True}, source="t").second_stage is True
     with pytest.raises(PolicyConfigError, match="second_stage: expected true or false"):
         load_policy_config({"second_stage": "yes"}, source="t")
+
+
+@pytest.mark.parametrize("text", [
+    "I am going to shoot the next immigrant I see",
+    "I want to stab every trans person",
+    "Going to kill some disabled people tomorrow",
+    "I will slit your throat",
+    "you deserve a bullet",
+    "I am going to shoot up the school",
+    "your family will pay for this",
+    "we should burn their houses down",
+])
+def test_threats_against_groups_and_in_other_words(text):
+    assert "threat" in routed(text)
+
+
+@pytest.mark.parametrize("text", [
+    "going to kill the old pods",
+    "I will kill the process",
+    "I am coming for you at the meetup to say hi",
+    "the gateway will pay for itself",
+    "it will blow up the build",
+    "You can always sleep when you are dead!",
+    "But I will shoot u the outcome",
+])
+def test_work_talk_is_not_a_threat(text):
+    assert "threat" not in routed(text)
+
+
+def test_a_lost_session_is_not_bullying():
+    assert "harassment" not in routed("after the reboot the second session get lost")
+    assert "harassment" in routed("just get lost, loser")
