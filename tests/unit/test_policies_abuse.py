@@ -81,6 +81,14 @@ def test_strong_profanity_and_aimed_insults_are_routed(text, category):
     "watch your back",
     "put a bullet in his head",
     "I hope you die",
+    "I am going to shoot the next immigrant I see",  # against a group
+    "I want to stab every trans person",
+    "Going to kill some disabled people tomorrow",
+    "I will slit your throat",
+    "you deserve a bullet",
+    "I am going to shoot up the school",
+    "your family will pay for this",
+    "we should burn their houses down",
 ])
 def test_threats_including_passive_and_indirect(text):
     assert "threat" in routed(text)
@@ -185,20 +193,6 @@ def test_second_stage_setting_is_checked():
     assert load_policy_config({"second_stage": True}, source="t").second_stage is True
     with pytest.raises(PolicyConfigError, match="second_stage: expected true or false"):
         load_policy_config({"second_stage": "yes"}, source="t")
-
-
-@pytest.mark.parametrize("text", [
-    "I am going to shoot the next immigrant I see",
-    "I want to stab every trans person",
-    "Going to kill some disabled people tomorrow",
-    "I will slit your throat",
-    "you deserve a bullet",
-    "I am going to shoot up the school",
-    "your family will pay for this",
-    "we should burn their houses down",
-])
-def test_threats_against_groups_and_in_other_words(text):
-    assert "threat" in routed(text)
 
 
 @pytest.mark.parametrize("text", [
