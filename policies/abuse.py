@@ -180,6 +180,14 @@ _FILLER = frozenset(_words("re r are were a an such so the fucking fuckin freaki
                            "stupid dumb"))
 _ADDRESS = frozenset(_words("you u ya ur youre yourself"))
 _INSULT_WORDS = "|".join(sorted(INSULTS, key=len, reverse=True))
+# "he is an idiot", "this guy is such a clown": an insult about a person,
+# never about a thing ("the docs are useless", "this API is stupid").
+_THIRD_PERSON_INSULT = re.compile(
+    r"\b(?:he|she|they|he s|she s|they re|this guy|that guy|the guy|this man|that man|this woman|that woman|"
+    r"this person|that person|your (?:mom|mother|dad|father|wife|husband|friend|boss)|these people|those people)"
+    r"(?: (?:is|are|was|were|s|re))?(?: (?:a|an|such|so|the|fucking|complete|total|absolute|utter|real|really|"
+    r"just|biggest|most|an|one|of))* "
+    rf"(?:{_INSULT_WORDS})\b")
 # "I'm such an idiot", "stupid me", "how stupid I am": people are hard on
 # themselves in support chat; that is nobody's harassment.
 _SELF_DIRECTED = re.compile(
@@ -500,6 +508,10 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         t = norm.token(near_you)
         out.append(Finding("harassment", "harassment.insult", round(p, 3), "medium", t.start, t.end,
                            "Insults or demeans the person addressed"))
+    elif insult_at and p >= MODEL_WITH_CUE and (third := _THIRD_PERSON_INSULT.search(text)) is not None:
+        s, e = norm.span(*third.span())
+        out.append(Finding("harassment", "harassment.insult", round(p, 3), "medium", s, e,
+                           "Insults or demeans a person"))
     elif addressed and p >= MODEL_SURE and not out and _core_score(norm) >= CORE_MIN:
         out.append(Finding("harassment", "harassment.hostile", round(p, 3), "medium", *norm.whole(),
                            "Hostile or demeaning words aimed at the person addressed"))

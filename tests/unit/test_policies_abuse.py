@@ -94,6 +94,16 @@ def test_threats_including_passive_and_indirect(text):
     assert "threat" in routed(text)
 
 
+@pytest.mark.parametrize("text, insulted", [
+    ("he is an idiot", True),
+    ("they are morons", True),
+    ("the docs are useless", False),
+    ("the first one is the dumb approach", False),
+])
+def test_insults_about_a_person_not_a_thing(text, insulted):
+    assert ("harassment" in routed(text)) is insulted
+
+
 def test_self_deprecation_and_insults_about_things_are_not_harassment():
     assert "harassment" not in routed("rcjsuen: Oh man... you're never going to guess how stupid I am.")
     assert "harassment" not in routed("keep in mind there is maybe a firewall doing ugly things to you")
