@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import _data  # noqa: E402
+import quality_rules  # noqa: E402
 import ordinary  # noqa: E402
 from policies import Message, abuse, evaluate_many  # noqa: E402
 from policies.config import DEFAULTS  # noqa: E402
@@ -341,12 +342,7 @@ def main() -> int:
     calibration_section()
     threshold_section()
     spam_section()
-    try:
-        import quality_rules  # the rule checks' figures (personal data, links, spam)
-    except ImportError:
-        pass
-    else:
-        quality_rules.report()
+    quality_rules.report()  # the rule checks' figures: personal data, links, spam
     print(f"\n(done in {time.perf_counter() - t0:.0f}s)")
     return 0
 
