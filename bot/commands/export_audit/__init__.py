@@ -5,7 +5,7 @@
     report.py    report.html, findings.csv, findings.jsonl, terminal summary
     service.py   run_audit: the pieces together, plus --import-activity
 (The seeded generator behind bot/data/sample-export.zip is
-bot/commands/sample_export.py.)
+bot/commands/sample_export/.)
 """
 from .export import DayFileError, ExportError, Problem, SlackExport
 from .runner import AuditSettings, looks_like_question
