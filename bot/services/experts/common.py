@@ -5,21 +5,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.runtime import Modbot
+from bot.services.base import Service
 from bot.services.experts.months import month_of
 
 
-class ExpertBase:
-    def __init__(self, rt: Modbot):
-        self.rt = rt
-
-    @property
-    def gateway(self):
-        return self.rt.gateway
-
-    @property
-    def settings(self):
-        return self.rt.settings
+class ExpertBase(Service):
+    """Given what it uses (the store, the clock, the gateway, the settings,
+    the people service) in its constructor; bot/services/experts/service.py
+    builds it and declares its observer and jobs."""
 
     @property
     def config(self):
@@ -29,23 +22,8 @@ class ExpertBase:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.settings.config.community.timezone)
 
-    @property
-    def db(self):
-        return self.rt.store.db
-
-    @property
-    def mod_channel(self) -> str | None:
-        return self.settings.modbot_mod_channel
-
-    def now(self) -> float:
-        return self.rt.clock.now()
-
     def current_month(self) -> str:
         return month_of(self.now(), self.tz)
-
-    @property
-    def people(self):
-        return self.rt.services.people
 
     def is_moderator(self, user: str) -> bool:
         return bool(self.people.is_moderator(user))
