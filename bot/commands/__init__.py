@@ -6,5 +6,5 @@ running bot. (Slack's slash commands are bot/services/slash_commands.py.)
     audit.py            `modbot audit`: a workspace export, checked offline
     demo.py             the audit on the bundled sample export
     export_audit/       the export audit itself (reader, runner, report)
-    sample_export.py    the seeded generator behind bot/data/sample-export.zip
+    sample_export/      the seeded generator behind bot/data/sample-export.zip
 """

@@ -23,13 +23,12 @@ def build_services(rt: Modbot) -> None:
 
     # The expert programme counts answers after moderation has seen a message.
     from bot.services.slash_commands import CommandService
-    from bot.services.experts import ExpertService
+    from bot.services.experts.service import build_experts
     from bot.services.guidelines import check_guidelines
     from bot.services.welcome import WelcomeService
 
     check_guidelines(rt.settings.config)
-    rt.services.experts = ExpertService(rt)
-    rt.services.experts.register()
+    rt.services.experts = build_experts(rt, rt.services.people)
     # Earlier threads for a new question: after the expert programme, which
     # recognises questions and counts their answers.
     from bot.services.suggestions import SuggestionService
@@ -40,9 +39,9 @@ def build_services(rt: Modbot) -> None:
     from bot.slack.effects import EffectRouter
 
     rt.gateway.report_to(EffectRouter([case_effects, rt.services.suggestions.effects]))
-    rt.services.welcome = WelcomeService(rt)
+    rt.services.welcome = WelcomeService(store=rt.store, clock=rt.clock, gateway=rt.gateway, settings=rt.settings,
+                                         people=rt.services.people)
     rt.services.commands = CommandService(rt)
-    from bot.services.home import HomeService
+    from bot.services.home import build_home
 
-    rt.services.home = HomeService(rt)
-    rt.services.home.register()
+    rt.services.home = build_home(rt)

@@ -8,6 +8,9 @@ import logging
 import threading
 
 from bot.runtime import Modbot
+from bot.services.base import Service
+from bot.services.cases.wiring import Moderation
+from bot.services.experts.service import ExpertService
 from bot.services.cases.common import Click, as_id
 from bot.slack.blocks import home as home_blocks
 from bot.slack.gateway import GatewayError
@@ -21,32 +24,20 @@ QUEUE_LIMIT = home_blocks.QUEUE_SHOWN
 WATCH_SECONDS = 24 * 3600
 
 
-class HomeService:
-    def __init__(self, rt: Modbot):
-        self.rt = rt
+class HomeService(Service):
+    def __init__(self, *, moderation: Moderation, experts: ExpertService, **base):
+        super().__init__(**base)
+        self.moderation = moderation
+        self.experts = experts
         self._lock = threading.Lock()
         self._shown: dict[str, dict] = {}  # moderator -> the view last published to them
         self._opened: dict[str, float] = {}  # moderator -> when they last opened it
 
-    @property
-    def db(self):
-        return self.rt.store.db
-
-    @property
-    def moderation(self):
-        return self.rt.services.moderation
-
-    def now(self) -> float:
-        return self.rt.clock.now()
-
-    def register(self) -> None:
-        self.rt.add_job("refresh_homes", self.refresh, "interval", minutes=1, catch_up=False)
-
     # -- what is shown -------------------------------------------------------
     def view_for(self, user: str) -> dict:
-        if self.rt.services.people.is_moderator(user):
+        if self.people.is_moderator(user):
             return self.moderator_view()
-        return home_blocks.member_home(self.rt.services.experts.activity_report(user))
+        return home_blocks.member_home(self.experts.activity_report(user))
 
     def moderator_view(self) -> dict:
         now = self.now()
@@ -65,7 +56,7 @@ class HomeService:
                 number=case.id, severity=case.severity, age_s=now - case.created_at,
                 label=labels.get(e.category or "", "Flagged by members"), state=m.clicks.state_of(case), link=link))
         day_start = now - now % 86400
-        policies_cfg = self.rt.settings.config.policies
+        policies_cfg = self.settings.config.policies
         unmarked = [s for s in rq_db.shadow_findings(self.db, since=now - 7 * 86400) if s.right is None]
         shadows = unmarked[-home_blocks.SHADOW_SHOWN:]
         links = {s.audit_id: m.card.archive_link(s.channel, s.ts) for s in shadows if s.channel and s.ts}
@@ -78,11 +69,11 @@ class HomeService:
     def publish(self, user: str, view: dict | None = None) -> bool:
         view = view or self.view_for(user)
         try:
-            self.rt.gateway.call("views.publish", user_id=user, view=view)
+            self.gateway.call("views.publish", user_id=user, view=view)
         except GatewayError as exc:
             log.warning("views.publish failed (%s)", exc.error)
             return False
-        if self.rt.services.people.is_moderator(user):
+        if self.people.is_moderator(user):
             with self._lock:
                 self._shown[user] = view
         return True
@@ -120,7 +111,7 @@ class HomeService:
         if not self.moderation.card.authorise(click.user, action="apply_rule_suggestion", case_id=None):
             return
         applied = self.moderation.quality.apply(click.value or "", by=click.user,
-                                                base=self.rt.settings.config.policies)
+                                                base=self.settings.config.policies)
         if applied is None:
             self.moderation.card.tell(click.user, "That suggestion no longer stands (the figures moved or it was"
                                                   " applied already). Nothing was changed.")
@@ -134,3 +125,11 @@ class HomeService:
             self.moderation.quality.mark_shadow(audit_id, right=right, by=click.user)
         self.publish(click.user)
 
+
+def build_home(rt: Modbot) -> HomeService:
+    """App Home, and the job that keeps moderators' open homes current."""
+    s = rt.services
+    home = HomeService(moderation=s.moderation, experts=s.experts, store=rt.store, clock=rt.clock,
+                       gateway=rt.gateway, settings=rt.settings, people=s.people)
+    rt.add_job("refresh_homes", home.refresh, "interval", minutes=1, catch_up=False)
+    return home

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.runtime import Modbot
 from bot.services import guidelines as guidelines_service
+from bot.services.base import Service
 from bot.slack.blocks import guidelines as guideline_blocks
 from storage import welcome as welcome_db
 from storage.db import transaction
@@ -56,20 +56,19 @@ def missing_profile_items(user: dict, *, company_field: str = "") -> list[str]:
     return missing
 
 
-class WelcomeService:
-    def __init__(self, rt: Modbot):
-        self.rt = rt
+class WelcomeService(Service):
+    """Built in bot/services/__init__.py with what it uses (bot.services.base)."""
 
     @property
     def config(self):
-        return self.rt.settings.config.welcome
+        return self.settings.config.welcome
 
     def on_team_join(self, user: dict) -> None:
         user_id = user.get("id") if isinstance(user, dict) else None
         if not isinstance(user_id, str) or not user_id:
             return
-        welcome_db.note_joined(self.rt.store.db, user=user_id, now=self.rt.clock.now())
-        self.rt.services.people.remember_profile(user)
+        welcome_db.note_joined(self.db, user=user_id, now=self.now())
+        self.people.remember_profile(user)
         self.welcome(user_id, profile=user if isinstance(user.get("profile"), dict) else None)
 
     def on_channel_join(self, *, user: str, channel: str) -> None:
@@ -83,13 +82,13 @@ class WelcomeService:
         raised, so the event stays pending and is tried again."""
         if not self.config.enabled:
             return False
-        db = self.rt.store.db
+        db = self.db
         if welcome_db.welcomed_at(db, user_id) is not None:
             return False
-        user = profile if profile is not None else (self.rt.gateway.call("users.info", user=user_id).get("user") or {})
+        user = profile if profile is not None else (self.gateway.call("users.info", user=user_id).get("user") or {})
         if user.get("is_bot") or user.get("deleted") or user_id == "USLACKBOT":
             return False
-        config = self.rt.settings.config
+        config = self.settings.config
         missing = missing_profile_items(user, company_field=self.config.company_field)
         sections = guidelines_service.safe_guidelines(config)
         wanted = [s for key in guideline_blocks.WELCOME_KEY_SECTIONS for s in sections if s.id == key]
@@ -97,11 +96,11 @@ class WelcomeService:
             user=user_id, community=config.community.name, key_sections=wanted, missing=missing
         )
         with transaction(db):
-            self.rt.gateway.enqueue(
+            self.gateway.enqueue(
                 key=f"welcome:{user_id}",
                 method="chat.postMessage",
                 args={"channel": user_id, "text": text, "blocks": blocks, "unfurl_links": False},
                 purpose="welcome",
             )
-            created = welcome_db.mark_welcomed(db, user=user_id, now=self.rt.clock.now())
+            created = welcome_db.mark_welcomed(db, user=user_id, now=self.now())
         return created

@@ -15,7 +15,8 @@ from bot.commands import audit as audit_cmd
 from bot.commands.export_audit import SlackExport, looks_like_question, run_audit
 from bot.commands.export_audit.export import DayFileError, ExportError
 from bot.commands.export_audit.progress import Progress
-from bot.commands.export_audit.runner import AuditSettings, masked_excerpt, plan_units
+from bot.commands.export_audit.runner import AuditSettings, masked_excerpt
+from bot.commands.export_audit.units import plan_units
 from bot.commands.sample_export import generate
 
 import policies

@@ -1,40 +1,24 @@
 """Run every message of an export through the policy engine the live bot uses.
 
-Work is split into *units*: runs of consecutive calendar days (UTC), each
-holding every conversation's day files for those days. Within a unit the
-messages of a day are checked in time order across all channels, in batches
-(`policies.evaluate_many`), with one `MemoryActivity` for the per-author
-spam state.
-
-Why days and not channels: the stateful checks (flooding, the same message
-cross-posted to several channels) look at one author across channels within
-a window of at most an hour or so. Splitting by channel would hide every
-cross-post. Splitting by time keeps all of an author's messages in one place;
-at a unit's start the worker replays the end of the previous day (the
-longest window in the limits) into the activity state, so a cross-post
-straddling midnight at a unit boundary is still seen. The outcome is the same
-as one sequential pass, whatever `--jobs` is.
-
-Results come back unit by unit, in order, and are written out straight away:
-memory holds one unit per worker plus the report's counters, however large
-the export.
+`_Checker` runs one work unit (units.py: consecutive calendar days, every
+conversation's day files for them): the messages of a day are checked in
+time order across all channels, in batches (`policies.evaluate_many`), with
+one `MemoryActivity` for the per-author spam state, warmed with the end of
+the previous day.
 """
 from __future__ import annotations
 
-import gc
-import os
 from collections import Counter
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from typing import Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Iterable
 
 import policies
 from policies import Context, Finding, Message
 from policies.state import MemoryActivity
 
 # The live bot's definition, so that --import-activity counts what it counts.
-from bot.services.experts import looks_like_question
+from bot.services.experts.questions import looks_like_question
 
 from .export import Conversation, DayFile, DayFileError, ExportLimits, Member, Problem, SlackExport
 
@@ -133,45 +117,6 @@ def message_time(raw) -> float | None:
     except (ValueError, OverflowError):  # OverflowError: an integer of 400 digits
         return None
     return t if 0.0 <= t <= _LAST_TS else None
-
-
-# ------------------------------------------------------------------- units
-def plan_units(export: SlackExport, *, jobs: int, target_bytes: int | None = None) -> list[Unit]:
-    """Group consecutive days into units of roughly even size.
-
-    Enough units to keep every worker busy (eight per worker), none larger
-    than ~16 MB of JSON so a worker's memory stays small.
-    """
-    by_date: dict[str, list[DayFile]] = {}
-    for d in export.day_files:
-        by_date.setdefault(d.date, []).append(d)
-    sizes = {d.path: export.size_of(d) for d in export.day_files}
-    total = sum(sizes.values())
-    target = target_bytes or min(max(total // max(jobs * 8, 1), 256 * 1024), 16 * 1024 * 1024)
-    units: list[Unit] = []
-    dates: list[str] = []
-    files: list[DayFile] = []
-    size = 0
-    prev_date_files: tuple[DayFile, ...] = ()
-    warm: tuple[DayFile, ...] = ()
-    for date in sorted(by_date):
-        if not dates:
-            warm = prev_date_files if prev_date_files and _next_day(prev_date_files[0].date) == date else ()
-        day = by_date[date]
-        dates.append(date)
-        files.extend(day)
-        size += sum(sizes[d.path] for d in day)
-        prev_date_files = tuple(day)
-        if size >= target:
-            units.append(Unit(len(units), tuple(dates), tuple(files), warm))
-            dates, files, size = [], [], 0
-    if dates:
-        units.append(Unit(len(units), tuple(dates), tuple(files), warm))
-    return units
-
-
-def _next_day(date: str) -> str:
-    return (datetime.strptime(date, "%Y-%m-%d") + timedelta(days=1)).strftime("%Y-%m-%d")
 
 
 # ------------------------------------------------------------------ worker
@@ -371,55 +316,3 @@ def masked_excerpt(text: str, findings: list[Finding], focus: Finding) -> str:
     window = policies.mask(text[a:b], inside)
     window = policies.mask_personal_data(window)
     return ("…" if a > 0 else "") + window + ("…" if b < len(text) else "")
-
-
-# Per-process state for the pool's workers.
-_WORKER: _Checker | None = None
-
-
-def _init_worker(path: str, settings: AuditSettings) -> None:
-    global _WORKER
-    _WORKER = _Checker(SlackExport(path, limits=settings.limits), settings)
-    # Load the models now, then move everything alive (the models' large
-    # vocabularies above all) out of the collector's sight: a worker only
-    # adds short-lived objects, and re-scanning hundreds of thousands of
-    # permanent ones on every collection cost about a tenth of its time.
-    # The checks make almost no reference cycles, so young collections are
-    # also run far less often.
-    policies.evaluate(Message(text="warm up"))
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-
-
-def _run_in_worker(unit: Unit) -> UnitResult:
-    assert _WORKER is not None
-    return _WORKER.run_unit(unit)
-
-
-def run_units(export: SlackExport, settings: AuditSettings, units: list[Unit], *, jobs: int) -> Iterator[UnitResult]:
-    """Results in unit order; at most two units per worker in flight."""
-    if jobs <= 1 or len(units) <= 1:
-        checker = _Checker(export, settings)
-        for u in units:
-            yield checker.run_unit(u)
-        return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(str(export.path), settings)) as pool:
-        pending: list[Future] = []
-        it = iter(units)
-        for u in it:
-            pending.append(pool.submit(_run_in_worker, u))
-            if len(pending) >= jobs * 2:
-                break
-        while pending:
-            head = pending.pop(0)
-            result = head.result()
-            nxt = next(it, None)
-            if nxt is not None:
-                pending.append(pool.submit(_run_in_worker, nxt))
-            yield result
-
-
-def default_jobs() -> int:
-    return os.cpu_count() or 1
-

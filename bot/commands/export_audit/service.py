@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.services.experts import month_of
+from bot.services.experts.months import month_of
 from bot.services.suggestions.index import first_line
 from storage import activity as activity_db
 from storage import suggestions as suggestions_db
@@ -18,7 +18,8 @@ from storage import transaction
 from .export import SlackExport
 from .progress import Progress
 from .report import ReportWriter, Summary
-from .runner import AuditSettings, default_jobs, plan_units, run_units
+from .runner import AuditSettings
+from .units import default_jobs, plan_units, run_units
 
 
 @dataclass

