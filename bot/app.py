@@ -20,6 +20,7 @@ from typing import Callable
 from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.faults import crash_point
@@ -78,6 +79,7 @@ def make_inbox_middleware(rt: Modbot) -> Callable:
             rt.services.people.on_membership_change(
                 user=str(event.get("user") or ""), channel=str(event.get("channel") or ""),
                 joined=event["type"] == "member_joined_channel")
+        metrics.EVENTS_RECEIVED.labels("new" if created else "redelivered").inc()
         if created:
             rt.event_wake.set()
         # The ack: the event is on disk, so Slack may forget it.
@@ -105,11 +107,13 @@ def process_pending_events(rt: Modbot, *, limit: int = 100) -> int:
             response = rt.app.dispatch(request)
         except Exception as exc:  # a bug in one event must not stop the rest
             log.exception("event %s failed", item.event_id)
+            metrics.EVENTS_PROCESSED.labels("failed").inc()
             events_db.mark_failed(
                 db, item.event_id, now=rt.clock.now(), error=repr(exc), final=item.attempts + 1 >= MAX_EVENT_ATTEMPTS
             )
             continue
         if response.status >= 500:
+            metrics.EVENTS_PROCESSED.labels("failed").inc()
             events_db.mark_failed(
                 db,
                 item.event_id,
@@ -120,7 +124,9 @@ def process_pending_events(rt: Modbot, *, limit: int = 100) -> int:
             continue
         crash_point("event_handled")
         # 404 means no listener wanted it (e.g. a bot's message): done all the same.
-        events_db.mark_done(db, item.event_id, now=rt.clock.now(), status="done" if response.status < 400 else "skipped")
+        outcome = "done" if response.status < 400 else "skipped"
+        metrics.EVENTS_PROCESSED.labels(outcome).inc()
+        events_db.mark_done(db, item.event_id, now=rt.clock.now(), status=outcome)
         handled += 1
     return handled
 

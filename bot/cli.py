@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import subprocess
+import tempfile
 import sys
 import threading
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("bot.commands.demo", "audit the bundled sample export (no Slack, no tokens)"),
     "worker": ("bot.cli", "process stored events, the outbox and scheduled jobs (no HTTP); `serve` starts one"),
     "db": ("bot.cli", "database maintenance: migrate, backup PATH"),
+    "rules": ("bot.commands.rules", "per rule: precision from moderators' decisions, shadow findings, suggestions"),
     "manifest": ("bot.commands.manifest", "print the Slack app manifest to paste: --socket (default) or --http URL"),
 }
 
@@ -91,6 +93,7 @@ def _start(require: tuple[str, ...], *, workers: bool = True) -> Modbot:
     settings = load_settings(require=require)
     setup_logging(
         settings.modbot_log_level,
+        fmt=settings.modbot_log_format,
         secrets=tuple(
             s for s in (settings.slack_bot_token, settings.slack_admin_token, settings.slack_app_token, settings.slack_signing_secret) if s
         ),
@@ -150,9 +153,14 @@ def run_socket_mode(rt: Modbot, stop: threading.Event, *, scheduler: bool = True
     thread with their own `stop`; signals stay with the caller."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    from bot.metrics import start_from_settings
+
     jobs = None
     handler = None
+    metrics_server = None
     try:
+        # Socket Mode has no HTTP server: /healthz and /metrics get their own, local.
+        metrics_server = start_from_settings(rt)
         if scheduler:
             jobs = _start_jobs(rt)
         handler = SocketModeHandler(rt.app, rt.settings.slack_app_token)
@@ -164,6 +172,8 @@ def run_socket_mode(rt: Modbot, stop: threading.Event, *, scheduler: bool = True
         # Also after a failed start, so no thread outlives the command.
         if handler is not None:
             handler.close()
+        if metrics_server is not None:
+            metrics_server.close()
         _stop(rt, jobs)
     return 0
 
@@ -175,7 +185,18 @@ def _spawn_worker(no_scheduler: bool) -> subprocess.Popen:
     return subprocess.Popen(cmd, env=os.environ.copy())
 
 
+def _metrics_across_processes() -> None:
+    """`serve` and its worker count into one folder, which the server's
+    /metrics adds up (prometheus_client's multiprocess mode). Set before
+    prometheus_client is imported: it picks where counts go at import."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="modbot-metrics-")
+
+
 def cmd_serve(args) -> int:
+    if args.worker == "process":
+        _metrics_across_processes()
+    from bot.metrics import start_from_settings
     from bot.server import make_server
 
     in_process = args.worker == "thread"
@@ -183,6 +204,7 @@ def cmd_serve(args) -> int:
     jobs = _start_jobs(rt) if in_process and not args.no_scheduler else None
     child = None
     server = make_server(rt, host=args.host, port=args.port, threads=args.threads)
+    metrics_server = start_from_settings(rt)
     status = {"code": 0}
     if args.worker == "process":
         child = _spawn_worker(args.no_scheduler)
@@ -199,6 +221,9 @@ def cmd_serve(args) -> int:
         threading.Thread(target=watch, name="modbot-watch-worker", daemon=True).start()
     # The bound port on one line, so scripts that pass --port 0 can read it.
     print(f"modbot serving on http://{args.host}:{server.effective_port}/slack/events", flush=True)
+    if metrics_server is not None:
+        print(f"modbot metrics on http://{rt.settings.modbot_metrics_host}:{metrics_server.effective_port}/metrics",
+              flush=True)
 
     def shutdown(signum, frame):
         rt.stopping.set()
@@ -211,6 +236,8 @@ def cmd_serve(args) -> int:
     except (OSError, ValueError):
         pass  # closed by the signal handler
     rt.stopping.set()
+    if metrics_server is not None:
+        metrics_server.close()
     if child is not None and child.poll() is None:
         child.terminate()
         try:

@@ -58,6 +58,16 @@ def _log_level(value: str) -> str | None:
     return None
 
 
+def _log_format(value: str) -> str | None:
+    return None if value in ("text", "json") else "expected text or json"
+
+
+def _port_or_off(value: str) -> str | None:
+    if value == "off" or (value.isdigit() and 0 <= int(value) <= 65535):
+        return None
+    return "expected a port number (0 picks a free one) or off"
+
+
 def _bounded_int(low: int, high: int) -> Callable[[str], str | None]:
     def check(value: str) -> str | None:
         if not value.isdigit() or not low <= int(value) <= high:
@@ -94,6 +104,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("MODBOT_CONFIG", None, "Optional path to modbot.toml (policies, channels, expert programme)."),
     Setting("MODBOT_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.", _log_level),
+    Setting("MODBOT_LOG_FORMAT", "text", "text, or json for one JSON object a line (same masking and cutting).",
+            _log_format),
+    # /healthz and /metrics for operators, on a port of their own (not the
+    # public one `serve` answers Slack on).
+    Setting("MODBOT_METRICS_HOST", "127.0.0.1", "Address of the local /metrics and /healthz server."),
+    Setting("MODBOT_METRICS_PORT", "9464", "Port of the local /metrics and /healthz server; 0 picks a free one, "
+            "off turns it off.", _port_or_off),
     # `modbot serve` (waitress). Slack sends a whole small request at once,
     # so anything idle or slow is a stranger holding a connection.
     Setting(
@@ -128,6 +145,9 @@ class Settings:
     modbot_mod_channel: str | None = None
     modbot_config: str | None = None
     modbot_log_level: str = "INFO"
+    modbot_log_format: str = "text"
+    modbot_metrics_host: str = "127.0.0.1"
+    modbot_metrics_port: str = "9464"
     modbot_http_connection_limit: int = 1000
     modbot_http_channel_timeout: int = 15
     modbot_http_max_body: int = 1_048_576
@@ -211,6 +231,9 @@ class ModerationConfig:
     escalation_contacts: list = field(default_factory=list)
     moderator_cache_seconds: int = 60
     retention_days: int = 90
+    # Decisions a rule needs before modbot suggests a new threshold for it,
+    # or trusting it to remove by itself (`modbot rules`, App Home).
+    rule_min_decisions: int = 30
 
 
 @dataclass(frozen=True)
@@ -333,6 +356,8 @@ def parse_config(data: dict, *, source: str, base_dir: str = ".") -> AppConfig:
     if not 0 <= suggestions.max_raise <= 1:
         raise SettingError(f"{source}: suggestions.max_raise: expected a number between 0 and 1")
     moderation = parts.get("moderation", ModerationConfig())
+    if moderation.rule_min_decisions < 1:
+        raise SettingError(f"{source}: moderation.rule_min_decisions: expected a whole number of at least 1")
     if not 0 <= moderation.auto_remove_min_score <= 1:
         raise SettingError(f"{source}: moderation.auto_remove_min_score: expected a number between 0 and 1")
     policy_config = None

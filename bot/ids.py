@@ -40,4 +40,10 @@ ACT_SUGGEST_OPT_OUT = "modbot_suggest_opt_out"
 
 # Events the app subscribes to (manifest bot_events use message.channels /
 # message.groups for "message").
-EVENTS = ("message", "member_joined_channel", "member_left_channel", "team_join", "user_change", "subteam_members_changed")
+EVENTS = ("message", "member_joined_channel", "member_left_channel", "team_join", "user_change", "subteam_members_changed",
+          "app_home_opened")
+
+# App Home (bot/slack/blocks/home.py); its case buttons are the card's ACT_* ids.
+ACT_HOME_RULE_APPLY = "modbot_home_rule_apply"  # apply modbot's suggestion for a rule
+ACT_HOME_SHADOW_RIGHT = "modbot_home_shadow_right"  # a shadow finding the rule got right
+ACT_HOME_SHADOW_WRONG = "modbot_home_shadow_wrong"

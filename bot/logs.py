@@ -6,9 +6,11 @@ is masked by the same detectors the policies use.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
+import time
 
 TOKEN_RE = re.compile(r"\b(?:xox[abposr]|xapp|xoxe(?:\.xox[bp])?)-[A-Za-z0-9-]{6,}")
 
@@ -86,9 +88,26 @@ def redact(text: str, secrets: tuple[str, ...] = (), *, cut: int | None = None) 
     return mask_personal_data(text, cut=cut)
 
 
-def setup_logging(level: str = "INFO", *, secrets: tuple[str, ...] = (), stream=None) -> logging.Handler:
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line (MODBOT_LOG_FORMAT=json), for log collectors.
+    It formats what RedactingFilter left: the same masking and cutting."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+                 "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+JsonFormatter.converter = time.gmtime
+
+
+def setup_logging(level: str = "INFO", *, secrets: tuple[str, ...] = (), stream=None,
+                  fmt: str = "text") -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else
+                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):

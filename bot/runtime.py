@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the services import this module
     from bot.services.cases.wiring import Moderation
     from bot.services.slash_commands import CommandService
     from bot.services.experts import ExpertService
+    from bot.services.home import HomeService
     from bot.services.messages import MessageService
     from bot.services.people import PeopleService
     from bot.services.suggestions.service import SuggestionService
@@ -49,6 +50,7 @@ class Services:
     commands: CommandService = None  # type: ignore[assignment]
     welcome: WelcomeService = None  # type: ignore[assignment]
     suggestions: SuggestionService = None  # type: ignore[assignment]
+    home: HomeService = None  # type: ignore[assignment]
 
 
 @dataclass

@@ -8,6 +8,7 @@ import logging
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot import metrics
 from bot.runtime import Modbot
 
 log = logging.getLogger("modbot.scheduler")
@@ -18,7 +19,7 @@ def run_catch_up(rt: Modbot) -> None:
         if not job.catch_up:
             continue
         try:
-            job.fn()
+            metrics.counted_job(job.name, job.fn)()
         except Exception:
             log.exception("catch-up run of %s failed; the schedule will try again", job.name)
 
@@ -30,7 +31,7 @@ def start_scheduler(rt: Modbot) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=tz)
     for job in rt.jobs:
         scheduler.add_job(
-            job.fn,
+            metrics.counted_job(job.name, job.fn),
             job.trigger,
             id=job.name,
             name=job.name,

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, membership, messages, shortcuts, users, views
+from handlers import actions, commands, home, membership, messages, shortcuts, users, views
 
-MODULES = [messages, shortcuts, actions, views, users, commands, membership]
+MODULES = [messages, shortcuts, actions, views, users, commands, membership, home]
 
 
 def register_all(app: App) -> None:

@@ -24,6 +24,7 @@ def to_click(body: dict, action: dict) -> Click:
         value=text(value),
         trigger_id=text(body.get("trigger_id")),
         response_url=text(body.get("response_url")),
+        in_home=field(body.get("view"), "type") == "home",
     )
 
 
@@ -37,7 +38,9 @@ def register(app: App) -> None:
     def card_button(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
-        if click.user:
+        if click.user and click.in_home:
+            context["modbot"].services.home.case_click(CARD_BUTTONS[action["action_id"]], click)
+        elif click.user:
             moderation(context).clicks.click(CARD_BUTTONS[action["action_id"]], click)
 
     for action_id in CARD_BUTTONS:
@@ -47,7 +50,9 @@ def register(app: App) -> None:
     def on_more(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
-        if click.user and click.value in MORE_OPTIONS:
+        if click.user and click.value in MORE_OPTIONS and click.in_home:
+            context["modbot"].services.home.case_click(MORE_OPTIONS[click.value], click)
+        elif click.user and click.value in MORE_OPTIONS:
             moderation(context).clicks.click(MORE_OPTIONS[click.value], click)
 
     @app.action(ids.ACT_APPEAL)

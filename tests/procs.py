@@ -19,6 +19,7 @@ class ServeProcess:
     proc: subprocess.Popen
     port: int
     log_path: Path
+    metrics_port: int | None = None  # the local /metrics and /healthz server
 
     @property
     def base_url(self) -> str:
@@ -45,8 +46,9 @@ def modbot_env(fake: FakeSlack, db_path: Path, **settings: str) -> dict[str, str
     """The environment a `modbot` child process reads its settings from: the
     fake's bot token and URL, the database and the moderator channel, plus
     `settings`; none of the caller's own SLACK_ or MODBOT_ variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_", "PROMETHEUS_"))}
     env.update(
+        MODBOT_METRICS_PORT="0",  # a free port: tests run side by side
         SLACK_BOT_TOKEN=fake.bot_token,
         SLACK_API_URL=fake.api_url,
         MODBOT_DB=str(db_path),
@@ -88,4 +90,11 @@ def start_serve(
         proc.kill()
         raise RuntimeError(f"modbot serve did not start: {line!r}\n{log_path.read_text()}")
     port = int(line.rsplit(":", 1)[1].split("/")[0])
-    return ServeProcess(proc, port, log_path)
+    metrics_port = None
+    if env.get("MODBOT_METRICS_PORT") != "off":
+        line = proc.stdout.readline()
+        if "metrics on" not in line:
+            proc.kill()
+            raise RuntimeError(f"modbot serve did not start its metrics server: {line!r}\n{log_path.read_text()}")
+        metrics_port = int(line.rsplit(":", 1)[1].split("/")[0])
+    return ServeProcess(proc, port, log_path, metrics_port)

@@ -42,3 +42,6 @@ def build_services(rt: Modbot) -> None:
     rt.services.welcome = WelcomeService(store=rt.store, clock=rt.clock, gateway=rt.gateway, settings=rt.settings,
                                          people=rt.services.people)
     rt.services.commands = CommandService(rt)
+    from bot.services.home import build_home
+
+    rt.services.home = build_home(rt)

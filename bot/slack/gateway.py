@@ -31,6 +31,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.faults import crash_point
 from bot.slack.effects import USUAL_CHECK, Effect, EffectHandler
@@ -177,17 +178,19 @@ class SlackGateway:
             # A bug or a hostile payload upstream: never ask Slack with an argument we do not have.
             log.warning("refused to call %s without %s", method, ", ".join(missing))
             raise GatewayError(method, f"missing_argument:{missing[0]}")
-        try:
-            if method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "views.open", "views.push", "views.update", "views.publish"):
-                response = client.api_call(method, json=args)
-            else:
-                response = client.api_call(method, params=args)
-        except SlackApiError as exc:
-            error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
-            status = exc.response.status_code
-            raise GatewayError(method, error, transient=is_transient(error) or status == 429 or status >= 500) from None
-        except (SlackClientError, OSError) as exc:
-            raise GatewayError(method, f"connection_error: {type(exc).__name__}", transient=True) from None
+        with metrics.slack_call(method):
+            try:
+                if method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "views.open", "views.push",
+                              "views.update", "views.publish"):
+                    response = client.api_call(method, json=args)
+                else:
+                    response = client.api_call(method, params=args)
+            except SlackApiError as exc:
+                error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+                status = exc.response.status_code
+                raise GatewayError(method, error, transient=is_transient(error) or status == 429 or status >= 500) from None
+            except (SlackClientError, OSError) as exc:
+                raise GatewayError(method, f"connection_error: {type(exc).__name__}", transient=True) from None
         return dict(response.data) if isinstance(response.data, dict) else {}
 
     def respond(self, response_url: str | None, text: str) -> bool:

@@ -370,6 +370,17 @@ def user_change(user: dict[str, Any], *, event_ts: str | None = None) -> dict[st
     return {"type": "user_change", "user": user, "cache_ts": 1_700_000_000, "event_ts": event_ts or _next_ts()}
 
 
+def app_home_opened(user: str, *, channel: str = "D0HOME", tab: str = "home",
+                    view: dict[str, Any] | None = None, event_ts: str | None = None) -> dict[str, Any]:
+    """A member opened the app's Home tab (`view` is the one published
+    before, absent the first time)."""
+    ev: dict[str, Any] = {"type": "app_home_opened", "user": user, "channel": channel, "tab": tab,
+                          "event_ts": event_ts or _next_ts()}
+    if view is not None:
+        ev["view"] = view
+    return ev
+
+
 def subteam_members_changed(
     subteam_id: str,
     added: list[str] = (),  # type: ignore[assignment]

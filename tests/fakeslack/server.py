@@ -63,6 +63,73 @@ class SlackError(Exception):
         self.extra = extra
 
 
+# Block Kit's limits as Slack enforces them for surfaces (views): the block
+# types a Home tab may hold, and the lengths Slack refuses past.
+HOME_BLOCK_TYPES = {"actions", "context", "divider", "header", "image", "input", "rich_text", "section", "video"}
+ELEMENT_TYPES = {"button", "overflow", "static_select", "users_select", "conversations_select",
+                 "channels_select", "datepicker", "checkboxes", "radio_buttons", "image", "mrkdwn", "plain_text"}
+
+
+def _block_kit_problem(blocks: list[dict[str, Any]], allowed: set[str]) -> str | None:
+    """The first thing Slack would refuse in these blocks, as its
+    invalid_blocks message says it, or None."""
+    block_ids: set[str] = set()
+
+    def text_obj(t: Any, where: str, limit: int, plain: bool = False) -> str | None:
+        if not isinstance(t, dict) or t.get("type") not in (("plain_text",) if plain else ("plain_text", "mrkdwn")):
+            return f"must be a {'plain_text' if plain else 'text'} object [json-pointer:{where}]"
+        if not isinstance(t.get("text"), str) or not t["text"]:
+            return f"must be more than 0 characters [json-pointer:{where}/text]"
+        if len(t["text"]) > limit:
+            return f"must be less than {limit + 1} characters [json-pointer:{where}/text]"
+        return None
+
+    for i, b in enumerate(blocks):
+        at = f"/blocks/{i}"
+        kind = b.get("type")
+        if kind not in allowed:
+            return f"unsupported type: {kind} [json-pointer:{at}/type]"
+        bid = b.get("block_id")
+        if bid is not None:
+            if not isinstance(bid, str) or not 0 < len(bid) <= 255:
+                return f"must be 1 to 255 characters [json-pointer:{at}/block_id]"
+            if bid in block_ids:
+                return f"block_id must be unique [json-pointer:{at}/block_id]"
+            block_ids.add(bid)
+        problem = None
+        if kind == "header":
+            problem = text_obj(b.get("text"), f"{at}/text", 150, plain=True)
+        elif kind == "section":
+            if "text" in b or not b.get("fields"):
+                problem = text_obj(b.get("text"), f"{at}/text", 3000)
+        elif kind in ("actions", "context"):
+            elements = b.get("elements")
+            limit = 25 if kind == "actions" else 10
+            if not isinstance(elements, list) or not 0 < len(elements) <= limit:
+                return f"must have 1 to {limit} elements [json-pointer:{at}/elements]"
+            action_ids: set[str] = set()
+            for j, e in enumerate(elements):
+                where = f"{at}/elements/{j}"
+                if not isinstance(e, dict) or e.get("type") not in ELEMENT_TYPES:
+                    return f"unsupported element [json-pointer:{where}]"
+                aid = e.get("action_id")
+                if aid is not None:
+                    if aid in action_ids:
+                        return f"action_id must be unique in its block [json-pointer:{where}/action_id]"
+                    action_ids.add(aid)
+                if e["type"] == "button":
+                    problem = text_obj(e.get("text"), f"{where}/text", 75, plain=True)
+                    if problem is None and len(str(e.get("value", ""))) > 2000:
+                        problem = f"must be less than 2001 characters [json-pointer:{where}/value]"
+                if e["type"] == "overflow" and not 2 <= len(e.get("options") or []) <= 5:
+                    problem = f"must have 2 to 5 options [json-pointer:{where}/options]"
+                if problem:
+                    return problem
+        if problem:
+            return problem
+    return None
+
+
 def _missing(field_name: str) -> SlackError:
     return SlackError("invalid_arguments",
                       response_metadata={"messages": [f"[ERROR] missing required field: {field_name}"]})
@@ -916,6 +983,10 @@ class FakeSlack:
             raise SlackError("invalid_arguments",
                              response_metadata={"messages": [f"[ERROR] unsupported type: {view['type']}"]})
         self._check_blocks({"blocks": view["blocks"]}, limit=MAX_VIEW_BLOCKS)
+        if home:
+            problem = _block_kit_problem(view["blocks"], HOME_BLOCK_TYPES)
+            if problem:
+                raise SlackError("invalid_blocks", response_metadata={"messages": [f"[ERROR] {problem}"]})
         return view
 
     def _use_trigger(self, args: dict[str, Any]) -> None:

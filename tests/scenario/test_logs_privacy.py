@@ -5,6 +5,7 @@ for chat.delete."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 
 import pytest
@@ -21,11 +22,14 @@ IBAN = "GB82 WEST 1234 5698 7654 32"
 SECRET = "xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx"
 
 
-@pytest.fixture
-def captured_logs(fake_slack):
+@pytest.fixture(params=["text", "json"])
+def captured_logs(fake_slack, request):
+    """The log as MODBOT_LOG_FORMAT writes it: plain lines, or one JSON object a line."""
     stream = io.StringIO()
+    stream.format = request.param
     handler = setup_logging(
-        "DEBUG", secrets=(fake_slack.bot_token, fake_slack.admin_token, SIGNING_SECRET), stream=stream
+        "DEBUG", secrets=(fake_slack.bot_token, fake_slack.admin_token, SIGNING_SECRET), stream=stream,
+        fmt=request.param,
     )
     yield stream
     logging.getLogger().removeHandler(handler)
@@ -57,6 +61,11 @@ def test_logs_hold_no_tokens_or_personal_data(captured_logs, bench):
     for needle in (SECRET, CARD, EMAIL, IBAN, "7700 900123"):
         assert needle not in shown, needle
     assert ts1 and ts3
+    if captured_logs.format == "json":
+        entries = [json.loads(line) for line in text.splitlines()]
+        assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+        stray = [e for e in entries if e["logger"] == "modbot.test"]
+        assert stray and stray[0]["level"] == "WARNING" and "a stray log line quoting" in stray[0]["message"]
 
 
 def test_admin_token_is_used_only_to_delete(bench):

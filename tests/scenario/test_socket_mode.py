@@ -7,11 +7,14 @@ What the app then did is read from what the fake Slack recorded.
 """
 from __future__ import annotations
 
+import json
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 
 import pytest
@@ -218,10 +221,20 @@ def test_modbot_run_as_a_process_connects_acks_and_exits_on_sigterm(fake_slack, 
         assert fake_slack.socket_mode.wait_for_ack(envelope["envelope_id"], timeout=10) is not None
         assert fake_slack.wait_for(lambda: any("Case #" in str(m.get("text")) for m in fake_slack.messages(MOD_CHANNEL)),
                                    timeout=10), "no case card"
+        # Socket Mode has no HTTP server of its own: /healthz and /metrics are on a local port.
+        found = re.search(r"metrics and health on http://127\.0\.0\.1:(\d+)/metrics", log_path.read_text())
+        assert found, log_path.read_text()
+        base = f"http://127.0.0.1:{found.group(1)}"
+        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as resp:
+            metrics_seen = {"healthz": json.loads(resp.read())}
+        with urllib.request.urlopen(f"{base}/metrics", timeout=10) as resp:
+            metrics_seen["metrics"] = resp.read().decode()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0, log_path.read_text()
         assert fake_slack.socket_mode.wait_disconnected()
         assert fake_slack.app_token not in log_path.read_text()
+        assert metrics_seen["healthz"] == {"status": "ok", "database": True}
+        assert "modbot_events_received_total" in metrics_seen["metrics"]
     finally:
         if proc.poll() is None:
             proc.kill()

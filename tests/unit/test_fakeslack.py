@@ -323,3 +323,37 @@ def test_conversations_info_reports_privacy_and_sharing_as_slack_does(fake, shar
     # A private channel the bot is not in is hidden, as Slack hides it.
     fake.add_channel("GHIDDEN", "hidden", is_private=True, members=["U1"], bot_member=False)
     assert error_of(lambda: client(fake).conversations_info(channel="GHIDDEN"))["error"] == "channel_not_found"
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _button(text: str, action_id: str = "modbot_x", value: str = "1") -> dict:
+    return {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id, "value": value}
+
+
+@pytest.mark.parametrize("blocks,problem", [
+    ([_section("x")] * 101, "no more than 100 items"),
+    ([{"type": "file", "external_id": "F1", "source": "remote"}], "unsupported type: file"),
+    ([_section("x" * 3001)], "must be less than 3001 characters"),
+    ([{"type": "header", "text": {"type": "mrkdwn", "text": "Hi"}}], "must be a plain_text object"),
+    ([{"type": "actions", "elements": [_button("y" * 76)]}], "must be less than 76 characters"),
+    ([{"type": "actions", "elements": [_button("a"), _button("b")]}], "action_id must be unique"),
+    ([{"type": "actions", "elements": []}], "must have 1 to 25 elements"),
+    ([{**_section("a"), "block_id": "b"}, {**_section("b"), "block_id": "b"}], "block_id must be unique"),
+])
+def test_views_publish_refuses_what_slack_refuses_in_a_home_view(fake, blocks, problem):
+    body = error_of(lambda: client(fake).views_publish(user_id="U1", view={"type": "home", "blocks": blocks}))
+    assert body["error"] == "invalid_blocks"
+    assert problem in body["response_metadata"]["messages"][0]
+    assert "U1" not in fake.home_views
+
+
+def test_views_publish_keeps_a_valid_home_view(fake):
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": "Hi"}}, _section("x"),
+              {"type": "actions", "block_id": "a", "elements": [_button("Go")]}] + [_section("y")] * 97
+    client(fake).views_publish(user_id="U1", view={"type": "home", "blocks": blocks})
+    assert len(fake.home_views["U1"]["blocks"]) == 100
+    assert error_of(lambda: client(fake).views_publish(user_id="U1", view={"type": "modal", "blocks": []}))["error"] \
+        == "invalid_arguments"

@@ -28,7 +28,11 @@ class ClickService(CaseService):
         case = None
         if click.channel and click.message_ts:
             case = cases_db.for_card(self.db, channel=click.channel, ts=click.message_ts)
-        if case is None and as_id(click.value) is not None and click.channel == self.mod_channel:
+        if case is None and as_id(click.value) is not None and click.in_home:
+            # App Home is a view modbot published for this moderator only;
+            # the rules are checked for the case all the same.
+            case = cases_db.get(self.db, as_id(click.value))
+        elif case is None and as_id(click.value) is not None and click.channel == self.mod_channel:
             candidate = cases_db.get(self.db, as_id(click.value))
             if candidate is not None and candidate.card_ts in (None, click.message_ts):
                 case = candidate

@@ -38,6 +38,7 @@ class Click:
     value: str | None = None
     trigger_id: str | None = None
     response_url: str | None = None  # answers the clicker wherever they are
+    in_home: bool = False  # a button in the clicker's App Home (the case is the button's value)
 
 
 # Seven or more digits, allowing the separators people type between groups.

@@ -12,6 +12,7 @@ from bot.services.cases.removal import RemovalService
 from bot.services.cases.suspensions import SuspensionService
 from bot.services.messages import SeenMessage
 from bot.services.people import policy_role
+from bot.services.rule_quality import RuleQuality
 from bot.slack import blocks as bk
 from bot.slack.effects import About, ThreadPost
 from storage import cases as cases_db
@@ -29,8 +30,10 @@ def _names_channels(config) -> bool:
 
 
 class IntakeService(CaseService):
-    def __init__(self, *, card: CardService, removal: RemovalService, suspensions: SuspensionService, **base):
+    def __init__(self, *, card: CardService, removal: RemovalService, suspensions: SuspensionService,
+                 quality: RuleQuality, **base):
         super().__init__(**base)
+        self.quality = quality
         self.card = card
         self.removal = removal
         self.suspensions = suspensions
@@ -72,8 +75,11 @@ class IntakeService(CaseService):
         # Removed at once: what the config says to remove, scored with high
         # confidence, and severe (a card number, a token, a threat), not a
         # phone number or an email, which moderators review first.
-        severe = [f for f in acted if f.action == "remove" and f.score >= self.cfg.auto_remove_min_score
-                  and f.severity in ("high", "critical")]
+        # A rule the moderators trusted (an applied suggestion, App Home)
+        # removes whatever its severity.
+        trusted = self.quality.trusted_rules()
+        severe = [f for f in acted if f.action == "remove" and (f.rule in trusted or (
+            f.score >= self.cfg.auto_remove_min_score and f.severity in ("high", "critical")))]
         if severe and case.removal == "none":
             self.removal.remove(case, by=SYSTEM, reason="auto")
         self.card.publish(case.id)
@@ -100,7 +106,9 @@ class IntakeService(CaseService):
         )
         message = policies.Message(text=m.text, channel=m.channel, user=m.user, ts=m.ts, thread_ts=m.thread_ts,
                                    files=m.files, attachments=m.attachments, edited=m.kind == "edited")
-        return policies.evaluate(message, context, config=self.settings.config.policies)
+        # modbot.toml's policies with the overrides moderators applied (read
+        # per message, so an applied suggestion holds from the next one).
+        return policies.evaluate(message, context, config=self.quality.policy_config(config.policies))
 
     def on_profile_change(self, user: dict) -> None:
         """A member renamed themselves like a staff member: tell the moderators."""

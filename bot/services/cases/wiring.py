@@ -17,6 +17,7 @@ from bot.services.cases.intake import IntakeService
 from bot.services.cases.removal import RemovalService
 from bot.services.cases.suspensions import SuspensionService
 from bot.services.people import PeopleService
+from bot.services.rule_quality import RuleQuality
 from bot.slack.effects import USUAL_CHECK, Kind
 from bot.slack.gateway import Outcome
 from storage.outbox import OutboxItem
@@ -34,6 +35,7 @@ class Moderation:
     clicks: ClickService
     appeals: AppealService
     intake: IntakeService
+    quality: RuleQuality
 
 
 class CaseEffects:
@@ -88,6 +90,7 @@ def build_moderation(rt: Modbot, people: PeopleService) -> tuple[Moderation, Cas
     card = CardService(**base)
     removal = RemovalService(card=card, **base)
     suspensions = SuspensionService(card=card, removal=removal, **base)
+    quality = RuleQuality(store=rt.store, clock=rt.clock, min_decisions=rt.settings.config.moderation.rule_min_decisions)
     decisions = DecisionService(card=card, removal=removal, suspensions=suspensions, **base)
     m = Moderation(
         card=card, removal=removal, suspensions=suspensions,
@@ -95,7 +98,8 @@ def build_moderation(rt: Modbot, people: PeopleService) -> tuple[Moderation, Cas
         decisions=decisions,
         clicks=ClickService(card=card, removal=removal, decisions=decisions, **base),
         appeals=AppealService(card=card, suspensions=suspensions, **base),
-        intake=IntakeService(card=card, removal=removal, suspensions=suspensions, **base),
+        intake=IntakeService(card=card, removal=removal, suspensions=suspensions, quality=quality, **base),
+        quality=quality,
     )
     rt.services.messages.subscribe("moderation", m.intake.on_message)
     rt.add_job("lift_suspensions", suspensions.lift_expired_suspensions, "interval", minutes=5)
