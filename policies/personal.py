@@ -411,7 +411,12 @@ _IP_CONTEXT = re.compile(r"(?:\bip\b|_ip\b|\bips\b|ip address|\baddress|\bhost|\
                          r"\bproxy|\bdns|\bgateway|\bvpn|\bssh\b|\bfirewall|\bblock|\bban|\blogged|\bfrom ip|"
                          r"\bremote|\bclient|\bsubnet)", re.I)
 _HOST_BEFORE = re.compile(r"[a-z0-9\-]\.[a-z]{2,24} ?[(,]$", re.I)  # "github.com (192.30.255.112)": a server
-_PORT_AFTER = re.compile(r":\d{2,5}\b")
+# A port after it ("...:443", "... port 3128", also run into the next word
+# by an export: ":443npm") or a host name after it (a hosts-file line,
+# "91.189.91.26 archive.ubuntu.com"): a server's endpoint, not a person's.
+_PORT_AFTER = re.compile(r":\d{2,5}(?!\d)| port \d{2,5}(?!\d)|\s{1,3}[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?![.:\d])",
+                         re.I)
+_CIDR_AFTER = re.compile(r"/\d{1,2}(?!\d)")
 _IP_LABEL = re.compile(r"\b(?:my )?ip(?: address)?(?: is)?\s{0,2}[:=]?\s{0,2}['\"]?$", re.I)
 # Public resolvers and the placeholder everyone types identify nobody.
 WELL_KNOWN_IPS = frozenset(("1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9", "149.112.112.112",
@@ -432,8 +437,10 @@ def find_ips(text: str) -> Iterable[Finding]:
             s, e = m.start(), m.end()
             if m.group() in WELL_KNOWN_IPS or _HOST_BEFORE.search(text, max(0, s - 30), s):
                 continue
+            if ip.version == 4 and (m.group().endswith(".0") or _CIDR_AFTER.match(text, e)):
+                continue  # 172.16.0.0/24, Chrome/30.0.0.0: a network or a version, not a machine
             if ip.version == 4 and _PORT_AFTER.match(text, e) and not _IP_LABEL.search(text, max(0, s - 12), s):
-                continue  # 216.58.214.176:443 in an error: a server's endpoint
+                continue  # 216.58.214.176:443 in an error, a hosts-file line: a server
             context = _near(text, s, e, _IP_CONTEXT, 40, 15)
             if not context:
                 if version_like(text, s):

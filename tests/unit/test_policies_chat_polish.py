@@ -39,6 +39,23 @@ def test_real_phone_numbers_still_found(text):
     assert "privacy.phone_number" in rules(text)
 
 
+@pytest.mark.parametrize("text", [
+    "request failed: connect ETIMEDOUT 93.184.216.34:443npm ERR! code 1",  # a port run into the next word
+    "Failed to connect to 93.184.216.34 port 3128: timed out",
+    "add 93.184.216.34 mirror.example.org to /etc/hosts",  # a hosts-file line
+    "allow 93.184.216.0/24 in the security group",  # a network
+    "user agent Mozilla/5.0 Chrome/41.0.0.0 Mobile",  # a version
+])
+def test_server_endpoints_are_not_personal_ips(text):
+    assert "privacy.ip_address" not in rules(text)
+
+
+@pytest.mark.parametrize("text", ["my ip is 93.184.216.34, can you whitelist me", "ban 93.184.216.34 please, it spams us",
+                                  "my ip: 93.184.216.34:8080 if you need it"])
+def test_a_persons_ip_still_found(text):
+    assert "privacy.ip_address" in rules(text)
+
+
 # ------------------------------------------------------------------- links
 
 def test_a_link_run_into_the_next_word_is_not_a_lookalike():
