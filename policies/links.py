@@ -96,6 +96,12 @@ def public_suffix(host: str) -> str:
     return _psl().publicsuffix(host) or ""
 
 
+@lru_cache(maxsize=16_384)
+def real_suffix(host: str) -> bool:
+    """Whether `host` ends in a suffix on the Public Suffix List (not ".comto")."""
+    return _psl().publicsuffix(host, accept_unknown=False) is not None
+
+
 def _edit1(a: str, b: str) -> bool:
     """True when a and b differ by one edit (substitution, insertion, deletion, swap)."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -125,6 +131,8 @@ def _brand_match(token: str, raw: str, brand: str) -> int:
     if token == brand:
         return 2 if raw == brand or n >= 5 else 1
     if n >= 5 and abs(len(token) - n) <= 1 and _edit1(token, brand):
+        if len(token) < n and brand.endswith(token):
+            return 1  # the brand's tail is a word of its own: "cloud" of "icloud"
         return 2 if n >= 6 or raw != token else 1
     if n >= 5 and brand in token:
         return 1
@@ -145,6 +153,9 @@ def brand_imitation(host: str) -> tuple[str, int] | None:
     suffix = public_suffix(host)
     name = host[: len(host) - len(suffix)].rstrip(".") if suffix and host.endswith(suffix) else host
     label = reg[: len(reg) - len(suffix)].rstrip(".") if suffix else reg
+    tld = suffix.rsplit(".", 1)[-1]
+    if label in BRANDS and len(tld) == 2 and tld not in SUSPICIOUS_TLDS:
+        return None  # the brand's own country site: google.ca, amazon.co.uk
     best: tuple[str, int] | None = None
     for raw in _SPLIT.split(name):
         if not raw or raw == "www":
@@ -218,6 +229,10 @@ OFFICIAL_DOWNLOADS = frozenset(
 # A path ending in ".com" is a URL inside a URL (web.archive.org/web/2020/x.com),
 # not a DOS program.
 _LINK_SAFE_SCRIPTS = frozenset(("com",))
+# A shell script fetched in a pasted command ("curl -fsSL https://x/install.sh")
+# is how tools install; piping it into a shell is what exploit_delivery judges.
+_SHELL_SCRIPTS = frozenset(("sh",))
+_FETCH_BEFORE = re.compile(r"\b(?:curl|wget)\b[^\n|;&]*$")
 
 
 def source_view(host: str, path: str) -> bool:
@@ -333,6 +348,14 @@ class _Bare:
         self.start, self.end = start, end
 
 
+def _runs_something(targets, files) -> bool:
+    """Whether a program, archive or file-sharing link comes with the message."""
+    runnable = ARCHIVE_EXT | DANGEROUS_EXT
+    return any(f.lower().rsplit(".", 1)[-1] in runnable for f in files) or any(
+        path.lower().rsplit(".", 1)[-1] in runnable and "." in path.rsplit("/", 1)[-1]
+        or registered_domain(host) in FILE_HOSTS for host, path, _ in targets)
+
+
 def _lure_in_text(text: str) -> bool:
     return LURE_TEXT.search(text) is not None
 
@@ -366,7 +389,8 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
         span = (lk.start, lk.end)
         ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
         if (ext in DANGEROUS_EXT and ext not in _LINK_SAFE_SCRIPTS and not source_view(host, path)
-                and registered_domain(host) not in OFFICIAL_DOWNLOADS):
+                and registered_domain(host) not in OFFICIAL_DOWNLOADS
+                and not (ext in _SHELL_SCRIPTS and _FETCH_BEFORE.search(text, max(0, span[0] - 80), span[0]))):
             out.append(Finding("malware", "malware.executable_link", 0.9, "high", *span,
                                f"Links straight to a .{ext} file, which can run code on the reader's machine"))
         if not bare:
@@ -376,7 +400,8 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
         if "xn--" in host:
             out.append(Finding("malware", "malware.punycode_domain", 0.85, "high", *span,
                                f"Links to an internationalised (punycode) domain {host}, often used to imitate real sites"))
-        imitation = brand_imitation(host)
+        # "www.google.comto": a link run into the next word; no such site exists
+        imitation = brand_imitation(host) if real_suffix(host) else None
         lure, cheap_tld = scam_signals(host, path) if imitation or registered_domain(host) not in _REAL_DOMAINS \
             else (False, False)
         if imitation and (imitation[1] == 2 or lure or cheap_tld):
@@ -408,6 +433,8 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
                                f"Attaches a .{ext} file ({name}), which can run code on the reader's machine"))
     out += _lures(targets, files, text, vocab)
     m = ANTIVIRUS.search(text) if vocab is None or not _AV_GATE.isdisjoint(vocab) else None
+    if m and m.group().lower().endswith("firewall") and not _runs_something(targets, files):
+        m = None  # "disable the firewall to check": troubleshooting, unless a program comes with it
     if m:
         out.append(Finding("malware", "malware.disable_protection", 0.85, "high", m.start(), m.end(),
                            "Asks readers to turn off their security protection"))

@@ -232,13 +232,22 @@ _PHONE_CONTEXT = re.compile(
 _TWO_GROUPS = re.compile(r"^\d{2,5} {1,3}\d{2,6}$")
 _CAPWORD_AFTER = re.compile(r" [A-ZÀ-ÖØ-Þ][^\W\d_]")
 _PT_POSTCODE = re.compile(r"^\d{4}-\d{3}$")
-_ID_LABEL_BEFORE = re.compile(r"\b(?:port|pid|id|uid|udid|line|build|version|code|error|status|issue|pr|ticket|order|"
+_ID_LABEL_BEFORE = re.compile(r"\b(?:ports?|expose|pid|id|uid|udid|line|build|version|code|error|status|issue|pr|ticket|order|"
                                r"invoice|ref|size|ms|bytes)\s{0,2}[:=#]?\s{0,2}$", re.I)
 _IPV4_SHAPE = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$")
 # A label right before the number: the surest sign, even inside a contact card.
 _PHONE_LABEL = re.compile(
     r"(?:\b(?:phone|mobile|cell|tel|telephone|fax|desk|office|whats ?app|sms|mob|ph)\b\.?(?: ?(?:no|number|#))?\.?"
     r"\s{0,3}[:\-]?\s{0,3}|\b(?:call|text|ring|reach) (?:me|us)(?: on| at)?\s{1,3})$", re.I)
+# A number glued to a colon is a port or a time, not a phone: "localhost:3456",
+# "30000-30009:30000-30009" (a port range mapped to another), "9:47:08".
+_COLON_BEFORE = re.compile(r"[\w\]]:$")
+_COLON_AFTER = re.compile(r":\d")
+# A listing pasted from a terminal (`ls -al`, `docker ps`, curl's progress
+# meter) lines numbers up in columns: a run with a wide gap, or any number
+# in a text holding a file-mode column ("drwxr-xr-x"), is a column.
+_COLUMN_GAP = re.compile(r"\d {2,}\d")
+_FILE_MODE = re.compile(r"(?<![\w-])[-dlcbps][r-][w-][xsS-][r-][w-][xsS-][r-][w-][xtT-](?![\w-])")
 _DECIMAL = re.compile(r"^\d+\.\d+$")  # 77.59974003: a coordinate or a measurement
 _DATEISH = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 
@@ -289,6 +298,7 @@ MAX_PHONE_CANDIDATES = 200
 
 
 def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
+    listing: bool | None = None  # looked for once, when a candidate needs it
     for i, m in enumerate(_PHONE.finditer(text)):
         if i >= MAX_PHONE_CANDIDATES:
             return
@@ -307,6 +317,13 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
         if _ID_LABEL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
             continue  # "port 4723", "pid 1894", "build 1741308922"
         label = _PHONE_LABEL.search(text, max(0, m.start() - 24), m.start()) is not None
+        if not label and (_COLON_BEFORE.search(text, max(0, m.start() - 2), m.start())
+                          or _COLON_AFTER.match(text, m.end()) or _COLUMN_GAP.search(cand)):
+            continue  # a port, a time of day, or a column of a terminal listing
+        if not label and listing is None:
+            listing = _FILE_MODE.search(text) is not None
+        if not label and listing:
+            continue  # sizes, inodes and dates of a pasted `ls -l`
         context = label or _near(text, m.start(), m.end(), _PHONE_CONTEXT, 30, 10)
         if not label and (_TWO_GROUPS.match(cand) and _CAPWORD_AFTER.match(text, m.end()) or _PT_POSTCODE.match(cand)):
             continue  # "17031 2202 Rissik St": house numbers; "3610-114": a postcode
@@ -394,7 +411,12 @@ _IP_CONTEXT = re.compile(r"(?:\bip\b|_ip\b|\bips\b|ip address|\baddress|\bhost|\
                          r"\bproxy|\bdns|\bgateway|\bvpn|\bssh\b|\bfirewall|\bblock|\bban|\blogged|\bfrom ip|"
                          r"\bremote|\bclient|\bsubnet)", re.I)
 _HOST_BEFORE = re.compile(r"[a-z0-9\-]\.[a-z]{2,24} ?[(,]$", re.I)  # "github.com (192.30.255.112)": a server
-_PORT_AFTER = re.compile(r":\d{2,5}\b")
+# A port after it ("...:443", "... port 3128", also run into the next word
+# by an export: ":443npm") or a host name after it (a hosts-file line,
+# "91.189.91.26 archive.ubuntu.com"): a server's endpoint, not a person's.
+_PORT_AFTER = re.compile(r":\d{2,5}(?!\d)| port \d{2,5}(?!\d)|\s{1,3}[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?![.:\d])",
+                         re.I)
+_CIDR_AFTER = re.compile(r"/\d{1,2}(?!\d)")
 _IP_LABEL = re.compile(r"\b(?:my )?ip(?: address)?(?: is)?\s{0,2}[:=]?\s{0,2}['\"]?$", re.I)
 # Public resolvers and the placeholder everyone types identify nobody.
 WELL_KNOWN_IPS = frozenset(("1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9", "149.112.112.112",
@@ -415,8 +437,10 @@ def find_ips(text: str) -> Iterable[Finding]:
             s, e = m.start(), m.end()
             if m.group() in WELL_KNOWN_IPS or _HOST_BEFORE.search(text, max(0, s - 30), s):
                 continue
+            if ip.version == 4 and (m.group().endswith(".0") or _CIDR_AFTER.match(text, e)):
+                continue  # 172.16.0.0/24, Chrome/30.0.0.0: a network or a version, not a machine
             if ip.version == 4 and _PORT_AFTER.match(text, e) and not _IP_LABEL.search(text, max(0, s - 12), s):
-                continue  # 216.58.214.176:443 in an error: a server's endpoint
+                continue  # 216.58.214.176:443 in an error, a hosts-file line: a server
             context = _near(text, s, e, _IP_CONTEXT, 40, 15)
             if not context:
                 if version_like(text, s):

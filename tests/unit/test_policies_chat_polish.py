@@ -1,0 +1,134 @@
+"""Technical chat that used to reach moderators (issue #10): ports and port
+ranges, terminal listings, links run into the next word, a brand's own
+country site, install commands, troubleshooting advice, logging in as an
+admin, bare links shared in a few words. Each case sits next to the real
+thing, which must still be caught. All examples are made up."""
+from __future__ import annotations
+
+import pytest
+
+from policies import Message, evaluate
+from policies.links import brand_imitation, real_suffix
+
+
+def rules(text: str, files: list[str] | None = None) -> set[str]:
+    return {f.rule for f in evaluate(Message(text=text, files=tuple(files or ())))}
+
+
+# ------------------------------------------------------------------ phones
+
+@pytest.mark.parametrize("text", [
+    "map 40000-40010:40000-40010 on the host and udp too",  # a port range mapped to another
+    "the ui is on localhost:5678/6789 after start",  # host:port
+    "it stalled at 11/03/2019 8:15:42 and never recovered",  # a date and a time
+    "EXPOSE 21 8765 9000 is what my image declares",  # ports listed after EXPOSE
+    "100 51234  100 51234    0     0  4321k      0 --:--:--",  # curl's progress meter
+    "-rw-r--r-- 1 app staff 7340032 Feb 9 10:02 dump.bin",  # a pasted ls -l line
+])
+def test_ports_times_and_terminal_columns_are_not_phones(text):
+    assert "privacy.phone_number" not in rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "call me on 020 7946 0958 tonight",
+    "my phone: +44 7700 900123",
+    "text me at 415-555-0198, I'm around",
+    "tel:+1 212 555 0147 if anything breaks",  # a label glued by a colon still counts
+])
+def test_real_phone_numbers_still_found(text):
+    assert "privacy.phone_number" in rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "request failed: connect ETIMEDOUT 93.184.216.34:443npm ERR! code 1",  # a port run into the next word
+    "Failed to connect to 93.184.216.34 port 3128: timed out",
+    "add 93.184.216.34 mirror.example.org to /etc/hosts",  # a hosts-file line
+    "allow 93.184.216.0/24 in the security group",  # a network
+    "user agent Mozilla/5.0 Chrome/41.0.0.0 Mobile",  # a version
+])
+def test_server_endpoints_are_not_personal_ips(text):
+    assert "privacy.ip_address" not in rules(text)
+
+
+@pytest.mark.parametrize("text", ["my ip is 93.184.216.34, can you whitelist me", "ban 93.184.216.34 please, it spams us",
+                                  "my ip: 93.184.216.34:8080 if you need it"])
+def test_a_persons_ip_still_found(text):
+    assert "privacy.ip_address" in rules(text)
+
+
+# ------------------------------------------------------------------- links
+
+def test_a_link_run_into_the_next_word_is_not_a_lookalike():
+    assert not real_suffix("www.google.comto")
+    assert real_suffix("dlscord-gift.ru")
+    assert "malware.lookalike_domain" not in rules("see http://www.google.comto find it")
+
+
+@pytest.mark.parametrize("host", ["google.ca", "google.co.uk", "cloud.com"])
+def test_a_brands_country_site_and_its_tail_word_are_not_imitations(host):
+    assert brand_imitation(host) is None or brand_imitation(host)[1] < 2
+
+
+@pytest.mark.parametrize("text", [
+    "free nitro at dlscord-gift.ru",
+    "verify here https://paypa1.com/login",
+    "your apple id is locked: https://icloud-verify.xyz/unlock",
+    "claim at https://google.ru/gift",  # the brand on a TLD scams favour
+])
+def test_real_lookalike_domains_still_caught(text):
+    assert "malware.lookalike_domain" in rules(text)
+
+
+def test_a_fetched_install_script_is_not_an_executable_link():
+    assert "malware.executable_link" not in rules("curl -fsSL https://get.example.org/setup.sh -o setup.sh")
+    assert "malware.executable_link" in rules("grab https://files.example.net/setup.sh now")
+    assert "malware.executable_link" in rules("curl -O https://files.example.net/tool.exe")
+
+
+def test_troubleshooting_the_firewall_is_not_disabling_protection():
+    assert "malware.disable_protection" not in rules("disable the firewall to test whether it is the proxy")
+    assert "malware.disable_protection" in rules("turn off your firewall and run https://example.net/game.exe")
+    assert "malware.disable_protection" in rules("disable your antivirus before you open it")
+
+
+# ------------------------------------------------------------ impersonation
+
+@pytest.mark.parametrize("text", [
+    "I logged in as an admin and the page still 403s",
+    "try to login as an admin user on the dashboard",
+    "you have to run it as an administrator on windows",
+    "there is official support for arm64 since 2.0",
+])
+def test_using_an_admin_account_is_not_claiming_to_be_staff(text):
+    assert "impersonation.staff_claim" not in rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I am an admin, DM me your password",
+    "Hello, as your admin I need your login code",
+    "this is official support, send your code",
+])
+def test_real_staff_claims_still_caught(text):
+    assert "impersonation.staff_claim" in rules(text)
+
+
+# ----------------------------------------------------------------- selling
+
+def test_sharing_a_link_in_two_words_is_not_advertising():
+    from policies import community
+
+    clf = community.promo_classifier()
+    if clf is None:
+        pytest.skip("promotion model not shipped")
+    short = "check out <https://example.org/tool>"
+    assert "selling.promotion_model" not in rules(short)
+    assert community._says_enough(*_parsed("subscribe my channel"))
+    assert not community._says_enough(*_parsed(short))
+    assert community._says_enough(*_parsed("get cheap followers for your account at <https://example.org>"))
+
+
+def _parsed(text: str):
+    from policies.slacktext import normalise, parse
+
+    parsed = parse(text)
+    return parsed, normalise(parsed.prose)
