@@ -126,9 +126,13 @@ def main() -> int:
     ap.add_argument("--flood", type=int, default=0, help="flood-plus-violations: this many flood messages (default 0: off)")
     ap.add_argument("--flooders", type=int, default=6, help="members sending the flood (default 6)")
     ap.add_argument("--flood-violations", type=int, default=150, help="real violations among the flood (default 150)")
+    ap.add_argument("--slack-rate", action="store_true",
+                    help="the fake Slack enforces the per-channel posting rate (always on with --flood)")
     args = ap.parse_args()
 
-    fake = FakeSlack()
+    # Slack's per-channel posting rate: on for the flood scenario, which is
+    # about it; off by default otherwise, so figures compare with earlier runs.
+    fake = FakeSlack(post_rate=1.0 if args.flood or args.slack_rate else None)
     populate(fake)
     # A community of a few hundred posting members, not four people flooding.
     members = [f"ULOAD{i:04d}" for i in range(args.members)]

@@ -83,13 +83,16 @@ def enqueue(
     label: str | None = None,
     topic: str | None = None,
     priority: int = 0,
+    not_before: float | None = None,
 ) -> tuple[OutboxItem, bool]:
-    """Add a call unless one with `key` exists; returns (item, created)."""
+    """Add a call unless one with `key` exists; returns (item, created).
+    `not_before`: not made before then (a card update gathering a flood's changes)."""
     with transaction(db):
         cur = db.execute(
             "INSERT OR IGNORE INTO outbox (key, method, args, token_kind, case_id, purpose, created_at, next_attempt_at,"
             " label, topic, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [key, method, json.dumps(args, separators=(",", ":")), token_kind, case_id, purpose, now, now, label, topic,
+            [key, method, json.dumps(args, separators=(",", ":")), token_kind, case_id, purpose, now,
+             max(now, not_before or now), label, topic,
              priority],
         )
         created = cur.rowcount == 1

@@ -77,8 +77,10 @@ LABELS: dict[About, str] = {
 }
 
 
-# A case card's place in the queue by its severity (higher goes first).
-PRIORITY = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+# A case card's place in the queue by its severity (higher goes first); of
+# the same severity, a single message's card before a flood's or a raid's
+# (which stands for one spammer, whose excess is already answered).
+PRIORITY = {"low": 0, "medium": 2, "high": 4, "critical": 6}
 SEVERE = PRIORITY["high"]
 
 
@@ -226,7 +228,7 @@ class ThreadPost(_AboutSomething):
 
     @property
     def priority(self) -> int:
-        return PRIORITY["high"] if self.about is About.DIGEST else 0
+        return SEVERE if self.about is About.DIGEST else 0
 
     def call(self) -> Call:
         return Call("chat.postMessage", _message_args(
@@ -273,6 +275,7 @@ class PostCard(Effect):
     blocks: list
     metadata: dict  # finds the card again after a crash mid-post
     severity: str = "low"
+    grouped: bool = False  # a flood's or a raid's card
 
     @property
     def key(self) -> str:
@@ -280,7 +283,7 @@ class PostCard(Effect):
 
     @property
     def priority(self) -> int:
-        return PRIORITY.get(self.severity, 0)
+        return PRIORITY.get(self.severity, 0) + (0 if self.grouped else 1)
 
     def call(self) -> Call:
         return Call("chat.postMessage", {"channel": self.channel, "text": self.text, "blocks": self.blocks,

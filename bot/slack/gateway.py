@@ -253,12 +253,13 @@ class SlackGateway:
         """Where finished effects are reported (one handler for all)."""
         self._effects = handler
 
-    def perform(self, effect: Effect) -> tuple[outbox_db.OutboxItem, bool]:
-        """Queue an effect to be carried out exactly once (keyed by what it is)."""
+    def perform(self, effect: Effect, *, not_before: float | None = None) -> tuple[outbox_db.OutboxItem, bool]:
+        """Queue an effect to be carried out exactly once (keyed by what it is),
+        not before `not_before` if given."""
         call = effect.call()
         return self.enqueue(key=effect.key, method=call.method, args=call.args, token=call.token,
                             case_id=effect.case_id, purpose=effect.kind.value, label=effect.label, topic=effect.topic,
-                            priority=effect.priority)
+                            priority=effect.priority, not_before=not_before)
 
     def enqueue(
         self,
@@ -272,6 +273,7 @@ class SlackGateway:
         label: str | None = None,
         topic: str | None = None,
         priority: int = 0,
+        not_before: float | None = None,
     ) -> tuple[outbox_db.OutboxItem, bool]:
         if method not in METHODS or token not in METHODS[method]:
             raise GatewayError(method, f"not_allowed_for_{token}_token")
@@ -294,6 +296,7 @@ class SlackGateway:
             label=label,
             topic=topic,
             priority=priority,
+            not_before=not_before,
         )
         if created:
             self.wake.set()

@@ -149,15 +149,17 @@ class CardService(CaseService):
         """Finds a card again after a crash mid-post; the version says whether it is stale."""
         return {"event_type": CARD_EVENT, "event_payload": {"case_id": case.id, "version": case.version}}
 
-    def publish(self, case_id: int) -> bool:
+    def publish(self, case_id: int, *, gather_s: float = 0.0) -> bool:
         """Post the card, or update it in place, from the current records.
-        Returns whether a call was queued."""
+        `gather_s`: the update waits that long, taking every change until
+        then (a flood's card, which changes with each message). Returns
+        whether a call was queued."""
         case = cases_db.get(self.db, case_id)
         if case is None or not self.mod_channel:
             return False
         if not case.card_ts:
             post = PostCard(case_id=case.id, channel=self.mod_channel, metadata=self._card_metadata(case),
-                            severity=case.severity, **self._render(case))
+                            severity=case.severity, grouped=case.kind != "message", **self._render(case))
             _, created = self.gateway.perform(post)
             if created and post.priority < SEVERE:
                 self.digest()
@@ -165,7 +167,8 @@ class CardService(CaseService):
         newest = outbox_db.newest_for_case(self.db, case.id, purpose=Kind.CARD_UPDATE.value)
         # An update due and not yet claimed is rendered from the records when
         # it is sent, which is after this change: nothing to add (or render).
-        if newest is not None and newest.status == "pending" and newest.next_attempt_at <= self.now():
+        if newest is not None and newest.status == "pending" and (newest.next_attempt_at <= self.now()
+                                                                   or newest.error is None):
             return False
         card = self._render(case)
         digest = _card_digest(card["text"], card["blocks"])
@@ -178,7 +181,8 @@ class CardService(CaseService):
         # earlier look (a DM pending, then sent) is still updated, and two
         # threads publishing the same change at once make one row.
         _, created = self.gateway.perform(UpdateCard(case_id=case.id, channel=case.card_channel, ts=case.card_ts,
-                                                     after=newest.id if newest else 0, digest=digest, **card))
+                                                     after=newest.id if newest else 0, digest=digest, **card),
+                                          not_before=self.now() + gather_s if gather_s else None)
         outbox_db.supersede_card_updates(self.db, case_id=case.id)
         return created
 

@@ -27,6 +27,9 @@ FLOOD = "flood"
 # harmful": they join the author's flood case instead of opening their own.
 FLOOD_RULES = frozenset({"spam.flood", "spam.cross_post", "spam.new_member_link_rate"})
 SLOW_MODE_WINDOW_S = 60.0
+# A growing flood's or raid's card is updated at most this often (each update
+# shows every message until it is sent).
+CARD_GATHER_S = 2.0
 RAID = "raid"
 # A raid's posts are promotion and spam; anything else (a threat, a card number) is a case of its own.
 RAID_CATEGORIES = frozenset({"spam", "selling"})
@@ -75,7 +78,7 @@ class FloodService(CaseService):
             if not created:
                 cases_db.grew(self.db, case.id, severity=severity, now=self.now())
             self._answer_excess(case, m, at=at, first=created)
-        self.card.publish(case.id)
+        self.card.publish(case.id, gather_s=CARD_GATHER_S)
 
     def _answer_excess(self, case: cases_db.Case, m: SeenMessage, *, at: float, first: bool) -> None:
         response = self.cfg.flood_response
@@ -124,7 +127,7 @@ class FloodService(CaseService):
             self.audit(actor=SYSTEM, action="case_opened", case_id=case.id, detail={"rules": ["spam.raid"], "kind": RAID})
         else:
             cases_db.grew(self.db, case.id, severity="medium", now=self.now())
-        self.card.publish(case.id)
+        self.card.publish(case.id, gather_s=CARD_GATHER_S)
         return True
 
     def accounts(self, case: cases_db.Case) -> list[str]:

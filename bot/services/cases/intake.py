@@ -61,7 +61,7 @@ class IntakeService(CaseService):
         if not acted or self.floods.is_flood(acted):
             # A flood's message joins its author's flood case; so, in slow
             # mode, does each of their messages until a moderator decides.
-            if acted or self.floods.slowed_case(m.user) is not None:
+            if acted or (m.kind in ("new", "thread_broadcast") and self.floods.slowed_case(m.user) is not None):
                 self.floods.join(m, acted, masking=findings)
             return
         severity = max((f.severity for f in acted), key=cases_db.SEVERITY_ORDER.index)
