@@ -57,6 +57,7 @@ class About(str, enum.Enum):
     SUSPENDED_POST = "suspended-post"
     PROFILE_CHECK = "impersonation"
     DIGEST = "digest"
+    FLOOD = "flood-dm"
 
 
 LABELS: dict[About, str] = {
@@ -74,6 +75,7 @@ LABELS: dict[About, str] = {
     About.SUSPENDED_POST: "the note about a suspended member's new message",
     About.PROFILE_CHECK: "a profile check note in the moderator channel",
     About.DIGEST: "the digest of low-severity cases waiting in the moderator channel",
+    About.FLOOD: "the DM telling the author their flood's excess is removed",
 }
 
 

@@ -71,6 +71,8 @@ def test_remove_the_repeats_keeps_the_first_message_of_the_flood(make_bench):
     assert case.ts == sent[8][1] and _deleted(bench) == repeats  # the 9th opened the case and stays up
     assert bench.fake.find_message(sent[8][0], sent[8][1]) is not None
     assert all(bench.fake.find_message(ch, ts) is None for ch, ts in sent[9:])
+    told = [m["text"] for m in bench.fake.dms("UBOB")]
+    assert len(told) == 1 and "repeated messages are being removed" in told[0]
 
 
 def test_slow_mode_removes_what_passes_n_a_minute_until_a_moderator_decides(make_bench):
@@ -81,6 +83,7 @@ def test_slow_mode_removes_what_passes_n_a_minute_until_a_moderator_decides(make
     case = _flood_cases(bench)[0]
     # Messages 9..20 joined the case; beyond 5 in a minute they are removed.
     assert _deleted(bench) == set(burst[13:])
+    assert [m["text"] for m in bench.fake.dms("UBOB")][0].startswith("You can post 5 messages a minute for now")
     # Two minutes later, under the flood limit: slow mode still holds them to 5 a minute.
     calm = [_post_at(bench, "UBOB", f"an ordinary question number {i}", t0 + 120 + i) for i in range(7)]
     bench.settle()

@@ -17,7 +17,8 @@ import policies
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService, short_hash
 from bot.services.messages import SeenMessage
-from bot.slack.effects import DeleteGroupMessage
+from bot.slack.blocks import member_dms as dms
+from bot.slack.effects import About, DeleteGroupMessage
 from policies.community import CROSS_POST_MIN_WORDS, fingerprint
 from storage import cases as cases_db
 from storage import raids as raids_db
@@ -91,6 +92,9 @@ class FloodService(CaseService):
             excess = False
         if excess and self.gateway.has_admin:
             self.delete(case.id, m.channel, m.ts)
+            # Told once (keyed by the case), so they know why their messages vanish.
+            self.dm(m.user, about=About.FLOOD, ref=case.id, case_id=case.id,
+                    text=dms.flood_dm(response=response, per_minute=self.cfg.flood_slow_mode_per_minute))
 
     def raid(self, m: SeenMessage, findings, *, masking) -> bool:
         """A new member's post with a link or a text: recorded, and when it
