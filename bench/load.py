@@ -9,6 +9,15 @@ the server's peak and final memory, and how far processing fell behind.
 
     .venv/bin/python bench/load.py --events 20000 --concurrency 50
 
+--flood N sends the flood-plus-violations scenario instead: N messages from
+--flooders members (the same text, numbered) with --flood-violations real
+violations spread evenly among them, against the fake Slack enforcing Slack's
+per-channel posting rate (about one a second, a burst of 4; --no-slack-rate
+lifts it). It prints the cases and cards the flood made and, for the real violations, delivery to
+card p50/p99/max and how many had no card within 10 s and 30 s.
+
+    .venv/bin/python bench/load.py --flood 5000 --flooders 6 --flood-violations 150 --rate 833
+
 --soak also prints both processes' memory (RSS) over the run, every
 --soak-seconds, beside how many events were acknowledged, processed and
 waiting on disk, and how much each process grew from the moment a quarter
@@ -114,9 +123,17 @@ def main() -> int:
     ap.add_argument("--drain-timeout", type=float, default=300, help="seconds to wait for processing to finish")
     ap.add_argument("--soak", action="store_true", help="print memory over time and its growth after the first quarter")
     ap.add_argument("--soak-seconds", type=float, default=15, help="seconds between the rows --soak prints (default 15)")
+    ap.add_argument("--flood", type=int, default=0, help="flood-plus-violations: this many flood messages (default 0: off)")
+    ap.add_argument("--flooders", type=int, default=6, help="members sending the flood (default 6)")
+    ap.add_argument("--flood-violations", type=int, default=150, help="real violations among the flood (default 150)")
+    ap.add_argument("--slack-rate", action=argparse.BooleanOptionalAction, default=None,
+                    help="the fake Slack enforces the per-channel posting rate (default: only with --flood)")
     args = ap.parse_args()
 
-    fake = FakeSlack()
+    # Slack's per-channel posting rate: on for the flood scenario, which is
+    # about it; off by default otherwise, so figures compare with earlier runs.
+    rate_limited = args.slack_rate if args.slack_rate is not None else bool(args.flood)
+    fake = FakeSlack(post_rate=1.0 if rate_limited else None)
     populate(fake)
     # A community of a few hundred posting members, not four people flooding.
     members = [f"ULOAD{i:04d}" for i in range(args.members)]
@@ -135,14 +152,15 @@ def main() -> int:
     server, port = serve.proc, serve.port
 
     rng = random.Random(7)
-    plan = []
-    for i in range(args.events):
+    plan = flood_plan(args, members, rng) if args.flood else []
+    for i in range(0 if args.flood else args.events):
         bad = rng.random() < args.violating
         text = rng.choice(VIOLATING) if bad else (rng.choice(ORDINARY) if rng.random() < 0.2 else ordinary(rng))
         channel = rng.choice((GENERAL, HELP))
         user = rng.choice(members)
         ts = f"{1_800_000_000 + i // 1000}.{i % 1000:06d}"
         plan.append((f"EvLoad{i:07d}", channel, user, text, ts, bad))
+    args.events = len(plan)
 
     acks: list[float] = []
     sent_at: dict[tuple[str, str], float] = {}
@@ -268,7 +286,8 @@ def main() -> int:
 
     ms = [a * 1000 for a in acks]
     offered = f"offered at {args.rate:.0f}/s" if args.rate else "offered as fast as possible"
-    print(f"modbot load: {args.events} events, {args.concurrency} concurrent clients, {offered}, {args.violating:.0%} violating, worker={args.worker}")
+    print(f"modbot load: {args.events} events, {args.concurrency} concurrent clients, {offered}, {args.violating:.0%} violating, worker={args.worker}"
+          f", Slack's per-channel posting rate {'enforced' if rate_limited else 'not enforced'}")
     print(f"  acks/s                 {len(acks) / send_seconds:,.0f}  ({len(acks)} acked in {send_seconds:.1f} s, {len(errors)} errors)")
     print(f"  ack latency ms         p50 {percentile(ms, 50):.1f}   p99 {percentile(ms, 99):.1f}   max {max(ms) if ms else float('nan'):.1f}")
     if card_latency:
@@ -276,6 +295,8 @@ def main() -> int:
         print(f"  delivery->card ms      p50 {percentile(cl, 50):.0f}   p99 {percentile(cl, 99):.0f}   ({len(cl)} cards, {cases} cases)")
     else:
         print(f"  delivery->card         no cards measured ({cases} cases)")
+    if args.flood:
+        print_flood(db, card_latency, violations=len(sent_at))
     print(f"  all processed after    {drain_seconds:.1f} s; most events waiting on disk at once: {max_pending}")
     print(f"  events by status       {counts}")
     if samples:
@@ -297,6 +318,40 @@ def main() -> int:
         return 1
     shutil.rmtree(tmp, ignore_errors=True)  # a long run leaves a database of 100 MB or more
     return 0
+
+
+FLOOD_TEXT = "Join my trading group for guaranteed daily returns, message me now"
+
+
+def flood_plan(args, members: list[str], rng: random.Random) -> list[tuple]:
+    """The flood-plus-violations scenario: --flood messages from --flooders
+    members, with --flood-violations real violations spread evenly among them."""
+    flooders, others = members[: args.flooders], members[args.flooders:]
+    every = max(1, args.flood // max(1, args.flood_violations))
+    plan, bad_sent = [], 0
+    for i in range(args.flood + args.flood_violations):
+        bad = bad_sent < args.flood_violations and i % (every + 1) == every // 2
+        if bad:
+            text, user = VIOLATING[bad_sent % len(VIOLATING)], others[bad_sent % len(others)]
+            bad_sent += 1
+        else:
+            text, user = f"{FLOOD_TEXT} ({i})", flooders[i % len(flooders)]
+        ts = f"{1_800_000_000 + i // 1000}.{i % 1000:06d}"
+        plan.append((f"EvLoad{i:07d}", rng.choice((GENERAL, HELP)), user, text, ts, bad))
+    return plan
+
+
+def print_flood(db: sqlite3.Connection, card_latency: list[float], *, violations: int) -> None:
+    kinds = dict(db.execute("SELECT kind, count(*) FROM cases GROUP BY kind").fetchall())
+    cards = db.execute("SELECT count(*) FROM outbox WHERE purpose = 'card_post' AND status = 'done'").fetchone()[0]
+    updates = db.execute("SELECT count(*) FROM outbox WHERE purpose = 'card_update' AND status = 'done'").fetchone()[0]
+    digests = db.execute("SELECT count(*) FROM card_digests").fetchone()[0]
+    print(f"  cases by kind          {kinds}; cards posted {cards}, card updates {updates}, digests {digests}")
+    late10 = violations - sum(1 for c in card_latency if c <= 10)
+    late30 = violations - sum(1 for c in card_latency if c <= 30)
+    top = max(card_latency) * 1000 if card_latency else float("nan")
+    print(f"  violations             {violations}: no card within 10 s {late10}, within 30 s {late30}; "
+          f"slowest {top:.0f} ms")
 
 
 class Sample(NamedTuple):

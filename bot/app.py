@@ -142,8 +142,10 @@ def create_app(
     store: Store | None = None,
     client_timeout: int = 10,
     client_retries: int = 2,
+    pace_clock: Callable[[], float] | None = None,
 ) -> Modbot:
-    """Wire everything; start nothing. Call start_workers() to process."""
+    """Wire everything; start nothing. Call start_workers() to process.
+    `pace_clock` times Slack's rate limits (real seconds unless a test gives its own)."""
     import handlers  # late: handlers import services, which import this module's neighbours
 
     clock = clock or SystemClock()
@@ -154,7 +156,8 @@ def create_app(
         if settings.slack_admin_token
         else None
     )
-    gateway = SlackGateway(bot_client=bot_client, admin_client=admin_client, store=store, clock=clock)
+    gateway = SlackGateway(bot_client=bot_client, admin_client=admin_client, store=store, clock=clock,
+                           pace_clock=pace_clock)
     rt_holder: dict = {}
 
     # The token comes with `client`. Bolt also reads SLACK_BOT_TOKEN from the

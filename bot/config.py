@@ -234,6 +234,25 @@ class ModerationConfig:
     # Decisions a rule needs before modbot suggests a new threshold for it,
     # or trusting it to remove by itself (`modbot rules`, App Home).
     rule_min_decisions: int = 30
+    # Floods: one author's flood, duplicate and cross-post findings within
+    # this many seconds of the last join one case, and what is done to the
+    # excess until a moderator decides (FLOOD_RESPONSES).
+    flood_case_window_s: int = 600
+    flood_response: str = "slow_mode"
+    flood_slow_mode_per_minute: int = 5
+    # A raid: this many accounts younger than new_member_days posting links,
+    # or the same text, within raid_window_s seconds make one case.
+    raid_min_accounts: int = 5
+    raid_window_s: int = 600
+    # The moderator channel: when more low-severity cards than this wait to
+    # be posted, one digest message stands for them until the channel has room.
+    digest_after: int = 5
+
+
+# remove: every repeat after the first is removed; slow_mode: the author's
+# messages beyond flood_slow_mode_per_minute a minute are removed; none: the
+# case only.
+FLOOD_RESPONSES = ("remove", "slow_mode", "none")
 
 
 @dataclass(frozen=True)
@@ -360,6 +379,12 @@ def parse_config(data: dict, *, source: str, base_dir: str = ".") -> AppConfig:
         raise SettingError(f"{source}: moderation.rule_min_decisions: expected a whole number of at least 1")
     if not 0 <= moderation.auto_remove_min_score <= 1:
         raise SettingError(f"{source}: moderation.auto_remove_min_score: expected a number between 0 and 1")
+    if moderation.flood_response not in FLOOD_RESPONSES:
+        raise SettingError(f"{source}: moderation.flood_response: expected one of {', '.join(FLOOD_RESPONSES)},"
+                           f" got {moderation.flood_response!r}")
+    for key in ("flood_slow_mode_per_minute", "flood_case_window_s", "raid_min_accounts", "raid_window_s"):
+        if getattr(moderation, key) < 1:
+            raise SettingError(f"{source}: moderation.{key}: expected 1 or more")
     policy_config = None
     if "policies" in data:
         import policies  # deferred: the policy engine loads its classifier

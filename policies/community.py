@@ -230,6 +230,9 @@ def fingerprint(text: str) -> str:
     return hashlib.blake2b(core.encode(), digest_size=8).hexdigest()
 
 
+CROSS_POST_MIN_WORDS = 6
+
+
 def check_spam(message, parsed: ParsedText, norm: Normalised, context: Context, limits) -> list[Finding]:
     out: list[Finding] = []
     role = context.author_role
@@ -275,7 +278,9 @@ def check_spam(message, parsed: ParsedText, norm: Normalised, context: Context, 
         if recent + 1 > limits.flood_max_messages:
             out.append(Finding("spam", "spam.flood", 0.85, "medium", 0, 0,
                                f"{recent + 1} messages within {limits.flood_window_s:g} seconds"))
-        if len(message.text) >= 20:
+        # Short common phrases ("thanks!", "+1", "same here, thank you") are
+        # said in many channels by everyone: never cross-post spam.
+        if len(message.text) >= 20 and len(message.text.split()) >= CROSS_POST_MIN_WORDS:
             fp = fingerprint(message.text)
             chans = act.channels_with_fingerprint(user=message.user, fingerprint=fp, since=now - limits.duplicate_window_s)
             chans = set(chans) | {message.channel}

@@ -18,10 +18,13 @@ _CASE_COLUMNS = (
     "id, channel, ts, author, status, severity, source, excerpt_masked, message_removed, removed_reason,"
     " flag_weight, card_channel, card_ts, handled_by, handled_action, handled_at, escalated, version,"
     " created_at, updated_at, removal, removal_error, removed_by, escalated_by, escalated_at, notes,"
-    " removal_reversed_by, permalink"
+    " removal_reversed_by, permalink, kind"
 )
 
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
+# A later finding can raise a case's severity, never lower it (params: its index, its name).
+_RAISE_SEVERITY = ("severity = CASE WHEN ? > (CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1"
+                   " WHEN 'high' THEN 2 ELSE 3 END) THEN ? ELSE severity END")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Case:
     notes: int
     removal_reversed_by: str | None = None  # a moderator who upheld the member's appeal of the removal
     permalink: str | None = None  # the message's link from Slack, stored when the case opened
+    kind: str = "message"  # message | flood | raid: a flood or a raid stands for many messages (case_messages)
 
     @property
     def is_open(self) -> bool:
@@ -67,7 +71,7 @@ def _case(row) -> Case:
         card_channel=row[11], card_ts=row[12], handled_by=row[13], handled_action=row[14], handled_at=row[15],
         escalated=bool(row[16]), version=row[17], created_at=row[18], updated_at=row[19], removal=row[20],
         removal_error=row[21], removed_by=row[22], escalated_by=row[23], escalated_at=row[24], notes=row[25],
-        removal_reversed_by=row[26], permalink=row[27],
+        removal_reversed_by=row[26], permalink=row[27], kind=row[28],
     )
 
 
@@ -132,6 +136,125 @@ def for_message(db: sqlite_utils.Database, *, channel: str, ts: str) -> Case | N
     return _case(row) if row else None
 
 
+@dataclass(frozen=True)
+class GroupSummary:
+    """What a flood or raid case stands for."""
+
+    messages: int
+    first_at: float
+    last_at: float
+    channels: tuple[str, ...]  # in the order they were first seen
+    authors: tuple[str, ...]
+
+
+def open_group(
+    db: sqlite_utils.Database,
+    *,
+    kind: str,
+    channel: str,
+    ts: str,
+    author: str | None,
+    group_key: str,
+    excerpt_masked: str,
+    severity: str,
+    window_s: float,
+    now: float,
+    at: float,
+) -> tuple[Case, bool, bool]:
+    """The open flood or raid case `group_key` names (an author, or a raid's
+    text) that grew within the last `window_s` seconds, or a new one opened
+    on this message; the message joins it. Returns (case, created, joined):
+    joined is False when this message was already in it (a redelivery).
+    `at` is when the message was posted (its Slack ts)."""
+    with transaction(db):
+        row = db.execute(
+            f"SELECT {_CASE_COLUMNS} FROM cases WHERE kind = ? AND author IS ? AND status = 'open' AND updated_at >= ?"
+            " ORDER BY id DESC LIMIT 1", [kind, group_key, now - window_s]).fetchone()
+        already = db.execute("SELECT case_id FROM case_messages WHERE channel = ? AND ts = ?", [channel, ts]).fetchone()
+        if already is not None:
+            found = get(db, already[0])
+            assert found is not None
+            return found, False, False
+        created = row is None
+        if created:
+            case_id = db.execute(
+                "INSERT INTO cases (channel, ts, author, source, excerpt_masked, severity, created_at, updated_at, kind)"
+                " VALUES (?, ?, ?, 'auto', ?, ?, ?, ?, ?)",
+                [channel, ts, group_key, excerpt_masked, severity, now, now, kind]).lastrowid
+        else:
+            case_id = row[0]
+        db.execute("INSERT INTO case_messages (case_id, channel, ts, author, at) VALUES (?, ?, ?, ?, ?)",
+                   [case_id, channel, ts, author, at])
+        case = get(db, case_id)
+    assert case is not None
+    return case, created, True
+
+
+def join_group(db: sqlite_utils.Database, case_id: int, messages: list[tuple[str, str, str, float]]) -> int:
+    """Earlier messages (channel, ts, author, at) join a flood or raid case; returns how many were new."""
+    return sum(db.execute("INSERT OR IGNORE INTO case_messages (case_id, channel, ts, author, at) VALUES (?, ?, ?, ?, ?)",
+                          [case_id, *m]).rowcount for m in messages)
+
+
+def merge_into_group(db: sqlite_utils.Database, *, messages: list[tuple[str, str]], now: float) -> list[int]:
+    """The cases of single messages (channel, ts) that a raid case now
+    stands for, closed as merged: only those opened by the checks and not
+    yet touched (no decision, no removal, no flags). Returns their ids."""
+    merged = []
+    with transaction(db):
+        for channel, ts in messages:
+            row = db.execute(
+                "UPDATE cases SET status = 'closed', handled_action = 'merged', handled_by = 'modbot', handled_at = ?,"
+                " version = version + 1, updated_at = ? WHERE channel = ? AND ts = ? AND kind = 'message'"
+                " AND status = 'open' AND source = 'auto' AND removal = 'none' AND flag_weight = 0 RETURNING id",
+                [now, now, channel, ts]).fetchone()
+            if row is not None:
+                merged.append(row[0])
+    return merged
+
+
+def open_group_for(db: sqlite_utils.Database, *, kind: str, author: str) -> Case | None:
+    row = db.execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE kind = ? AND author = ? AND status = 'open'"
+                     " ORDER BY id DESC LIMIT 1", [kind, author]).fetchone()
+    return _case(row) if row else None
+
+
+def group_summary(db: sqlite_utils.Database, case_id: int) -> GroupSummary:
+    n, first, last = db.execute("SELECT count(*), min(at), max(at) FROM case_messages WHERE case_id = ?",
+                                [case_id]).fetchone()
+    channels = tuple(r[0] for r in db.execute(
+        "SELECT channel FROM case_messages WHERE case_id = ? GROUP BY channel ORDER BY min(at), min(rowid)", [case_id]))
+    authors = tuple(r[0] for r in db.execute(
+        "SELECT author FROM case_messages WHERE case_id = ? AND author IS NOT NULL GROUP BY author ORDER BY min(at), min(rowid)",
+        [case_id]))
+    return GroupSummary(n, first or 0.0, last or 0.0, channels, authors)
+
+
+def group_messages(db: sqlite_utils.Database, case_id: int, *, removed: bool | None = None) -> list[tuple[str, str, str | None]]:
+    """(channel, ts, author) of each message in a flood or raid case, oldest first."""
+    where = "" if removed is None else f" AND removed = {int(removed)}"
+    return [(r[0], r[1], r[2]) for r in db.execute(
+        f"SELECT channel, ts, author FROM case_messages WHERE case_id = ?{where} ORDER BY at, rowid", [case_id])]
+
+
+def group_messages_since(db: sqlite_utils.Database, case_id: int, *, author: str, since: float) -> int:
+    """Messages by `author` in the case since `since`, not counting removed ones (slow mode's count)."""
+    return db.execute("SELECT count(*) FROM case_messages WHERE case_id = ? AND author = ? AND at >= ? AND removed = 0",
+                      [case_id, author, since]).fetchone()[0]
+
+
+def mark_group_message_removed(db: sqlite_utils.Database, *, channel: str, ts: str) -> bool:
+    return db.execute("UPDATE case_messages SET removed = 1 WHERE channel = ? AND ts = ? AND removed = 0",
+                      [channel, ts]).rowcount == 1
+
+
+def grew(db: sqlite_utils.Database, case_id: int, *, severity: str, now: float) -> None:
+    """A flood or raid case took another message: a new version (its card updates), never a lower severity."""
+    db.execute(
+        f"UPDATE cases SET {_RAISE_SEVERITY}, version = version + 1, updated_at = ?"
+        " WHERE id = ?", [SEVERITY_ORDER.index(severity), severity, now, case_id])
+
+
 def open_case(
     db: sqlite_utils.Database,
     *,
@@ -162,8 +285,7 @@ def open_case(
             # A later finding can raise the severity and refresh the excerpt
             # (an edit), never lower it.
             db.execute(
-                "UPDATE cases SET severity = CASE WHEN ? > (CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1"
-                " WHEN 'high' THEN 2 ELSE 3 END) THEN ? ELSE severity END,"
+                f"UPDATE cases SET {_RAISE_SEVERITY},"
                 " excerpt_masked = CASE WHEN ? != '' THEN ? ELSE excerpt_masked END,"
                 " author = coalesce(author, ?), version = version + 1, updated_at = ? WHERE channel = ? AND ts = ?",
                 [SEVERITY_ORDER.index(severity), severity, excerpt_masked, excerpt_masked, author, now, channel, ts],

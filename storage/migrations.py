@@ -469,5 +469,49 @@ def m013_rule_overrides(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m014_flood_cases(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # A case may stand for many messages (a flood, a raid): its kind,
+        # and each message that joined it (the first is the case's own).
+        "ALTER TABLE cases ADD COLUMN kind TEXT NOT NULL DEFAULT 'message'",
+        """CREATE TABLE case_messages (
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            channel TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            author TEXT,
+            at REAL NOT NULL,
+            removed INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (channel, ts)
+        )""",
+        "CREATE INDEX case_messages_case ON case_messages (case_id, at)",
+        "CREATE INDEX cases_kind_author ON cases (kind, author, status)",
+        # Which queued call goes first when many wait (the severe before spam).
+        "ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+        # One message in the moderator channel standing for the low-severity
+        # cards waiting to be posted while the channel is at Slack's rate.
+        # New members' posts with a link or a text, for spotting a raid (no
+        # words: the text's fingerprint only); kept for the raid window.
+        """CREATE TABLE new_member_posts (
+            user_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            links INTEGER NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (channel, ts)
+        )""",
+        "CREATE INDEX new_member_posts_at ON new_member_posts (at)",
+        """CREATE TABLE card_digests (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            waiting INTEGER NOT NULL,
+            opened_at REAL NOT NULL,
+            closed_at REAL
+        )""",
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

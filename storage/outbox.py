@@ -36,6 +36,7 @@ class OutboxItem:
     claimed_at: float | None = None
     label: str | None = None  # what the case card calls it while it is pending or failed
     topic: str | None = None  # the decision it belongs to ("suspension:3"), cancelled with it
+    priority: int = 0  # higher goes first when calls queue up
 
 
 def _item(row) -> OutboxItem:
@@ -56,11 +57,12 @@ def _item(row) -> OutboxItem:
         claimed_at=row[13],
         label=row[14],
         topic=row[15],
+        priority=row[16],
     )
 
 
 _COLUMNS = ("id, key, method, args, token_kind, case_id, purpose, status, attempts, result, error, created_at,"
-            " next_attempt_at, claimed_at, label, topic")
+            " next_attempt_at, claimed_at, label, topic, priority")
 
 
 def _select(db: sqlite_utils.Database, where: str, params: list) -> list[OutboxItem]:
@@ -80,13 +82,18 @@ def enqueue(
     purpose: str | None = None,
     label: str | None = None,
     topic: str | None = None,
+    priority: int = 0,
+    not_before: float | None = None,
 ) -> tuple[OutboxItem, bool]:
-    """Add a call unless one with `key` exists; returns (item, created)."""
+    """Add a call unless one with `key` exists; returns (item, created).
+    `not_before`: not made before then (a card update gathering a flood's changes)."""
     with transaction(db):
         cur = db.execute(
             "INSERT OR IGNORE INTO outbox (key, method, args, token_kind, case_id, purpose, created_at, next_attempt_at,"
-            " label, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [key, method, json.dumps(args, separators=(",", ":")), token_kind, case_id, purpose, now, now, label, topic],
+            " label, topic, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [key, method, json.dumps(args, separators=(",", ":")), token_kind, case_id, purpose, now,
+             max(now, not_before or now), label, topic,
+             priority],
         )
         created = cur.rowcount == 1
         item = _select(db, "key = ?", [key])[0]
@@ -108,8 +115,28 @@ def claim(db: sqlite_utils.Database, item_id: int, *, now: float) -> bool:
     return cur.rowcount == 1
 
 
-def due(db: sqlite_utils.Database, *, now: float, limit: int = 50) -> list[OutboxItem]:
-    return _select(db, "status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?", [now, limit])
+def due(db: sqlite_utils.Database, *, now: float, limit: int = 50, skip_channels: list[str] = ()) -> list[OutboxItem]:
+    """Calls due now, the most urgent first (a threat's card before spam's),
+    then oldest first; not posts to `skip_channels` (over Slack's rate)."""
+    skip = ""
+    if skip_channels:
+        marks = ",".join("?" for _ in skip_channels)
+        skip = f" AND NOT (method = 'chat.postMessage' AND json_extract(args, '$.channel') IN ({marks}))"
+    return _select(db, f"status = 'pending' AND next_attempt_at <= ?{skip} ORDER BY priority DESC, id LIMIT ?",
+                   [now, *skip_channels, limit])
+
+
+def unclaim(db: sqlite_utils.Database, item_id: int, *, at: float) -> None:
+    """A claimed call not made (its channel is over Slack's rate): back in the queue, the try not counted."""
+    db.execute("UPDATE outbox SET status = 'pending', attempts = max(attempts - 1, 0), next_attempt_at = ?"
+               " WHERE id = ? AND status = 'inflight'", [at, item_id])
+
+
+def waiting_posts(db: sqlite_utils.Database, *, channel: str, purpose: str, below_priority: int) -> int:
+    """Queued posts of one kind to a channel under a priority (the low-severity card backlog)."""
+    return db.execute(
+        "SELECT count(*) FROM outbox WHERE status IN ('pending', 'inflight') AND purpose = ? AND priority < ?"
+        " AND json_extract(args, '$.channel') = ?", [purpose, below_priority, channel]).fetchone()[0]
 
 
 def stale_inflight(db: sqlite_utils.Database, *, claimed_before: float, now: float = float("inf")) -> list[OutboxItem]:

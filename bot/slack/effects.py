@@ -28,6 +28,7 @@ class Kind(str, enum.Enum):
 
     REMOVE = "remove"  # a case's message, deleted
     SUSPENDED_DELETE = "suspended_delete"  # a suspended member's new message, deleted
+    FLOOD_DELETE = "flood_delete"  # one message of a flood or raid case, deleted (its repeats, slow mode, Remove)
     DM = "dm"
     KICK = "kick"
     THREAD = "thread"  # a post (or an update of one) in a case's thread, or a note to the moderator channel
@@ -55,6 +56,8 @@ class About(str, enum.Enum):
     REOPENED = "reopen"
     SUSPENDED_POST = "suspended-post"
     PROFILE_CHECK = "impersonation"
+    DIGEST = "digest"
+    FLOOD = "flood-dm"
 
 
 LABELS: dict[About, str] = {
@@ -71,7 +74,16 @@ LABELS: dict[About, str] = {
     About.REOPENED: "the note in this thread that the case is open again",
     About.SUSPENDED_POST: "the note about a suspended member's new message",
     About.PROFILE_CHECK: "a profile check note in the moderator channel",
+    About.DIGEST: "the digest of low-severity cases waiting in the moderator channel",
+    About.FLOOD: "the DM telling the author their flood's excess is removed",
 }
+
+
+# A case card's place in the queue by its severity (higher goes first); of
+# the same severity, a single message's card before a flood's or a raid's
+# (which stands for one spammer, whose excess is already answered).
+PRIORITY = {"low": 0, "medium": 2, "high": 4, "critical": 6}
+SEVERE = PRIORITY["high"]
 
 
 def topic_id(topic: str | None, kind: str) -> int | None:
@@ -106,6 +118,12 @@ class Effect:
     def topic(self) -> str | None:
         """The record this belongs to ("suspension:3"), if any."""
         return None
+
+    @property
+    def priority(self) -> int:
+        """Which goes first when calls queue up (higher first): a threat's
+        card before a spam card when the moderator channel is rate limited."""
+        return 0
 
     @property
     def key(self) -> str:
@@ -144,6 +162,23 @@ class DeleteMessage(Effect):
 
     def call(self) -> Call:
         return Call("chat.delete", {"channel": self.channel, "ts": self.ts}, token="admin")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteGroupMessage(DeleteMessage):
+    """One message of a flood or raid case (not the case's own), deleted."""
+
+    @property
+    def kind(self) -> Kind:
+        return Kind.FLOOD_DELETE
+
+    @property
+    def label(self) -> str:
+        return "deleting a flood's or raid's message"
+
+    @property
+    def key(self) -> str:
+        return f"flood-delete:{self.channel}:{self.ts}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,6 +228,10 @@ class ThreadPost(_AboutSomething):
     def topic(self) -> str | None:
         return f"appeal:{self.ref}" if self.about is About.APPEAL else None
 
+    @property
+    def priority(self) -> int:
+        return SEVERE if self.about is About.DIGEST else 0
+
     def call(self) -> Call:
         return Call("chat.postMessage", _message_args(
             self.channel, self.text, self.blocks, thread_ts=self.thread_ts,
@@ -237,10 +276,16 @@ class PostCard(Effect):
     text: str
     blocks: list
     metadata: dict  # finds the card again after a crash mid-post
+    severity: str = "low"
+    grouped: bool = False  # a flood's or a raid's card
 
     @property
     def key(self) -> str:
         return f"card:{self.case_id}"
+
+    @property
+    def priority(self) -> int:
+        return PRIORITY.get(self.severity, 0) + (0 if self.grouped else 1)
 
     def call(self) -> Call:
         return Call("chat.postMessage", {"channel": self.channel, "text": self.text, "blocks": self.blocks,

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -111,12 +112,39 @@ def is_transient(error: str | None) -> bool:
     return (error in TRANSIENT or error.startswith(("http_5", "connection_error")) or error == "http_429")
 
 
+# Slack posts about one message per second per channel (short bursts
+# allowed). After a 429 for a channel the gateway keeps its own posts to that
+# channel this far apart for PACE_FOR seconds, so the queue, most urgent
+# first, goes out at Slack's rate rather than being refused.
+POST_INTERVAL = 1.0
+PACE_FOR = 120.0
+
+
 class GatewayError(Exception):
-    def __init__(self, method: str, error: str, *, transient: bool = False):
+    def __init__(self, method: str, error: str, *, transient: bool = False, retry_after: float | None = None):
         super().__init__(f"{method}: {error}")
         self.method = method
         self.error = error
         self.transient = transient
+        self.retry_after = retry_after  # seconds Slack asked us to wait (a 429's Retry-After)
+
+
+def _retry_after(response) -> float | None:
+    headers = getattr(response, "headers", None) or {}
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) and value else value
+            try:
+                return max(0.0, float(raw))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+@dataclass
+class _Pace:
+    next_free: float  # when the next post to the channel may go
+    until: float  # pacing ends (no 429 since)
 
 
 @dataclass(frozen=True)
@@ -145,6 +173,7 @@ class SlackGateway:
         admin_client: WebClient | None,
         store: Store,
         clock: Clock | None = None,
+        pace_clock: Callable[[], float] | None = None,
     ):
         self.bot_client = bot_client
         self.admin_client = admin_client
@@ -153,6 +182,15 @@ class SlackGateway:
         self._effects: EffectHandler | None = None
         self.wake = threading.Event()
         self._drain_lock = threading.Lock()
+        self._paced: dict[str, _Pace] = {}  # channel -> its posting pace, after a 429 (drainer only)
+        # Rate limits are in real seconds, whatever the clock the records use.
+        self._pace_now: Callable[[], float] = pace_clock or time.monotonic
+        # The outbox's posts are not retried in place on a 429 (slack-sdk would
+        # sleep, holding back a more urgent post to another channel): the
+        # drainer waits per channel and sends the most urgent first.
+        self._outbox_bot_client = WebClient(
+            token=bot_client.token, base_url=bot_client.base_url, timeout=bot_client.timeout,
+            retry_handlers=[h for h in bot_client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)])
 
     @property
     def has_admin(self) -> bool:
@@ -166,10 +204,12 @@ class SlackGateway:
 
     # -- direct calls -------------------------------------------------------
     def call(self, method: str, *, token: str = "bot", **args: Any) -> dict:
+        return self._call(method, token=token, client=self.bot_client if token == "bot" else self.admin_client, **args)
+
+    def _call(self, method: str, *, token: str, client: WebClient | None, **args: Any) -> dict:
         allowed = METHODS.get(method)
         if allowed is None or token not in allowed:
             raise GatewayError(method, f"not_allowed_for_{token}_token")
-        client = self.bot_client if token == "bot" else self.admin_client
         if client is None:
             raise GatewayError(method, "no_admin_token")
         args = {k: v for k, v in args.items() if v is not None}
@@ -188,7 +228,8 @@ class SlackGateway:
             except SlackApiError as exc:
                 error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
                 status = exc.response.status_code
-                raise GatewayError(method, error, transient=is_transient(error) or status == 429 or status >= 500) from None
+                raise GatewayError(method, error, transient=is_transient(error) or status == 429 or status >= 500,
+                                   retry_after=_retry_after(exc.response) if status == 429 else None) from None
             except (SlackClientError, OSError) as exc:
                 raise GatewayError(method, f"connection_error: {type(exc).__name__}", transient=True) from None
         return dict(response.data) if isinstance(response.data, dict) else {}
@@ -215,11 +256,13 @@ class SlackGateway:
         """Where finished effects are reported (one handler for all)."""
         self._effects = handler
 
-    def perform(self, effect: Effect) -> tuple[outbox_db.OutboxItem, bool]:
-        """Queue an effect to be carried out exactly once (keyed by what it is)."""
+    def perform(self, effect: Effect, *, not_before: float | None = None) -> tuple[outbox_db.OutboxItem, bool]:
+        """Queue an effect to be carried out exactly once (keyed by what it is),
+        not before `not_before` if given."""
         call = effect.call()
         return self.enqueue(key=effect.key, method=call.method, args=call.args, token=call.token,
-                            case_id=effect.case_id, purpose=effect.kind.value, label=effect.label, topic=effect.topic)
+                            case_id=effect.case_id, purpose=effect.kind.value, label=effect.label, topic=effect.topic,
+                            priority=effect.priority, not_before=not_before)
 
     def enqueue(
         self,
@@ -232,6 +275,8 @@ class SlackGateway:
         purpose: str | None = None,
         label: str | None = None,
         topic: str | None = None,
+        priority: int = 0,
+        not_before: float | None = None,
     ) -> tuple[outbox_db.OutboxItem, bool]:
         if method not in METHODS or token not in METHODS[method]:
             raise GatewayError(method, f"not_allowed_for_{token}_token")
@@ -253,6 +298,8 @@ class SlackGateway:
             purpose=purpose,
             label=label,
             topic=topic,
+            priority=priority,
+            not_before=not_before,
         )
         if created:
             self.wake.set()
@@ -266,12 +313,41 @@ class SlackGateway:
             finished = 0
             for item in outbox_db.stale_inflight(db, claimed_before=now - stale_after, now=now):
                 self._recover(item)
-            for item in outbox_db.due(db, now=now, limit=limit):
+            for item in outbox_db.due(db, now=now, limit=limit, skip_channels=self.held_channels()):
+                channel = _posts_to(item)
+                if channel is not None and self._wait_for_slot(channel):
+                    continue
                 if not outbox_db.claim(db, item.id, now=self.clock.now()):
                     continue
                 if self._perform(item):
                     finished += 1
             return finished
+
+    def held_channels(self) -> list[str]:
+        """Channels whose queued posts wait for Slack's per-channel rate now."""
+        now = self._pace_now()
+        return [c for c, p in list(self._paced.items()) if p.next_free > now and p.until > now]
+
+    def _wait_for_slot(self, channel: str) -> bool:
+        """Must a post to `channel` wait (it is paced after a 429)? If not, it takes the slot."""
+        now = self._pace_now()
+        pace = self._paced.get(channel)
+        if pace is None or pace.until <= now:
+            self._paced.pop(channel, None)
+            return False
+        if pace.next_free > now:
+            return True
+        pace.next_free = now + POST_INTERVAL
+        return False
+
+    def _rate_limited(self, item: outbox_db.OutboxItem, channel: str, retry_after: float | None) -> None:
+        """Slack refused a post for the channel's rate: not a failure. The
+        post goes back in the queue, and the channel is paced from now on."""
+        now = self._pace_now()
+        wait = max(retry_after if retry_after is not None else POST_INTERVAL, 0.0)
+        self._paced[channel] = _Pace(next_free=now + wait, until=now + wait + PACE_FOR)
+        outbox_db.unclaim(self.store.db, item.id, at=self.clock.now())
+        log.info("outbox: posts to %s paced after a 429 (next in %.0fs)", channel, wait)
 
     def recover_interrupted(self) -> int:
         """At start-up every call still marked in flight belonged to a
@@ -343,10 +419,15 @@ class SlackGateway:
             if fresh is not None and fresh != args:
                 args = fresh
                 outbox_db.set_args(db, item.id, args)
+        client = self._outbox_bot_client if item.token_kind == "bot" else self.admin_client
         try:
-            result = self.call(item.method, token=item.token_kind, **args)
+            result = self._call(item.method, token=item.token_kind, client=client, **args)
             crash_point(f"outbox_after_call:{item.purpose}")
         except GatewayError as exc:
+            channel = _posts_to(item)
+            if exc.retry_after is not None and channel is not None:
+                self._rate_limited(item, channel, exc.retry_after)
+                return False
             if exc.error in ALREADY_DONE.get(item.method, ()):
                 result = {"ok": True, "already": exc.error}
             elif exc.transient and item.attempts + 1 < MAX_OUTBOX_ATTEMPTS:
@@ -372,6 +453,14 @@ class SlackGateway:
             self._effects.finished(outcome)
         except Exception:  # a broken follow-up must not stop the drainer
             log.exception("outbox %s: result handler failed", outcome.item.key)
+
+
+def _posts_to(item: outbox_db.OutboxItem) -> str | None:
+    """The channel (or DM's member) a queued chat.postMessage posts to: what Slack's per-channel rate counts."""
+    if item.method != "chat.postMessage":
+        return None
+    channel = item.args.get("channel")
+    return channel if isinstance(channel, str) and channel else None
 
 
 SLACK_HOOKS = "https://hooks.slack.com/"

@@ -18,6 +18,7 @@ import base64
 import copy
 import itertools
 import json
+import math
 import threading
 import time
 import urllib.parse
@@ -37,6 +38,8 @@ METHODS_FILE = HERE / "methods.json"
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
+# chat.postMessage to one channel: this many at once, then about one a second.
+POST_BURST = 4
 
 # Methods for app-level tokens (xapp-), with the scope each needs. methods.json
 # lists no scope for them: it only knows bot and user scopes. Slack refuses an
@@ -183,6 +186,9 @@ class FakeSlack:
         member_token: str | None = "xoxp-test-member",
         app_id: str = "A1",
         app_token: str = "xapp-1-A1-1-fakeslackapptoken",
+        post_rate: float | None = 1.0,
+        post_burst: int = POST_BURST,
+        rate_clock: Callable[[], float] | None = None,
     ) -> None:
         self.methods = load_methods()
         self.manifest_path = Path(manifest_path) if manifest_path else DEFAULT_MANIFEST
@@ -215,6 +221,12 @@ class FakeSlack:
         self._dm_ids: dict[frozenset[str], str] = {}
         self._faults: list[_Fault] = []
         self._delays: list[_Fault] = []
+        # Slack's per-channel limit on chat.postMessage: about one a second
+        # with a short burst, then 429 with Retry-After. post_rate=None turns
+        # it off; rate_clock lets a test count in its own (fake) time.
+        self.post_rate, self.post_burst = post_rate, post_burst
+        self.rate_clock: Callable[[], float] = rate_clock or time.monotonic
+        self._post_buckets: dict[str, tuple[float, float]] = {}  # channel -> (tokens, when)
 
         self.add_user(bot_user_id, "modbot", real_name="modbot", is_bot=True, bot_id=bot_id)
         self.add_user(admin_user_id, "admin", real_name="Ada Admin", is_admin=True, email="admin@example.com")
@@ -520,7 +532,12 @@ class FakeSlack:
 
         headers: dict[str, str] = {}
         fault = self._take(self._faults, method)
-        if fault:
+        wait = self._over_post_rate(method, args, tok) if not fault else None
+        if wait is not None:
+            status = 429
+            headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            body = {"ok": False, "error": "ratelimited"}
+        elif fault:
             status = fault.status
             if status == 429:
                 headers["Retry-After"] = str(fault.retry_after if fault.retry_after is not None else 1)
@@ -544,6 +561,22 @@ class FakeSlack:
                                    body.get("error"), status, body))
             self._changed()
         return status, body, headers
+
+    def _over_post_rate(self, method: str, args: dict[str, Any], tok: Token | None) -> float | None:
+        """Seconds until this channel may be posted to again, if it is over
+        Slack's rate (a token bucket per channel); None if the post may go."""
+        if method != "chat.postMessage" or not self.post_rate or tok is None:
+            return None
+        channel = str(args.get("channel") or "")
+        now = self.rate_clock()
+        with self._lock:
+            tokens, then = self._post_buckets.get(channel, (float(self.post_burst), now))
+            tokens = min(float(self.post_burst), tokens + max(0.0, now - then) * self.post_rate)
+            if tokens < 1.0:
+                self._post_buckets[channel] = (tokens, now)
+                return (1.0 - tokens) / self.post_rate
+            self._post_buckets[channel] = (tokens - 1.0, now)
+            return None
 
     def _dispatch(self, method: str, args: dict[str, Any], tok: Token | None, token: str | None) -> dict[str, Any]:
         spec = self.methods.get(method)

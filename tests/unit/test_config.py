@@ -115,3 +115,14 @@ def test_cli_missing_token_gives_one_line_and_status_2(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("modbot: SLACK_BOT_TOKEN: required but not set")
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("moderation, says", [
+    ({"flood_response": "delete"}, "moderation.flood_response: expected one of remove, slow_mode, none, got 'delete'"),
+    ({"flood_slow_mode_per_minute": 0}, "moderation.flood_slow_mode_per_minute: expected 1 or more"),
+    ({"raid_min_accounts": 0}, "moderation.raid_min_accounts: expected 1 or more"),
+])
+def test_flood_and_raid_settings_are_checked_at_start_up(moderation, says):
+    with pytest.raises(SettingError) as err:
+        parse_config({"moderation": moderation}, source="modbot.toml")
+    assert str(err.value) == f"modbot.toml: {says}"

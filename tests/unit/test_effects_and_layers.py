@@ -43,7 +43,7 @@ def test_topics_tie_effects_to_their_decision():
     assert EXAMPLES[6].call().args["reply_broadcast"] is True and "reply_broadcast" not in EXAMPLES[4].call().args
 
 
-ORDER = ["rules", "common", "card", "removal", "suspensions", "flags", "decisions", "clicks", "appeals", "intake",
+ORDER = ["rules", "common", "card", "floods", "removal", "suspensions", "flags", "decisions", "clicks", "appeals", "intake",
          "wiring"]
 
 

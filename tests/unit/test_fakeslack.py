@@ -286,6 +286,7 @@ def test_client_sim_sends_signed_forged_and_stale_requests():
 
 
 def test_concurrent_posts_get_distinct_increasing_ts(fake):
+    fake.post_rate = None  # 60 posts to one channel at once: Slack's rate limit aside
     def post(n):
         c = client(fake)
         for i in range(10):
@@ -357,3 +358,30 @@ def test_views_publish_keeps_a_valid_home_view(fake):
     assert len(fake.home_views["U1"]["blocks"]) == 100
     assert error_of(lambda: client(fake).views_publish(user_id="U1", view={"type": "modal", "blocks": []}))["error"] \
         == "invalid_arguments"
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_posts_past_the_per_channel_rate_get_429_with_retry_after():
+    clock = _Clock()
+    with FakeSlack(rate_clock=clock, post_rate=1.0, post_burst=3) as fake:
+        fake.add_channel("C1", "one", members=[fake.bot_user_id])
+        fake.add_channel("C2", "two", members=[fake.bot_user_id])
+        c = WebClient(token=fake.bot_token, base_url=fake.api_url)  # no retry handlers: see every 429
+        for _ in range(3):  # the burst
+            assert c.chat_postMessage(channel="C1", text="x")["ok"]
+        with pytest.raises(SlackApiError) as info:
+            c.chat_postMessage(channel="C1", text="one too many")
+        assert info.value.response.status_code == 429 and info.value.response.headers["Retry-After"] == "1"
+        assert c.chat_postMessage(channel="C2", text="another channel has its own")["ok"]
+        clock.now += 1.0  # a second later, one more
+        assert c.chat_postMessage(channel="C1", text="y")["ok"]
+        with pytest.raises(SlackApiError):
+            c.chat_postMessage(channel="C1", text="z")
+        assert [m["text"] for m in fake.messages("C1")] == ["x", "x", "x", "y"]

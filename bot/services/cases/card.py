@@ -11,9 +11,10 @@ from cachetools import TTLCache
 
 from bot.services.cases.common import SYSTEM, CaseService, short_hash
 from bot.slack.blocks import cases as cards
-from bot.slack.effects import Kind, PostCard, UpdateCard
+from bot.slack.effects import SEVERE, About, Kind, PostCard, ThreadPost, UpdateCard, UpdateThreadPost
 from bot.slack.gateway import MAX_OUTBOX_ATTEMPTS, GatewayError, Outcome, is_transient
 from storage import cases as cases_db
+from storage import digests as digests_db
 from storage import outbox as outbox_db
 from storage import sanctions as sanctions_db
 
@@ -97,6 +98,8 @@ class CardService(CaseService):
             has_admin=self.gateway.has_admin, appeal=appeal_line, category_labels=labels,
             removal_reversed_by=case.removal_reversed_by,
             work=self._work(case),
+            kind=case.kind,
+            group_line=cards.group_line(case.kind, cases_db.group_summary(db, case.id)) if case.kind != "message" else "",
         )
 
     def _work(self, case: cases_db.Case) -> tuple[cards.WorkLine, ...]:
@@ -146,20 +149,26 @@ class CardService(CaseService):
         """Finds a card again after a crash mid-post; the version says whether it is stale."""
         return {"event_type": CARD_EVENT, "event_payload": {"case_id": case.id, "version": case.version}}
 
-    def publish(self, case_id: int) -> bool:
+    def publish(self, case_id: int, *, gather_s: float = 0.0) -> bool:
         """Post the card, or update it in place, from the current records.
-        Returns whether a call was queued."""
+        `gather_s`: the update waits that long, taking every change until
+        then (a flood's card, which changes with each message). Returns
+        whether a call was queued."""
         case = cases_db.get(self.db, case_id)
         if case is None or not self.mod_channel:
             return False
         if not case.card_ts:
-            _, created = self.gateway.perform(PostCard(case_id=case.id, channel=self.mod_channel,
-                                                       metadata=self._card_metadata(case), **self._render(case)))
+            post = PostCard(case_id=case.id, channel=self.mod_channel, metadata=self._card_metadata(case),
+                            severity=case.severity, grouped=case.kind != "message", **self._render(case))
+            _, created = self.gateway.perform(post)
+            if created and post.priority < SEVERE:
+                self.digest()
             return created
         newest = outbox_db.newest_for_case(self.db, case.id, purpose=Kind.CARD_UPDATE.value)
         # An update due and not yet claimed is rendered from the records when
         # it is sent, which is after this change: nothing to add (or render).
-        if newest is not None and newest.status == "pending" and newest.next_attempt_at <= self.now():
+        if newest is not None and newest.status == "pending" and (newest.next_attempt_at <= self.now()
+                                                                   or newest.error is None):
             return False
         card = self._render(case)
         digest = _card_digest(card["text"], card["blocks"])
@@ -172,9 +181,38 @@ class CardService(CaseService):
         # earlier look (a DM pending, then sent) is still updated, and two
         # threads publishing the same change at once make one row.
         _, created = self.gateway.perform(UpdateCard(case_id=case.id, channel=case.card_channel, ts=case.card_ts,
-                                                     after=newest.id if newest else 0, digest=digest, **card))
+                                                     after=newest.id if newest else 0, digest=digest, **card),
+                                          not_before=self.now() + gather_s if gather_s else None)
         outbox_db.supersede_card_updates(self.db, case_id=case.id)
         return created
+
+    def digest(self) -> None:
+        """When more low-severity cards wait to be posted than
+        `moderation.digest_after` (the channel is at Slack's posting rate and
+        the severe go first), one message says how many wait; it is updated
+        as they go out, and closed when none is left."""
+        channel = self.mod_channel
+        if not channel:
+            return
+        waiting = outbox_db.waiting_posts(self.db, channel=channel, purpose=Kind.CARD_POST.value, below_priority=SEVERE)
+        digest = digests_db.current(self.db, channel=channel)
+        if digest is None:
+            if waiting <= self.cfg.digest_after:
+                return
+            digest, created = digests_db.open_digest(self.db, channel=channel, waiting=waiting, now=self.now())
+            if created:
+                self.gateway.perform(ThreadPost(channel=channel, thread_ts=None, about=About.DIGEST, ref=digest.id,
+                                                text=cards.digest_text(waiting)))
+            return
+        if not digests_db.set_waiting(self.db, digest.id, waiting=waiting, now=self.now(), close=waiting == 0):
+            return
+        posted = outbox_db.get(self.db, ThreadPost(channel=channel, thread_ts=None, about=About.DIGEST, ref=digest.id,
+                                                   text="").key)
+        ts = (posted.result or {}).get("ts") if posted is not None and posted.status == "done" else None
+        if ts:
+            self.gateway.perform(UpdateThreadPost(channel=channel, ts=ts, about=About.DIGEST,
+                                                  ref=f"{digest.id}:{waiting}:{self.now():.3f}",
+                                                  text=cards.digest_text(waiting)))
 
     def fresh_update_args(self, item: outbox_db.OutboxItem) -> dict | None:
         """The card as the records say now: updates queued by two threads or
@@ -216,6 +254,8 @@ class CardService(CaseService):
         if not ts:
             return
         cases_db.set_card(self.db, item.case_id, channel=channel, ts=ts)
+        if item.priority < SEVERE:
+            self.digest()  # one fewer waiting
         case = cases_db.get(self.db, item.case_id)
         posted_version = ((item.args.get("metadata") or {}).get("event_payload") or {}).get("version")
         if case is not None and case.version != posted_version:

@@ -93,6 +93,12 @@ class DecisionService(CaseService):
             return field_error(block, "This case is about your own message, so another moderator decides it.")
         return None
 
+    def _targets(self, case: cases_db.Case) -> list[str]:
+        """Whom a warning or suspension is for: the author, or every account of a raid (one action for all)."""
+        if case.kind == "raid":
+            return list(cases_db.group_summary(self.db, case.id).authors)
+        return [case.author or ""]
+
     def _decide(self, case: cases_db.Case, *, action: str, user: str, now: float, record) -> int | None:
         """Claim the case's decision and record the sanction (`record()`, its
         id) in one transaction; None, audited, when another decision won."""
@@ -115,17 +121,23 @@ class DecisionService(CaseService):
             return field_error(forms.B_GUIDELINE, "Choose a guideline from the list.")
         now = self.now()
         expires_at = now + self.cfg.warning_expiry_days * 86400
-        won = self._decide(case, action="warn", user=user, now=now, record=lambda: sanctions_db.add_warning(
-            self.db, user_id=case.author or "", case_id=case.id, guideline=guideline, message=message, issued_by=user,
-            now=now, expires_at=expires_at))
+        targets = self._targets(case)
+        warnings: list[int] = []
+        def record() -> int | None:  # noqa: E306
+            warnings.extend(sanctions_db.add_warning(
+                self.db, user_id=target, case_id=case.id, guideline=guideline, message=message, issued_by=user,
+                now=now, expires_at=expires_at) for target in targets)
+            return warnings[0]
+        won = self._decide(case, action="warn", user=user, now=now, record=record)
         if won is None:
             return handled_view(cases_db.get(self.db, case.id))
         section = self.guideline(guideline)
-        text, blocks = dms.warning_dm(
-            community=self.settings.config.community.name, channel=case.channel,
-            guideline_title=section.title if section else guideline, guideline_text=section.text if section else "",
-            message=message, expires_at=expires_at, appeal_value=f"warning:{won}")
-        self.dm(case.author, about=About.WARNING, ref=won, text=text, blocks=blocks, case_id=case.id)
+        for wid, target in zip(warnings, targets):
+            text, blocks = dms.warning_dm(
+                community=self.settings.config.community.name, channel=case.channel,
+                guideline_title=section.title if section else guideline, guideline_text=section.text if section else "",
+                message=message, expires_at=expires_at, appeal_value=f"warning:{wid}")
+            self.dm(target or None, about=About.WARNING, ref=wid, text=text, blocks=blocks, case_id=case.id)
         self.audit(actor=user, action="warn", case_id=case.id, detail={"warning": won, "guideline": guideline})
         if also_remove and case.removal in ("none", "failed"):
             self.removal.remove(cases_db.get(self.db, case.id), by=user, reason="moderator")
@@ -149,20 +161,26 @@ class DecisionService(CaseService):
         if not reason:
             return field_error(forms.B_MESSAGE, "Give the member a reason.")
         now = self.now()
-        sid = self._decide(case, action="suspend", user=user, now=now, record=lambda: sanctions_db.add_suspension(
-            self.db, user_id=case.author or "", case_id=case.id, reason=reason, days=days or None, issued_by=user, now=now))
-        if sid is None:
+        targets = self._targets(case)
+        suspensions: list[int] = []
+        def record() -> int | None:  # noqa: E306
+            suspensions.extend(sanctions_db.add_suspension(
+                self.db, user_id=target, case_id=case.id, reason=reason, days=days or None, issued_by=user, now=now)
+                for target in targets)
+            return suspensions[0]
+        if self._decide(case, action="suspend", user=user, now=now, record=record) is None:
             return handled_view(cases_db.get(self.db, case.id))
-        suspension = sanctions_db.get_suspension(self.db, sid)
-        kicked = [c for c in self.cfg.kick_channels if str(c)[:1] in ("C", "G")] if kick and case.author else []
-        for channel in kicked:
-            self.gateway.perform(Kick(case_id=case.id, channel=channel, user=case.author, suspension_id=sid))
-        text, blocks = dms.suspension_dm(community=self.settings.config.community.name, ends_at=suspension.ends_at,
-                                           reason=reason, channels_left=kicked, appeal_value=f"suspension:{sid}",
-                                           removes_posts=self.gateway.has_admin)
-        self.dm(case.author, about=About.SUSPENSION, ref=sid, text=text, blocks=blocks, case_id=case.id)
-        self.audit(actor=user, action="suspend", case_id=case.id,
-                   detail={"suspension": sid, "days": days or None, "kicked": kicked})
+        for sid, target in zip(suspensions, targets):
+            suspension = sanctions_db.get_suspension(self.db, sid)
+            kicked = [c for c in self.cfg.kick_channels if str(c)[:1] in ("C", "G")] if kick and target else []
+            for channel in kicked:
+                self.gateway.perform(Kick(case_id=case.id, channel=channel, user=target, suspension_id=sid))
+            text, blocks = dms.suspension_dm(community=self.settings.config.community.name, ends_at=suspension.ends_at,
+                                               reason=reason, channels_left=kicked, appeal_value=f"suspension:{sid}",
+                                               removes_posts=self.gateway.has_admin)
+            self.dm(target or None, about=About.SUSPENSION, ref=sid, text=text, blocks=blocks, case_id=case.id)
+            self.audit(actor=user, action="suspend", case_id=case.id,
+                       detail={"suspension": sid, "days": days or None, "kicked": kicked})
         if also_remove and case.removal in ("none", "failed"):
             self.removal.remove(cases_db.get(self.db, case.id), by=user, reason="moderator")
         self.card.publish(case.id)

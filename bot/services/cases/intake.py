@@ -8,6 +8,7 @@ import re
 import policies
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService, short_hash
+from bot.services.cases.floods import FloodService
 from bot.services.cases.removal import RemovalService
 from bot.services.cases.suspensions import SuspensionService
 from bot.services.messages import SeenMessage
@@ -31,10 +32,11 @@ def _names_channels(config) -> bool:
 
 class IntakeService(CaseService):
     def __init__(self, *, card: CardService, removal: RemovalService, suspensions: SuspensionService,
-                 quality: RuleQuality, **base):
+                 quality: RuleQuality, floods: FloodService, **base):
         super().__init__(**base)
         self.quality = quality
         self.card = card
+        self.floods = floods
         self.removal = removal
         self.suspensions = suspensions
 
@@ -56,7 +58,13 @@ class IntakeService(CaseService):
                 self.audit(actor=SYSTEM, action="finding_shadow" if f.shadow else "finding_logged", case_id=None,
                            detail={"channel": m.channel, "ts": m.ts, "rule": f.rule, "score": f.score,
                                    "would": f.action})
-        if not acted:
+        if m.kind in ("new", "thread_broadcast") and self.floods.raid(m, acted, masking=findings):
+            return
+        if not acted or self.floods.is_flood(acted):
+            # A flood's message joins its author's flood case; so, in slow
+            # mode, does each of their messages until a moderator decides.
+            if acted or (m.kind in ("new", "thread_broadcast") and self.floods.slowed_case(m.user) is not None):
+                self.floods.join(m, acted, masking=findings)
             return
         severity = max((f.severity for f in acted), key=cases_db.SEVERITY_ORDER.index)
         excerpt = self.mask(policies.mask(m.text, findings))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService
+from bot.services.cases.floods import FloodService
 from bot.services.messages import SeenMessage
 from bot.slack.blocks import member_dms as dms
 from bot.slack.effects import About, DeleteMessage
@@ -14,9 +15,10 @@ from storage import outbox as outbox_db
 
 
 class RemovalService(CaseService):
-    def __init__(self, *, card: CardService, **base):
+    def __init__(self, *, card: CardService, floods: FloodService, **base):
         super().__init__(**base)
         self.card = card
+        self.floods = floods
 
     def snapshot(self, case: cases_db.Case, *, channel: str | None = None, ts: str | None = None,
                   author: str | None = None) -> None:
@@ -48,6 +50,8 @@ class RemovalService(CaseService):
         if not cases_db.claim_removal(self.db, case.id, by=by, reason=reason, now=self.now()):
             return "busy"
         item, created = self.gateway.perform(DeleteMessage(case_id=case.id, channel=case.channel, ts=case.ts))
+        if case.kind != "message":
+            self.floods.remove_all(case)  # one Remove for every message of a flood or raid
         if not created and item.status == "failed":
             outbox_db.requeue(self.db, item.id, now=self.now())
             self.gateway.wake.set()

@@ -13,6 +13,7 @@ from bot.services.cases.card import CardService
 from bot.services.cases.clicks import ClickService
 from bot.services.cases.decisions import DecisionService
 from bot.services.cases.flags import FlagService
+from bot.services.cases.floods import FloodService
 from bot.services.cases.intake import IntakeService
 from bot.services.cases.removal import RemovalService
 from bot.services.cases.suspensions import SuspensionService
@@ -36,6 +37,7 @@ class Moderation:
     appeals: AppealService
     intake: IntakeService
     quality: RuleQuality
+    floods: FloodService
 
 
 class CaseEffects:
@@ -48,6 +50,7 @@ class CaseEffects:
             Kind.CARD_UPDATE: m.card.audit_result,
             Kind.REMOVE: m.removal.removal_result,
             Kind.SUSPENDED_DELETE: m.card.side_effect_result,
+            Kind.FLOOD_DELETE: m.card.audit_result,
             Kind.DM: m.card.side_effect_result,
             Kind.KICK: m.card.side_effect_result,
             Kind.THREAD: m.card.side_effect_result,
@@ -88,7 +91,8 @@ def build_moderation(rt: Modbot, people: PeopleService) -> tuple[Moderation, Cas
     hands it to the gateway with the other services' handlers)."""
     base = dict(store=rt.store, clock=rt.clock, gateway=rt.gateway, settings=rt.settings, people=people)
     card = CardService(**base)
-    removal = RemovalService(card=card, **base)
+    floods = FloodService(card=card, **base)
+    removal = RemovalService(card=card, floods=floods, **base)
     suspensions = SuspensionService(card=card, removal=removal, **base)
     quality = RuleQuality(store=rt.store, clock=rt.clock, min_decisions=rt.settings.config.moderation.rule_min_decisions)
     decisions = DecisionService(card=card, removal=removal, suspensions=suspensions, **base)
@@ -98,8 +102,10 @@ def build_moderation(rt: Modbot, people: PeopleService) -> tuple[Moderation, Cas
         decisions=decisions,
         clicks=ClickService(card=card, removal=removal, decisions=decisions, **base),
         appeals=AppealService(card=card, suspensions=suspensions, **base),
-        intake=IntakeService(card=card, removal=removal, suspensions=suspensions, quality=quality, **base),
+        intake=IntakeService(card=card, removal=removal, suspensions=suspensions, quality=quality, floods=floods,
+                             **base),
         quality=quality,
+        floods=floods,
     )
     rt.services.messages.subscribe("moderation", m.intake.on_message)
     rt.add_job("lift_suspensions", suspensions.lift_expired_suspensions, "interval", minutes=5)

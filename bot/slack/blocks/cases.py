@@ -114,6 +114,10 @@ class CardData:
     removal_reversed_by: str | None = None  # the removal was reversed on appeal
     category_labels: dict = field(default_factory=dict)
     work: tuple[WorkLine, ...] = ()
+    # A flood or raid case: what it stands for ("flood: 212 messages in 3 min
+    # in #general and #help"), built by modbot (no member's words).
+    group_line: str = ""
+    kind: str = "message"
 
 
 def _who(user: str | None) -> str:
@@ -175,6 +179,8 @@ def _work_lines(d: CardData) -> list[str]:
 def _decision_line(d: CardData) -> str | None:
     if d.status == "open" or not d.handled_action:
         return None
+    if d.handled_action == "merged":
+        return ":ocean: Part of a raid: decided on the raid's case, which lists every account."
     verb = {"warn": "Warned", "suspend": "Suspended", "dismiss": "Dismissed", "close": "Closed"}.get(d.handled_action, d.handled_action)
     icon = {"warn": ":large_yellow_square:", "suspend": ":no_entry:", "dismiss": ":white_check_mark:",
             "close": ":white_check_mark:"}.get(d.handled_action, "")
@@ -185,10 +191,55 @@ def _decision_line(d: CardData) -> str | None:
     return f"{icon} {verb} by {_who(d.handled_by)}{detail}{tail}"
 
 
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return "under a minute"
+    if seconds < 3600:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _channel_list(channels: tuple[str, ...], limit: int = 4) -> str:
+    names = [f"<#{c}>" for c in channels[:limit]]
+    if len(channels) > limit:
+        names.append(f"{len(channels) - limit} more")
+    if not names:
+        return "no channel"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+RAID_ACCOUNTS_SHOWN = 40
+
+
+def group_line(kind: str, summary) -> str:
+    """What a flood or raid case stands for (a storage GroupSummary): counts
+    and channels, no member's words."""
+    n = summary.messages
+    said = f"{n} message{'s' if n != 1 else ''} in {_duration(summary.last_at - summary.first_at)}"
+    where = _channel_list(summary.channels)
+    if kind == "raid":
+        accounts = len(summary.authors)
+        listed = ", ".join(f"<@{a}>" for a in summary.authors[:RAID_ACCOUNTS_SHOWN])
+        more = f" and {accounts - RAID_ACCOUNTS_SHOWN} more" if accounts > RAID_ACCOUNTS_SHOWN else ""
+        return (f"raid: {accounts} new account{'s' if accounts != 1 else ''}, {said} in {where}*\n"
+                f"*Accounts: {listed}{more}. Remove removes every post; Suspend suspends every account.")
+    return f"{kind}: {said} in {where}"
+
+
+def digest_text(waiting: int) -> str:
+    """The moderator channel's digest of low-severity cards waiting to be posted."""
+    if waiting == 0:
+        return ":white_check_mark: No low-severity cases waiting to be posted any more."
+    return (f":inbox_tray: {waiting} low-severity case{'s' if waiting != 1 else ''} waiting, see App Home"
+            " (the severe are posted first while the channel is at Slack's posting rate).")
+
+
 def card_text(d: CardData) -> str:
     """The notification text: no excerpt, nothing personal."""
     state = {"open": "needs review", "closed": "handled", "dismissed": "dismissed"}.get(d.status, d.status)
     who = f" by <@{d.author}>" if d.author else ""
+    if d.kind != "message":
+        return f"Case #{d.number}: a {d.kind}{who} {state}"
     return f"Case #{d.number}: a message{who} in <#{d.channel}> {state}"
 
 
@@ -209,6 +260,8 @@ def case_card(d: CardData) -> list[dict]:
     if d.permalink:
         where.append(f"<{d.permalink}|Open the message>")
     blocks.append(SectionBlock(block_id="head", text=MarkdownTextObject(text=head + "\n" + " \u00b7 ".join(where))))
+    if d.group_line:
+        blocks.append(SectionBlock(block_id="group", text=MarkdownTextObject(text=f":ocean: *{d.group_line}*")))
     excerpt = clip(d.excerpt_masked.strip(), EXCERPT_LIMIT) or "(no text)"
     quoted = _quote(excerpt, 12) or "> (no text)"
     blocks.append(SectionBlock(block_id="excerpt", text=MarkdownTextObject(text=quoted)))

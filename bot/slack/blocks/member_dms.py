@@ -73,6 +73,16 @@ def suspension_notice_dm(*, ends_at: float | None, removed: bool = True) -> str:
             "Messages you post while suspended are removed; this is the only reminder you will get.")
 
 
+def flood_dm(*, response: str, per_minute: int) -> str:
+    """Told once per flood case, at its first removed message."""
+    if response == "remove":
+        what = "Your repeated messages are being removed"
+    else:
+        what = f"You can post {per_minute} messages a minute for now; the ones beyond that are removed"
+    return (f"{what}: you posted many messages in a short time, and the moderators have been told. "
+            "This lasts until a moderator has looked at it; this is the only reminder you will get.")
+
+
 def suspension_lifted_dm(*, community: str) -> str:
     return (f"Your suspension in {community} has ended: you can post again. "
             "If you were removed from channels, you can rejoin them. Welcome back.")
