@@ -43,10 +43,13 @@ class ShadowFinding:
 
 def credits(db: sqlite_utils.Database) -> list[Credit]:
     """Every decided case, once per rule that opened it (acted on = closed:
-    warn, suspend or close; dismissed = wrong)."""
+    warn, suspend or close; dismissed = wrong). A case folded into a raid
+    (handled_action 'merged') was decided by modbot, not a moderator: it
+    counts neither way."""
     rows = db.execute(
         "SELECT f.rule, min(f.category), c.id, max(f.score), c.status FROM findings f"
         " JOIN cases c ON c.id = f.case_id WHERE c.status IN ('closed', 'dismissed') AND f.shadow = 0"
+        " AND coalesce(c.handled_action, '') != 'merged'"
         " GROUP BY f.rule, c.id ORDER BY f.rule, c.id"
     ).fetchall()
     return [Credit(rule=r[0], category=r[1], case_id=r[2], score=r[3], right=r[4] == "closed") for r in rows]
@@ -173,7 +176,8 @@ class DayFigures:
 def day_figures(db: sqlite_utils.Database, *, since: float) -> DayFigures:
     opened = db.execute("SELECT count(*) FROM cases WHERE created_at >= ?", [since]).fetchone()[0]
     waits = sorted(r[0] for r in db.execute(
-        "SELECT handled_at - created_at FROM cases WHERE handled_at >= ? AND status != 'open'", [since]))
+        "SELECT handled_at - created_at FROM cases WHERE handled_at >= ? AND status != 'open'"
+        " AND coalesce(handled_action, '') != 'merged'", [since]))
     median = None
     if waits:
         mid = len(waits) // 2

@@ -48,3 +48,22 @@ def test_overrides_change_what_the_engine_finds():
     assert rule not in {f.rule for f in policies.evaluate(policies.Message(text=text), config=raised)}
     trusted = with_overrides(None, [Override(rule, None, True, "UMOD1", 0.0)])
     assert [f.action for f in policies.evaluate(policies.Message(text=text), config=trusted) if f.rule == rule] == ["remove"]
+
+
+def test_a_case_folded_into_a_raid_is_no_decision(fresh_db):
+    from policies import Finding
+    from storage import cases as cases_db
+    from storage import rule_quality as quality_db
+
+    finding = Finding("selling", "selling.promotion_model", 0.95, "low", 0, 4, "promo")
+    ids = []
+    for ts, action, status in (("1.1", "warn", "closed"), ("1.2", "dismiss", "dismissed"), ("1.3", "merged", "closed")):
+        case, _ = cases_db.open_case(fresh_db, channel="C1", ts=ts, author="U1", source="policy",
+                                     excerpt_masked="x", severity="low", now=100.0)
+        cases_db.add_findings(fresh_db, case.id, [finding], message_version="1", now=100.0)
+        fresh_db.execute("UPDATE cases SET status = ?, handled_action = ?, handled_at = 160.0 WHERE id = ?",
+                         [status, action, case.id])
+        ids.append(case.id)
+    credits = quality_db.credits(fresh_db)
+    assert sorted((c.case_id, c.right) for c in credits) == [(ids[0], True), (ids[1], False)]
+    assert quality_db.day_figures(fresh_db, since=0.0).decided == 2
