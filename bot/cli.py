@@ -6,9 +6,11 @@ run the demo, manage the database.
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -190,7 +192,11 @@ def _metrics_across_processes() -> None:
     /metrics adds up (prometheus_client's multiprocess mode). Set before
     prometheus_client is imported: it picks where counts go at import."""
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="modbot-metrics-")
+        folder = tempfile.mkdtemp(prefix="modbot-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        # Ours alone (an operator's own folder is theirs to empty): gone
+        # when serve exits, so restarts do not pile folders up in /tmp.
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
 def cmd_serve(args) -> int:
