@@ -195,6 +195,28 @@ def test_retention_keeps_only_the_first_line(community):
     assert len(suggestions_to(community, "UCAROL")) == 1  # still found, by its first line
 
 
+def test_retention_leaves_no_byte_of_a_questions_later_lines_in_the_database_or_wal(community):
+    """The suggestions' own retention job runs after the main one (03:41 after
+    03:17): the question text it cuts must not stay in the WAL or in the
+    database file's old page until some later checkpoint."""
+    from pathlib import Path
+
+    from bot.services import retention
+
+    word = "wombatquixotic"
+    answered(community, "UALICE", f"How do I export my dashboards?\nI tried the {word} menu twice")
+    community.settle()
+    community.clock.advance(days=community.rt.settings.config.moderation.retention_days + 1)
+    retention.run(community.rt)
+    trimmed, _ = community.rt.services.suggestions.run_retention()
+    assert trimmed == 1
+    db_path = Path(community.rt.settings.modbot_db)
+    wal = Path(str(db_path) + "-wal")
+    on_disk = db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert b"How do I export my dashboards?" in on_disk  # the first line is kept, on purpose
+    assert word.encode() not in on_disk
+
+
 def test_general_channel_is_not_a_help_channel(community):
     answered(community, "UALICE", EXPORT_Q, channel=GENERAL)
     community.settle()

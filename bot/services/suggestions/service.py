@@ -42,6 +42,7 @@ from bot.slack.effects import Kind
 from bot.slack.gateway import GatewayError, Outcome
 from storage.outbox import OutboxItem
 from storage import suggestions as suggestions_db
+from storage import retention as retention_db
 from storage.db import transaction
 
 log = logging.getLogger("modbot.suggestions")
@@ -283,6 +284,8 @@ class SuggestionService:
         before = self.rt.clock.now() - self.rt.settings.config.moderation.retention_days * 86400
         trimmed = suggestions_db.trim_before(self.db, before=before)
         purged = suggestions_db.purge_suggestions(self.db, before=before)
+        if trimmed or purged:  # the cut words' old pages are still in the WAL and the file
+            retention_db.truncate_wal(self.db)
         log.info("suggestion retention: %d questions cut to their first line, %d suggestions deleted", trimmed, purged)
         return trimmed, purged
 
