@@ -382,9 +382,13 @@ def parse_config(data: dict, *, source: str, base_dir: str = ".") -> AppConfig:
     if moderation.flood_response not in FLOOD_RESPONSES:
         raise SettingError(f"{source}: moderation.flood_response: expected one of {', '.join(FLOOD_RESPONSES)},"
                            f" got {moderation.flood_response!r}")
-    for key in ("flood_slow_mode_per_minute", "flood_case_window_s", "raid_min_accounts", "raid_window_s"):
+    for key in ("flood_slow_mode_per_minute", "flood_case_window_s", "raid_window_s"):
         if getattr(moderation, key) < 1:
             raise SettingError(f"{source}: moderation.{key}: expected 1 or more")
+    if moderation.digest_after < 0:
+        raise SettingError(f"{source}: moderation.digest_after: expected 0 or more")
+    if moderation.raid_min_accounts < 2:  # one account is not a raid: each newcomer's link would open one
+        raise SettingError(f"{source}: moderation.raid_min_accounts: expected 2 or more")
     policy_config = None
     if "policies" in data:
         import policies  # deferred: the policy engine loads its classifier

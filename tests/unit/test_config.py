@@ -120,7 +120,10 @@ def test_cli_missing_token_gives_one_line_and_status_2(tmp_path):
 @pytest.mark.parametrize("moderation, says", [
     ({"flood_response": "delete"}, "moderation.flood_response: expected one of remove, slow_mode, none, got 'delete'"),
     ({"flood_slow_mode_per_minute": 0}, "moderation.flood_slow_mode_per_minute: expected 1 or more"),
-    ({"raid_min_accounts": 0}, "moderation.raid_min_accounts: expected 1 or more"),
+    ({"raid_min_accounts": 1}, "moderation.raid_min_accounts: expected 2 or more"),
+    ({"raid_window_s": 0}, "moderation.raid_window_s: expected 1 or more"),
+    ({"flood_case_window_s": 0}, "moderation.flood_case_window_s: expected 1 or more"),
+    ({"digest_after": -1}, "moderation.digest_after: expected 0 or more"),
 ])
 def test_flood_and_raid_settings_are_checked_at_start_up(moderation, says):
     with pytest.raises(SettingError) as err:
