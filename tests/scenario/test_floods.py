@@ -132,6 +132,12 @@ def test_a_raid_of_20_new_accounts_is_one_case_with_one_action_for_all(bench):
     early = [c for c in found if c.id != raid.id]
     assert len(early) < 5 and all(c.handled_action == "merged" and c.kind == "message" for c in early)
     assert all("Part of a raid" in card_text(card_for(bench, c.id)) for c in early)
+    # A folded case is decided on the raid's card: its own card offers nothing.
+    assert all(b.get("block_id") != "case_actions" for c in early for b in card_for(bench, c.id)["blocks"])
+    if early:  # a click from an old copy of its card is refused
+        click(bench, "UMOD2", ids.ACT_REMOVE, early[0].id)
+        bench.settle()
+        assert _deleted(bench) == set()
     summary = cases_db.group_summary(bench.rt.store.db, raid.id)
     assert summary.authors == RAIDERS and summary.messages == 20
     text = card_text(card_for(bench, raid.id))

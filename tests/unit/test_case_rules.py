@@ -92,3 +92,9 @@ def test_storage_reopens_exactly_what_the_rules_reopen(fresh_db, state):
     case_id = _case_in(fresh_db, state)
     assert cases_db.reopen(fresh_db, case_id, now=3.0) == rules.reopens(state)
     assert cases_db.get(fresh_db, case_id).status == "open" if rules.reopens(state) else state.status.value
+
+
+def test_a_case_merged_into_a_raid_offers_nothing():
+    state = CaseState(status=Status.CLOSED, merged=True)
+    assert rules.card_actions(state) == frozenset()
+    assert not rules.may(Action.REMOVE, state) and not rules.may(Action.ESCALATE, state)

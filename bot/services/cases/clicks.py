@@ -81,6 +81,8 @@ class ClickService(CaseService):
         if state.author == user and rules.may(action, state):  # any other moderator could
             return "own_case", (f"Case #{n} is about your own message, so another moderator decides it. "
                                 "Nothing was done.")
+        if state.merged:
+            return "merged", f"Case #{n} is part of a raid: decide on the raid's case. Nothing was done."
         if action is rules.Action.RETRY:
             return "nothing_to_retry", f"Case #{n}: nothing is waiting to be retried."
         if action is rules.Action.ESCALATE:

@@ -53,6 +53,9 @@ class Action(str, enum.Enum):
     NOTE = "note"
 
 
+# handled_action of a case modbot folded into a raid's case (storage.cases.merge_into_group).
+MERGED = "merged"
+
 # Actions that end a case (one conditional UPDATE: exactly one wins).
 DECISIONS = frozenset({Action.WARN, Action.SUSPEND, Action.DISMISS, Action.CLOSE})
 
@@ -67,12 +70,14 @@ class CaseState:
     escalated: bool = False
     failed_work: bool = False  # a Slack call of this case failed for good
     author: str | None = None
+    merged: bool = False  # folded into a raid's case by modbot: decided there
 
     @classmethod
     def of(cls, case, *, failed_work: bool = False) -> "CaseState":
         """From a storage.cases.Case."""
         return cls(status=Status(case.status), removal=Removal(case.removal), removed_reason=case.removed_reason,
-                   escalated=bool(case.escalated), failed_work=failed_work, author=case.author)
+                   escalated=bool(case.escalated), failed_work=failed_work, author=case.author,
+                   merged=case.handled_action == MERGED)
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ def _allowed_in_state(s: CaseState) -> set[Action]:
 
 def allowed(state: CaseState, actor: Actor = ANY_MODERATOR) -> frozenset[Action]:
     """Every action `actor` may take on a case in `state`."""
-    if not actor.is_moderator:
+    if not actor.is_moderator or state.merged:  # a merged case is decided on the raid's card
         return frozenset()
     actions = _allowed_in_state(state)
     if actor.user is not None and state.author and actor.user == state.author:

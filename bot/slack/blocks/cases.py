@@ -179,7 +179,7 @@ def _work_lines(d: CardData) -> list[str]:
 def _decision_line(d: CardData) -> str | None:
     if d.status == "open" or not d.handled_action:
         return None
-    if d.handled_action == "merged":
+    if d.handled_action == rules.MERGED:
         return ":ocean: Part of a raid: decided on the raid's case, which lists every account."
     verb = {"warn": "Warned", "suspend": "Suspended", "dismiss": "Dismissed", "close": "Closed"}.get(d.handled_action, d.handled_action)
     icon = {"warn": ":large_yellow_square:", "suspend": ":no_entry:", "dismiss": ":white_check_mark:",
@@ -316,8 +316,9 @@ def case_card(d: CardData) -> list[dict]:
             label = "Try Remove again"
         buttons.append(ButtonElement(text=label, action_id=action_id, value=str(d.number), style=style))
     more = [Option(value=value, text=label) for action, (value, label) in MORE.items() if action in allowed]
-    elements = buttons + [OverflowMenuElement(action_id=ids.ACT_MORE, options=more)]
-    blocks.append(ActionsBlock(block_id="case_actions", elements=elements))
+    elements = buttons + ([OverflowMenuElement(action_id=ids.ACT_MORE, options=more)] if more else [])
+    if elements:  # none on a case merged into a raid's
+        blocks.append(ActionsBlock(block_id="case_actions", elements=elements))
     return to_dicts(blocks)
 
 
@@ -325,7 +326,8 @@ def card_state(d: CardData) -> rules.CaseState:
     """The rules' view of the case the card shows."""
     return rules.CaseState(status=rules.Status(d.status), removal=rules.Removal(d.removal),
                            removed_reason=d.removed_reason, escalated=bool(d.escalated_by),
-                           failed_work=any(w.status == "failed" for w in d.work), author=d.author)
+                           failed_work=any(w.status == "failed" for w in d.work), author=d.author,
+                           merged=d.handled_action == rules.MERGED)
 
 
 # The card's buttons, in the order shown: label, action id, style.
