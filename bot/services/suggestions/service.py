@@ -131,9 +131,10 @@ class SuggestionService:
         if question is None or message.kind != "new" or suggestions_db.is_opted_out(self.db, message.user):
             return
         try:
-            found = self.find(message.text, asker=message.user, exclude=(question,))
+            threshold = self.threshold()
+            found = self.find(message.text, asker=message.user, exclude=(question,), threshold=threshold)
             if found:
-                self._suggest(message, found)
+                self._suggest(message, found, threshold=threshold)
         except GatewayError as exc:
             # A hint is not worth retrying the whole event for.
             log.warning("no suggestion for a question: %s", exc.error)
@@ -175,9 +176,11 @@ class SuggestionService:
         return tuned_threshold(self.config.min_score, suggestions_db.outcomes_since(self.db, since=since),
                                max_raise=self.config.max_raise)
 
-    def find(self, text: str, *, asker: str, exclude: tuple[int, ...] = ()) -> list[Found]:
+    def find(self, text: str, *, asker: str, exclude: tuple[int, ...] = (),
+             threshold: float | None = None) -> list[Found]:
         self.sync()
-        threshold = self.threshold()
+        if threshold is None:
+            threshold = self.threshold()
         matches = [m for m in self.index.search(text, limit=LOOKUP, exclude=exclude) if m.score >= threshold]
         questions = suggestions_db.earlier_questions(self.db, [m.doc_id for m in matches])
         found = []
@@ -188,7 +191,7 @@ class SuggestionService:
         return found[:SHOWN]
 
     # -- suggesting -----------------------------------------------------------------
-    def _suggest(self, message: SeenMessage, found: list[Found]) -> None:
+    def _suggest(self, message: SeenMessage, found: list[Found], *, threshold: float) -> None:
         channel_cfg = self.rt.settings.config.channels.get(message.channel)
         public = bool(channel_cfg and channel_cfg.public_suggestions)
         # Links first: Slack calls stay outside the write transaction.
@@ -198,7 +201,7 @@ class SuggestionService:
         with transaction(self.db):
             suggestion, created = suggestions_db.record_suggestion(
                 self.db, channel=message.channel, ts=message.ts, asker=message.user, matches=matches,
-                threshold=self.threshold(), public=public, now=self.rt.clock.now(),
+                threshold=threshold, public=public, now=self.rt.clock.now(),
             )
             if not created:
                 return
