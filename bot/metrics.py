@@ -129,7 +129,7 @@ def registry(store) -> CollectorRegistry:
 
 
 def make_metrics_app(rt):
-    from bot.server import health
+    from bot.server import answer_health
 
     reg = registry(rt.store)
 
@@ -143,13 +143,7 @@ def make_metrics_app(rt):
             start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(body)))])
             return [body]
         if path == "/healthz":
-            import json
-
-            code, status = health(rt)
-            body = json.dumps(status).encode()
-            start_response(f"{code} {'OK' if code == 200 else 'Service Unavailable'}",
-                           [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-            return [body]
+            return answer_health(rt, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "10")])
         return [b"not found\n"]
 

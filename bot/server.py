@@ -21,12 +21,18 @@ EVENTS_PATH = "/slack/events"
 log = logging.getLogger("modbot.server")
 
 
-def health(rt: Modbot) -> tuple[int, dict]:
-    """Only whether the process answers and the database is reachable: the
-    endpoint is open to anyone, so the version and the backlog sizes stay
-    with the operators (the log and the database), not here."""
+def answer_health(rt: Modbot, start_response) -> list[bytes]:
+    """GET /healthz, here and on the metrics port: only whether the process
+    answers and the database is reachable. The endpoint is open to anyone,
+    so the version and the backlog sizes stay with the operators (the log
+    and the database), not here."""
     ok = rt.store.healthy()
-    return (200 if ok else 503), {"status": "ok" if ok else "degraded", "database": ok}
+    body = json.dumps({"status": "ok" if ok else "degraded", "database": ok}).encode()
+    start_response(
+        "200 OK" if ok else "503 Service Unavailable",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+    )
+    return [body]
 
 
 def _read_body(environ) -> bytes:
@@ -103,13 +109,7 @@ def make_wsgi_app(rt: Modbot):
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
-            code, status = health(rt)
-            body = json.dumps(status).encode()
-            start_response(
-                f"{code} {'OK' if code == 200 else 'Service Unavailable'}",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-            )
-            return [body]
+            return answer_health(rt, start_response)
         if path == EVENTS_PATH and method != "POST":
             body = b"POST Slack requests here\n"
             start_response("405 Method Not Allowed", [("Content-Type", "text/plain"), ("Allow", "POST")])
