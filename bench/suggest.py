@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import _data  # noqa: E402
 from bot.config import SuggestionsConfig  # noqa: E402
 from bot.services.experts import looks_like_question  # noqa: E402
-from bot.services.suggestions.index import QuestionIndex, tokens  # noqa: E402
+from bot.services.suggestions.index import QuestionIndex  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 ROOMS = {"docker": "gitter_docker_docker.txt", "appium": "gitter_appium_appium.txt"}

@@ -543,7 +543,6 @@ _NOT_STREET = frozenset(
 _ZIP_LINE = re.compile(
     r"[,\s>]{1,6}(?:[^\W\d_][\w'’.\-]{0,25}[ ,\n>()]{0,4}){0,5}(?:[A-Z]{2},? )?(?:\d{4,5}(?:-\d{3,4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|"
     r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})(?!\w)")
-_CITY_LINE = re.compile(r"[,\s>]{1,6}(?:[A-ZÀ-ÖØ-Þ][\w'’.\-]{1,25}[ ,]{0,3}){1,3}")
 _STOPNAMES = frozenset(
     "I The A An In On At To For And Or But If It Is My Your Our This That We You He She They Version Appium Android "
     "iOS Windows Java Python Node Chrome Firefox Xcode Selenium Docker Ubuntu Debian Mac Macos Linux Api Sdk Step "
@@ -648,8 +647,6 @@ _CUE_WORDS = frozenset(
     "store house flat apartment hotel venue party school clinic station".split())
 _CUE_PROBE = re.compile(r"address|live|living|locat|moved|sen[dt]|ship|deliver|mail|drop|meet|see |pick|arrived|"
                         r"taxi|come|corner|visit|find us|return| is at| is on| are at| are on", re.I)
-_TIME_WORDS = frozenset("am pm a.m. p.m. o'clock oclock min mins minutes hours hrs h pm. am. today tomorrow tonight "
-                        "people of times".split())
 _DIGIT = re.compile(r"\d")
 
 
