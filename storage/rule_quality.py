@@ -140,16 +140,6 @@ def open_queue(db: sqlite_utils.Database, *, limit: int) -> tuple[list[QueueEntr
     return [QueueEntry(r[0], r[1], r[2], r[3]) for r in rows], total
 
 
-def last_change(db: sqlite_utils.Database) -> float:
-    """When a case, an override or a shadow mark last changed (App Home is
-    republished after it)."""
-    row = db.execute(
-        "SELECT max(coalesce((SELECT max(updated_at) FROM cases), 0), coalesce((SELECT max(applied_at) FROM"
-        " rule_overrides), 0), coalesce((SELECT max(marked_at) FROM shadow_marks), 0))"
-    ).fetchone()
-    return float(row[0] or 0)
-
-
 def case_counts(db: sqlite_utils.Database) -> list[tuple[str, str, int]]:
     """(main category, status, cases): the first finding's category, or
     "flagged" for a case members' flags opened."""

@@ -109,6 +109,12 @@ def with_overrides(config: policies.PolicyConfig | None, overrides: list[rq_db.O
     return replace(config, rules=rules)
 
 
+def trusted_rules(config: policies.PolicyConfig) -> frozenset[str]:
+    """The rules moderators trusted to remove by themselves (from the config
+    `with_overrides` made, so one read of the overrides serves a message)."""
+    return frozenset(rule for rule, over in config.rules.items() if over.auto_remove)
+
+
 class RuleQuality:
     """Per-rule figures and suggestions, and applying one."""
 
@@ -123,9 +129,6 @@ class RuleQuality:
 
     def policy_config(self, base: policies.PolicyConfig | None) -> policies.PolicyConfig:
         return with_overrides(base, rq_db.overrides(self.db))
-
-    def trusted_rules(self) -> frozenset[str]:
-        return frozenset(o.rule for o in rq_db.overrides(self.db) if o.auto_remove)
 
     def reports(self, base: policies.PolicyConfig | None) -> list[RuleReport]:
         config = self.policy_config(base)

@@ -13,7 +13,7 @@ from bot.services.cases.removal import RemovalService
 from bot.services.cases.suspensions import SuspensionService
 from bot.services.messages import SeenMessage
 from bot.services.people import policy_role
-from bot.services.rule_quality import RuleQuality
+from bot.services.rule_quality import RuleQuality, trusted_rules
 from bot.slack import blocks as bk
 from bot.slack.effects import About, ThreadPost
 from storage import cases as cases_db
@@ -51,7 +51,10 @@ class IntakeService(CaseService):
             if suspension is not None:
                 self.suspensions.enforce(m, suspension)
                 return
-        findings = self._evaluate(m)
+        # modbot.toml's policies with the overrides moderators applied (read
+        # per message, so an applied suggestion holds from the next one).
+        policy_config = self.quality.policy_config(self.settings.config.policies)
+        findings = self._evaluate(m, policy_config)
         acted = [f for f in findings if not f.shadow and f.action in ("route", "remove")]
         for f in findings:
             if f.shadow or f.action == "log":
@@ -85,14 +88,14 @@ class IntakeService(CaseService):
         # phone number or an email, which moderators review first.
         # A rule the moderators trusted (an applied suggestion, App Home)
         # removes whatever its severity.
-        trusted = self.quality.trusted_rules()
+        trusted = trusted_rules(policy_config)
         severe = [f for f in acted if f.action == "remove" and (f.rule in trusted or (
             f.score >= self.cfg.auto_remove_min_score and f.severity in ("high", "critical")))]
         if severe and case.removal == "none":
             self.removal.remove(case, by=SYSTEM, reason="auto")
         self.card.publish(case.id)
 
-    def _evaluate(self, m: SeenMessage) -> list:
+    def _evaluate(self, m: SeenMessage, policy_config: policies.PolicyConfig) -> list:
         person = self.people.person(m.user)
         role = self.people.role_of(m.user)
         config = self.settings.config
@@ -114,9 +117,7 @@ class IntakeService(CaseService):
         )
         message = policies.Message(text=m.text, channel=m.channel, user=m.user, ts=m.ts, thread_ts=m.thread_ts,
                                    files=m.files, attachments=m.attachments, edited=m.kind == "edited")
-        # modbot.toml's policies with the overrides moderators applied (read
-        # per message, so an applied suggestion holds from the next one).
-        return policies.evaluate(message, context, config=self.quality.policy_config(config.policies))
+        return policies.evaluate(message, context, config=policy_config)
 
     def on_profile_change(self, user: dict) -> None:
         """A member renamed themselves like a staff member: tell the moderators."""
