@@ -34,14 +34,20 @@ MORE_OPTIONS = {value: action.value for action, (value, _) in cards.MORE.items()
 SUGGESTION_BUTTONS = {ids.ACT_SUGGEST_NOT_RELATED: "not_related", ids.ACT_SUGGEST_OPT_OUT: "opt_out"}
 
 
+def _case_click(context, case_action: str, click: Click) -> None:
+    """A case's button, on its card or on a moderator's App Home."""
+    if not click.user:
+        return
+    if click.in_home:
+        context["modbot"].services.home.case_click(case_action, click)
+    else:
+        moderation(context).clicks.click(case_action, click)
+
+
 def register(app: App) -> None:
     def card_button(ack, body: dict, action: dict, context) -> None:
         ack()
-        click = to_click(body, action)
-        if click.user and click.in_home:
-            context["modbot"].services.home.case_click(CARD_BUTTONS[action["action_id"]], click)
-        elif click.user:
-            moderation(context).clicks.click(CARD_BUTTONS[action["action_id"]], click)
+        _case_click(context, CARD_BUTTONS[action["action_id"]], to_click(body, action))
 
     for action_id in CARD_BUTTONS:
         app.action(action_id)(card_button)
@@ -50,10 +56,8 @@ def register(app: App) -> None:
     def on_more(ack, body: dict, action: dict, context) -> None:
         ack()
         click = to_click(body, action)
-        if click.user and click.value in MORE_OPTIONS and click.in_home:
-            context["modbot"].services.home.case_click(MORE_OPTIONS[click.value], click)
-        elif click.user and click.value in MORE_OPTIONS:
-            moderation(context).clicks.click(MORE_OPTIONS[click.value], click)
+        if click.value in MORE_OPTIONS:
+            _case_click(context, MORE_OPTIONS[click.value], click)
 
     @app.action(ids.ACT_APPEAL)
     def on_appeal(ack, body: dict, action: dict, context) -> None:
