@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import _data  # noqa: E402
 import quality_rules  # noqa: E402
+from quality_rules import prf_of as prf  # noqa: E402  second_stage and tune_abuse import it from here
 import ordinary  # noqa: E402
 from policies import Message, abuse, evaluate_many  # noqa: E402
 from policies.config import DEFAULTS  # noqa: E402
@@ -47,15 +48,6 @@ from policies.config import DEFAULTS  # noqa: E402
 ABUSIVE = ("threat", "hate", "harassment", "vulgar")
 ROUTED = ("route", "remove")
 SAMPLE = 600
-
-
-def prf(pred: list[bool], gold: list[int]) -> tuple[float, float, float]:
-    tp = sum(1 for p, g in zip(pred, gold) if p and g)
-    fp = sum(1 for p, g in zip(pred, gold) if p and not g)
-    fn = sum(1 for p, g in zip(pred, gold) if not p and g)
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def fmt(p: float, r: float, f: float) -> str:

@@ -53,6 +53,14 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
+def prf_of(pred: list[bool], gold: list[int]) -> tuple[float, float, float]:
+    """prf() of yes/no predictions against 0/1 gold labels."""
+    tp = sum(1 for p, g in zip(pred, gold) if p and g)
+    fp = sum(1 for p, g in zip(pred, gold) if p and not g)
+    fn = sum(1 for p, g in zip(pred, gold) if not p and g)
+    return prf(tp, fp, fn)
+
+
 def row(name: str, p: float, r: float, f: float, extra: str = "") -> None:
     print(f"  {name:<40} P={p:.3f}  R={r:.3f}  F1={f:.3f}  {extra}")
 
@@ -241,7 +249,7 @@ def links_section() -> None:
         data = rules_data.malware_lures(split, 300)
         res = evaluate_many([(Message(text=t, files=tuple(f)), None) for t, f, _ in data])
         pred = [any(x.category == "malware" for x in fs) for fs in res]
-        p, r, f1 = _f1(pred, [g for _, _, g in data])
+        p, r, f1 = prf_of(pred, [g for _, _, g in data])
         print(f"  modbot   malware lures sent by hand, {split + ' split':<14} P={p:.3f}  R={r:.3f}  F1={f1:.3f}  "
               f"(n={len(data)}, {sum(g for *_, g in data)} lures; both splits were written with the rules: "
               "a check, not a held-out figure)")
@@ -261,13 +269,6 @@ SPAM_WORDS = re.compile(r"\b(?:free|win|won|winner|prize|claim|cash|urgent|txt|c
                         r"guaranteed|bitcoin|crypto|click here|check out my|congratulations)\b", re.I)
 
 
-def _f1(pred: list[bool], gold: list[int]) -> tuple[float, float, float]:
-    tp = sum(1 for p, g in zip(pred, gold) if p and g)
-    fp = sum(1 for p, g in zip(pred, gold) if p and not g)
-    fn = sum(1 for p, g in zip(pred, gold) if not p and g)
-    return prf(tp, fp, fn)
-
-
 def spam_section() -> None:
     sets = []
     rows = _data.youtube()
@@ -283,9 +284,9 @@ def spam_section() -> None:
         with_selling = [any(f.category in ("spam", "selling") for f in fs) for fs in res]
         words = [SPAM_WORDS.search(t) is not None for t in texts]
         print(f" {label} (n={len(texts)}, {sum(gold)} spam)")
-        row("modbot spam rules", *_f1(spam_only, gold))
-        row("modbot spam or selling", *_f1(with_selling, gold))
-        row("spam-word list", *_f1(words, gold))
+        row("modbot spam rules", *prf_of(spam_only, gold))
+        row("modbot spam or selling", *prf_of(with_selling, gold))
+        row("spam-word list", *prf_of(words, gold))
         if "held" in label:
             for t, p, g in zip(texts, spam_only, gold):
                 if p != g:
