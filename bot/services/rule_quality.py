@@ -131,7 +131,8 @@ class RuleQuality:
         return with_overrides(base, rq_db.overrides(self.db))
 
     def reports(self, base: policies.PolicyConfig | None) -> list[RuleReport]:
-        config = self.policy_config(base)
+        categories = (base or policies.PolicyConfig()).categories  # overrides change rules, not categories
+        overrides = {o.rule: o for o in rq_db.overrides(self.db)}
         by_rule: dict[str, list[rq_db.Credit]] = {}
         for c in rq_db.credits(self.db):
             by_rule.setdefault(c.rule, []).append(c)
@@ -139,13 +140,12 @@ class RuleQuality:
         shadows: dict[str, list[rq_db.ShadowFinding]] = {}
         for s in rq_db.shadow_findings(self.db):
             shadows.setdefault(s.rule, []).append(s)
-        overrides = {o.rule: o for o in rq_db.overrides(self.db)}
         out = []
         for rule in sorted(set(by_rule) | set(open_counts) | set(shadows) | set(overrides)):
             credits = by_rule.get(rule, [])
             category = credits[0].category if credits else rule.split(".", 1)[0]
             right = sum(c.right for c in credits)
-            cc = config.categories.get(category)
+            cc = categories.get(category)
             over = overrides.get(rule)
             threshold = over.threshold if over and over.threshold is not None else (cc.threshold if cc else 0.0)
             low, high = wilson(right, len(credits))
