@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 
 from bot.commands.sample_export.workspace import _secret
+from policies.personal import luhn_ok
 
 @dataclass(frozen=True, slots=True)
 class Planted:
@@ -25,18 +26,9 @@ class Planted:
 
 
 def _luhn_complete(prefix: str) -> str:
-    """Append the check digit that makes `prefix` pass the Luhn check."""
-    for d in "0123456789":
-        digits = prefix + d
-        total = 0
-        for i, ch in enumerate(reversed(digits)):
-            v = int(ch)
-            if i % 2:
-                v = v * 2 - 9 if v > 4 else v * 2
-            total += v
-        if total % 10 == 0:
-            return digits
-    raise AssertionError("unreachable")
+    """Append the check digit that makes `prefix` pass the Luhn check (the
+    card detector's own, so a planted card is one it accepts)."""
+    return next(prefix + d for d in "0123456789" if luhn_ok(prefix + d))
 
 
 def _planted(r: random.Random) -> list[Planted]:
