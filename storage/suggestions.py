@@ -76,11 +76,6 @@ def record_question(
         return row[0]
 
 
-def question_id(db: sqlite_utils.Database, *, channel: str, ts: str) -> int | None:
-    row = db.execute("SELECT id FROM suggest_questions WHERE channel = ? AND ts = ?", [channel, ts]).fetchone()
-    return row[0] if row else None
-
-
 def mark_deleted(db: sqlite_utils.Database, *, channel: str, ts: str) -> bool:
     """A deleted question is no longer visible in Slack: its words go now."""
     cur = db.execute(
