@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from functools import lru_cache
 from typing import Iterable
 
 import phonenumbers
 
+from .links import real_suffix
 from .model import Finding
 
 # ----------------------------------------------------------------- helpers
@@ -390,17 +390,10 @@ def find_emails(text: str, allowed_domains: frozenset[str] = frozenset()) -> Ite
                  "Looks like a personal email address", kind="email")
 
 
-@lru_cache(maxsize=1)
-def _psl():
-    from publicsuffixlist import PublicSuffixList  # ships its own snapshot: no network
-
-    return PublicSuffixList(only_icann=True, accept_unknown=False)
-
-
 def known_suffix(domain: str) -> bool:
     """Whether `domain` ends in a real public suffix (from the bundled
-    Public Suffix List snapshot)."""
-    return _psl().publicsuffix(domain.lower()) is not None
+    Public Suffix List snapshot, loaded once in policies.links)."""
+    return real_suffix(domain.lower())
 
 
 # --------------------------------------------------------------------- IPs
