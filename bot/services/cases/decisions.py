@@ -14,7 +14,6 @@ from bot.slack.blocks import case_forms as forms
 from bot.slack.blocks import member_dms as dms
 from bot.slack.blocks import cases as cards
 from bot.slack.effects import About, Kick
-from bot.slack.gateway import GatewayError
 from storage import cases as cases_db
 from storage import sanctions as sanctions_db
 from storage import transaction
@@ -41,12 +40,6 @@ class DecisionService(CaseService):
         case_id = as_id(meta.get("case")) if isinstance(meta, dict) else None
         return cases_db.get(self.db, case_id) if case_id is not None else None
 
-    def _channel_label(self, channel: str) -> str:
-        try:
-            return str(self.gateway.call("conversations.info", channel=channel).get("channel", {}).get("name") or channel)
-        except GatewayError:
-            return channel
-
     def open_warn(self, case: cases_db.Case, click: Click) -> None:
         if not self.still_open(case, click):
             return
@@ -54,7 +47,8 @@ class DecisionService(CaseService):
         labels = self.category_labels()  # a category's guideline title, or its name
         title = labels.get(category, category)
         community = self.settings.config.community.name
-        message = (f"Hello. Your message in #{self._channel_label(case.channel)} goes against our guideline "
+        channel = self.people.channel_name(case.channel) or case.channel  # cached; asked of Slack once
+        message = (f"Hello. Your message in #{channel} goes against our guideline "
                    f"\u201c{title}\u201d. Please read it below and keep it in mind; "
                    f"another message like this may lead to a suspension from {community}.")
         view = forms.warn_modal(case_number=case.id, guidelines=[(c, l) for c, l in labels.items() if c != cards.OTHER_REASON],
