@@ -149,7 +149,8 @@ _WORD_RUN = re.compile(r"\w+")
 # SMS-style and advertising spam: each sign alone occurs in ordinary talk
 # ("I won the quiz", "call me", "reply stop if..."), so a message needs two
 # different signs, or one of the few that ordinary people never write.
-_PREMIUM = r"(?:0?9\d{2}[ -]?\d{3}[ -]?\d{3,4}|08[47]\d[ -]?\d{3}[ -]?\d{3,4}|1[ -]?900[ -]?\d{3}[ -]?\d{4}|\b\d{5}\b)"
+_PREMIUM_NUMBER = r"0?9\d{2}[ -]?\d{3}[ -]?\d{3,4}|08[47]\d[ -]?\d{3}[ -]?\d{3,4}|1[ -]?900[ -]?\d{3}[ -]?\d{4}"
+_PREMIUM = r"(?:" + _PREMIUM_NUMBER + r"|\b\d{5}\b)"  # or a five-digit short code
 _SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
     # (sign, weight, pattern); weight 2 = enough alone
     ("prize", 1, re.compile(
@@ -162,8 +163,7 @@ _SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
                             r"(?:claim|identifier|quote|reference) code|quoting [A-Z0-9]{3,})", re.I)),
     ("call_now", 1, re.compile(r"\b(?:call|ring|phone|dial) (?:now|free|today|immediately|us now|from (?:a )?landline)|"
                                r"\b(?:call|ring|dial) " + _PREMIUM + r"|\bfree(?:phone| on| call)? 0800 ?\d{3} ?\d{3,4}", re.I)),
-    ("premium_number", 1, re.compile(r"(?<![\d+])(?:0?9\d{2}[ -]?\d{3}[ -]?\d{3,4}|08[47]\d[ -]?\d{3}[ -]?\d{3,4}|"
-                                     r"1[ -]?900[ -]?\d{3}[ -]?\d{4})(?!\d)")),
+    ("premium_number", 1, re.compile(r"(?<![\d+])(?:" + _PREMIUM_NUMBER + r")(?!\d)")),
     ("text_to", 1, re.compile(r"\b(?:text|txt|send|reply|sms)\W{0,3}(?:the word\W{0,3})?(?!stop\b)[A-Z0-9]{2,10}\W{0,3}(?:to|2)\W{0,3}"
                               r"(?:no\W{0,3})?\d{5}\b|\b(?:text|txt|reply) (?!stop\b)[A-Z]{2,10} (?:(?:to|2) |(?:4|for) info)", re.I)),
     ("stop", 1, re.compile(r"\b(?:(?:txt|text|reply|send|sms) stop\b|stop (?:to|2) (?:end|opt out|unsubscribe|cancel|\d{5})|"
