@@ -28,11 +28,13 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import bm25s
 import numpy as np
 import Stemmer
+
+if TYPE_CHECKING:
+    import bm25s
 
 K1 = 1.2
 B = 0.75
@@ -157,6 +159,11 @@ class QuestionIndex:
         if not ids:
             self._segment = None
             return
+        # Imported at the first fold, not at start-up: bm25s brings scipy
+        # (a tenth of a second), which a bot with suggestions off, or
+        # `modbot audit` (it needs only first_line), never uses.
+        import bm25s
+
         segment = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
         segment.index([list(self._docs[i]) for i in ids], show_progress=False)
         self._segment = segment
