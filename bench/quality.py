@@ -54,13 +54,14 @@ def fmt(p: float, r: float, f: float) -> str:
     return f"P={p:.3f} R={r:.3f} F1={f:.3f}"
 
 
-def findings(texts: list[str]) -> list[list]:
-    """Routed or removed findings of the full pipeline, default settings."""
-    return [[f for f in fs if f.action in ROUTED] for fs in evaluate_many([(Message(text=t), None) for t in texts])]
+def findings(texts: list[str], *, config=None) -> list[list]:
+    """Routed or removed findings of the full pipeline (default settings unless `config`)."""
+    return [[f for f in fs if f.action in ROUTED]
+            for fs in evaluate_many([(Message(text=t), None) for t in texts], config=config)]
 
 
-def abusive(texts: list[str]) -> list[bool]:
-    return [any(f.category in ABUSIVE for f in fs) for fs in findings(texts)]
+def abusive(texts: list[str], *, config=None) -> list[bool]:
+    return [any(f.category in ABUSIVE for f in fs) for fs in findings(texts, config=config)]
 
 
 def sample(n: int, k: int = SAMPLE, seed: int = 42) -> list[int]:

