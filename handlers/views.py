@@ -55,20 +55,22 @@ def _ack(ack, answer: dict | None) -> None:
 def register(app: App) -> None:
     @app.view(ids.VIEW_FLAG)
     def on_flag(ack, body: dict, view: dict, context) -> None:
-        if _who(ack, body) is None:
+        user = _who(ack, body)
+        if user is None:
             return
         answer = moderation(context).flags.submit_flag(
-            user=_user(body), private_metadata=_metadata(view),
+            user=user, private_metadata=_metadata(view),
             reason=_value(view, forms.B_REASON, forms.A_REASON), note=_value(view, forms.B_NOTE, forms.A_NOTE),
         )
         _ack(ack, answer)
 
     @app.view(ids.VIEW_WARN)
     def on_warn(ack, body: dict, view: dict, context) -> None:
-        if _who(ack, body) is None:
+        user = _who(ack, body)
+        if user is None:
             return
         answer = moderation(context).decisions.submit_warn(
-            user=_user(body), private_metadata=_metadata(view),
+            user=user, private_metadata=_metadata(view),
             guideline=_value(view, forms.B_GUIDELINE, forms.A_GUIDELINE),
             message=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
             also_remove=forms.OPT_REMOVE in _checked(view, forms.B_OPTIONS, forms.A_OPTIONS),
@@ -77,11 +79,12 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_SUSPEND)
     def on_suspend(ack, body: dict, view: dict, context) -> None:
-        if _who(ack, body) is None:
+        user = _who(ack, body)
+        if user is None:
             return
         checked = _checked(view, forms.B_OPTIONS, forms.A_OPTIONS)
         answer = moderation(context).decisions.submit_suspend(
-            user=_user(body), private_metadata=_metadata(view),
+            user=user, private_metadata=_metadata(view),
             duration=_value(view, forms.B_DURATION, forms.A_DURATION),
             reason=_value(view, forms.B_MESSAGE, forms.A_MESSAGE),
             also_remove=forms.OPT_REMOVE in checked, kick=forms.OPT_KICK in checked,
@@ -90,20 +93,22 @@ def register(app: App) -> None:
 
     @app.view(ids.VIEW_NOTE)
     def on_note(ack, body: dict, view: dict, context) -> None:
-        if _who(ack, body) is None:
+        user = _who(ack, body)
+        if user is None:
             return
         answer = moderation(context).decisions.submit_note(
-            user=_user(body), private_metadata=_metadata(view),
+            user=user, private_metadata=_metadata(view),
             note=_value(view, forms.B_NOTE, forms.A_NOTE), view_id=str(view.get("id") or ""),
         )
         _ack(ack, answer)
 
     @app.view(ids.VIEW_APPEAL)
     def on_appeal(ack, body: dict, view: dict, context) -> None:
-        if _who(ack, body) is None:
+        user = _who(ack, body)
+        if user is None:
             return
         answer = moderation(context).appeals.submit_appeal(
-            user=_user(body), private_metadata=_metadata(view),
+            user=user, private_metadata=_metadata(view),
             text=_value(view, forms.B_APPEAL, forms.A_APPEAL),
         )
         _ack(ack, answer)
