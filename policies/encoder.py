@@ -1,0 +1,94 @@
+"""The sentence reader: a small transformer that reads a whole message, for
+the messages the fast word-based check is unsure about.
+
+all-MiniLM-L6-v2 (6 layers, 384 wide), fine-tuned on the same data as the
+fast abuse model (bench/train_encoder.py rebuilds it exactly), exported to
+ONNX with int8 weights and run by onnxruntime on one thread; its tokenizer
+is the model's own tokenizer.json, read by `tokenizers`. Both files ship in
+policies/data/encoder/ with encoder.json, which holds the calibration
+(Platt slope and offset on the model's logit) and says what it was trained
+on. Nothing is fetched at run time.
+
+Bags of words cannot tell "that demo was sick" from "you are sick"; this
+can. It costs a few milliseconds a message, so policies.evaluate_many asks
+it only about candidates: messages the fast word model scores at or above
+policies.abuse.SENTENCE_GATE (a few in a hundred of ordinary chat).
+"""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+FOLDER = Path(__file__).with_name("data") / "encoder"
+
+
+def text_of(prose: str) -> str:
+    """What the encoder reads: the message's prose (no code, links or
+    mentions: policies.slacktext.parse removes them) on one line."""
+    return " ".join(prose.split())[:1000]
+
+
+class Encoder:
+    def __init__(self, folder: Path = FOLDER, *, threads: int = 1):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        meta = json.loads((folder / "encoder.json").read_text(encoding="utf-8"))
+        self.meta = meta
+        self.max_len = int(meta["max_len"])
+        self.slope = float(meta.get("slope", 1.0))
+        self.offset = float(meta.get("offset", 0.0))
+        tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        tok.enable_truncation(self.max_len)
+        tok.no_padding()  # the file asks for padding to 128; each text runs alone
+        self.tokenizer = tok
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), sess_options=opts,
+                                            providers=["CPUExecutionProvider"])
+
+    def logits(self, texts: list[str]) -> list[float]:
+        """The model's raw logit for each text. One text per run, unpadded:
+        the int8 model quantises activations per run, so a text batched with
+        others would score a little differently from the same text alone,
+        and a live message must score as it does in an audit. (Batching
+        saved under a tenth of the time.)"""
+        import numpy as np
+
+        out = []
+        for e in self.tokenizer.encode_batch([t or "." for t in texts]):
+            ids = np.asarray([e.ids], dtype=np.int64)
+            (z,) = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+            out.append(float(z.reshape(-1)[0]))
+        return out
+
+    def probabilities(self, texts: list[str]) -> list[float]:
+        """Calibrated probability that each text is abusive."""
+        return [1.0 / (1.0 + math.exp(-(self.slope * z + self.offset))) for z in self.logits(texts)]
+
+
+_override: list[Encoder | None] = []
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Encoder | None:
+    if not (FOLDER / "model.onnx").exists():
+        return None
+    try:
+        return Encoder()
+    except ImportError:
+        return None
+
+
+def encoder() -> Encoder | None:
+    return _override[0] if _override else _shipped()
+
+
+def use_encoder(enc: Encoder | None, *, off: bool = False) -> None:
+    """Swap the encoder (benches compare models); `off=True` runs without
+    one; neither restores the shipped model."""
+    _override[:] = [None] if off else ([enc] if enc is not None else [])
