@@ -201,7 +201,7 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
         r.p_abusive, r.p_promo = p, pp
     reader = encoder.encoder() if config.second_stage else None
     if reader is not None:
-        _read_sentences(rows, reader)
+        _read_sentences(rows, reader, config)
     results: list[list[Finding]] = []
     for r in rows:
         raw = _raw_findings(r.message, r.context, config, r.on, r.p_abusive, r.p_promo, r.parsed, r.prose, r.norm,
@@ -227,16 +227,30 @@ class _Row:
         self.sentence = False  # p_abusive is the sentence reader's
 
 
-def _read_sentences(rows: list[_Row], reader: encoder.Encoder) -> None:
+def _read_sentences(rows: list[_Row], reader: encoder.Encoder, config: PolicyConfig) -> None:
     """The sentence reader's calibrated probability replaces the word
     model's for every message that model scores at or above
-    abuse.SENTENCE_GATE."""
+    abuse.SENTENCE_GATE, unless the rules alone already send the message
+    to moderators (the reader would change only a score)."""
     ask = [r for r in rows if r.p_abusive is not None and r.p_abusive >= abuse.SENTENCE_GATE
-           and r.on & _ABUSIVE and r.norm.norms]
+           and r.on & _ABUSIVE and r.norm.norms and not _stated_by_rules(r, config)]
     if not ask:
         return
     for r, q in zip(ask, reader.probabilities([encoder.text_of(r.prose) for r in ask])):
         r.p_abusive, r.sentence = q, True
+
+
+def _stated_by_rules(r: _Row, config: PolicyConfig) -> bool:
+    """Does an abusive rule (strong profanity, a slur, a threat, an insult
+    aimed at someone) reach its threshold with no model's help?"""
+    for f in abuse.detect(r.norm, p_abusive=0.0, mentions_user=bool(r.parsed.user_mentions),
+                          allowed_words=config.allowed_words):
+        cc = r.cats.get(f.category)
+        over = config.rules.get(f.rule)
+        if cc is not None and cc.enabled and f.score >= (
+                cc.threshold if over is None or over.threshold is None else over.threshold):
+            return True
+    return False
 
 
 def mask(text: str, findings: list[Finding]) -> str:

@@ -225,7 +225,9 @@ def test_second_stage_reads_the_messages_at_its_gate_and_decides_them(stub_reade
     assert [f.rule for f in res[0]] == ["harassment.hostile"]
     assert res[0][0].score == 0.95
     assert [f.rule for f in res[1]] == []
-    # A rule finding stands whatever the reader says.
+    # The rules alone route the insult: the reader is not asked, and the
+    # findings are the rules'.
+    assert "you fucking idiot" not in stub_reader.seen
     assert sorted(f.rule for f in res[3]) == ["harassment.insult", "vulgar.obscene"]
     stub_reader.seen.clear()
     evaluate_many([(Message(text=t), None) for t in texts], config=PolicyConfig(second_stage=False))
