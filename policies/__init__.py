@@ -14,7 +14,7 @@ from typing import Iterable
 from . import abuse, community, encoder, links, personal
 from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, RuleOverride, load_policy_config
 from .model import CATEGORIES, ActivityView, Context, Finding, Message
-from .slacktext import ParsedText, normalise, parse
+from .slacktext import normalise, parse
 
 __all__ = [
     "CATEGORIES", "ActivityView", "CategoryConfig", "Context", "Finding", "Limits", "Message", "PolicyConfig",
@@ -97,12 +97,27 @@ def _is_exempt(message: Message, context: Context, config: PolicyConfig) -> bool
             or bool(config.exempt_groups.intersection(context.user_groups)))
 
 
-def _raw_findings(message: Message, context: Context, config: PolicyConfig, on: set[str],
-                  p_abusive: float | None, p_promo: float | None, parsed: ParsedText, prose: str, norm,
-                  sentence: bool) -> list[Finding]:
-    """Every check that `on` (the active categories) asks for, before thresholds.
-    `prose`: the message's prose plus its attachments' text; `sentence`:
-    `p_abusive` is the sentence reader's, not the word model's."""
+_ABUSIVE = frozenset({"threat", "hate", "harassment", "vulgar"})
+
+
+class _Row:
+    """One message on its way through evaluate_many: parsed once, with its
+    channel's categories, and the models' scores once they are known.
+    `prose`: the message's prose plus its attachments' text."""
+    __slots__ = ("message", "context", "parsed", "prose", "norm", "cats", "on", "p_abusive", "p_promo", "sentence")
+
+    def __init__(self, message, context, parsed, prose, norm, cats, on):
+        self.message, self.context, self.parsed, self.prose, self.norm = message, context, parsed, prose, norm
+        self.cats, self.on = cats, on
+        self.p_abusive: float | None = None
+        self.p_promo: float | None = None
+        self.sentence = False  # p_abusive is the sentence reader's
+
+
+def _raw_findings(row: _Row, config: PolicyConfig) -> list[Finding]:
+    """Every check that the row's active categories ask for, before thresholds."""
+    message, context, on, parsed, prose, norm = row.message, row.context, row.on, row.parsed, row.prose, row.norm
+    p_abusive, p_promo = row.p_abusive, row.p_promo
     text = message.text
     out: list[Finding] = []
     scan = parsed.plain if not message.attachments else parsed.plain + "\n" + "\n".join(message.attachments)
@@ -112,7 +127,7 @@ def _raw_findings(message: Message, context: Context, config: PolicyConfig, on: 
     out += sensitive
     if on & {"threat", "hate", "harassment", "vulgar"}:
         out += abuse.detect(norm, p_abusive=p_abusive, mentions_user=bool(parsed.user_mentions),
-                            allowed_words=config.allowed_words, sentence=sentence)
+                            allowed_words=config.allowed_words, sentence=row.sentence)
     if "malware" in on:
         out += links.check_links(parsed.links, message.files, parsed.plain, config.allowed_domains, norm.vocab)
     if "spam" in on or "harassment" in on:
@@ -178,8 +193,9 @@ def evaluate(message: Message, context: Context | None = None, *, config: Policy
 def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
                   config: PolicyConfig | None = None) -> list[list[Finding]]:
     """Check a batch. The word models score the whole batch at once; the
-    sentence reader (policies.encoder) then reads again, also in one batch,
-    the messages the word model scores at or above abuse.SENTENCE_GATE."""
+    sentence reader (policies.encoder) then reads again the messages the
+    abuse word model is unsure about (_read_sentences); then every check
+    runs on each message, in order."""
     config = config or _DEFAULT_CONFIG
     rows: list[_Row] = []
     # A batch meets few distinct channel settings: work out once per batch
@@ -204,27 +220,11 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
         _read_sentences(rows, reader, config)
     results: list[list[Finding]] = []
     for r in rows:
-        raw = _raw_findings(r.message, r.context, config, r.on, r.p_abusive, r.p_promo, r.parsed, r.prose, r.norm,
-                            r.sentence)
-        results.append(_finish(raw, r.cats, _is_exempt(r.message, r.context, config), config.rules))
+        results.append(_finish(_raw_findings(r, config), r.cats, _is_exempt(r.message, r.context, config),
+                               config.rules))
         # In order: the flood and repeat checks of the next message see this one.
         community.record_activity(r.message, r.parsed, r.context)
     return results
-
-
-_ABUSIVE = frozenset({"threat", "hate", "harassment", "vulgar"})
-
-
-class _Row:
-    """One message on its way through evaluate_many."""
-    __slots__ = ("message", "context", "parsed", "prose", "norm", "cats", "on", "p_abusive", "p_promo", "sentence")
-
-    def __init__(self, message, context, parsed, prose, norm, cats, on):
-        self.message, self.context, self.parsed, self.prose, self.norm = message, context, parsed, prose, norm
-        self.cats, self.on = cats, on
-        self.p_abusive: float | None = None
-        self.p_promo: float | None = None
-        self.sentence = False  # p_abusive is the sentence reader's
 
 
 def _read_sentences(rows: list[_Row], reader: encoder.Encoder, config: PolicyConfig) -> None:
