@@ -111,7 +111,7 @@ def _raw_findings(message: Message, context: Context, config: PolicyConfig, on: 
     out += sensitive
     if on & {"threat", "hate", "harassment", "vulgar"}:
         out += abuse.detect(norm, p_abusive=p_abusive, mentions_user=bool(parsed.user_mentions),
-                            allowed_words=config.allowed_words)
+                            allowed_words=config.allowed_words, source=prose)
     if "malware" in on:
         out += links.check_links(parsed.links, message.files, parsed.plain, config.allowed_domains, norm.vocab)
     if "spam" in on or "harassment" in on:

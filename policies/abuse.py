@@ -419,14 +419,28 @@ def _aimed_insult(norms: list[str], insults: set[int]) -> int | None:
     return None
 
 
+# A word glued into a dotted name or a path is part of an identifier:
+# "com.mofo.android", "./entrypoint.shit" (".sh" run into "it"), "my_shit_var".
+_IDENT_BEFORE = re.compile(r"[^\W_][./_]$|_$")
+_IDENT_AFTER = re.compile(r"[._][^\W_]|_")
+
+
+def _in_identifier(source: str, start: int, end: int) -> bool:
+    return (_IDENT_BEFORE.search(source, max(0, start - 2), start) is not None
+            or (_IDENT_AFTER.match(source, end) is not None and source[start - 1:start] in (".", "_")))
+
+
 def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
-           allowed_words: frozenset[str] = frozenset()) -> list[Finding]:
+           allowed_words: frozenset[str] = frozenset(), source: str | None = None) -> list[Finding]:
     """Findings for threat/hate/harassment/vulgar from one normalised text.
 
     Scores: a pattern that states the violation (a threat, a slur, an
     insult aimed at someone, strong profanity) scores high on its own; the
     model's calibrated probability `p_abusive` raises it, and decides alone
-    only for hostile text no rule names, and only when it is sure."""
+    only for hostile text no rule names, and only when it is sure.
+
+    `source`: the text `norm` was made from; with it, an obscene word that is
+    part of a dotted name, a path or a snake_case name does not count."""
     out: list[Finding] = []
     norms = norm.norms
     if not norms:
@@ -449,7 +463,7 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         if entry is None or w in allowed_words:
             continue
         strength, kind, is_group = entry
-        if strength:
+        if strength and not (source is not None and _in_identifier(source, *norm.orig_span(i))):
             obscene.append((i, strength))
         if kind == "slur":
             slurs.append(norm.token(i))
