@@ -247,6 +247,10 @@ _COLON_AFTER = re.compile(r":\d")
 # meter) lines numbers up in columns: a run with a wide gap, or any number
 # in a text holding a file-mode column ("drwxr-xr-x"), is a column.
 _COLUMN_GAP = re.compile(r"\d {2,}\d")
+# The headers of the listings people paste most (df, free, top, docker ps and
+# stats, ps): every number under them is a figure.
+_LISTING_HEADER = re.compile(r"\b1K-blocks\b|\bMounted on\b|\bUse%|\b(?:KiB|MiB) (?:Mem|Swap)\b|\bCONTAINER ID\b|"
+                             r"\btotal +used +free\b|\bMEM USAGE\b|\bPID +USER\b|\bUID +PID\b")
 _FILE_MODE = re.compile(r"(?<![\w-])[-dlcbps][r-][w-][xsS-][r-][w-][xsS-][r-][w-][xtT-](?![\w-])")
 _DECIMAL = re.compile(r"^\d+\.\d+$")  # 77.59974003: a coordinate or a measurement
 # A column of figures (`df`, `free`, `docker stats` pasted in one line): the
@@ -349,7 +353,7 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
         if not label and not intl and _port_list(cand, text, m.start(), m.end()):
             continue  # "8080/8443/9000", "forward 3000-3010": ports, not a phone
         if not label and listing is None:
-            listing = _FILE_MODE.search(text) is not None
+            listing = _FILE_MODE.search(text) is not None or _LISTING_HEADER.search(text) is not None
         if not label and listing:
             continue  # sizes, inodes and dates of a pasted `ls -l`
         context = label or _near(text, m.start(), m.end(), _PHONE_CONTEXT, 30, 10)
