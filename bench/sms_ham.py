@@ -5,9 +5,9 @@ places, "call me", "free tonight?", "win", "txt".
 
     .venv/bin/python bench/sms_ham.py [--show]
 
-DEV is the development list the rules were fixed on. HELD was written at
-the same time, before any figure was measured, and is never tuned on:
-report on it. Prints the share of messages with a routed or removed finding,
+DEV and DEV_HARD are the development lists the rules were fixed on. HELD
+was written with DEV, and HELD_HARD with DEV_HARD, before any figure of
+theirs was measured; they are never tuned on: report on them. Prints the share of messages with a routed or removed finding,
 in all and per category (--show prints the development list's flags).
 """
 from __future__ import annotations
@@ -172,6 +172,53 @@ DEV = [
     "Yes pls, I'm starving",
 ]
 
+# Harder ones, written after the first figures (0.7% and 0.0%) and together
+# with HELD_HARD below, before measuring either: the words SMS spam uses
+# (urgent, call now, free, win, prize, claim, reply, stop, txt, £, numbers),
+# said by friends.
+DEV_HARD = [
+    "URGENT! call me now, mum's in hospital",
+    "Call me now pls, urgent",
+    "Reply asap, need to know if ur coming",
+    "Free entry before 11 at the club tonight, u in?",
+    "I won £50 on the scratch card lol, drinks on me",
+    "Won a prize at the fair, a giant teddy haha",
+    "Txt me back when u get this",
+    "Stop texting me during class lol, teacher saw",
+    "Reply STOP if u don't want more cat pics haha",
+    "Claim ur seat early, the lecture hall fills up",
+    "Call me on 07700 900461 my old phone died",
+    "My new number is 0412 555 019, save it",
+    "Ring me at work, ext 2041",
+    "Pls call mum tonight, she's worried",
+    "£5 for the cinema on tuesdays, cheap!",
+    "Dinner was £85 for the 4 of us, so £21.25 each",
+    "I'll pay u the $300 rent on friday",
+    "Free tonight? Txt me",
+    "Congrats on winning the race!!",
+    "U won't believe it, I won the raffle again",
+    "Last chance to say if u want a ticket, booking tonight",
+    "Offer still stands if u need a lift",
+    "Hurry up, the movie starts in 5",
+    "Can u text me the code for the gate?",
+    "The code for the door is 4471",
+    "Don't forget to claim ur expenses this month",
+    "Sale at Tesco, 50% off all the christmas stuff",
+    "Selling my old bike if ur bro wants it, £40",
+    "Call me 2nite, need 2 talk",
+    "Txt me ur new address pls, want to send u a card",
+    "Hey sexy, miss u, can't wait for tonight ;)",
+    "U r a star, thx for helping today",
+    "Damn, I missed the bus again",
+    "Bloody hell, the queue is massive",
+    "This week has been hell",
+    "Crap, forgot my keys",
+    "Guaranteed I'll be late, sorry",
+    "Chance of rain 80% so bring a jacket",
+    "Cash only at the market btw, bring some",
+    "Gift for sarah: I got her a voucher for the spa",
+]
+
 # Held out: written before measuring, never tuned on.
 HELD = [
     "Hey u awake? Call me",
@@ -276,6 +323,34 @@ HELD = [
     "Landed! Queue at immigration is long",
 ]
 
+HELD_HARD = [
+    "Urgent: pls call me, lost my wallet",
+    "Call me now, it's important",
+    "Text back asap pls",
+    "Free drinks at tom's party, come after 9",
+    "I won 20 quid on the horses haha",
+    "We won the pub quiz!! Prize was a bottle of wine",
+    "Txt me when ur done",
+    "Stop sending me memes at 3am lol",
+    "Reply pls, are u coming or not",
+    "My number changed, it's 07700 900718 now",
+    "Call me at home, 020 7946 0372",
+    "£3.50 for a coffee here, crazy",
+    "Rent is £650 this month, I'll transfer my half",
+    "Free this weekend? Txt me",
+    "Last chance to join, we're booking the cabin tonight",
+    "Selling my concert ticket, £30 if u want it",
+    "Ring me 2moro morning",
+    "Damn that was close",
+    "Hell yeah, see u there",
+    "Claim the big room before ur sister does lol",
+    "The wifi code is 8832 1190",
+    "Cash or card for the taxi?",
+    "Win some lose some haha",
+    "Call ur dad, he's been trying to reach u",
+    "Sexy dress! Where'd u get it?",
+]
+
 ROUTED = ("route", "remove")
 
 
@@ -289,14 +364,14 @@ def flagged(texts: list[str]) -> list[set[str]]:
 def main(argv: list[str]) -> int:
     show = "--show" in argv  # the development list's flags only, never the held-out text
     print("Casual SMS between friends (bench/sms_ham.py): share with a routed or removed finding")
-    for name, texts in (("development", DEV), ("held-out", HELD)):
+    for name, texts in (("development", DEV), ("dev, hard", DEV_HARD), ("held-out", HELD), ("held, hard", HELD_HARD)):
         cats = flagged(texts)
         per = Counter(c for cs in cats for c in cs)
         n = len(texts)
         k = sum(1 for cs in cats if cs)
         detail = ", ".join(f"{c} {v / n:.1%} ({v})" for c, v in per.most_common()) or "none"
         print(f"  {name:<12} n={n:<4} flagged {k / n:.1%} ({k}); per category: {detail}")
-        if show and name == "development":
+        if show and name.startswith("dev"):
             for t, cs in zip(texts, cats):
                 if cs:
                     print(f"      {sorted(cs)} {t}")
