@@ -680,7 +680,11 @@ _DIGIT = re.compile(r"\d")
 _PASSWORD = re.compile(
     r"(?<!\w)(password|passwd|pwd|passcode|pass|pin)\s{0,3}(is|=|:|->)\s{0,3}[\"'`]?(\S{4,64})", re.I)
 _PASSWORD_STOP = frozenset("the a an my your not reset wrong incorrect required expired changed same correct "
-                           "valid invalid enabled disabled working protected".split())
+                           "valid invalid enabled disabled working protected yes no".split())
+# "$PWD:/app", "-v ${PWD}:/src": the shell's working directory, not a secret.
+_PROMPT_BEFORE = re.compile(r"[$%{]$")
+# "Enter password:\nERROR 2003 (HY000)": a prompt, then the next line of output.
+_SHOUTED = re.compile(r"^[A-Z][A-Z_]{3,}\b")
 _PASSWORD_WORDS = ("pass", "pwd", "pin")
 _CODE_WORDS = frozenset("echo null none nil undefined true false self this input getpassword os.environ env "
                         "process.env config settings request args".split())
@@ -691,9 +695,12 @@ def find_passwords(text: str) -> Iterable[Finding]:
     if not any(w in low for w in _PASSWORD_WORDS):
         return
     for m in _PASSWORD.finditer(text):
-        key, sep, value = m.group(1).lower(), m.group(2), m.group(3).rstrip(".,;\"'`")
+        key, sep, value = m.group(1).lower(), m.group(2), m.group(3).rstrip(".,;\"'`)")
         if value.lower() in _PASSWORD_STOP or len(value) < 4:
             continue
+        if _PROMPT_BEFORE.search(text, max(0, m.start() - 2), m.start()) or value.startswith("/") \
+                or (sep == ":" and _SHOUTED.match(value)):
+            continue  # $PWD:/path, or the output after a prompt
         if (sep in ("is", "->") or key in ("pass", "pin")) and value.isalpha():
             continue  # "the pass is valid", "pin is missing": words, not secrets
         s = m.start(3)

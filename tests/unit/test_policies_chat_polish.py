@@ -213,3 +213,18 @@ def test_local_links_page_scripts_and_package_indexes_are_not_executables(text):
 def test_executables_from_strangers_and_file_hosts_still_count():
     assert "malware.executable_link" in rules("grab https://files.example.net/setup.exe now")
     assert "malware.executable_link" in rules("run https://www.mediafire.com/file/abc/invoice.js to see it")
+
+
+@pytest.mark.parametrize("text", [
+    "ERROR 1045 (28000): Access denied for user 'app'@'localhost' (using password: YES)",  # MySQL's error
+    "mysql -u test -p -h db\nEnter password:\nERROR 2003 (HY000): Can't connect to MySQL server",  # a prompt
+    "docker run -v ${PWD}:/src -w /src node:8 npm test",  # the shell's working directory
+    "docker run --rm -it -v $PWD:/work myimage",
+])
+def test_database_errors_prompts_and_pwd_are_not_passwords(text):
+    assert "privacy.password" not in rules(text)
+
+
+@pytest.mark.parametrize("text", ["New password: hunter22xyz", "db password = Zx81-abc-99", "my password: s3cretPass!"])
+def test_passwords_written_out_still_found(text):
+    assert "privacy.password" in rules(text)
