@@ -127,7 +127,7 @@ def _raw_findings(row: _Row, config: PolicyConfig) -> list[Finding]:
     out += sensitive
     if on & {"threat", "hate", "harassment", "vulgar"}:
         out += abuse.detect(norm, p_abusive=p_abusive, mentions_user=bool(parsed.user_mentions),
-                            allowed_words=config.allowed_words, sentence=row.sentence)
+                            allowed_words=config.allowed_words, sentence=row.sentence, source=prose)
     if "malware" in on:
         out += links.check_links(parsed.links, message.files, parsed.plain, config.allowed_domains, norm.vocab)
     if "spam" in on or "harassment" in on:
@@ -244,7 +244,7 @@ def _stated_by_rules(r: _Row, config: PolicyConfig) -> bool:
     """Does an abusive rule (strong profanity, a slur, a threat, an insult
     aimed at someone) reach its threshold with no model's help?"""
     for f in abuse.detect(r.norm, p_abusive=0.0, mentions_user=bool(r.parsed.user_mentions),
-                          allowed_words=config.allowed_words):
+                          allowed_words=config.allowed_words, source=r.prose):
         cc = r.cats.get(f.category)
         over = config.rules.get(f.rule)
         if cc is not None and cc.enabled and f.score >= (

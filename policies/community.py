@@ -9,8 +9,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .abuse import Classifier, _words
+from .abuse import Classifier, _in_identifier, _words, features
 from .links import _edit1
+from .personal import code_like
 from .model import Context, Finding
 from .slacktext import Normalised, ParsedText, fold, normalise
 
@@ -24,7 +25,7 @@ _PROMO = re.compile(
     r"my (?:youtube|instagram|soundcloud|tiktok|etsy|twitch) (?:channel|page|account)?|"
     r"(?:dm|pm|message|inbox) me (?:for|if you(?: re| are)? (?:want|need|interested))|whatsapp me|"
     r"hire me|i can help you (?:grow|rank|make money)|buy now|order now|shop now|limited (?:time )?offer|"
-    r"discount code|promo code|coupon code|use (?:my )?code|referral (?:link|code)|affiliate link|"
+    r"discount code|promo code|coupon code|use my code|use (?:the )?code [a-z]*\d[a-z\d]*|referral (?:link|code)|affiliate link|"
     r"\d{1,2} ?% off|best price|lowest price|selling my|i(?: m| am) selling|"
     r"(?:make|earn) (?:money|cash|\$\d+)(?: online| from home| fast)?|work from home|passive income|"
     r"free (?:money|gift card|iphone|followers|robux|v-?bucks)|giveaway|"
@@ -78,7 +79,7 @@ _POLITICAL_WORDS = _words(
     "election elections candidate candidates campaign ballot president presidential senator senate mayor governor "
     "congress congressman congresswoman parliament mp party democrat democrats republican republicans labour tory "
     "tories conservative liberal primary referendum midterms councillor council")
-_VOTE_FOR_NAME = re.compile(r"\b[Vv]ote (?:for )?[A-Z][a-z]")
+_VOTE_FOR_NAME = re.compile(r"\b(?:[Vv]ote (?:for )?|(?:[Rr]e-?)?[Ee]lect )[A-Z][a-z]")
 
 
 # "check out <link>", "try rancher.com": how any chat shares a link. With
@@ -106,12 +107,47 @@ def _says_enough(parsed: ParsedText, norm: Normalised) -> bool:
     return False
 
 
+# Pieces of addresses written as words. The promotion model learnt from
+# comments with pasted links, where "http" and "com" mark an advert; outside
+# a link they are people talking about protocols and proxies ("change https
+# to http", "look at HTTP_PROXY"), and a model-only finding must survive
+# their removal. Inside a link (a bare URL) they still count.
+_URL_WORDS = _words("http https www com ftp tcp udp org net io")
+_URL_WORD = re.compile(r"(?<![^\W_])(?:https?|www|com|ftp|tcp|udp|org|net|io)(?![^\W_])", re.I)
+
+
+def _sure_without_url_words(norm: Normalised, parsed: ParsedText) -> bool:
+    if _URL_WORDS.isdisjoint(norm.vocab):
+        return True
+    clf = promo_classifier()
+    if clf is None:
+        return True
+    prose = parsed.prose
+    buf = None
+    for m in _URL_WORD.finditer(prose):
+        if any(lk.start <= m.start() < lk.end for lk in parsed.links):
+            continue
+        if buf is None:
+            buf = list(prose)
+        buf[m.start():m.end()] = " " * (m.end() - m.start())
+    if buf is None:
+        return True
+    return clf.score(features(normalise("".join(buf)), len(parsed.links))) >= PROMO_SURE
+
+
+def _in_code(norm: Normalised, parsed: ParsedText, m: re.Match) -> bool:
+    """A phrase in pasted code or inside a name: textContains("BUY NOW"),
+    the bundle id "se.forex.mobile"."""
+    s, e = norm.span(*m.span())
+    return code_like(parsed.prose, s, e) or _in_identifier(parsed.prose, s, e)
+
+
 def check_selling(norm: Normalised, parsed: ParsedText, p_promo: float | None = None) -> list[Finding]:
     out: list[Finding] = []
     text = norm.text
     gated = not _PROMO_GATE.isdisjoint(norm.vocab)
-    strong = list(_PROMO.finditer(text)) if gated else []
-    weak = list(_PROMO_WEAK.finditer(text)) if gated else []
+    strong = [m for m in _PROMO.finditer(text) if not _in_code(norm, parsed, m)] if gated else []
+    weak = [m for m in _PROMO_WEAK.finditer(text) if not _in_code(norm, parsed, m)] if gated else []
     # A strong phrase routes on its own; weak ones need two more signs
     # (another phrase, a link, a price).
     n = len(strong) + len(weak) + (1 if parsed.links else 0) + (1 if _PRICE.search(parsed.prose) else 0)
@@ -122,13 +158,14 @@ def check_selling(norm: Normalised, parsed: ParsedText, p_promo: float | None = 
         phrase = hits[0].group()
         out.append(Finding("selling", "selling.promotion", round(score, 3), "low", s, e,
                            f"Promotes a product, service or channel (\"{phrase}\")"))
-    elif p_promo is not None and p_promo >= PROMO_SURE and norm.norms and _says_enough(parsed, norm):
+    elif p_promo is not None and p_promo >= PROMO_SURE and norm.norms and _says_enough(parsed, norm) \
+            and _sure_without_url_words(norm, parsed):
         out.append(Finding("selling", "selling.promotion_model", round(p_promo, 3), "low", *norm.whole(),
                            "Reads like advertising or self-promotion"))
     m = _POLITICAL.search(text) if not _POLITICAL_GATE.isdisjoint(norm.vocab) else None
-    if m and m.group().startswith("vote") and _POLITICAL_WORDS.isdisjoint(norm.vocab) \
+    if m and m.group().startswith(("vote", "elect", "re")) and _POLITICAL_WORDS.isdisjoint(norm.vocab) \
             and not _VOTE_FOR_NAME.search(parsed.prose):
-        m = None  # "vote for your favourite feature": a poll, not a campaign
+        m = None  # "vote for your favourite feature": a poll; "elect a new leader": a cluster
     if m:
         s, e = norm.span(*m.span())
         out.append(Finding("selling", "selling.political_campaigning", 0.75, "low", s, e,
@@ -308,7 +345,7 @@ _STAFF_WORDS = re.compile(
     r"\b(?:admin|admins|administrator|moderator|moderators|mod|mods|support|support team|staff|official|"
     r"helpdesk|help desk|customer service|customer care|security team|trust and safety|team lead|employee)\b")
 _STAFF_CLAIM = re.compile(
-    r"\b(?:i am|i'm|im|we are|we're|this is) (?:a |an |the |your |one of the )?(?:community |official |slack )?"
+    r"\b(?:i am|i'm|i m|im|we are|we're|we re|this is) (?:a |an |the |your |one of the )?(?:community |official |slack )?"
     r"(?:moderator|mod|admin|administrator|staff member|employee|support team|support agent|security team)\b"
     r"(?! of\b| at\b| for\b| in\b| on\b| elsewhere)"
     r"|\bas (?:a|an|the|your) (?:moderator|admin|administrator|staff member)\b"
@@ -320,6 +357,14 @@ _AS_ROLE_USED = re.compile(r"\b(?:log(?:ged|s|ging)?|sign(?:ed|s|ing)?) ?in as $
                            r"authenticated?|start(?:ed)?|open(?:ed)?|it|this|that|user|account) as $")
 
 
+# "I'm an admin" about one's own computer: words about machines and rights,
+# and nothing asked of the reader (the scam always asks).
+_MACHINE_WORDS = _words("sudo root privileges privilege rights permission permissions install installed installing "
+                        "machine laptop pc computer windows mac macos linux ubuntu terminal cmd powershell uac npm "
+                        "chmod chown")
+_ASKS = re.compile(r"\b(?:dm|pm|message|send|give|tell|share|verify|confirm|click|reply)\b(?: \w+){0,3} "
+                   r"(?:me|us|your|ur|the code|the link|this link)\b|\byour (?:password|code|login|credentials|token|"
+                   r"account|details)\b")
 _NOT_NAME_CHAR = re.compile(r"[^a-z0-9]+")
 _NAME_SEPARATORS = re.compile(r"[_.\-]+")
 
@@ -408,6 +453,8 @@ def check_impersonation(norm: Normalised, context: Context) -> list[Finding]:
     for hit in (_STAFF_CLAIM.finditer(norm.text) if not _STAFF_GATE.isdisjoint(norm.vocab) else ()):
         if hit.group().startswith("as ") and _AS_ROLE_USED.search(norm.text, max(0, hit.start() - 20), hit.start() + 3):
             continue
+        if not _MACHINE_WORDS.isdisjoint(norm.vocab) and _ASKS.search(norm.text) is None:
+            continue  # "it asks for admin user, and im an admin. When i use sudo": rights on a computer
         m = hit
         break
     if m:

@@ -214,7 +214,7 @@ def scam_signals(host: str, path: str) -> tuple[bool, bool]:
 # github.com/o/r/blob/main/app.js is a page to read, not a program to run.
 _CODE_HOSTS = frozenset(("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sr.ht", "gitee.com",
                          "sourcegraph.com", "npmjs.com", "pypi.org", "rubygems.org", "crates.io", "nuget.org",
-                         "pkg.go.dev", "unpkg.com", "jsdelivr.net", "cdnjs.com", "stackblitz.com",
+                         "pkg.go.dev", "maven.org", "unpkg.com", "jsdelivr.net", "cdnjs.com", "stackblitz.com",
                          "codepen.io", "jsfiddle.net", "codesandbox.io", "replit.com", "stackoverflow.com"))
 _SOURCE_VIEW = re.compile(r"/(?:blob|tree|raw|blame|src|commits?|pull|issues|merge_requests|-/blob|-/raw|"
                           r"package|project|gist)/")
@@ -225,7 +225,8 @@ OFFICIAL_DOWNLOADS = frozenset(
     "nodejs.org python.org docker.com microsoft.com visualstudio.com jetbrains.com oracle.com java.com apple.com "
     "google.com mozilla.org videolan.org git-scm.com golang.org go.dev rust-lang.org adoptium.net android.com "
     "chromium.org ubuntu.com debian.org fedoraproject.org apache.org eclipse.org postgresql.org mysql.com "
-    "mongodb.com virtualbox.org vagrantup.com hashicorp.com slack.com zoom.us".split())
+    "mongodb.com virtualbox.org vagrantup.com hashicorp.com slack.com zoom.us "
+    "selenium.dev seleniumhq.org gradle.org".split())
 # A path ending in ".com" is a URL inside a URL (web.archive.org/web/2020/x.com),
 # not a DOS program.
 _LINK_SAFE_SCRIPTS = frozenset(("com",))
@@ -233,6 +234,22 @@ _LINK_SAFE_SCRIPTS = frozenset(("com",))
 # is how tools install; piping it into a shell is what exploit_delivery judges.
 _SHELL_SCRIPTS = frozenset(("sh",))
 _FETCH_BEFORE = re.compile(r"\b(?:curl|wget)\b[^\n|;&]*$")
+# A script a web page loads ("/static/js/main.3f2a.js"): a browser shows it as
+# text. Only a file-sharing site hands out .js files to be saved and run.
+_PAGE_SCRIPTS = frozenset(("js",))
+# Names that only resolve on the writer's own machine or network.
+_LOCAL_TLDS = frozenset("local localhost internal lan home corp test example invalid".split())
+
+
+def _own_machine(host: str) -> bool:
+    """localhost, a private address, a one-word or .local name: nobody else's
+    browser can download from it."""
+    if "." not in host and ":" not in host:
+        return True
+    ip = _global_ip(host)
+    if ip is not None:
+        return not ip
+    return host.rsplit(".", 1)[-1] in _LOCAL_TLDS
 
 
 def source_view(host: str, path: str) -> bool:
@@ -389,7 +406,9 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
         span = (lk.start, lk.end)
         ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
         if (ext in DANGEROUS_EXT and ext not in _LINK_SAFE_SCRIPTS and not source_view(host, path)
-                and registered_domain(host) not in OFFICIAL_DOWNLOADS
+                and registered_domain(host) not in OFFICIAL_DOWNLOADS and not _own_machine(host)
+                and not (ext in _PAGE_SCRIPTS and registered_domain(host) not in FILE_HOSTS
+                         and host not in FILE_HOSTS)
                 and not (ext in _SHELL_SCRIPTS and _FETCH_BEFORE.search(text, max(0, span[0] - 80), span[0]))):
             out.append(Finding("malware", "malware.executable_link", 0.9, "high", *span,
                                f"Links straight to a .{ext} file, which can run code on the reader's machine"))

@@ -247,8 +247,26 @@ _COLON_AFTER = re.compile(r":\d")
 # meter) lines numbers up in columns: a run with a wide gap, or any number
 # in a text holding a file-mode column ("drwxr-xr-x"), is a column.
 _COLUMN_GAP = re.compile(r"\d {2,}\d")
+# The headers of the listings people paste most (df, free, top, docker ps and
+# stats, ps): every number under them is a figure.
+_LISTING_HEADER = re.compile(r"\b1K-blocks\b|\bMounted on\b|\bUse%|\b(?:KiB|MiB) (?:Mem|Swap)\b|\bCONTAINER ID\b|"
+                             r"\btotal +used +free\b|\bMEM USAGE\b|\bPID +USER\b|\bUID +PID\b")
 _FILE_MODE = re.compile(r"(?<![\w-])[-dlcbps][r-][w-][xsS-][r-][w-][xsS-][r-][w-][xtT-](?![\w-])")
 _DECIMAL = re.compile(r"^\d+\.\d+$")  # 77.59974003: a coordinate or a measurement
+# A column of figures (`df`, `free`, `docker stats` pasted in one line): the
+# run has a number right before it, another after it, or a percent sign.
+_FIGURE_BEFORE = re.compile(r"\d[ \t]{1,3}$")
+_FIGURE_AFTER = re.compile(r"[ \t]{0,3}%|[ \t]{1,3}\d+(?:[.,]\d+)?(?:%|[KMGT]i?B?)?(?![\w.,/:-])")
+# A list or range of ports ("8080/8443/9000", "5432 6379 27017",
+# "30000-30009"): every group four or five digits, none starting with 0,
+# which no national phone format writes. Three such groups, or two with a
+# word about services, ports or networks close by.
+_PORTISH_GROUP = re.compile(r"[1-9]\d{3,4}")
+_GROUP_SPLIT = re.compile(r"[ \-./()]+")
+_PORT_TALK = re.compile(
+    r"\b(?:ports?|range|listen\w*|expos\w*|open\w*|forward\w*|firewall|tcp|udp|https?|containers?|services?|"
+    r"docker|compose|kube\w*|k8s|host|localhost|server|bind\w*|map\w*|publish\w*|proxy|nginx|apache|"
+    r"databases?|postgres\w*|redis|mongo\w*|mysql|elastic\w*|kafka|socket|endpoint)\b", re.I)
 _DATEISH = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 
 
@@ -292,6 +310,15 @@ def _phone_valid(cand: str, regions: tuple[str, ...]) -> tuple[bool, bool]:
     return False, possible
 
 
+def _port_list(cand: str, text: str, s: int, e: int) -> bool:
+    groups = [g for g in _GROUP_SPLIT.split(cand) if g]
+    if len(groups) >= 3 and sum(len(g) == 1 for g in groups) >= 3:
+        return True  # "1 2 3 4 5 6 7": a count, not a number
+    if len(groups) < 2 or not all(_PORTISH_GROUP.fullmatch(g) for g in groups):
+        return False
+    return len(groups) >= 3 or "/" in cand or _near(text, s, e, _PORT_TALK, 40, 30)
+
+
 # Validating a candidate costs a parse per region; a message with thousands
 # of number runs is not a contact card, so stop after this many.
 MAX_PHONE_CANDIDATES = 200
@@ -320,8 +347,13 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
         if not label and (_COLON_BEFORE.search(text, max(0, m.start() - 2), m.start())
                           or _COLON_AFTER.match(text, m.end()) or _COLUMN_GAP.search(cand)):
             continue  # a port, a time of day, or a column of a terminal listing
+        if not label and (_FIGURE_BEFORE.search(text, max(0, m.start() - 4), m.start())
+                          or _FIGURE_AFTER.match(text, m.end())):
+            continue  # one figure of a column: sizes, counts, percentages
+        if not label and not intl and _port_list(cand, text, m.start(), m.end()):
+            continue  # "8080/8443/9000", "forward 3000-3010": ports, not a phone
         if not label and listing is None:
-            listing = _FILE_MODE.search(text) is not None
+            listing = _FILE_MODE.search(text) is not None or _LISTING_HEADER.search(text) is not None
         if not label and listing:
             continue  # sizes, inodes and dates of a pasted `ls -l`
         context = label or _near(text, m.start(), m.end(), _PHONE_CONTEXT, 30, 10)
@@ -648,7 +680,11 @@ _DIGIT = re.compile(r"\d")
 _PASSWORD = re.compile(
     r"(?<!\w)(password|passwd|pwd|passcode|pass|pin)\s{0,3}(is|=|:|->)\s{0,3}[\"'`]?(\S{4,64})", re.I)
 _PASSWORD_STOP = frozenset("the a an my your not reset wrong incorrect required expired changed same correct "
-                           "valid invalid enabled disabled working protected".split())
+                           "valid invalid enabled disabled working protected yes no".split())
+# "$PWD:/app", "-v ${PWD}:/src": the shell's working directory, not a secret.
+_PROMPT_BEFORE = re.compile(r"[$%{]$")
+# "Enter password:\nERROR 2003 (HY000)": a prompt, then the next line of output.
+_SHOUTED = re.compile(r"^[A-Z][A-Z_]{3,}\b")
 _PASSWORD_WORDS = ("pass", "pwd", "pin")
 _CODE_WORDS = frozenset("echo null none nil undefined true false self this input getpassword os.environ env "
                         "process.env config settings request args".split())
@@ -659,9 +695,12 @@ def find_passwords(text: str) -> Iterable[Finding]:
     if not any(w in low for w in _PASSWORD_WORDS):
         return
     for m in _PASSWORD.finditer(text):
-        key, sep, value = m.group(1).lower(), m.group(2), m.group(3).rstrip(".,;\"'`")
+        key, sep, value = m.group(1).lower(), m.group(2), m.group(3).rstrip(".,;\"'`)")
         if value.lower() in _PASSWORD_STOP or len(value) < 4:
             continue
+        if _PROMPT_BEFORE.search(text, max(0, m.start() - 2), m.start()) or value.startswith("/") \
+                or (sep == ":" and _SHOUTED.match(value)):
+            continue  # $PWD:/path, or the output after a prompt
         if (sep in ("is", "->") or key in ("pass", "pin")) and value.isalpha():
             continue  # "the pass is valid", "pin is missing": words, not secrets
         s = m.start(3)

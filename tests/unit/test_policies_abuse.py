@@ -272,3 +272,59 @@ def test_work_talk_is_not_a_threat(text):
 def test_a_lost_session_is_not_bullying():
     assert "harassment" not in routed("after the reboot the second session get lost")
     assert "harassment" in routed("just get lost, loser")
+
+
+# Issue #10: more ways to threaten or incite (from bench/threat_cases.py's
+# development list), each next to work talk that uses the same verb.
+@pytest.mark.parametrize("text", [
+    "shoot the looters",                               # an imperative at a people word
+    "behead the infidels",
+    "the government should execute every refugee",     # a call with any subject
+    "someone should run her over with a truck",        # verb and object fused
+    "somebody needs to put that woman down",
+    "someone should beat the hell out of that guy",
+    "we need to start killing these people",
+    "he should be publicly hanged",                    # passive, with an adverb
+    "whoever did this should be tortured and killed",
+    "they should be thrown off a roof",
+    "stone them to death",
+    "I hope someone stabs her",                        # wishes
+    "I wish someone would assassinate him",
+    "death to all jews",
+    "the only good muslim is a dead muslim",
+    "I want to see them all dead",
+    "the world would be better if they were all dead",
+    "nuke their entire country",
+    "burn down their mosques with them inside",
+    "if I ever see him I'll break his neck",
+    "I'd love to smash his face in",
+    "cut off their heads",
+    "wipe them off the face of the earth",
+    "throw them all in the ocean and let them drown",
+    "send them to the gas chambers",
+    "deport them all and then shoot them",
+    "line them up against a wall and shoot them",
+    "lock them in and set the building on fire",
+])
+def test_more_threats_and_incitement(text):
+    assert "threat" in routed(text)
+
+
+@pytest.mark.parametrize("text", [
+    "kill all the background jobs before the release",  # "all" without people after it
+    "shoot me a message when the build is done",
+    "hang the picture on the left wall",
+    "execute the migration before you deploy",
+    "we need to kill these zombie processes",
+    "hunt down the memory leak",
+    "these bugs should be exterminated before launch",
+    "the only good bug is a dead bug",                   # no person in it
+    "nobody should kill immigrants",                     # counter speech
+    "I would never hurt him",
+    "those containers need to be killed before the upgrade",
+    "let's hang out after the meetup",
+    "take out the trash before you leave",
+    "I hope the cluster survives the night",
+])
+def test_work_talk_with_the_same_verbs_is_not_a_threat(text):
+    assert "threat" not in routed(text)

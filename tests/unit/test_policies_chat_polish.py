@@ -132,3 +132,99 @@ def _parsed(text: str):
 
     parsed = parse(text)
     return parsed, normalise(parsed.prose)
+
+
+# ------------------------------------- issue #10, second pass: made-up cases
+
+@pytest.mark.parametrize("text", [
+    "Filesystem 1K-blocks Used Available Use% Mounted on /dev/sda1 41251136 20345676 18794420 52% /",
+    "overlay 61255492 4032108 54082156 7% /var/lib/docker/overlay2",  # df, one line
+    "Mem: 2047832 1234567 813265 12345 67890 987654",  # free
+    "open 8080/8443/9000 in the firewall",  # a port list
+    "we use 5432 6379 27017 for the databases",
+    "forward 3000-3010 to the container",  # a port range
+    "the range 49152-65535 is ephemeral",
+    "steps 1 2 3 4 5 6 7 8 9 10 all pass",  # a count
+])
+def test_figure_columns_and_port_lists_are_not_phones(text):
+    assert "privacy.phone_number" not in rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "call me on 07700 900123 after 6",
+    "my cell 212-555-0198 after 5",
+    "whatsapp me +65 9123 4567",  # two four-digit groups with a country code
+    "my phone is 555 123 4567",
+])
+def test_phones_beside_the_column_cases_still_found(text):
+    assert "privacy.phone_number" in rules(text)
+
+
+def test_http_written_as_a_word_is_not_advertising():
+    from policies import community
+
+    if community.promo_classifier() is None:
+        pytest.skip("promotion model not shipped")
+    for text in ("change https to http and check please", "take a look at HTTP_PROXY",
+                 "and, ofc, true tcp:// or http:// endpoints"):
+        assert "selling.promotion_model" not in rules(text), text
+    assert "selling.promotion_model" in rules("please visit http://www.cheapfollowers.com for more followers and likes")
+
+
+def test_selling_phrases_inside_code_and_names_do_not_count():
+    assert "selling.promotion" not in rules('driver.findElement(By.xpath("//b")).textContains("BUY NOW").click();')
+    assert "selling.promotion" not in rules("bundleId 'se.forex.mobile' installed")
+    assert "selling.promotion" in rules("buy now and get 20% off at <https://shop.example.net>")
+    assert "selling.promotion" in rules("learn forex with me, dm me for signals")
+    assert "selling.promotion" not in rules("build-run needs to use code in volume to do the build")
+    assert "selling.promotion" in rules("use code SAVE20 at checkout")
+
+
+def test_a_cluster_electing_a_leader_is_not_a_campaign():
+    assert "selling.political_campaigning" not in rules("They tried to elect a new leader for a long time after the split")
+    assert "selling.political_campaigning" in rules("elect Jane Doe for mayor")
+    assert "selling.political_campaigning" in rules("re-elect the senator, he is great")
+
+
+def test_admin_rights_on_ones_own_computer_are_not_a_staff_claim():
+    assert "impersonation.staff_claim" not in rules(
+        'npm install -g appium asks for admin user, and im an admin. When i use sudo it fails')
+    assert "impersonation.staff_claim" in rules("I'm an admin, to fix your windows install send me your login code")
+    assert "impersonation.staff_claim" in rules("I am an admin, DM me your password")
+
+
+def test_obscene_words_inside_names_and_paths_do_not_count():
+    assert "vulgar.obscene" not in rules("cmp=com.android.dev/com.mofo.android.feature.BottomNavActivity not found")
+    assert "vulgar.obscene" not in rules("doENTRYPOINT ./entrypoint.shit works fine")
+    assert "vulgar.obscene" in rules("what a pile of shit.")
+    assert "vulgar.obscene" in rules("f.u.c.k this")
+
+
+@pytest.mark.parametrize("text", [
+    "it loads http://localhost:3000/static/bundle.js fine",  # the writer's own machine
+    "http://192.168.1.20:8080/download/agent.exe is on my lan",
+    "the bundle is at https://cdn.example-shop.com/static/js/main.3f2a.js and fails to load",  # a page's script
+    "get it at https://repo1.maven.org/maven2/io/appium/java-client/7.0.0/java-client-7.0.0.jar",  # a package index
+])
+def test_local_links_page_scripts_and_package_indexes_are_not_executables(text):
+    assert "malware.executable_link" not in rules(text)
+
+
+def test_executables_from_strangers_and_file_hosts_still_count():
+    assert "malware.executable_link" in rules("grab https://files.example.net/setup.exe now")
+    assert "malware.executable_link" in rules("run https://www.mediafire.com/file/abc/invoice.js to see it")
+
+
+@pytest.mark.parametrize("text", [
+    "ERROR 1045 (28000): Access denied for user 'app'@'localhost' (using password: YES)",  # MySQL's error
+    "mysql -u test -p -h db\nEnter password:\nERROR 2003 (HY000): Can't connect to MySQL server",  # a prompt
+    "docker run -v ${PWD}:/src -w /src node:8 npm test",  # the shell's working directory
+    "docker run --rm -it -v $PWD:/work myimage",
+])
+def test_database_errors_prompts_and_pwd_are_not_passwords(text):
+    assert "privacy.password" not in rules(text)
+
+
+@pytest.mark.parametrize("text", ["New password: hunter22xyz", "db password = Zx81-abc-99", "my password: s3cretPass!"])
+def test_passwords_written_out_still_found(text):
+    assert "privacy.password" in rules(text)
