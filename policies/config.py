@@ -60,12 +60,13 @@ class Limits:
 # Threat and hate findings come from patterns that state the violation or
 # from the abuse model's calibrated probability; bench/quality.py (section
 # 7) prints each category's precision on the validation data at these
-# thresholds. Threat findings (patterns only) were right 0.85 of the time
-# there, much of the rest label noise ("all of them must die" marked not
-# toxic), and threats stay removed; hate findings 0.68, far below the 0.98
-# that removal needs, so hate is routed, not removed.
+# thresholds. Threat findings (patterns only) were right 0.71 of the time
+# there once the patterns grew to cover calls, wishes and passive forms
+# (0.85 before; part of the rest is label noise: "all of them must die" is
+# marked not toxic), and hate findings 0.67: both far below the 0.98 that
+# automatic removal needs, so both are routed to moderators, not removed.
 DEFAULTS: dict[str, CategoryConfig] = {
-    "threat": CategoryConfig(threshold=0.5, action="remove"),
+    "threat": CategoryConfig(threshold=0.5, action="route"),
     "hate": CategoryConfig(threshold=0.5, action="route"),
     "harassment": CategoryConfig(threshold=0.5, action="route"),
     "vulgar": CategoryConfig(threshold=0.5, action="route"),
