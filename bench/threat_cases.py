@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 DEV_THREATS = [
     "kill all the muslims",
@@ -248,22 +249,6 @@ def routed(texts: list[str]) -> list[set[str]]:
             for fs in evaluate_many([(Message(text=t), None) for t in texts])]
 
 
-def peers(texts: list[str]) -> dict[str, list[bool]]:
-    out: dict[str, list[bool]] = {}
-    try:
-        from profanity_check import predict
-        out["alt-profanity-check"] = [bool(x) for x in predict(texts)]
-    except ImportError:
-        print("  (alt-profanity-check not installed: pip install -e '.[dev]')")
-    try:
-        from better_profanity import profanity
-        profanity.load_censor_words()
-        out["better-profanity"] = [profanity.contains_profanity(t) for t in texts]
-    except ImportError:
-        print("  (better-profanity not installed)")
-    return out
-
-
 def main(argv: list[str]) -> int:
     show = "--show" in argv  # print the dev lists' misses and false flags (never the held-out ones' text)
     print("Violent threats and incitement (bench/threat_cases.py; threats: recall, benign: flagged share)")
@@ -273,6 +258,8 @@ def main(argv: list[str]) -> int:
         cats = routed(texts)
         threat = sum("threat" in c for c in cats) / len(texts)
         abusive = sum(bool(c & set(ABUSIVE)) for c in cats) / len(texts)
+        from quality import peers  # the same peer runner as bench/quality.py
+
         others = peers(texts)
         cols = "".join(f"  {sum(v) / len(texts):>{w}.3f}" for (k, v), w in zip(others.items(), (20, 17)))
         print(f"  {name:<18}{len(texts):>4}  {threat:>14.3f}  {abusive:>15.3f}{cols}")
