@@ -158,6 +158,11 @@ def _active(cats: dict[str, CategoryConfig]) -> set[str]:
     return {c for c, cc in cats.items() if cc.enabled and cc.action != "ignore"}
 
 
+def _threshold(cc: CategoryConfig, over: RuleOverride | None) -> float:
+    """The score a finding needs: its rule's override, else its category's."""
+    return cc.threshold if over is None or over.threshold is None else over.threshold
+
+
 def _finish(raw: list[Finding], cats: dict[str, CategoryConfig], exempt: bool,
             rules: dict[str, RuleOverride]) -> list[Finding]:
     out = []
@@ -166,7 +171,7 @@ def _finish(raw: list[Finding], cats: dict[str, CategoryConfig], exempt: bool,
         if cc is None or not cc.enabled or cc.action == "ignore":
             continue
         over = rules.get(f.rule)
-        if f.score < (cc.threshold if over is None or over.threshold is None else over.threshold):
+        if f.score < _threshold(cc, over):
             continue
         if exempt and f.extra.get("kind") != "secret":
             continue
@@ -246,9 +251,7 @@ def _stated_by_rules(r: _Row, config: PolicyConfig) -> bool:
     for f in abuse.detect(r.norm, p_abusive=0.0, mentions_user=bool(r.parsed.user_mentions),
                           allowed_words=config.allowed_words, source=r.prose):
         cc = r.cats.get(f.category)
-        over = config.rules.get(f.rule)
-        if cc is not None and cc.enabled and f.score >= (
-                cc.threshold if over is None or over.threshold is None else over.threshold):
+        if cc is not None and cc.enabled and f.score >= _threshold(cc, config.rules.get(f.rule)):
             return True
     return False
 

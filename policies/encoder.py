@@ -88,7 +88,6 @@ def encoder() -> Encoder | None:
     return _override[0] if _override else _shipped()
 
 
-def use_encoder(enc: Encoder | None, *, off: bool = False) -> None:
-    """Swap the encoder (benches compare models); `off=True` runs without
-    one; neither restores the shipped model."""
-    _override[:] = [None] if off else ([enc] if enc is not None else [])
+def use_encoder(enc: Encoder | None) -> None:
+    """Swap the encoder (tests, benches); None restores the shipped model."""
+    _override[:] = [enc] if enc is not None else []
