@@ -113,7 +113,7 @@ def _says_enough(parsed: ParsedText, norm: Normalised) -> bool:
 # to http", "look at HTTP_PROXY"), and a model-only finding must survive
 # their removal. Inside a link (a bare URL) they still count.
 _URL_WORDS = _words("http https www com ftp tcp udp org net io")
-_URL_WORD = re.compile(r"(?<![^\W_])(?:https?|www|com|ftp|tcp|udp|org|net|io)(?![^\W_])", re.I)
+_URL_WORD = re.compile(rf"(?<![^\W_])(?:{'|'.join(sorted(_URL_WORDS, key=len, reverse=True))})(?![^\W_])", re.I)
 
 
 def _sure_without_url_words(norm: Normalised, parsed: ParsedText) -> bool:
