@@ -27,13 +27,9 @@ from itertools import chain, repeat
 from pathlib import Path
 
 from .model import Finding
-from .slacktext import Normalised, _squeeze
+from .slacktext import Normalised, _squeeze, in_identifier, words
 
 MODEL_PATH = Path(__file__).with_name("data") / "abuse_model.json.gz"
-
-
-def _words(s: str) -> frozenset[str]:
-    return frozenset(s.split())
 
 
 # Obscene and sexually explicit words (vulgar on their own). Strength:
@@ -42,21 +38,21 @@ def _words(s: str) -> frozenset[str]:
 # "dick", "cock", "hoe"): vulgar only when the model agrees, 1 mild words
 # (damn, hell, crap, sucks) that never reach moderators on their own.
 OBSCENE = {
-    **dict.fromkeys(_words("fuck fucking fucked fucker fuckers fucks fuckin fuk fuq fck fcking fkn fking fk "
+    **dict.fromkeys(words("fuck fucking fucked fucker fuckers fucks fuckin fuk fuq fck fcking fkn fking fk "
                            "motherfucker motherfuckers mofo cunt cunts twat twats wank wanker wankers "
                            "cocksucker cocksuckers jizz cumshot blowjob handjob dildo porn porno pussy pussies "
                            "tits titties whore whores slut sluts skank milf gangbang"), 3),
-    **dict.fromkeys(_words("shit shits shitty shitting bullshit shite asshole assholes arsehole arseholes "
+    **dict.fromkeys(words("shit shits shitty shitting bullshit shite asshole assholes arsehole arseholes "
                            "dickhead dickheads bitch bitches bitchy bastard bastards "
                            "douchebag dumbass jackass dipshit horseshit stfu gtfo bollocks"), 2),
-    **dict.fromkeys(_words("wtf ass arse piss pissed dick dicks cock cocks prick pricks hoe hoes douche boobs cum"),
+    **dict.fromkeys(words("wtf ass arse piss pissed dick dicks cock cocks prick pricks hoe hoes douche boobs cum"),
                     1.5),
-    **dict.fromkeys(_words("crap crappy damn dammit goddamn hell sucks suck screw freaking frigging bloody "
+    **dict.fromkeys(words("crap crappy damn dammit goddamn hell sucks suck screw freaking frigging bloody "
                            "butt"), 1),
 }
 # Insults aimed at a person (harassment when they are aimed at the person
 # addressed: "you idiot", "you're a clown", not "stupid me" or "ugly hack").
-INSULTS = _words(
+INSULTS = words(
     "idiot idiots idiotic moron morons moronic stupid dumb loser losers imbecile imbeciles pathetic worthless "
     "useless clown clowns jerk jerks scum scumbag trash garbage creep creepy freak fool fools foolish "
     "ignorant clueless braindead brainless incompetent retarded cretin dimwit halfwit nitwit numpty "
@@ -64,7 +60,7 @@ INSULTS = _words(
     "dumbass jackass asshole dickhead bitch bastard prick twat wanker douchebag cunt whore slut "
     "snowflake troll parasite")
 # Slurs: attacks on people for who they are (hate on their own).
-SLURS = _words(
+SLURS = words(
     "nigger niggers nigga niggas nigguh faggot faggots fag fags dyke dykes tranny trannies retard retards "
     "spic spics chink chinks kike kikes wetback wetbacks raghead ragheads towelhead towelheads gook gooks "
     "coon coons beaner beaners paki pakis sandnigger cripple cripples mongoloid shemale zipperhead "
@@ -72,25 +68,25 @@ SLURS = _words(
 # Identity groups (protected characteristics). Adjectives that are also
 # ordinary words ("black magic", "white background", "blind spot") count
 # only before a word for people (_PEOPLE).
-GROUPS = _words(
+GROUPS = words(
     "muslim muslims islam jew jews jewish christian christians catholics hindu hindus sikh sikhs atheists "
     "blacks whites asians arab arabs african africans mexican mexicans latino latinos "
     "hispanic hispanics chinese indians immigrant immigrants refugee refugees migrants foreigners "
     "gays lesbian lesbians homosexual homosexuals bisexual transgender queer women woman girls "
     "females feminists autistic roma gypsy")
-_AMBIGUOUS_GROUPS = _words("black white asian indian gay trans disabled blind deaf")
+_AMBIGUOUS_GROUPS = words("black white asian indian gay trans disabled blind deaf")
 _PEOPLE = r"(?:people|persons?|folks?|men|guys|kids|community|population|race|immigrants|women|girls)"
 # What is said about a group that turns a mention into an attack.
-DEHUMANISING = _words(
+DEHUMANISING = words(
     "animals animal vermin parasites parasite subhuman subhumans inferior savages savage filth filthy "
     "disease plague rats cockroaches apes monkeys pigs dogs scum trash evil terrorists criminals "
     "deport deported exterminate exterminated eradicate genocide ban banned disgusting degenerates "
     "degenerate invaders invasion breed inbred")
-VIOLENT = _words(
+VIOLENT = words(
     "kill killing killed murder murdered shoot shot stab stabbed beat punch strangle choke hang hanged "
     "lynch lynched burn bomb behead slaughter slit rape raped hurt smash strangled execute executed "
     "torture bury gut destroy")
-SECOND_PERSON = _words("you your youre you're yourself yourselves ya u ur urself yall y'all thou")
+SECOND_PERSON = words("you your youre you're yourself yourselves ya u ur urself yall y'all thou")
 
 # People a threat can be aimed at. Never "your" + thing, never "it" or
 # "the process": "kill the process", "execute your tests" are work.
@@ -251,7 +247,7 @@ _THREAT_MORE = re.compile(
     r"(?:kill|shoot|hang|burn|gas|exterminate) them\b"
     r"|(?:^|\byou |\bu |\bgo )die in a (?:fire|hole|ditch)\b")
 # Every branch of _THREAT_MORE holds one of these words, or one of the pairs.
-_THREAT_MORE_GATE = _words(
+_THREAT_MORE_GATE = words(
     "kill kills killing killed murder murders murdering murdered shoot shoots shooting shot stab stabs stabbing stabbed "
     "strangle strangles strangled choke lynch lynching lynched behead beheaded decapitate decapitated slaughter "
     "slaughtered rape raped torture tortured beat beats beating beaten punch slap hang hanging hanged hung burn burns "
@@ -278,7 +274,7 @@ _HATE_PHRASE = re.compile(
     r"(?:animals|vermin|parasites|subhuman|inferior|savages|filth|rats|cockroaches|terrorists|criminals)|"
     r"(?:hate|despise) (?:all )?(?:muslims|jews|blacks|whites|gays|immigrants|women|mexicans|asians|arabs|"
     r"christians|trans|refugees))\b")
-_THREAT_GATE = VIOLENT | _words(
+_THREAT_GATE = VIOLENT | words(
     "kys die dies dead bleach live lives back regret end find hunt break gas exterminate urself killed cancer burns "
     "shot stabbed hanged hung lynched burned burnt executed exterminated gassed murdered slaughtered beheaded "
     "beaten tortured raped wiped eradicate eradicated drown drowned poison poisoned bullet bullets noose rope "
@@ -291,14 +287,14 @@ _BULLY = re.compile(
     r"|(?:^|\b(?:you|just|now|so|please|pal|and|then|loser|idiot) )(?:get lost|go away)\b"
     r"|\b(?:go to hell|go away loser|you don t belong here|you do not belong here|nobody asked you|"
     r"fuck off|fuck you|screw you|f you|eff you|shut the fuck up|shut up|stfu)\b")
-_BULLY_GATE = _words("nobody no noone everyone everybody leave get gtfo go belong asked fuck screw f eff shut stfu")
-_HATE_GATE = DEHUMANISING | _words("country hate despise")
+_BULLY_GATE = words("nobody no noone everyone everybody leave get gtfo go belong asked fuck screw f eff shut stfu")
+_HATE_GATE = DEHUMANISING | words("country hate despise")
 # "you idiot", "you're such a clown", "u r a loser", "<@U1> moron": an
 # insult within a few filler words after the second person.
-_FILLER = frozenset(_words("re r are were a an such so the fucking fuckin freaking complete total absolute utter big "
+_FILLER = frozenset(words("re r are were a an such so the fucking fuckin freaking complete total absolute utter big "
                            "little real really just being look sound seem like one of biggest most an ignorant "
                            "stupid dumb"))
-_ADDRESS = frozenset(_words("you u ya ur youre yourself"))
+_ADDRESS = frozenset(words("you u ya ur youre yourself"))
 _INSULT_WORDS = "|".join(sorted(INSULTS, key=len, reverse=True))
 # "he is an idiot", "this guy is such a clown": an insult about a person,
 # never about a thing ("the docs are useless", "this API is stupid").
@@ -521,7 +517,7 @@ _LEXICON, _LEXICON_SQ = _build_lexicon()
 # Words that carry no hostility of their own. The model, trained on tweets,
 # gives some of them weight ("are you", "is out", numbers); a finding that
 # rests on the model alone must survive their removal.
-_NEUTRAL = _words(
+_NEUTRAL = words(
     "a an the to is are was were be been being am of in on at for and or but it its this that these those "
     "should would could will can about out up down over with as by from so if then than there here what which "
     "who whom how when where why do does did done have has had not no yes just get got going go"
@@ -560,17 +556,6 @@ def _aimed_insult(norms: list[str], insults: set[int]) -> int | None:
     return None
 
 
-# A word glued into a dotted name or a path is part of an identifier:
-# "com.mofo.android", "./entrypoint.shit" (".sh" run into "it"), "my_shit_var".
-_IDENT_BEFORE = re.compile(r"[^\W_][./_]$|_$")
-_IDENT_AFTER = re.compile(r"[._][^\W_]|_")
-
-
-def _in_identifier(source: str, start: int, end: int) -> bool:
-    return (_IDENT_BEFORE.search(source, max(0, start - 2), start) is not None
-            or (_IDENT_AFTER.match(source, end) is not None and source[start - 1:start] in (".", "_")))
-
-
 def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
            allowed_words: frozenset[str] = frozenset(), sentence: bool = False,
            source: str | None = None) -> list[Finding]:
@@ -607,7 +592,7 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         if entry is None or w in allowed_words:
             continue
         strength, kind, is_group = entry
-        if strength and not (source is not None and _in_identifier(source, *norm.orig_span(i))):
+        if strength and not (source is not None and in_identifier(source, *norm.orig_span(i))):
             obscene.append((i, strength))
         if kind == "slur":
             slurs.append(norm.token(i))

@@ -9,11 +9,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .abuse import Classifier, _in_identifier, _words, features
+from .abuse import Classifier, features
 from .links import _edit1
 from .personal import code_like
 from .model import Context, Finding
-from .slacktext import Normalised, ParsedText, fold, normalise
+from .slacktext import Normalised, ParsedText, fold, in_identifier, normalise, words
 
 # ------------------------------------------------------------------ selling
 
@@ -47,17 +47,17 @@ _PRICE = re.compile(r"(?:[$€£]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:usd|eur|gbp|dolla
 
 # A phrase pattern only runs when one of its words occurs in the message.
 # Distinctive words only: every _PROMO phrase contains at least one of them.
-_PROMO_GATE = _words(
+_PROMO_GATE = words(
     "check checkout visit subscribe sub follow share watch listen channel video song app book course product website "
     "site shop store single album blog page startup agency business ebook playlist instagram youtube soundcloud "
     "twitter tiktok etsy dm pm message inbox whatsapp contact hit email hire grow rank offer services platform "
     "company buy order sign register join limited discount promo coupon code referral affiliate off trial price "
     "cheap cheapest sale selling demo money cash home passive free giveaway click paid opportunity crypto signal "
     "signals forex like")
-_POLITICAL_GATE = _words("vote elect reelect re support donate sign join volunteer")
-_SPAM_GATE = _words("100 free earn double send guaranteed congratulations selected claim only whatsapp")
-_STAFF_GATE = _words("moderator mod admin administrator staff employee support security official")
-_INTERNAL_GATE = _words("internal confidential share distribute external public nda embargo embargoed proprietary")
+_POLITICAL_GATE = words("vote elect reelect re support donate sign join volunteer")
+_SPAM_GATE = words("100 free earn double send guaranteed congratulations selected claim only whatsapp")
+_STAFF_GATE = words("moderator mod admin administrator staff employee support security official")
+_INTERNAL_GATE = words("internal confidential share distribute external public nda embargo embargoed proprietary")
 _GRAPHIC_PROBE = re.compile("gor[ey]|decapitat|dismember|mutilat|disembowel|behead|severed|blood|brain|guts|mangled|"
                             "corpse|bod|execution|torture|snuff|graphic|video")
 
@@ -75,7 +75,7 @@ def promo_classifier() -> Classifier | None:
     return Classifier.load(PROMO_MODEL_PATH)
 
 
-_POLITICAL_WORDS = _words(
+_POLITICAL_WORDS = words(
     "election elections candidate candidates campaign ballot president presidential senator senate mayor governor "
     "congress congressman congresswoman parliament mp party democrat democrats republican republicans labour tory "
     "tories conservative liberal primary referendum midterms councillor council")
@@ -86,7 +86,7 @@ _VOTE_FOR_NAME = re.compile(r"\b(?:[Vv]ote (?:for )?|(?:[Rr]e-?)?[Ee]lect )[A-Z]
 # under three words around the link the model cannot tell sharing from
 # advertising, unless the author points at their own thing ("subscribe my").
 _PROSE_WORD = re.compile(r"(?<![\w./:@<|-])[^\W\d_]{2,}(?![\w./:@>|-])")
-_OWN = _words("my our me mine")
+_OWN = words("my our me mine")
 MIN_PROMO_WORDS = 3
 
 
@@ -112,7 +112,7 @@ def _says_enough(parsed: ParsedText, norm: Normalised) -> bool:
 # a link they are people talking about protocols and proxies ("change https
 # to http", "look at HTTP_PROXY"), and a model-only finding must survive
 # their removal. Inside a link (a bare URL) they still count.
-_URL_WORDS = _words("http https www com ftp tcp udp org net io")
+_URL_WORDS = words("http https www com ftp tcp udp org net io")
 _URL_WORD = re.compile(rf"(?<![^\W_])(?:{'|'.join(sorted(_URL_WORDS, key=len, reverse=True))})(?![^\W_])", re.I)
 
 
@@ -139,7 +139,7 @@ def _in_code(norm: Normalised, parsed: ParsedText, m: re.Match) -> bool:
     """A phrase in pasted code or inside a name: textContains("BUY NOW"),
     the bundle id "se.forex.mobile"."""
     s, e = norm.span(*m.span())
-    return code_like(parsed.prose, s, e) or _in_identifier(parsed.prose, s, e)
+    return code_like(parsed.prose, s, e) or in_identifier(parsed.prose, s, e)
 
 
 def check_selling(norm: Normalised, parsed: ParsedText, p_promo: float | None = None) -> list[Finding]:
@@ -223,13 +223,13 @@ _REPEATABLE = frozenset(("prize", "money_pitch"))
 # Every sign but three needs one of these words; a message needs two signs
 # (or one "charge"), so a message with none of the words, or one of them and
 # no number or price, cannot be spam by this rule. Checked on the word set.
-_SMS_WORDS = _words(
+_SMS_WORDS = words(
     "win won winner winners winning prize prizes claim ring dial txt sms stop free cash guaranteed awarded award "
     "selected chosen urgent attempt notice limited expires midnight chance invest profit profits loan credit earn "
     "double crypto bitcoin btc eth forex trading signals singles sexy adult unclaimed bonus quote quoting "
     "identifier voucher experience unsubscribe opt fee iphone nokia samsung holiday call jackpot reward freephone")
 _SMS_NUMBER = re.compile(r"[£$€]|\d{5}")
-_CHARGE_WORDS = _words("min msg wk txt tcs cs mo week rate day sms call apply")
+_CHARGE_WORDS = words("min msg wk txt tcs cs mo week rate day sms call apply")
 _CHARGE_PROBE = re.compile(r"\dp\b|\dp ?/|t ?& ?cs?\b|\btcs\b|ts ?and ?cs|1[68]\+|msg rate|"
                            r"/ ?(?:wk|msg|min|txt|day|sms)\b", re.I)
 
@@ -359,7 +359,7 @@ _AS_ROLE_USED = re.compile(r"\b(?:log(?:ged|s|ging)?|sign(?:ed|s|ing)?) ?in as $
 
 # "I'm an admin" about one's own computer: words about machines and rights,
 # and nothing asked of the reader (the scam always asks).
-_MACHINE_WORDS = _words("sudo root privileges privilege rights permission permissions install installed installing "
+_MACHINE_WORDS = words("sudo root privileges privilege rights permission permissions install installed installing "
                         "machine laptop pc computer windows mac macos linux ubuntu terminal cmd powershell uac npm "
                         "chmod chown")
 _ASKS = re.compile(r"\b(?:dm|pm|message|send|give|tell|share|verify|confirm|click|reply)\b(?: \w+){0,3} "

@@ -368,3 +368,19 @@ def _squeeze(word: str) -> str:
     if len(word) < 3 or not _RUNS.search(word):
         return ""
     return _RUNS2.sub(r"\1", word)
+
+
+def words(s: str) -> frozenset[str]:
+    """A word list written as one string: words("damn hell crap")."""
+    return frozenset(s.split())
+
+
+# A word glued into a dotted name or a path is part of an identifier:
+# "com.mofo.android", "./entrypoint.shit" (".sh" run into "it"), "my_shit_var".
+_IDENT_BEFORE = re.compile(r"[^\W_][./_]$|_$")
+_IDENT_AFTER = re.compile(r"[._][^\W_]|_")
+
+
+def in_identifier(source: str, start: int, end: int) -> bool:
+    return (_IDENT_BEFORE.search(source, max(0, start - 2), start) is not None
+            or (_IDENT_AFTER.match(source, end) is not None and source[start - 1:start] in (".", "_")))
