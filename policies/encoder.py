@@ -18,10 +18,15 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
 FOLDER = Path(__file__).with_name("data") / "encoder"
+# Texts whose probability is kept: a flood repeats one text many times,
+# and a text always scores the same, so it is read once.
+REMEMBERED = 4096
 
 
 def text_of(prose: str) -> str:
@@ -50,6 +55,8 @@ class Encoder:
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(str(folder / "model.onnx"), sess_options=opts,
                                             providers=["CPUExecutionProvider"])
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()  # Bolt's listeners may check messages on several threads
 
     def logits(self, texts: list[str]) -> list[float]:
         """The model's raw logit for each text. One text per run, unpadded:
@@ -67,8 +74,23 @@ class Encoder:
         return out
 
     def probabilities(self, texts: list[str]) -> list[float]:
-        """Calibrated probability that each text is abusive."""
-        return [1.0 / (1.0 + math.exp(-(self.slope * z + self.offset))) for z in self.logits(texts)]
+        """Calibrated probability that each text is abusive. The model reads
+        each distinct text once; the last REMEMBERED answers are kept."""
+        with self._lock:
+            known = {t: self._seen[t] for t in texts if t in self._seen}
+            for t in known:
+                self._seen.move_to_end(t)
+        new = list(dict.fromkeys(t for t in texts if t not in known))
+        if new:
+            fresh = {t: 1.0 / (1.0 + math.exp(-(self.slope * z + self.offset)))
+                     for t, z in zip(new, self.logits(new))}
+            with self._lock:
+                for t, q in fresh.items():
+                    self._seen[t] = q
+                while len(self._seen) > REMEMBERED:
+                    self._seen.popitem(last=False)
+            known.update(fresh)
+        return [known[t] for t in texts]
 
 
 _override: list[Encoder | None] = []

@@ -170,10 +170,42 @@ def test_a_message_scores_the_same_alone_and_in_a_batch():
     (checked in a batch)."""
     from policies import encoder
 
-    reader = encoder.encoder()
     texts = ["he is such a clown", "could someone review my pull request for the compose file please?", "ok"]
-    together = reader.probabilities(texts)
-    assert [reader.probabilities([t])[0] for t in texts] == together
+    together = encoder.Encoder().probabilities(texts)  # fresh readers: nothing remembered
+    assert [encoder.Encoder().probabilities([t])[0] for t in texts] == together
+
+
+def test_the_reader_reads_a_repeated_text_once():
+    """A flood repeats one text: the model runs once for it, and the
+    remembered answer is the one a fresh read gives."""
+    from policies import encoder
+
+    reader = encoder.Encoder()
+    runs = []
+
+    class Counting:
+        def __init__(self, session):
+            self.session = session
+
+        def run(self, *args, **kwargs):
+            runs.append(1)
+            return self.session.run(*args, **kwargs)
+
+    reader.session = Counting(reader.session)
+    flood = ["you are all pathetic losers"] * 50
+    first = reader.probabilities(flood)
+    again = reader.probabilities(flood[:3] + ["a different text"])
+    assert len(runs) == 2
+    assert set(first) == {again[0]} == {encoder.Encoder().probabilities(flood[:1])[0]}
+
+
+def test_the_reader_remembers_a_bounded_number_of_texts(monkeypatch):
+    from policies import encoder
+
+    monkeypatch.setattr(encoder, "REMEMBERED", 3)
+    reader = encoder.Encoder()
+    reader.probabilities([f"message number {i}" for i in range(5)])
+    assert list(reader._seen) == ["message number 2", "message number 3", "message number 4"]
 
 
 def test_model_scores_are_probabilities_that_rise_with_hostility():
