@@ -199,6 +199,27 @@ def test_the_reader_reads_a_repeated_text_once():
     assert set(first) == {again[0]} == {encoder.Encoder().probabilities(flood[:1])[0]}
 
 
+def test_texts_read_in_parallel_score_exactly_as_read_one_by_one():
+    from policies import encoder
+
+    texts = [f"you people ruin every thread you touch, number {i}" for i in range(12)] + ["ok", "", "thanks!"]
+    assert encoder.Encoder(parallel=3).logits(texts) == encoder.Encoder(parallel=1).logits(texts)
+
+
+def test_an_audit_worker_reads_one_text_at_a_time():
+    from policies import encoder
+
+    shipped = encoder.encoder()
+    before = shipped.parallel
+    try:
+        encoder.read_in_parallel(1)
+        assert shipped.parallel == 1
+        encoder.read_in_parallel(0)  # nonsense is taken as one
+        assert shipped.parallel == 1
+    finally:
+        encoder.read_in_parallel(before)
+
+
 def test_the_reader_remembers_a_bounded_number_of_texts(monkeypatch):
     from policies import encoder
 

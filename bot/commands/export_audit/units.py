@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Iterator
 
 import policies
-from policies import Message
+from policies import Message, encoder
 
 from .export import DayFile, SlackExport
 from .runner import AuditSettings, Unit, UnitResult, _Checker
@@ -81,6 +81,8 @@ def _init_worker(path: str, settings: AuditSettings) -> None:
     # permanent ones on every collection cost about a tenth of its time.
     # The checks make almost no reference cycles, so young collections are
     # also run far less often.
+    # A worker per core already: its sentence reader reads one text at a time.
+    encoder.read_in_parallel(1)
     policies.evaluate(Message(text="warm up"))
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
