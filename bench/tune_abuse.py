@@ -83,9 +83,12 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description="sweep the abuse cut-offs on tuning data")
     ap.add_argument("--words", action="store_true", help="the word model alone (second_stage = false)")
+    ap.add_argument("--reader", type=Path, help="sweep for another sentence reader (a folder laid out as "
+                    "policies/data/encoder)")
     args = ap.parse_args()
     if not args.words:
-        encoder.use_encoder(Remembering(encoder.encoder()))  # each pair reads the same texts
+        reader = encoder.Encoder(args.reader) if args.reader else encoder.encoder()
+        encoder.use_encoder(Remembering(reader))  # each pair reads the same texts
     chat = _data.chat("appium") + _data.halves(_data.chat("docker"), "first")
     val = {k: v for k, v in train_abuse.labelled("val").items() if v}
     if args.words:
