@@ -34,7 +34,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ class Variant:
         return self == Variant()
 
     def describe(self) -> dict:
-        return {"layers": self.layers, "epochs": self.epochs, "teacher": str(self.teacher) if self.teacher else None}
+        return {**asdict(self), "teacher": str(self.teacher) if self.teacher else None}
 
 
 def prose(text: str) -> str:
@@ -242,7 +242,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=encoder_mod.FOLDER)
     ap.add_argument("--check", action="store_true", help="rebuild into a temporary folder and compare with --out")
     ap.add_argument("--limit", type=int, help="smoke run on this many rows (not what ships)")
-    ap.add_argument("--layers", type=int, default=6, help="experiment: keep this many of the six layers")
+    ap.add_argument("--layers", type=int, default=Variant().layers, help="experiment: keep this many of the six layers")
     ap.add_argument("--epochs", type=int, default=EPOCHS, help="experiment: passes over the data")
     ap.add_argument("--teacher", type=Path, help="experiment: distil from this reader folder's probabilities")
     ap.add_argument("--calibrate-only", action="store_true", help="recompute encoder.json for the model in --out")

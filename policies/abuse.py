@@ -39,16 +39,16 @@ MODEL_PATH = Path(__file__).with_name("data") / "abuse_model.json.gz"
 # (damn, hell, crap, sucks) that never reach moderators on their own.
 OBSCENE = {
     **dict.fromkeys(words("fuck fucking fucked fucker fuckers fucks fuckin fuk fuq fck fcking fkn fking fk "
-                           "motherfucker motherfuckers mofo cunt cunts twat twats wank wanker wankers "
-                           "cocksucker cocksuckers jizz cumshot blowjob handjob dildo porn porno pussy pussies "
-                           "tits titties whore whores slut sluts skank milf gangbang"), 3),
+                          "motherfucker motherfuckers mofo cunt cunts twat twats wank wanker wankers "
+                          "cocksucker cocksuckers jizz cumshot blowjob handjob dildo porn porno pussy pussies "
+                          "tits titties whore whores slut sluts skank milf gangbang"), 3),
     **dict.fromkeys(words("shit shits shitty shitting bullshit shite asshole assholes arsehole arseholes "
-                           "dickhead dickheads bitch bitches bitchy bastard bastards "
-                           "douchebag dumbass jackass dipshit horseshit stfu gtfo bollocks"), 2),
+                          "dickhead dickheads bitch bitches bitchy bastard bastards "
+                          "douchebag dumbass jackass dipshit horseshit stfu gtfo bollocks"), 2),
     **dict.fromkeys(words("wtf ass arse piss pissed dick dicks cock cocks prick pricks hoe hoes douche boobs cum"),
                     1.5),
     **dict.fromkeys(words("crap crappy damn dammit goddamn hell sucks suck screw freaking frigging bloody "
-                           "butt"), 1),
+                          "butt"), 1),
 }
 # Insults aimed at a person (harassment when they are aimed at the person
 # addressed: "you idiot", "you're a clown", not "stupid me" or "ugly hack").
@@ -291,10 +291,10 @@ _BULLY_GATE = words("nobody no noone everyone everybody leave get gtfo go belong
 _HATE_GATE = DEHUMANISING | words("country hate despise")
 # "you idiot", "you're such a clown", "u r a loser", "<@U1> moron": an
 # insult within a few filler words after the second person.
-_FILLER = frozenset(words("re r are were a an such so the fucking fuckin freaking complete total absolute utter big "
-                           "little real really just being look sound seem like one of biggest most an ignorant "
-                           "stupid dumb"))
-_ADDRESS = frozenset(words("you u ya ur youre yourself"))
+_FILLER = words("re r are were a an such so the fucking fuckin freaking complete total absolute utter big "
+                  "little real really just being look sound seem like one of biggest most an ignorant "
+                  "stupid dumb")
+_ADDRESS = words("you u ya ur youre yourself")
 _INSULT_WORDS = "|".join(sorted(INSULTS, key=len, reverse=True))
 # "he is an idiot", "this guy is such a clown": an insult about a person,
 # never about a thing ("the docs are useless", "this API is stupid").

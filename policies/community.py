@@ -360,8 +360,8 @@ _AS_ROLE_USED = re.compile(r"\b(?:log(?:ged|s|ging)?|sign(?:ed|s|ing)?) ?in as $
 # "I'm an admin" about one's own computer: words about machines and rights,
 # and nothing asked of the reader (the scam always asks).
 _MACHINE_WORDS = words("sudo root privileges privilege rights permission permissions install installed installing "
-                        "machine laptop pc computer windows mac macos linux ubuntu terminal cmd powershell uac npm "
-                        "chmod chown")
+                       "machine laptop pc computer windows mac macos linux ubuntu terminal cmd powershell uac npm "
+                       "chmod chown")
 _ASKS = re.compile(r"\b(?:dm|pm|message|send|give|tell|share|verify|confirm|click|reply)\b(?: \w+){0,3} "
                    r"(?:me|us|your|ur|the code|the link|this link)\b|\byour (?:password|code|login|credentials|token|"
                    r"account|details)\b")
