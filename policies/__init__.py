@@ -103,12 +103,17 @@ _ABUSIVE = frozenset({"threat", "hate", "harassment", "vulgar"})
 class _Row:
     """One message on its way through evaluate_many: parsed once, with its
     channel's categories, and the models' scores once they are known.
-    `prose`: the message's prose plus its attachments' text."""
-    __slots__ = ("message", "context", "parsed", "prose", "norm", "cats", "on", "p_abusive", "p_promo", "sentence")
+    `prose`: the message's prose plus its attachments' text. `abuse`: what
+    the abuse rules see in it (None when no abusive category is on or it has
+    no words), found once and judged once the probability is known."""
+    __slots__ = ("message", "context", "parsed", "prose", "norm", "cats", "on", "abuse", "p_abusive", "p_promo",
+                 "sentence")
 
-    def __init__(self, message, context, parsed, prose, norm, cats, on):
+    def __init__(self, message, context, parsed, prose, norm, cats, on, config: PolicyConfig):
         self.message, self.context, self.parsed, self.prose, self.norm = message, context, parsed, prose, norm
         self.cats, self.on = cats, on
+        self.abuse = abuse.evidence(norm, mentions_user=bool(parsed.user_mentions),
+                                    allowed_words=config.allowed_words, source=prose) if on & _ABUSIVE else None
         self.p_abusive: float | None = None
         self.p_promo: float | None = None
         self.sentence = False  # p_abusive is the sentence reader's
@@ -125,9 +130,8 @@ def _raw_findings(row: _Row, config: PolicyConfig) -> list[Finding]:
                            privacy="privacy" in on or "confidential" in on, vocab=norm.vocab, prose=prose)
     has_personal = any(f.category == "privacy" for f in sensitive)
     out += sensitive
-    if on & {"threat", "hate", "harassment", "vulgar"}:
-        out += abuse.detect(norm, p_abusive=p_abusive, mentions_user=bool(parsed.user_mentions),
-                            allowed_words=config.allowed_words, sentence=row.sentence, source=prose)
+    if row.abuse is not None:
+        out += abuse.judge(row.abuse, p_abusive, sentence=row.sentence)
     if "malware" in on:
         out += links.check_links(parsed.links, message.files, parsed.plain, config.allowed_domains, norm.vocab)
     if "spam" in on or "harassment" in on:
@@ -213,7 +217,7 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
         on = active.get(id(cats))
         if on is None:
             on = active[id(cats)] = _active(cats)
-        rows.append(_Row(message, context, parsed, prose, norm, cats, on))
+        rows.append(_Row(message, context, parsed, prose, norm, cats, on, config))
     # An allowed word must not count against a message in the models either.
     feats = [abuse.features(r.norm, len(r.parsed.links), config.allowed_words) for r in rows]
     # Both linear models score the whole batch in one vectorised pass.
@@ -238,7 +242,7 @@ def _read_sentences(rows: list[_Row], reader: encoder.Encoder, config: PolicyCon
     abuse.SENTENCE_GATE, unless the rules alone already send the message
     to moderators (the reader would change only a score)."""
     ask = [r for r in rows if r.p_abusive is not None and r.p_abusive >= abuse.SENTENCE_GATE
-           and r.on & _ABUSIVE and r.norm.norms and not _stated_by_rules(r, config)]
+           and r.abuse is not None and not _stated_by_rules(r, config)]
     if not ask:
         return
     for r, q in zip(ask, reader.probabilities([encoder.text_of(r.prose) for r in ask])):
@@ -248,8 +252,7 @@ def _read_sentences(rows: list[_Row], reader: encoder.Encoder, config: PolicyCon
 def _stated_by_rules(r: _Row, config: PolicyConfig) -> bool:
     """Does an abusive rule (strong profanity, a slur, a threat, an insult
     aimed at someone) reach its threshold with no model's help?"""
-    for f in abuse.detect(r.norm, p_abusive=0.0, mentions_user=bool(r.parsed.user_mentions),
-                          allowed_words=config.allowed_words, source=r.prose):
+    for f in abuse.judge(r.abuse, 0.0):
         cc = r.cats.get(f.category)
         if cc is not None and cc.enabled and f.score >= _threshold(cc, config.rules.get(f.rule)):
             return True

@@ -556,31 +556,47 @@ def _aimed_insult(norms: list[str], insults: set[int]) -> int | None:
     return None
 
 
-def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
-           allowed_words: frozenset[str] = frozenset(), sentence: bool = False,
-           source: str | None = None) -> list[Finding]:
-    """Findings for threat/hate/harassment/vulgar from one normalised text.
+class Evidence:
+    """What the abuse rules see in one message before any model speaks:
+    obscene and insulting words, slurs, named groups, and the threat,
+    hate, bullying and insult patterns. Found once per message, then judged
+    (judge) with whichever probability is known: none (may the rules alone
+    send it to moderators?), the word model's, or the sentence reader's."""
 
-    Scores: a pattern that states the violation (a threat, a slur, an
-    insult aimed at someone, strong profanity) scores high on its own; the
-    model's calibrated probability `p_abusive` raises it, and decides alone
-    only for hostile text no rule names, and only when it is sure.
-    `sentence`: `p_abusive` comes from the sentence reader (policies.encoder),
-    which has its own cut-offs and needs no check that neutral words carry it.
+    __slots__ = ("norm", "addressed", "obscene", "insult_at", "slurs", "groups", "threat", "hate_phrase",
+                 "bully", "aimed", "near_you", "third_person", "self_directed", "_about_a_thing", "_core")
+
+    def about_a_thing(self) -> bool:
+        """"this API is stupid": the hostility is about a thing. Asked only
+        when a model is sure, so it is worked out on demand."""
+        if self._about_a_thing is None:
+            self._about_a_thing = _ABOUT_A_THING.search(self.norm.text) is not None
+        return self._about_a_thing
+
+    def core_score(self) -> float:
+        """The word model's score without the words that carry no hostility."""
+        if self._core is None:
+            self._core = _core_score(self.norm)
+        return self._core
+
+
+def evidence(norm: Normalised, *, mentions_user: bool, allowed_words: frozenset[str] = frozenset(),
+             source: str | None = None) -> Evidence | None:
+    """The rules' view of one normalised text (None: it has no words).
     `source`: the text `norm` was made from; with it, an obscene word that is
     part of a dotted name, a path or a snake_case name does not count."""
-    out: list[Finding] = []
     norms = norm.norms
     if not norms:
-        return out
+        return None
     squeezed = norm.squeezed
     text = norm.text
-    p = p_abusive if p_abusive is not None else 0.0
-    sure, with_cue = (SENTENCE_SURE, SENTENCE_WITH_CUE) if sentence else (MODEL_SURE, MODEL_WITH_CUE)
     words = norm.vocab
-    addressed = mentions_user or not SECOND_PERSON.isdisjoint(words)
+    ev = Evidence()
+    ev.norm = norm
+    ev.addressed = addressed = mentions_user or not SECOND_PERSON.isdisjoint(words)
+    ev._about_a_thing = ev._core = None
 
-    obscene: list[tuple[object, float]] = []
+    obscene: list[tuple[int, float]] = []
     insult_at: set[int] = set()
     slurs: list[object] = []
     groups: list[object] = []
@@ -604,6 +620,7 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
         gm = _AMBIGUOUS_PEOPLE.search(text)
         if gm:
             groups.append(norm.token(len(text[:gm.start()].split())))
+    ev.obscene, ev.slurs, ev.groups = obscene, slurs, groups
 
     # Threats and incitement: only what the patterns state. Violent words
     # near "you" with a hostile score were right two times in three on the
@@ -612,69 +629,91 @@ def detect(norm: Normalised, *, p_abusive: float | None, mentions_user: bool,
     m = _THREAT.search(text) if not _THREAT_GATE.isdisjoint(words) else None
     if m is None and _threat_more_gate(words):
         m = _THREAT_MORE.search(text)
-    if m:
-        s, e = norm.span(*m.span())
-        out.append(Finding("threat", "threat.violence", round(max(0.9, p), 3), "critical", s, e,
+    ev.threat = norm.span(*m.span()) if m else None
+    # A slur says enough; otherwise a group named in dehumanising terms.
+    hm = _HATE_PHRASE.search(text) if not slurs and not _HATE_GATE.isdisjoint(words) else None
+    ev.hate_phrase = norm.span(*hm.span()) if hm else None
+    bully = _BULLY.search(text) if not _BULLY_GATE.isdisjoint(words) else None
+    ev.bully = norm.span(*bully.span()) if bully else None
+    ev.aimed = _aimed_insult(norms, insult_at) if insult_at and addressed else None
+    # The writer's words about themselves ("what an idiot I am") insult nobody.
+    ev.self_directed = bool(insult_at) and _SELF_DIRECTED.search(text) is not None
+    if ev.self_directed:
+        insult_at = set()
+    ev.insult_at = insult_at
+    # An insult or strong word within three words of "you": a model decides.
+    ev.near_you = None
+    if addressed and ev.aimed is None and (insult_at or obscene):
+        yous = [k for k, w in enumerate(norms) if w in _ADDRESS]
+        ev.near_you = next((i for i in sorted(insult_at | {i for i, k in obscene if k >= 1.5})
+                            if any(abs(i - k) <= 3 for k in yous)), None)
+    third = _THIRD_PERSON_INSULT.search(text) if insult_at else None
+    ev.third_person = norm.span(*third.span()) if third else None
+    return ev
+
+
+def judge(ev: Evidence, p_abusive: float | None, *, sentence: bool = False) -> list[Finding]:
+    """Findings for threat/hate/harassment/vulgar from a message's evidence.
+
+    Scores: a pattern that states the violation (a threat, a slur, an
+    insult aimed at someone, strong profanity) scores high on its own; the
+    model's calibrated probability `p_abusive` raises it, and decides alone
+    only for hostile text no rule names, and only when it is sure.
+    `sentence`: `p_abusive` comes from the sentence reader (policies.encoder),
+    which has its own cut-offs and needs no check that neutral words carry it."""
+    out: list[Finding] = []
+    norm = ev.norm
+    p = p_abusive if p_abusive is not None else 0.0
+    sure, with_cue = (SENTENCE_SURE, SENTENCE_WITH_CUE) if sentence else (MODEL_SURE, MODEL_WITH_CUE)
+
+    if ev.threat:
+        out.append(Finding("threat", "threat.violence", round(max(0.9, p), 3), "critical", *ev.threat,
                            "Threatens or calls for violence against a person or group"))
 
-    # Hate: slurs, or a group named in dehumanising terms.
-    if slurs:
-        t = slurs[0]
+    if ev.slurs:
+        t = ev.slurs[0]
         out.append(Finding("hate", "hate.slur", round(max(0.85, p), 3), "high", t.start, t.end,
                            "Uses a slur against people for who they are"))
-    else:
-        hm = _HATE_PHRASE.search(text) if not _HATE_GATE.isdisjoint(words) else None
-        if hm:
-            s, e = norm.span(*hm.span())
-            out.append(Finding("hate", "hate.group_attack", round(max(0.85, p), 3), "high", s, e,
-                               "Attacks people for who they are"))
-        elif groups and p >= with_cue and (not DEHUMANISING.isdisjoint(words) or p >= sure):
-            t = groups[0]
-            out.append(Finding("hate", "hate.group_attack", round(p, 3), "high", t.start, t.end,
-                               "Speaks of an identity group in hostile or dehumanising terms"))
-    bully = _BULLY.search(text) if not _BULLY_GATE.isdisjoint(words) else None
-    aimed = _aimed_insult(norms, insult_at) if insult_at and addressed else None
-    if insult_at and _SELF_DIRECTED.search(text):
-        insult_at = set()  # the writer's words about themselves
-        p = min(p, sure - 0.01)  # and the model, which reads them as hostile, cannot speak alone
-    # An insult or strong word within three words of "you": the model decides.
-    near_you = None
-    if addressed and aimed is None and (insult_at or obscene):
-        yous = [k for k, w in enumerate(norms) if w in _ADDRESS]
-        near_you = next((i for i in sorted(insult_at | {i for i, k in obscene if k >= 1.5})
-                         if any(abs(i - k) <= 3 for k in yous)), None)
-    if any(f.category == "threat" for f in out):
-        pass
-    elif bully:
-        s, e = norm.span(*bully.span())
-        out.append(Finding("harassment", "harassment.bullying", round(max(0.8, p), 3), "medium", s, e,
+    elif ev.hate_phrase:
+        out.append(Finding("hate", "hate.group_attack", round(max(0.85, p), 3), "high", *ev.hate_phrase,
+                           "Attacks people for who they are"))
+    elif ev.groups and p >= with_cue and (not DEHUMANISING.isdisjoint(norm.vocab) or p >= sure):
+        t = ev.groups[0]
+        out.append(Finding("hate", "hate.group_attack", round(p, 3), "high", t.start, t.end,
+                           "Speaks of an identity group in hostile or dehumanising terms"))
+
+    if ev.self_directed:
+        p = min(p, sure - 0.01)  # the model reads self-mockery as hostile: it cannot speak alone
+    if ev.threat:
+        pass  # a threat says more than any insult in it
+    elif ev.bully:
+        out.append(Finding("harassment", "harassment.bullying", round(max(0.8, p), 3), "medium", *ev.bully,
                            "Tells someone they are unwanted, to shut up or to go away"))
-    elif aimed is not None:
-        t = norm.token(aimed)
+    elif ev.aimed is not None:
+        t = norm.token(ev.aimed)
         out.append(Finding("harassment", "harassment.insult", round(0.8 + 0.2 * p, 3), "medium", t.start, t.end,
                            "Insults or demeans the person addressed"))
-    elif near_you is not None and p >= with_cue:
-        t = norm.token(near_you)
+    elif ev.near_you is not None and p >= with_cue:
+        t = norm.token(ev.near_you)
         out.append(Finding("harassment", "harassment.insult", round(p, 3), "medium", t.start, t.end,
                            "Insults or demeans the person addressed"))
-    elif insult_at and p >= with_cue and (third := _THIRD_PERSON_INSULT.search(text)) is not None:
-        s, e = norm.span(*third.span())
-        out.append(Finding("harassment", "harassment.insult", round(p, 3), "medium", s, e,
+    elif ev.third_person and p >= with_cue:
+        out.append(Finding("harassment", "harassment.insult", round(p, 3), "medium", *ev.third_person,
                            "Insults or demeans a person"))
-    elif addressed and p >= sure and not out and not _ABOUT_A_THING.search(text) \
-            and (sentence or _core_score(norm) >= CORE_MIN):
+    elif ev.addressed and p >= sure and not out and not ev.about_a_thing() \
+            and (sentence or ev.core_score() >= CORE_MIN):
         out.append(Finding("harassment", "harassment.hostile", round(p, 3), "medium", *norm.whole(),
                            "Hostile or demeaning words aimed at the person addressed"))
 
     # Vulgar: obscene words by strength; hostile text with no clear target
     # only when the model is sure.
-    if obscene:
-        i, strength = max(obscene, key=lambda x: x[1])
+    if ev.obscene:
+        i, strength = max(ev.obscene, key=lambda x: x[1])
         t = norm.token(i)
         score = {3: 0.9 + 0.1 * p, 2: 0.75 + 0.2 * p, 1.5: 0.2 + 0.6 * p, 1: 0.1 + 0.3 * p}[strength]
         out.append(Finding("vulgar", "vulgar.obscene", round(min(score, 0.99), 3),
                            "low", t.start, t.end, "Obscene or crude language"))
-    elif not out and p >= sure and not _ABOUT_A_THING.search(text) and (sentence or _core_score(norm) >= CORE_MIN):
+    elif not out and p >= sure and not ev.about_a_thing() and (sentence or ev.core_score() >= CORE_MIN):
         out.append(Finding("vulgar", "vulgar.hostile", round(p, 3), "low", *norm.whole(),
                            "Hostile or offensive language"))
     return out
