@@ -75,6 +75,9 @@ EXPLOIT = re.compile(
     r"|\bmshta\s{1,3}https?://|\bcertutil\s{1,3}-urlcache"
     r"|\b(?:free|cracked|keygen|crack)\b[^\n]{0,40}\b(?:download|exe|apk)\b", re.I)
 
+_PIPE_TO_SHELL = re.compile(r"curl|wget|iwr|invoke-webrequest", re.I)
+_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")
+
 
 @lru_cache(maxsize=1)
 def _psl():
@@ -250,6 +253,30 @@ def _own_machine(host: str) -> bool:
     if ip is not None:
         return not ip
     return host.rsplit(".", 1)[-1] in _LOCAL_TLDS
+
+
+# Where install scripts are published: "curl -fsSL https://get.docker.com | sh"
+# and nvm's, rustup's or NodeSource's one-liners are how developers install
+# tools, and a community shares them every day. A script piped into a shell
+# from any other host is what malware.exploit_delivery reports.
+INSTALLER_HOSTS = frozenset(
+    "nodesource.com rustup.rs brew.sh deno.land deno.com bun.sh helm.sh sdkman.io rvm.io get-ruby.org "
+    "python-poetry.org astral.sh pnpm.io yarnpkg.com k3s.io ohmyz.sh starship.rs getcomposer.org "
+    "tailscale.com ollama.com fly.io heroku.com cloud.google.com azure.com amazonaws.com".split())
+
+
+def script_source_known(host: str) -> bool:
+    """May a script fetched from `host` be piped into a shell without a case?
+    An installer site, a code host's raw file, a publisher's own download
+    site, the writer's own machine, or a documentation domain that serves
+    nothing (example.com, *.example)."""
+    reg = registered_domain(host)
+    return (reg in INSTALLER_HOSTS or reg in OFFICIAL_DOWNLOADS or reg in _CODE_HOSTS or host in _SOURCE_HOSTS
+            or reg in _EXAMPLE_DOMAINS or _own_machine(host))
+
+
+# Documentation domains (RFC 2606): nothing can be downloaded from them.
+_EXAMPLE_DOMAINS = frozenset(("example.com", "example.org", "example.net"))
 
 
 def source_view(host: str, path: str) -> bool:
@@ -458,6 +485,13 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
         out.append(Finding("malware", "malware.disable_protection", 0.85, "high", m.start(), m.end(),
                            "Asks readers to turn off their security protection"))
     m = EXPLOIT.search(text) if vocab is None or not _EXPLOIT_GATE.isdisjoint(vocab) else None
+    if m and _PIPE_TO_SHELL.match(m.group()) and not _lure_in_text(text):
+        # Piped into a shell: the host the script comes from decides. None
+        # named (a pasted terminal log, "$URL") leaves nothing to judge.
+        hosts = [host for host, _, lk in targets if m.start() <= lk.start < m.end()]
+        hosts += _IPV4.findall(m.group())  # "wget -qO- 185.23.44.1/x.sh | sh": no scheme, no domain
+        if all(script_source_known(h) for h in hosts):
+            m = None
     if m:
         out.append(Finding("malware", "malware.exploit_delivery", 0.8, "high", m.start(), m.end(),
                            "Tells readers to download and run code from the internet"))

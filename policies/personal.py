@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from http import HTTPStatus
 from typing import Iterable
 
 import phonenumbers
@@ -333,6 +334,8 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
         digits = sum(ch.isdigit() for ch in cand)
         if digits < 7:
             continue
+        if len({ch for ch in cand if ch.isdigit()}) == 1:
+            continue  # "0000000 0000000": padding in a dump, never a line anyone answers
         if _DATEISH.match(cand.strip()) or _DECIMAL.match(cand):
             continue
         separated = not cand.isdigit()
@@ -649,10 +652,16 @@ def find_addresses(text: str, vocab: frozenset[str] | None = None) -> Iterable[F
             return
         if code_like(text, s, e) or _ID_LABEL_BEFORE.search(text, max(0, s - 12), s):
             continue  # in code; "PR 2311 Main Street refactor", "version 3 Beta Place"
+        if _HTTP_STATUS.match(text, s):
+            continue  # "400 Bad Request The plain HTTP request...": a server's answer
         kept += 1
         yield _f("privacy", "privacy.street_address", sc, "medium", s, _address_end(text, e),
                  "Looks like a street address", kind="address")
 
+
+# An HTTP status line ("404 Not Found", "502 Bad Gateway"), from the
+# standard library's table of status codes and their reason phrases.
+_HTTP_STATUS = re.compile("|".join(rf"{int(st)} {re.escape(st.phrase)}\b" for st in HTTPStatus), re.I)
 
 # The forms need one of these words (the vocabulary is normalised: lower
 # case, split at dots), or a continental suffix on a name.
@@ -698,6 +707,8 @@ def find_passwords(text: str) -> Iterable[Finding]:
         key, sep, value = m.group(1).lower(), m.group(2), m.group(3).rstrip(".,;\"'`)")
         if value.lower() in _PASSWORD_STOP or len(value) < 4:
             continue
+        if value.split(")", 1)[0].lower() in _PASSWORD_STOP:
+            continue  # "(using password: YES)error": MySQL's message run into the next line
         if _PROMPT_BEFORE.search(text, max(0, m.start() - 2), m.start()) or value.startswith("/") \
                 or (sep == ":" and _SHOUTED.match(value)):
             continue  # $PWD:/path, or the output after a prompt

