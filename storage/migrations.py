@@ -513,5 +513,20 @@ def m014_flood_cases(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m015_outbox_cancelled_why(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # Why a call was cancelled before it was made ("case #12 dismissed by
+        # U123"), so the outbox says why a queued removal never happened.
+        "ALTER TABLE outbox ADD COLUMN cancelled_why TEXT",
+        # A flood's or raid's removals and its flood DM, queued before they
+        # had a topic, are cancelled by the case's dismissal like new ones
+        # (bot.slack.effects.group_topic).
+        "UPDATE outbox SET topic = 'group:' || case_id WHERE topic IS NULL AND case_id IS NOT NULL"
+        " AND (purpose = 'flood_delete' OR key LIKE 'flood-dm:%')",
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
