@@ -528,5 +528,19 @@ def m015_outbox_cancelled_why(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m016_outbox_follow_up(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # 1 while what follows a finished call (its result handler: the
+        # card's ts recorded on the case, a removal recorded and its author
+        # told) has not run. Set in the same UPDATE that marks the call done
+        # or failed, cleared once the handler ran; the gateway runs any left
+        # at start-up (the process died in between).
+        "ALTER TABLE outbox ADD COLUMN follow_up INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX outbox_follow_up ON outbox (follow_up) WHERE follow_up = 1",
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -6,7 +6,9 @@ enqueueing the same intent twice yields one row.
 
 A call that was in flight when the process died is not blindly repeated: the
 drainer hands such rows to a per-purpose reconciler (look at Slack, e.g. is
-the card already posted?) before retrying.
+the card already posted?) before retrying. Likewise a call's follow-up (its
+result handler) is recorded as owed with its outcome, so a crash between the
+two leaves it to be run at the next start (`follow_up`).
 """
 from __future__ import annotations
 
@@ -154,9 +156,13 @@ def check_later(db: sqlite_utils.Database, item_id: int, *, at: float, error: st
                [at, error[:500], item_id])
 
 
+# complete() and fail() record that the call's follow-up (its result
+# handler) is owed in the same UPDATE as the outcome: a crash between the
+# two cannot lose it. followed_up() clears it once the handler ran.
+
 def complete(db: sqlite_utils.Database, item_id: int, *, now: float, result: dict) -> None:
     db.execute(
-        "UPDATE outbox SET status = 'done', done_at = ?, result = ?, error = NULL WHERE id = ?",
+        "UPDATE outbox SET status = 'done', done_at = ?, result = ?, error = NULL, follow_up = 1 WHERE id = ?",
         [now, json.dumps(result, separators=(",", ":")), item_id],
     )
 
@@ -173,9 +179,20 @@ def retry_later(db: sqlite_utils.Database, item_id: int, *, at: float, error: st
 
 def fail(db: sqlite_utils.Database, item_id: int, *, now: float, error: str) -> None:
     db.execute(
-        "UPDATE outbox SET status = 'failed', done_at = ?, error = ? WHERE id = ?",
+        "UPDATE outbox SET status = 'failed', done_at = ?, error = ?, follow_up = 1 WHERE id = ?",
         [now, error[:500], item_id],
     )
+
+
+def followed_up(db: sqlite_utils.Database, item_id: int) -> None:
+    """What follows the call's outcome ran."""
+    db.execute("UPDATE outbox SET follow_up = 0 WHERE id = ? AND follow_up = 1", [item_id])
+
+
+def owed_follow_ups(db: sqlite_utils.Database) -> list[OutboxItem]:
+    """Calls done or failed for good whose follow-up never ran (the process
+    died between the two, or the handler raised), oldest first."""
+    return _select(db, "follow_up = 1 AND status IN ('done', 'failed') ORDER BY id", [])
 
 
 # `claimed_at` of a row handed back for checking: no process claims at 0.
