@@ -125,10 +125,22 @@ def best_answers(db: sqlite_utils.Database, *, user: str, month: str, limit: int
 
 
 class SqliteActivity:
-    """policies.model.ActivityView backed by the author_activity table."""
+    """policies.model.ActivityView backed by the author_activity table.
 
-    def __init__(self, db: sqlite_utils.Database):
+    `cleared`: per member, a time up to which their posts no longer count
+    (a moderator dismissed their flood: the same posts must not make the
+    next message look like the flood again)."""
+
+    def __init__(self, db: sqlite_utils.Database, *, cleared: dict[str, float] | None = None):
         self.db = db
+        self.cleared = cleared or {}
+
+    def _since(self, user: str, since: float) -> tuple[str, list]:
+        """The WHERE clause for the member's posts since `since` that still count."""
+        floor = self.cleared.get(user)
+        if floor is None:
+            return "user_id = ? AND ts >= ?", [user, since]
+        return "user_id = ? AND ts >= ? AND ts > ?", [user, since, floor]
 
     def record(self, *, user: str, channel: str, ts: float, fingerprint: str, links: int) -> None:
         self.db.execute(
@@ -137,18 +149,17 @@ class SqliteActivity:
         )
 
     def count_since(self, *, user: str, since: float) -> int:
-        return self.db.execute(
-            "SELECT count(*) FROM author_activity WHERE user_id = ? AND ts >= ?", [user, since]
-        ).fetchone()[0]
+        where, params = self._since(user, since)
+        return self.db.execute(f"SELECT count(*) FROM author_activity WHERE {where}", params).fetchone()[0]
 
     def channels_with_fingerprint(self, *, user: str, fingerprint: str, since: float) -> set[str]:
+        where, params = self._since(user, since)
         rows = self.db.execute(
-            "SELECT DISTINCT channel FROM author_activity WHERE user_id = ? AND fingerprint = ? AND ts >= ?",
-            [user, fingerprint, since],
+            f"SELECT DISTINCT channel FROM author_activity WHERE {where} AND fingerprint = ?", [*params, fingerprint],
         ).fetchall()
         return {r[0] for r in rows}
 
     def links_since(self, *, user: str, since: float) -> int:
+        where, params = self._since(user, since)
         return self.db.execute(
-            "SELECT coalesce(sum(links), 0) FROM author_activity WHERE user_id = ? AND ts >= ?", [user, since]
-        ).fetchone()[0]
+            f"SELECT coalesce(sum(links), 0) FROM author_activity WHERE {where}", params).fetchone()[0]

@@ -248,6 +248,32 @@ def mark_group_message_removed(db: sqlite_utils.Database, *, channel: str, ts: s
                       [channel, ts]).rowcount == 1
 
 
+def unmark_group_messages_removed(db: sqlite_utils.Database, messages: list[tuple[str, str]]) -> int:
+    """Messages whose removal was cancelled before it was made: they are up,
+    and count again as the flood's (channel, ts)."""
+    return sum(db.execute("UPDATE case_messages SET removed = 0 WHERE channel = ? AND ts = ? AND removed = 1",
+                          [channel, ts]).rowcount for channel, ts in messages)
+
+
+def group_answer_allowed(db: sqlite_utils.Database, case_id: int) -> bool:
+    """May the case still have its messages removed? Not once it was
+    dismissed (read inside the caller's transaction, which the dismissal's
+    serialises with)."""
+    row = db.execute("SELECT status FROM cases WHERE id = ?", [case_id]).fetchone()
+    return row is not None and row[0] != "dismissed"
+
+
+def flood_dismissed_through(db: sqlite_utils.Database, *, author: str) -> float | None:
+    """Up to when the author's activity was cleared by a moderator dismissing
+    their flood: the later of the dismissal and the flood's newest message
+    (Slack's clock and ours need not agree), for the newest such case."""
+    row = db.execute(
+        "SELECT max(max(coalesce(c.handled_at, 0), coalesce((SELECT max(m.at) FROM case_messages m"
+        " WHERE m.case_id = c.id), 0))) FROM cases c WHERE c.kind = 'flood' AND c.author = ? AND c.status = 'dismissed'",
+        [author]).fetchone()
+    return row[0] if row and row[0] else None
+
+
 def grew(db: sqlite_utils.Database, case_id: int, *, severity: str, now: float) -> None:
     """A flood or raid case took another message: a new version (its card updates), never a lower severity."""
     db.execute(

@@ -513,5 +513,34 @@ def m014_flood_cases(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m015_outbox_cancelled_why(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # Why a call was cancelled before it was made ("case #12 dismissed by
+        # U123"), so the outbox says why a queued removal never happened.
+        "ALTER TABLE outbox ADD COLUMN cancelled_why TEXT",
+        # A flood's or raid's removals and its flood DM, queued before they
+        # had a topic, are cancelled by the case's dismissal like new ones
+        # (bot.slack.effects.group_topic).
+        "UPDATE outbox SET topic = 'group:' || case_id WHERE topic IS NULL AND case_id IS NOT NULL"
+        " AND (purpose = 'flood_delete' OR key LIKE 'flood-dm:%')",
+    )
+
+
+@migrations()
+def m016_outbox_follow_up(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        # 1 while what follows a finished call (its result handler: the
+        # card's ts recorded on the case, a removal recorded and its author
+        # told) has not run. Set in the same UPDATE that marks the call done
+        # or failed, cleared once the handler ran; the gateway runs any left
+        # at start-up (the process died in between).
+        "ALTER TABLE outbox ADD COLUMN follow_up INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX outbox_follow_up ON outbox (follow_up) WHERE follow_up = 1",
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

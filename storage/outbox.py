@@ -6,7 +6,9 @@ enqueueing the same intent twice yields one row.
 
 A call that was in flight when the process died is not blindly repeated: the
 drainer hands such rows to a per-purpose reconciler (look at Slack, e.g. is
-the card already posted?) before retrying.
+the card already posted?) before retrying. Likewise a call's follow-up (its
+result handler) is recorded as owed with its outcome, so a crash between the
+two leaves it to be run at the next start (`follow_up`).
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ class OutboxItem:
     label: str | None = None  # what the case card calls it while it is pending or failed
     topic: str | None = None  # the decision it belongs to ("suspension:3"), cancelled with it
     priority: int = 0  # higher goes first when calls queue up
+    cancelled_why: str | None = None  # why it was cancelled before it was made
 
 
 def _item(row) -> OutboxItem:
@@ -58,11 +61,12 @@ def _item(row) -> OutboxItem:
         label=row[14],
         topic=row[15],
         priority=row[16],
+        cancelled_why=row[17],
     )
 
 
 _COLUMNS = ("id, key, method, args, token_kind, case_id, purpose, status, attempts, result, error, created_at,"
-            " next_attempt_at, claimed_at, label, topic, priority")
+            " next_attempt_at, claimed_at, label, topic, priority, cancelled_why")
 
 
 def _select(db: sqlite_utils.Database, where: str, params: list) -> list[OutboxItem]:
@@ -152,25 +156,43 @@ def check_later(db: sqlite_utils.Database, item_id: int, *, at: float, error: st
                [at, error[:500], item_id])
 
 
+# complete() and fail() record that the call's follow-up (its result
+# handler) is owed in the same UPDATE as the outcome: a crash between the
+# two cannot lose it. followed_up() clears it once the handler ran.
+
 def complete(db: sqlite_utils.Database, item_id: int, *, now: float, result: dict) -> None:
     db.execute(
-        "UPDATE outbox SET status = 'done', done_at = ?, result = ?, error = NULL WHERE id = ?",
+        "UPDATE outbox SET status = 'done', done_at = ?, result = ?, error = NULL, follow_up = 1 WHERE id = ?",
         [now, json.dumps(result, separators=(",", ":")), item_id],
     )
 
 
 def retry_later(db: sqlite_utils.Database, item_id: int, *, at: float, error: str | None) -> None:
+    """A call in flight goes back in the queue. Only from in flight: a row
+    cancelled meanwhile (its case dismissed while the drainer was checking
+    it after a restart) stays cancelled."""
     db.execute(
-        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ?",
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ? AND status = 'inflight'",
         [at, error[:500] if error else None, item_id],
     )
 
 
 def fail(db: sqlite_utils.Database, item_id: int, *, now: float, error: str) -> None:
     db.execute(
-        "UPDATE outbox SET status = 'failed', done_at = ?, error = ? WHERE id = ?",
+        "UPDATE outbox SET status = 'failed', done_at = ?, error = ?, follow_up = 1 WHERE id = ?",
         [now, error[:500], item_id],
     )
+
+
+def followed_up(db: sqlite_utils.Database, item_id: int) -> None:
+    """What follows the call's outcome ran."""
+    db.execute("UPDATE outbox SET follow_up = 0 WHERE id = ? AND follow_up = 1", [item_id])
+
+
+def owed_follow_ups(db: sqlite_utils.Database) -> list[OutboxItem]:
+    """Calls done or failed for good whose follow-up never ran (the process
+    died between the two, or the handler raised), oldest first."""
+    return _select(db, "follow_up = 1 AND status IN ('done', 'failed') ORDER BY id", [])
 
 
 # `claimed_at` of a row handed back for checking: no process claims at 0.
@@ -194,17 +216,34 @@ def requeue(db: sqlite_utils.Database, item_id: int, *, now: float) -> bool:
     return cur.rowcount == 1
 
 
-def cancel_unsent(db: sqlite_utils.Database, *, topic: str) -> int:
-    """Cancel calls not made yet (queued or failed) of a decision that ended,
-    e.g. a kick or a "you are suspended" DM once the suspension was lifted.
-    A call in flight is left to finish."""
-    return db.execute(
-        "UPDATE outbox SET status = 'cancelled' WHERE status IN ('pending', 'failed') AND topic = ?", [topic],
-    ).rowcount
+def cancel_unsent(db: sqlite_utils.Database, *, topic: str, why: str, now: float) -> list[OutboxItem]:
+    """Cancel calls not made yet of a decision that ended, e.g. a kick or a
+    "you are suspended" DM once the suspension was lifted, or a flood's
+    queued removals once a moderator dismissed it; returns those cancelled.
+
+    Not made yet: queued (pending), failed for good, or sent round again by
+    Retry and not yet looked at (in flight with the VERIFY_FIRST claim). A
+    call really in flight is left to finish: it may already be at Slack.
+    A cancelled row is never claimed again (claim() takes only pending
+    rows), so this holds across restarts."""
+    rows = db.execute(
+        f"UPDATE outbox SET status = 'cancelled', cancelled_why = ?, done_at = ? WHERE topic = ?"
+        " AND (status IN ('pending', 'failed') OR (status = 'inflight' AND claimed_at = ?))"
+        f" RETURNING {_COLUMNS}",
+        [why[:500], now, topic, VERIFY_FIRST],
+    ).fetchall()
+    return [_item(r) for r in rows]
 
 
 def for_case(db: sqlite_utils.Database, case_id: int) -> list[OutboxItem]:
     return _select(db, "case_id = ? ORDER BY id", [case_id])
+
+
+def case_counts(db: sqlite_utils.Database, case_id: int, *, purpose: str) -> dict[str, int]:
+    """How many of a case's calls of one kind are in each status (a flood's
+    removals: done, cancelled...)."""
+    return dict(db.execute("SELECT status, count(*) FROM outbox WHERE case_id = ? AND purpose = ? GROUP BY status",
+                           [case_id, purpose]).fetchall())
 
 
 def count_by_status(db: sqlite_utils.Database) -> dict[str, int]:

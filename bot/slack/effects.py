@@ -164,6 +164,13 @@ class DeleteMessage(Effect):
         return Call("chat.delete", {"channel": self.channel, "ts": self.ts}, token="admin")
 
 
+def group_topic(case_id: int | None) -> str | None:
+    """The topic of what a flood's or raid's case queued to answer it (its
+    messages' removals, the DM saying why): dismissing the case cancels
+    those not yet made."""
+    return f"group:{case_id}" if case_id is not None else None
+
+
 @dataclass(frozen=True, kw_only=True)
 class DeleteGroupMessage(DeleteMessage):
     """One message of a flood or raid case (not the case's own), deleted."""
@@ -171,6 +178,10 @@ class DeleteGroupMessage(DeleteMessage):
     @property
     def kind(self) -> Kind:
         return Kind.FLOOD_DELETE
+
+    @property
+    def topic(self) -> str | None:
+        return group_topic(self.case_id)
 
     @property
     def label(self) -> str:
@@ -206,6 +217,8 @@ class DirectMessage(_AboutSomething):
 
     @property
     def topic(self) -> str | None:
+        if self.about is About.FLOOD:  # "your repeats are being removed": untrue once the flood is dismissed
+            return group_topic(self.case_id)
         return {About.WARNING: f"warning:{self.ref}", About.SUSPENSION: f"suspension:{self.ref}"}.get(self.about)
 
     def call(self) -> Call:

@@ -8,7 +8,10 @@ Two ways to call:
   case card, removing a message, a warning DM). The intent is written to the
   outbox first; `drain()` (a worker thread, at start-up and on a schedule)
   makes the call and records the outcome. A call whose outcome was never
-  recorded (the process died mid-call) is reconciled before it is retried.
+  recorded (the process died mid-call) is reconciled before it is retried;
+  what follows an outcome (recording the card's ts...) is owed from the moment
+  the outcome is recorded, and runs at the next start if the process died
+  first.
 
 Tokens: 'bot' is SLACK_BOT_TOKEN; 'admin' is SLACK_ADMIN_TOKEN and is only
 allowed for the methods listed with it in METHODS (least privilege; a test
@@ -352,12 +355,25 @@ class SlackGateway:
     def recover_interrupted(self) -> int:
         """At start-up every call still marked in flight belonged to a
         process that died mid-call (one process per database): reconcile them
-        all now rather than after `stale_after`."""
+        all now rather than after `stale_after`. Before that, what follows
+        a call that finished but whose follow-up never ran (the process died
+        between the two) runs now."""
         with self._drain_lock:
+            self._run_owed_follow_ups()
             items = outbox_db.stale_inflight(self.store.db, claimed_before=float("inf"))
             for item in items:
                 self._recover(item)
             return len(items)
+
+    def _run_owed_follow_ups(self) -> None:
+        """Each call marked done or failed whose result handler did not run,
+        handed to it now, as the drainer would have: the outcome is what the
+        row recorded. The handlers are idempotent (keyed effects, conditional
+        updates), so one that had run before the crash changes nothing."""
+        for item in outbox_db.owed_follow_ups(self.store.db):
+            ok = item.status == "done"
+            log.info("outbox %s: running its follow-up, left undone when modbot stopped", item.key)
+            self._finished(Outcome(item, ok, item.result if ok else None, None if ok else item.error, True))
 
     def _recover(self, item: outbox_db.OutboxItem) -> None:
         db = self.store.db
@@ -376,11 +392,11 @@ class SlackGateway:
                 return
             # Slack cannot tell us: fail visibly rather than risk doing it twice.
             outbox_db.fail(db, item.id, now=self.clock.now(), error=f"interrupted; not verifiable: {exc.error}")
-            self._notify(Outcome(item, False, None, "interrupted", True))
+            self._finished(Outcome(item, False, None, "interrupted", True))
             return
         if found:
             outbox_db.complete(db, item.id, now=self.clock.now(), result=found)
-            self._notify(Outcome(item, True, found, None, True))
+            self._finished(Outcome(item, True, found, None, True))
         else:
             # Not made yet: make it now. (A row re-queued by Retry was not
             # interrupted; it just needed checking first.)
@@ -440,19 +456,33 @@ class SlackGateway:
             else:
                 outbox_db.fail(db, item.id, now=self.clock.now(), error=exc.error)
                 log.warning("outbox %s: %s failed for good (%s)", item.key, item.method, exc.error)
-                self._notify(Outcome(item, False, None, exc.error, True))
+                self._finished(Outcome(item, False, None, exc.error, True))
                 return True
         outbox_db.complete(db, item.id, now=self.clock.now(), result=_small(result))
-        self._notify(Outcome(item, True, result, None, True))
+        crash_point(f"outbox_after_done:{item.purpose}")
+        self._finished(Outcome(item, True, result, None, True))
         return True
 
-    def _notify(self, outcome: Outcome) -> None:
+    def _finished(self, outcome: Outcome) -> None:
+        """A call done or failed for good: its result handler runs, then the
+        row says it ran. (complete() and fail() marked it owed in the same
+        UPDATE as the outcome, so a crash in between leaves it owed, and the
+        next start runs it: _run_owed_follow_ups.)"""
+        if self._notify(outcome):
+            outbox_db.followed_up(self.store.db, outcome.item.id)
+
+    def _notify(self, outcome: Outcome) -> bool:
+        """Hand the outcome to the result handler; False if it raised. (A
+        first, transient failure is only notified: the call stays queued and
+        its final outcome is the one whose follow-up is kept.)"""
         if self._effects is None:
-            return
+            return True
         try:
             self._effects.finished(outcome)
-        except Exception:  # a broken follow-up must not stop the drainer
+            return True
+        except Exception:  # a broken follow-up must not stop the drainer; owed, it runs again at the next start
             log.exception("outbox %s: result handler failed", outcome.item.key)
+            return False
 
 
 def _posts_to(item: outbox_db.OutboxItem) -> str | None:

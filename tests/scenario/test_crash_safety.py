@@ -121,3 +121,42 @@ def test_killed_after_a_removal_reached_slack_removes_once_and_records_it(fake_s
         assert _wait(lambda: len(_cards(fake_slack)) == 1)
     finally:
         second.stop()
+
+
+def _case_row(db):
+    row = db.execute("SELECT card_ts, removal FROM cases").fetchone()
+    return row if row else (None, None)
+
+
+@pytest.mark.parametrize("purpose", ["card_post", "remove"])
+def test_killed_after_a_call_was_marked_done_its_follow_up_runs_at_restart(fake_slack, tmp_path, purpose):
+    """The gap between marking a call done and what follows it: the card's
+    ts recorded on the case (else the card is never updated again), the
+    removal recorded and its author told. Killed there, the restart runs it."""
+    db_path = tmp_path / f"done-{purpose}.db"
+    first = start_serve(fake_slack, db_path, crash_at=f"outbox_after_done:{purpose}")
+    text = "my card is 4111 1111 1111 1111 exp 09/29"  # removed at once, and a card
+    ts = fake_slack.add_message(GENERAL, "UDAVE", text)
+    SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UDAVE", text, ts=ts),
+                                                              event_id="EvDONE")
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    db = open_db(db_path)
+    done = db.execute("SELECT count(*) FROM outbox WHERE purpose = ? AND status = 'done'", [purpose]).fetchone()[0]
+    assert done == 1  # Slack took the call and the row says so: only the follow-up is missing
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        [card] = _wait(lambda: _cards(fake_slack))
+        # The case knows its card (the card is updated in place from now on)
+        # and its removal; the author is told of the removal, once.
+        assert _wait(lambda: _case_row(db) == (card["ts"], "done")), (_case_row(db), second.log())
+        assert _wait(lambda: len(fake_slack.dms("UDAVE")) == 1), second.log()
+
+        def card_says_removed():
+            return "Message removed automatically" in str(fake_slack.find_message(MOD_CHANNEL, card["ts"]))
+
+        assert _wait(card_says_removed), second.log()
+        assert len(_cards(fake_slack)) == 1 and len(fake_slack.dms("UDAVE")) == 1
+        assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True]
+    finally:
+        second.stop()

@@ -138,3 +138,17 @@ def test_a_refused_call_and_a_call_of_unknown_fate_say_so():
     assert "Slack refused it (`user_not_found`); Retry will fail the same way" in state
     assert "*Not known:* a moderator note in this thread may or may not have reached Slack" in state
     assert ids.ACT_RETRY in _buttons(blocks)
+
+
+@pytest.mark.parametrize("removed, cancelled, slowed, expected", [
+    (0, 0, False, "Dismissed by <@UMOD> \u2014 no action taken."),
+    (0, 1, False, "Dismissed by <@UMOD>; 1 queued removal cancelled."),
+    (1, 0, False, "Dismissed by <@UMOD>. 1 of the flood's messages was removed before that and stays removed "
+                  "(Slack cannot restore a deleted message)."),
+    (3, 2, True, "Dismissed by <@UMOD>; 2 queued removals cancelled. 3 of the flood's messages were removed before "
+                 "that and stay removed (Slack cannot restore a deleted message). Slow mode for <@UBOB> ended."),
+])
+def test_a_dismissed_flood_says_what_was_taken_back_and_what_stays_removed(removed, cancelled, slowed, expected):
+    d = _data(status="dismissed", handled_action="dismiss", handled_by="UMOD", kind="flood", author="UBOB",
+              group_removed=removed, group_cancelled=cancelled, slow_mode_ended=slowed)
+    assert expected in _state(cards.case_card(d))

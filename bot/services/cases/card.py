@@ -86,6 +86,7 @@ class CardService(CaseService):
             else:
                 who = f"; review asked of <@{a.reviewer}>" if a.reviewer else ""
                 appeal_line = f":scales: Appeal by <@{a.user_id}> waiting in the thread{who}."
+        removals = outbox_db.case_counts(db, case.id, purpose=Kind.FLOOD_DELETE.value) if case.kind != "message" else {}
         return cards.CardData(
             number=case.id, author=case.author, channel=case.channel, permalink=self._permalink(case),
             excerpt_masked=case.excerpt_masked, severity=case.severity, status=case.status, findings=findings,
@@ -100,6 +101,9 @@ class CardService(CaseService):
             work=self._work(case),
             kind=case.kind,
             group_line=cards.group_line(case.kind, cases_db.group_summary(db, case.id)) if case.kind != "message" else "",
+            group_removed=removals.get("done", 0), group_cancelled=removals.get("cancelled", 0),
+            # Slow mode holds an author while their flood case is open (FloodService.slowed_case).
+            slow_mode_ended=case.kind == "flood" and case.status == "dismissed" and self.cfg.flood_response == "slow_mode",
         )
 
     def _work(self, case: cases_db.Case) -> tuple[cards.WorkLine, ...]:

@@ -6,6 +6,7 @@ from bot.services.cases import rules
 from bot.services.cases.card import CardService
 from bot.services.cases.common import CaseService, Click, as_id
 from bot.services.cases.decisions import DecisionService
+from bot.services.cases.floods import FloodService
 from bot.services.cases.removal import RemovalService
 from bot.slack.blocks import cases as cards
 from bot.slack.effects import About, Kind
@@ -13,14 +14,17 @@ from bot.slack.gateway import GatewayError
 from storage import cases as cases_db
 from storage import messages as messages_db
 from storage import outbox as outbox_db
+from storage import transaction
 
 
 class ClickService(CaseService):
-    def __init__(self, *, card: CardService, removal: RemovalService, decisions: DecisionService, **base):
+    def __init__(self, *, card: CardService, removal: RemovalService, decisions: DecisionService,
+                 floods: FloodService, **base):
         super().__init__(**base)
         self.card = card
         self.removal = removal
         self.decisions = decisions
+        self.floods = floods
 
     def case_for_click(self, click: Click) -> cases_db.Case | None:
         """The case a card button belongs to: found by where the card is, never
@@ -121,11 +125,21 @@ class ClickService(CaseService):
         self.card.publish(case.id)
 
     def _click_dismiss(self, case: cases_db.Case, click: Click, *, action: str = "dismiss") -> None:
-        """Dismiss (no action), or Close once the message was removed (the removal stands)."""
-        if not cases_db.claim_decision(self.db, case.id, action=action, by=click.user, now=self.now()):
+        """Dismiss (no action), or Close once the message was removed (the removal stands).
+
+        Dismissing a flood or raid takes back what was queued to answer it:
+        in the same transaction as the decision, so no removal can be queued
+        for the case after it (FloodService.delete checks under the same lock)."""
+        cancelled = 0
+        with transaction(self.db):
+            won = cases_db.claim_decision(self.db, case.id, action=action, by=click.user, now=self.now())
+            if won and action == "dismiss" and case.kind != "message":
+                cancelled = self.floods.cancel_answer(case, by=click.user)
+        if not won:
             self._lost(rules.Action(action), case, click)
             return
-        self.audit(actor=click.user, action=action, case_id=case.id)
+        self.audit(actor=click.user, action=action, case_id=case.id,
+                   detail={"removals_cancelled": cancelled} if case.kind != "message" else None)
         self.card.publish(case.id)
 
     def _click_close(self, case: cases_db.Case, click: Click) -> None:

@@ -5,6 +5,13 @@ place. Until a moderator decides, the excess is answered as
 `moderation.flood_response` says: its repeats removed, or the author slowed
 (messages beyond `flood_slow_mode_per_minute` a minute removed).
 
+A moderator's Dismiss says the flood is not a problem: what was queued to
+answer it and not yet made (removals, the DM saying why) is cancelled, slow
+mode ends with the case, and the flood's posts no longer count against the
+author, so their next messages are not taken for its continuation (a new
+flood after the dismissal is a new case). What was already removed stays
+removed: Slack cannot restore a deleted message.
+
 Raids: when `moderation.raid_min_accounts` new members post links, or the
 same text, within `raid_window_s`, their posts make one case listing the
 accounts; Remove on its card removes every post, Suspend suspends every
@@ -18,10 +25,12 @@ from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService, short_hash
 from bot.services.messages import SeenMessage
 from bot.slack.blocks import member_dms as dms
-from bot.slack.effects import About, DeleteGroupMessage
+from bot.slack.effects import About, DeleteGroupMessage, group_topic
 from policies.community import CROSS_POST_MIN_WORDS, fingerprint
 from storage import cases as cases_db
+from storage import outbox as outbox_db
 from storage import raids as raids_db
+from storage import transaction
 
 FLOOD = "flood"
 # Findings that say "too much of the same author", not "this message is
@@ -90,8 +99,7 @@ class FloodService(CaseService):
                 > self.cfg.flood_slow_mode_per_minute
         else:
             excess = False
-        if excess and self.gateway.has_admin:
-            self.delete(case.id, m.channel, m.ts)
+        if excess and self.gateway.has_admin and self.delete(case.id, m.channel, m.ts):
             # Told once (keyed by the case), so they know why their messages vanish.
             self.dm(m.user, about=About.FLOOD, ref=case.id, case_id=case.id,
                     text=dms.flood_dm(response=response, per_minute=self.cfg.flood_slow_mode_per_minute))
@@ -140,9 +148,36 @@ class FloodService(CaseService):
             return list(cases_db.group_summary(self.db, case.id).authors)
         return [case.author] if case.author else []
 
-    def delete(self, case_id: int, channel: str, ts: str) -> None:
-        if cases_db.mark_group_message_removed(self.db, channel=channel, ts=ts):
+    def delete(self, case_id: int, channel: str, ts: str) -> bool:
+        """Queue one message's removal; False when it was already queued or
+        the case was dismissed. One transaction with the check: a Dismiss
+        (cancel_answer, under the same write lock) either comes first, and
+        nothing is queued, or after, and cancels what was."""
+        with transaction(self.db):
+            if not cases_db.group_answer_allowed(self.db, case_id):
+                return False
+            if not cases_db.mark_group_message_removed(self.db, channel=channel, ts=ts):
+                return False
             self.gateway.perform(DeleteGroupMessage(case_id=case_id, channel=channel, ts=ts))
+            return True
+
+    def cancel_answer(self, case: cases_db.Case, *, by: str) -> int:
+        """The case was dismissed: its removals not yet made, and the DM
+        telling the author their repeats are removed if not yet sent, are
+        cancelled (never made, restarts included); the messages are kept
+        as the flood's. Call inside the dismissal's transaction. Returns
+        how many removals were cancelled."""
+        dropped = outbox_db.cancel_unsent(self.db, topic=group_topic(case.id), now=self.now(),
+                                          why=f"case #{case.id} dismissed by {by}")
+        kept = [(i.args["channel"], i.args["ts"]) for i in dropped if i.method == "chat.delete"]
+        cases_db.unmark_group_messages_removed(self.db, kept)
+        return len(kept)
+
+    def cleared_activity(self, user: str | None) -> dict[str, float]:
+        """For the checks: the author's posts up to the dismissal of their
+        flood no longer count (SqliteActivity's `cleared`)."""
+        through = cases_db.flood_dismissed_through(self.db, author=user) if user else None
+        return {user: through} if user and through is not None else {}
 
     def remove_all(self, case: cases_db.Case) -> int:
         """Remove on a flood or raid card: every message of the case, not only its first."""

@@ -111,7 +111,8 @@ class IntakeService(CaseService):
             display_name=person.display_name if person else "",
             real_name=person.real_name if person else "",
             account_age_days=self.people.account_age_days(m.user),
-            activity=SqliteActivity(self.db),
+            # A flood a moderator dismissed no longer counts against its author.
+            activity=SqliteActivity(self.db, cleared=self.floods.cleared_activity(m.user)),
             now=float(m.ts) if m.ts.replace(".", "", 1).isdigit() else self.now(),
             staff_names=self.people.staff_names() if role not in ("moderator", "admin") else (),
         )

@@ -49,9 +49,10 @@ class SuspensionService(CaseService):
         on the card) must not reach the member after the suspension ended or
         the warning was revoked."""
         topic = f"suspension:{suspension_id}" if suspension_id is not None else f"warning:{warning_id}"
-        dropped = outbox_db.cancel_unsent(self.db, topic=topic)
+        why = "the suspension was lifted" if suspension_id is not None else "the warning was revoked"
+        dropped = outbox_db.cancel_unsent(self.db, topic=topic, why=why, now=self.now())
         if dropped:
-            log.info("cancelled %d unsent call(s) of a decision that ended", dropped)
+            log.info("cancelled %d unsent call(s) of a decision that ended", len(dropped))
 
     def lift_expired_suspensions(self) -> int:
         """The scheduled job: lift what has ended and tell the member (once)."""

@@ -100,7 +100,7 @@ def build_moderation(rt: Modbot, people: PeopleService) -> tuple[Moderation, Cas
         card=card, removal=removal, suspensions=suspensions,
         flags=FlagService(card=card, removal=removal, **base),
         decisions=decisions,
-        clicks=ClickService(card=card, removal=removal, decisions=decisions, **base),
+        clicks=ClickService(card=card, removal=removal, decisions=decisions, floods=floods, **base),
         appeals=AppealService(card=card, suspensions=suspensions, **base),
         intake=IntakeService(card=card, removal=removal, suspensions=suspensions, quality=quality, floods=floods,
                              **base),

@@ -118,6 +118,11 @@ class CardData:
     # in #general and #help"), built by modbot (no member's words).
     group_line: str = ""
     kind: str = "message"
+    # A flood's or raid's messages removed at Slack, and removals cancelled
+    # before they were made (the case was dismissed).
+    group_removed: int = 0
+    group_cancelled: int = 0
+    slow_mode_ended: bool = False  # a dismissed flood whose author was held to slow mode
 
 
 def _who(user: str | None) -> str:
@@ -188,7 +193,27 @@ def _decision_line(d: CardData) -> str | None:
     tail = {"dismiss": " \u2014 no action taken.", "close": " with no further action."}.get(d.handled_action, ".")
     if d.handled_action == "close" and d.removed_reason in ("auto", "flags"):
         tail = ": the removal stands, with no further action."
+    if d.handled_action == "dismiss" and (d.group_removed or d.group_cancelled):
+        tail = _dismissed_group(d)
+    if d.slow_mode_ended:
+        tail += f" Slow mode for {_who(d.author)} ended."
     return f"{icon} {verb} by {_who(d.handled_by)}{detail}{tail}"
+
+
+def _dismissed_group(d: CardData) -> str:
+    """What a dismissed flood's or raid's card adds: the removals taken back,
+    and those made before, which stay (the card never claims a deleted
+    message came back)."""
+    text = ""
+    if d.group_cancelled:
+        n = d.group_cancelled
+        text += f"; {n} queued removal{'s' if n != 1 else ''} cancelled"
+    text += "."
+    if d.group_removed:
+        n = d.group_removed
+        text += (f" {n} of the {d.kind}'s messages {'were' if n != 1 else 'was'} removed before that and stay"
+                 f"{'s' if n == 1 else ''} removed (Slack cannot restore a deleted message).")
+    return text
 
 
 def _duration(seconds: float) -> str:
