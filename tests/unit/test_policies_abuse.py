@@ -4,13 +4,16 @@ not reach moderators; strong profanity, insults aimed at someone and
 threats (also passive and indirect ones) must."""
 from __future__ import annotations
 
+import ast
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
-from policies import Message, abuse, community, evaluate
+from policies import Message, abuse, community, evaluate, evaluate_many
 from policies.config import DEFAULTS
+from policies.slacktext import normalise, parse
 
 ABUSIVE = {"threat", "hate", "harassment", "vulgar"}
 
@@ -70,7 +73,7 @@ def test_strong_profanity_and_aimed_insults_are_routed(text, category):
     assert category in routed(text)
 
 
-@pytest.mark.parametrize("text", [
+THREATS = [
     "I will kill you",
     "I will find where you live and kill you",
     "they should all be hanged",                   # passive voice
@@ -92,7 +95,10 @@ def test_strong_profanity_and_aimed_insults_are_routed(text, category):
     "I am going to shoot up the school",
     "your family will pay for this",
     "we should burn their houses down",
-])
+]
+
+
+@pytest.mark.parametrize("text", THREATS)
 def test_threats_including_passive_and_indirect(text):
     assert "threat" in routed(text)
 
@@ -329,7 +335,7 @@ def test_a_lost_session_is_not_bullying():
 
 # Issue #10: more ways to threaten or incite (from bench/threat_cases.py's
 # development list), each next to work talk that uses the same verb.
-@pytest.mark.parametrize("text", [
+MORE_THREATS = [
     "shoot the looters",                               # an imperative at a people word
     "behead the infidels",
     "the government should execute every refugee",     # a call with any subject
@@ -358,7 +364,10 @@ def test_a_lost_session_is_not_bullying():
     "deport them all and then shoot them",
     "line them up against a wall and shoot them",
     "lock them in and set the building on fire",
-])
+]
+
+
+@pytest.mark.parametrize("text", MORE_THREATS)
 def test_more_threats_and_incitement(text):
     assert "threat" in routed(text)
 
@@ -381,3 +390,74 @@ def test_more_threats_and_incitement(text):
 ])
 def test_work_talk_with_the_same_verbs_is_not_a_threat(text):
     assert "threat" not in routed(text)
+
+
+# ------------------------------------------------------------ threat gates
+# A threat pattern runs only when the message holds a word of its gate
+# (policies/abuse.py builds the gates from the same verb table and word
+# tuples as the patterns). A gate that lacks a word a pattern needs hides
+# threats without a sound; these tests run every threat example we have.
+
+def _bench_threats() -> list[str]:
+    """bench/threat_cases.py's threat lists, development and held out (only
+    to check the gates here, never to tune on), read without running the
+    script, which puts bench/ on sys.path."""
+    source = Path(__file__).resolve().parents[2] / "bench" / "threat_cases.py"
+    assigned = {target.id: node.value for node in ast.parse(source.read_text(encoding="utf-8")).body
+                if isinstance(node, ast.Assign) for target in node.targets if isinstance(target, ast.Name)}
+    return ast.literal_eval(assigned["DEV_THREATS"]) + ast.literal_eval(assigned["HELD_THREATS"])
+
+
+# Made up here: one for each phrase the patterns write out that no list
+# above reaches, so that each phrase's gate words are tried too.
+PHRASE_THREATS = [
+    "kys", "kill urself", "kill ya self", "go die", "hang yourself", "neck yourself", "you should die",
+    "you deserve to die", "you will die", "you're dead", "you are next", "drink bleach", "I'll make you suffer",
+    "I'm coming for you", "break your neck", "I know where your sister lives", "you'll regret this",
+    "you will pay for this", "your days are numbered", "sleep with one eye open",
+    "shame if something happened to your car", "you won't live to see tomorrow", "I'll run him over",
+    "blow his brains out", "gas them", "kick his teeth in", "throw him off the bridge", "let them starve",
+]
+GATE_EXAMPLES = THREATS + MORE_THREATS + PHRASE_THREATS + _bench_threats()
+
+
+def test_the_made_up_phrases_are_threats():
+    assert [t for t in PHRASE_THREATS if "threat" not in {f.category for f in evaluate(Message(text=t))}] == []
+
+
+def test_the_threat_gates_never_hide_a_match():
+    """Where a threat pattern matches an example, its gate lets it run.
+    _THREAT's gate leaves a few phrases to _THREAT_MORE ("death to all
+    ...", "put down": see _THREAT_GATE), which must then match the same words."""
+    hidden = []
+    for text in GATE_EXAMPLES:
+        norm = normalise(parse(text).prose)
+        older, more = abuse._THREAT.search(norm.text), abuse._THREAT_MORE.search(norm.text)
+        if more and not abuse._threat_more_gate(norm.vocab):
+            hidden.append(("_THREAT_MORE", text))
+        if older and abuse._THREAT_GATE.isdisjoint(norm.vocab) and not (more and more.span() == older.span()):
+            hidden.append(("_THREAT", text))
+    assert hidden == []
+
+
+class _OpenGate:
+    """Stands in for a gate's word set: shares a word with every message."""
+
+    def isdisjoint(self, other) -> bool:
+        return False
+
+
+def test_the_threat_gates_change_no_finding(monkeypatch):
+    items = [(Message(text=t), None) for t in GATE_EXAMPLES]
+    gated = evaluate_many(items)
+    monkeypatch.setattr(abuse, "_THREAT_GATE", _OpenGate())
+    monkeypatch.setattr(abuse, "_threat_more_gate", lambda words: True)
+    assert evaluate_many(items) == gated
+
+
+def test_each_violent_verb_is_written_once():
+    bases = [v.base for v in abuse._VIOLENT_VERBS]
+    assert len(bases) == len(set(bases))
+    assert all(v.lists for v in abuse._VIOLENT_VERBS)  # a verb no list takes is one nobody maintains
+    with pytest.raises(ValueError, match="malformed row"):
+        abuse._verb_table("base -s -ing participles harm\nkill kills killing killed")
