@@ -249,7 +249,10 @@ _THREAT = re.compile(
     r"(?:won t|will not|wont) (?:live|survive|wake up|see) (?:to see )?(?:tomorrow|another day|the weekend|next week)|"
     r"(?:death|bullets|the rope|a noose|the gas chamber|the ovens?) (?:to|for) (?:all|every|the|those|these) \w+|"
     r"(?:i ll|i will|we ll|we will|gonna) (?:find|hunt|come for|come after|track) (?:you|u|him|her|them)"
-    r"(?: down| and)?(?! know| a | an | the | some| to| if| on | in | out| back| started| set up| going| there| here| up| through| covered))\b")
+    # not "I'll find you a link", "I'll come for you at 5", "we'll come for you after work"
+    r"(?: down| and)?(?! know| a | an | the | some| to| if| on | in | out| back| started| set up| going| there|"
+    r" here| up| through| covered| at | after | before | around | tomorrow| tonight| later| when | with | by |"
+    r" from | this | next ))\b")
 # More ways to threaten or call for violence (issue #10; bench/threat_cases.py
 # has the development and held-out lists). Each names a person or people as
 # the target: a word for people, a group, him or her, never a bare "them"
@@ -362,49 +365,55 @@ _THREAT_MORE = re.compile(
     r"|(?:^|\byou |\bu |\bgo )die in a (?:fire|hole|ditch)\b")
 # The gates: a pattern runs only on a message holding a word of its gate,
 # or both words of one of its pairs (a set lookup, where the pattern costs
-# a scan). The verbs' forms come from the table through the lists the
-# pattern takes, the place and body words from the tuples its branches are
-# built from; the words of the phrases written out in a pattern are listed
-# here. A few phrases do not open their gate alone (listed below) and
-# count only beside another of its words, so a gate also keeps the words
-# it has always opened on, even where no branch needs them.
+# a scan: both patterns on every message would take ten times as long).
+# The verbs' forms come from the table through the lists the pattern
+# takes, the place and body words from the tuples its branches are built
+# from; the words of the phrases written out in a pattern are listed here,
+# so that no branch is hidden by its gate (tests pin it).
 _THREAT_GATE = (
     _heads(_HARM_FORMS + _KILL_FORMS + _KILLED_FORMS)
     # beside the verbs: "break your neck", "deported and shot", "they should all be removed"
     | words("break smash deported destroyed removed")
-    # the written-out phrases: "kys", "kill urself", "you're next", "I know where you live", "slit your throat" ...
+    # the written-out phrases: "kys", "kill urself", "you're next", "I know where you live", "slit your throat",
+    # "get rid of them", "death to all ...", "the ovens for ...", "a beating", "won't survive the weekend" ...
     | words("kys urself die dies dead next bleach live lives back regret numbered eye shame pay coming find hunt "
-            "track slit throat neck bullet bullets noose rope cancer burns rot suffer bleed torch firebomb blow")
+            "track slit throat neck bullet bullets noose rope cancer burns rot rots suffer bleed torch firebomb "
+            "blow rid death oven ovens chamber beating survive")
     # in no branch, but the gate has always opened on them
     | words("end bury destroy killing"))
-# _THREAT's phrases that do not open its gate alone: "get rid of", "run
-# over", "put down", "be put to death", "death to/for ...", "the ovens
-# for ...", "a beating", "rots", "come for/after you", "won't survive/see/
-# wake up", "where your kid goes". Opening it for them flags new messages
-# (HateCheck's "Let's get rid of women", but also "Get rid of this clown!"
-# in toxic_spans): a change to measure on its own.
+# Phrases of two ordinary words: "run over", "put down", "come for/after
+# you", "won't wake up / see tomorrow", "I know where your kid goes".
+_THREAT_PAIRS = (("run", "over"), ("put", "down"), ("come", "for"), ("come", "after"), ("wake", "up"),
+                 ("won", "see"), ("wont", "see"), ("not", "see"), ("where", "goes"))
 _THREAT_MORE_GATE = (
     _heads(_KILL_MORE_FORMS + _KILLS_MORE_FORMS + _KILLING_FORMS + _KILLED_MORE_FORMS + _KILLED_MORE_PHRASES
            + _GET_KILLED_FORMS + list(_ARSON))
     | frozenset(_BONES + _SMASH_IN + _CUT_OFF + _THROWN_FROM + _LEFT_TO)
     | frozenset(p.split()[-1] for p in _DEATH_CAMPS)
     # the written-out phrases: "to death", "death to all ...", "... is a dead ...", "hope you die",
-    # "set them on fire", "kick his teeth in", "blow his brains out", "wipe them off the face of the earth"
-    | words("death dead die dies fire teeth brain brains earth planet")
+    # "set them on fire", "kick his teeth in", "blow his brains out", "wipe them off the face of the earth",
+    # "I want to see them suffer"
+    | words("death dead die dies fire teeth brain brains earth planet suffer")
     # cutting words the gate has always opened on ("cut" and "hack" alone are everyday words: _CUT_OFF covers them)
     | words("chop slit"))
-# Branches known by two ordinary words together: "run her over", "put that
-# dog down", "line them up against a wall", "get hit by a bus". "Line them
-# up and ..." waits for the violent word after it, and "I want to see them
-# suffer" for another violent word, as before (opening the gate for them
-# flags a docker chat line, "stream line availability during up and down
-# time", and HateCheck's "I would love to see those women suffer").
+# "run her over", "put that dog down", "line them up against a wall", "get
+# hit by a bus". "Line them up and ..." waits for a violent word after it
+# (opening the gate for it flags a docker chat line, "stream line
+# availability during up and down time").
 _THREAT_MORE_PAIRS = (("run", "over"), ("put", "down"), ("up", "against"), ("hit", "bus"), ("hit", "car"),
                       ("hit", "truck"), ("hit", "train"))
 
 
+def _opens(gate: frozenset[str], pairs: tuple[tuple[str, str], ...], words: frozenset[str]) -> bool:
+    return not gate.isdisjoint(words) or any(a in words and b in words for a, b in pairs)
+
+
+def _threat_gate(words: frozenset[str]) -> bool:
+    return _opens(_THREAT_GATE, _THREAT_PAIRS, words)
+
+
 def _threat_more_gate(words: frozenset[str]) -> bool:
-    return not _THREAT_MORE_GATE.isdisjoint(words) or any(a in words and b in words for a, b in _THREAT_MORE_PAIRS)
+    return _opens(_THREAT_MORE_GATE, _THREAT_MORE_PAIRS, words)
 
 
 _HATE_PHRASE = re.compile(
@@ -758,7 +767,7 @@ def evidence(norm: Normalised, *, mentions_user: bool, allowed_words: frozenset[
     # near "you" with a hostile score were right two times in three on the
     # validation data ("you are killing half your profits"), so they no
     # longer make a threat finding on their own.
-    m = _THREAT.search(text) if not _THREAT_GATE.isdisjoint(words) else None
+    m = _THREAT.search(text) if _threat_gate(words) else None
     if m is None and _threat_more_gate(words):
         m = _THREAT_MORE.search(text)
     ev.threat = norm.span(*m.span()) if m else None

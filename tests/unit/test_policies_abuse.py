@@ -35,6 +35,10 @@ def routed(text: str) -> set[str]:
     "the black background looks odd on mobile",
     "they will die in future versions, use networks instead",
     "I will find you a link to the docs",
+    "I'll come for you at 5, the office is on the way",
+    "we'll come for you after work",
+    "I do not see the option in the menu",
+    "where the config goes depends on the OS",
     "we nuked the old cluster yesterday",
     "you'll shoot yourself in the foot with that config",
     "hi all, I have maybe a stupid question: is Docker made for production?",
@@ -417,6 +421,10 @@ PHRASE_THREATS = [
     "you will pay for this", "your days are numbered", "sleep with one eye open",
     "shame if something happened to your car", "you won't live to see tomorrow", "I'll run him over",
     "blow his brains out", "gas them", "kick his teeth in", "throw him off the bridge", "let them starve",
+    # phrases of ordinary words, which their gate once missed
+    "let's get rid of them all", "death to all immigrants", "they should be put to death", "he deserves a beating",
+    "I hope he rots", "you won't survive the weekend", "I'll come for you", "I'll come after you",
+    "you won't wake up tomorrow", "I know where your kid goes", "I want to see them suffer",
 ]
 GATE_EXAMPLES = THREATS + MORE_THREATS + PHRASE_THREATS + _bench_threats()
 
@@ -426,31 +434,21 @@ def test_the_made_up_phrases_are_threats():
 
 
 def test_the_threat_gates_never_hide_a_match():
-    """Where a threat pattern matches an example, its gate lets it run.
-    _THREAT's gate leaves a few phrases to _THREAT_MORE ("death to all
-    ...", "put down": see _THREAT_GATE), which must then match the same words."""
+    """Where a threat pattern matches an example, its gate lets it run."""
     hidden = []
     for text in GATE_EXAMPLES:
         norm = normalise(parse(text).prose)
-        older, more = abuse._THREAT.search(norm.text), abuse._THREAT_MORE.search(norm.text)
-        if more and not abuse._threat_more_gate(norm.vocab):
+        if abuse._THREAT_MORE.search(norm.text) and not abuse._threat_more_gate(norm.vocab):
             hidden.append(("_THREAT_MORE", text))
-        if older and abuse._THREAT_GATE.isdisjoint(norm.vocab) and not (more and more.span() == older.span()):
+        if abuse._THREAT.search(norm.text) and not abuse._threat_gate(norm.vocab):
             hidden.append(("_THREAT", text))
     assert hidden == []
-
-
-class _OpenGate:
-    """Stands in for a gate's word set: shares a word with every message."""
-
-    def isdisjoint(self, other) -> bool:
-        return False
 
 
 def test_the_threat_gates_change_no_finding(monkeypatch):
     items = [(Message(text=t), None) for t in GATE_EXAMPLES]
     gated = evaluate_many(items)
-    monkeypatch.setattr(abuse, "_THREAT_GATE", _OpenGate())
+    monkeypatch.setattr(abuse, "_threat_gate", lambda words: True)
     monkeypatch.setattr(abuse, "_threat_more_gate", lambda words: True)
     assert evaluate_many(items) == gated
 
