@@ -208,8 +208,11 @@ def build(dest: Path, limit: int | None = None, variant: Variant = Variant()) ->
     calibrate(dest, len(rows), limit, variant)
 
 
-def calibrate(dest: Path, n_rows: int, limit: int | None = None, variant: Variant = Variant()) -> None:
-    """Platt scaling of the int8 model's logit, scored as the bot scores."""
+def calibrate(dest: Path, n_rows: int, limit: int | None = None, variant: Variant = Variant(),
+              experiment: dict | None = None) -> None:
+    """Platt scaling of the int8 model's logit, scored as the bot scores.
+    `experiment`: what an experiment's encoder.json said it was, kept when
+    only the calibration is redone."""
     meta = {"max_len": MAX_LEN, "slope": 1.0, "offset": 0.0}
     (dest / "encoder.json").write_text(json.dumps(meta), encoding="utf-8")
     enc = encoder_mod.Encoder(dest)  # one thread, as in the bot
@@ -227,8 +230,8 @@ def calibrate(dest: Path, n_rows: int, limit: int | None = None, variant: Varian
         "held_out": "docker chat room, OLID part B, val/test splits, hatecheck",
         "recipe": {"seed": SEED, "epochs": EPOCHS, "lr": LR, "batch": BATCH, "warmup": WARMUP, "sample": SAMPLE},
     })
-    if not variant.shipped():
-        meta["experiment"] = variant.describe()
+    if not variant.shipped() or experiment:
+        meta["experiment"] = variant.describe() if not variant.shipped() else experiment
     (dest / "encoder.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"calibrated: slope {slope:.3f} offset {offset:.3f}")
 
@@ -251,7 +254,8 @@ def main() -> int:
         print(_data.missing_message())
         return 0
     if args.calibrate_only:  # after a change to how the bot runs the model
-        calibrate(args.out, len(training_rows()))
+        was = json.loads((args.out / "encoder.json").read_text(encoding="utf-8")).get("experiment")
+        calibrate(args.out, len(training_rows()), experiment=was)
         print(f"recalibrated {args.out}: {digest(args.out)}")
         return 0
     if args.check:
