@@ -9,8 +9,8 @@ import pytest
 from storage import open_db
 from storage import events as events_db
 from storage import messages as messages_db
-from tests.fakeslack.payloads import SlackClientSim, message_event
-from tests.harness import GENERAL, MOD_CHANNEL, SIGNING_SECRET
+from tests.fakeslack.payloads import SlackClientSim, message_event, team_join
+from tests.harness import GENERAL, HELP, MOD_CHANNEL, SIGNING_SECRET
 from tests.procs import start_serve
 
 
@@ -158,5 +158,103 @@ def test_killed_after_a_call_was_marked_done_its_follow_up_runs_at_restart(fake_
         assert _wait(card_says_removed), second.log()
         assert len(_cards(fake_slack)) == 1 and len(fake_slack.dms("UDAVE")) == 1
         assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True]
+    finally:
+        second.stop()
+
+
+FLOOD_TEXT = "Join my trading group for guaranteed daily returns, message me now"
+
+
+def _flood_config(tmp_path):
+    path = tmp_path / "modbot.toml"
+    path.write_text('[moderation]\nflood_response = "remove"\n')
+    return path
+
+
+def _post(fake, serve, user, text, *, channel, event_id):
+    ts = fake.add_message(channel, user, text)
+    resp = SlackClientSim(serve.base_url, SIGNING_SECRET).post_event(message_event(channel, user, text, ts=ts),
+                                                                     event_id=event_id)
+    assert resp.status == 200
+    return ts
+
+
+def test_killed_after_a_flood_message_joined_its_case_its_removal_is_still_made(fake_slack, tmp_path):
+    """The gap between a flood's message joining its case and its removal
+    being queued (flood_response = remove). Killed there, the replayed
+    event must still remove the message, once: before the fix the join was
+    on disk, so the replay took the message as handled and it stayed up."""
+    db_path, config = tmp_path / "flood.db", _flood_config(tmp_path)
+    db = open_db(db_path)
+    first = start_serve(fake_slack, db_path, config=config)
+    try:
+        # 8 messages are within the limit; the 9th opens the flood case and stays up.
+        sent = [_post(fake_slack, first, "UBOB", f"{FLOOD_TEXT} ({i})", channel=(GENERAL, HELP)[i % 2],
+                      event_id=f"EvFLOOD{i}") for i in range(9)]
+        assert _wait(lambda: db.execute("SELECT count(*) FROM events WHERE status = 'done'").fetchone()[0] == 9), \
+            first.log()
+        [(case_id, case_ts)] = db.execute("SELECT id, ts FROM cases WHERE kind = 'flood'").fetchall()
+        assert case_ts == sent[8]
+    finally:
+        first.stop()
+
+    # The 10th is a repeat to remove; the process dies just after it joined the case.
+    second = start_serve(fake_slack, db_path, config=config, crash_at="flood_joined")
+    tenth = _post(fake_slack, second, "UBOB", f"{FLOOD_TEXT} (9)", channel=HELP, event_id="EvFLOOD9")
+    assert _wait(lambda: second.proc.poll() is not None), second.log()
+    assert events_db.event_status(db, "EvFLOOD9")["status"] == "pending"
+    assert fake_slack.find_message(HELP, tenth) is not None
+
+    third = start_serve(fake_slack, db_path, config=config)
+    try:
+        assert _wait(lambda: events_db.event_status(db, "EvFLOOD9")["status"] == "done"), third.log()
+        assert _wait(lambda: fake_slack.find_message(HELP, tenth) is None), (
+            "the repeat was never removed", db.execute("SELECT channel, ts, removed FROM case_messages").fetchall(),
+            third.log())
+        assert _wait(lambda: len(fake_slack.dms("UBOB")) == 1), third.log()
+        # Once: one queued removal, one chat.delete, one DM; the case's first message stays up.
+        assert [c.ok for c in fake_slack.calls_to("chat.delete") if c.args.get("ts") == tenth] == [True]
+        assert db.execute("SELECT count(*) FROM outbox WHERE purpose = 'flood_delete'").fetchone()[0] == 1
+        assert db.execute("SELECT case_id, removed FROM case_messages WHERE ts = ?", [tenth]).fetchall() == \
+            [(case_id, 1)]
+        assert fake_slack.find_message(GENERAL, sent[8]) is not None
+        assert len(fake_slack.dms("UBOB")) == 1
+    finally:
+        third.stop()
+
+
+RAIDERS = tuple(f"URAIDC{i}" for i in range(5))
+
+
+def test_killed_after_a_raid_case_opened_it_still_says_why(fake_slack, tmp_path):
+    """The gap between a raid's case being opened on the post that made the
+    raid and its finding being recorded. Killed there, the replay must
+    record it: before the fix the replay took the case as an old one and
+    the raid's card showed no reason."""
+    db_path = tmp_path / "raid.db"
+    db = open_db(db_path)
+    first = start_serve(fake_slack, db_path, crash_at="raid_joined")
+    client = SlackClientSim(first.base_url, SIGNING_SECRET)
+    for uid in RAIDERS:
+        user = fake_slack.add_user(uid, uid.lower(), real_name=uid.title())
+        for ch in (GENERAL, HELP):
+            fake_slack.channels[ch]["members"].append(uid)
+        assert client.post_event(team_join(user), event_id=f"EvJOIN{uid}").status == 200
+    for i, uid in enumerate(RAIDERS):  # the fifth new account's post makes the raid
+        text = f"free crypto signals at <https://t.example/{i}|t.example/{i}>"
+        ts = fake_slack.add_message(GENERAL, uid, text)
+        client.post_event(message_event(GENERAL, uid, text, ts=ts), event_id=f"EvRAID{i}")
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    assert events_db.event_status(db, "EvRAID4")["status"] == "pending"
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        assert _wait(lambda: events_db.event_status(db, "EvRAID4")["status"] == "done"), second.log()
+        [raid] = db.execute("SELECT id FROM cases WHERE kind = 'raid'").fetchall()
+        rules = [r[0] for r in db.execute("SELECT rule FROM findings WHERE case_id = ?", raid).fetchall()]
+        assert rules == ["spam.raid"], rules
+        opened = db.execute("SELECT count(*) FROM audit_log WHERE action = 'case_opened' AND case_id = ?", raid).fetchone()
+        assert opened == (1,)
+        assert db.execute("SELECT count(*) FROM case_messages WHERE case_id = ?", raid).fetchone() == (5,)
     finally:
         second.stop()

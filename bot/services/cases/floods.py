@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 import policies
+from bot.faults import crash_point
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService, short_hash
 from bot.services.messages import SeenMessage
@@ -74,20 +75,27 @@ class FloodService(CaseService):
         """The message joins its author's flood case (opened on the first)."""
         severity = max((f.severity for f in findings), key=cases_db.SEVERITY_ORDER.index) if findings else "low"
         at = _message_time(m, self.now())
-        case, created, joined = cases_db.open_group(
-            self.db, kind=FLOOD, channel=m.channel, ts=m.ts, author=m.user, group_key=m.user,
-            excerpt_masked=self._excerpt(m, masking), severity=severity, window_s=self.cfg.flood_case_window_s, now=self.now(), at=at)
-        if joined:
-            known = {f.rule for f in cases_db.findings(self.db, case.id)}
-            fresh = [f for f in findings if f.rule not in known]
-            if fresh:  # one line per rule on the card, not one per message
-                cases_db.add_findings(self.db, case.id, fresh, message_version=short_hash(m.text), now=self.now())
-            if created:
-                self.audit(actor=SYSTEM, action="case_opened", case_id=case.id,
-                           detail={"rules": sorted({f.rule for f in findings}), "kind": FLOOD})
-            if not created:
-                cases_db.grew(self.db, case.id, severity=severity, now=self.now())
-            self._answer_excess(case, m, at=at, first=created)
+        excerpt = self._excerpt(m, masking)
+        # One transaction from the join to the excess's removal being queued.
+        # A replayed event finds the message joined and does nothing more, so
+        # a join on disk without what follows it would leave a repeat up for
+        # good: either all of it is recorded, or none and the replay does it.
+        with transaction(self.db):
+            case, created, joined = cases_db.open_group(
+                self.db, kind=FLOOD, channel=m.channel, ts=m.ts, author=m.user, group_key=m.user,
+                excerpt_masked=excerpt, severity=severity, window_s=self.cfg.flood_case_window_s, now=self.now(), at=at)
+            if joined:
+                crash_point("flood_joined")
+                known = {f.rule for f in cases_db.findings(self.db, case.id)}
+                fresh = [f for f in findings if f.rule not in known]
+                if fresh:  # one line per rule on the card, not one per message
+                    cases_db.add_findings(self.db, case.id, fresh, message_version=short_hash(m.text), now=self.now())
+                if created:
+                    self.audit(actor=SYSTEM, action="case_opened", case_id=case.id,
+                               detail={"rules": sorted({f.rule for f in findings}), "kind": FLOOD})
+                if not created:
+                    cases_db.grew(self.db, case.id, severity=severity, now=self.now())
+                self._answer_excess(case, m, at=at, first=created)
         self.card.publish(case.id, gather_s=CARD_GATHER_S)
 
     def _answer_excess(self, case: cases_db.Case, m: SeenMessage, *, at: float, first: bool) -> None:
@@ -125,20 +133,27 @@ class FloodService(CaseService):
         accounts = len({user for _, _, user, _ in posts})
         finding = policies.Finding("spam", "spam.raid", 0.9, "medium", 0, 0,
                                    f"{accounts} new accounts posted links or the same text within {window / 60:g} min")
-        case, created, _ = cases_db.open_group(
-            self.db, kind=RAID, channel=m.channel, ts=m.ts, author=m.user, group_key=None,
-            excerpt_masked=self._excerpt(m, masking), severity="medium", window_s=window, now=self.now(), at=at)
-        cases_db.join_group(self.db, case.id, posts)
-        # Posts that opened a case of their own before the raid showed (a
-        # promotion's finding) are folded into it: one case for the raid.
-        for merged in cases_db.merge_into_group(self.db, messages=[(c, t) for c, t, _, _ in posts], now=self.now()):
-            self.audit(actor=SYSTEM, action="case_merged", case_id=merged, detail={"into": case.id, "kind": RAID})
-            self.card.publish(merged)
-        if created:
-            cases_db.add_findings(self.db, case.id, [finding], message_version=short_hash(m.text), now=self.now())
-            self.audit(actor=SYSTEM, action="case_opened", case_id=case.id, detail={"rules": ["spam.raid"], "kind": RAID})
-        else:
-            cases_db.grew(self.db, case.id, severity="medium", now=self.now())
+        excerpt = self._excerpt(m, masking)
+        # One transaction, as for a flood's join: a replay finds this post in
+        # the case and takes the case as an old one, so the raid's finding
+        # (why the case exists) is recorded with the case or not at all.
+        with transaction(self.db):
+            case, created, _ = cases_db.open_group(
+                self.db, kind=RAID, channel=m.channel, ts=m.ts, author=m.user, group_key=None,
+                excerpt_masked=excerpt, severity="medium", window_s=window, now=self.now(), at=at)
+            crash_point("raid_joined")
+            cases_db.join_group(self.db, case.id, posts)
+            # Posts that opened a case of their own before the raid showed (a
+            # promotion's finding) are folded into it: one case for the raid.
+            # (Their cards' updates are queued with the fold: a replay folds nothing.)
+            for merged in cases_db.merge_into_group(self.db, messages=[(c, t) for c, t, _, _ in posts], now=self.now()):
+                self.audit(actor=SYSTEM, action="case_merged", case_id=merged, detail={"into": case.id, "kind": RAID})
+                self.card.publish(merged)
+            if created:
+                cases_db.add_findings(self.db, case.id, [finding], message_version=short_hash(m.text), now=self.now())
+                self.audit(actor=SYSTEM, action="case_opened", case_id=case.id, detail={"rules": ["spam.raid"], "kind": RAID})
+            else:
+                cases_db.grew(self.db, case.id, severity="medium", now=self.now())
         self.card.publish(case.id, gather_s=CARD_GATHER_S)
         return True
 
