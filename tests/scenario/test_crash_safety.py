@@ -6,12 +6,14 @@ import time
 
 import pytest
 
+from bot import ids
 from storage import open_db
 from storage import events as events_db
 from storage import messages as messages_db
-from tests.fakeslack.payloads import SlackClientSim, message_event, team_join
+from tests.fakeslack.payloads import SlackClientSim, action, block_actions, message_event, team_join
 from tests.harness import GENERAL, HELP, MOD_CHANNEL, SIGNING_SECRET
 from tests.procs import start_serve
+from tests.scenario.moderation_steps import RUDE  # routed to the moderators, left up
 
 
 def _wait(predicate, timeout=20.0):
@@ -256,5 +258,133 @@ def test_killed_after_a_raid_case_opened_it_still_says_why(fake_slack, tmp_path)
         opened = db.execute("SELECT count(*) FROM audit_log WHERE action = 'case_opened' AND case_id = ?", raid).fetchone()
         assert opened == (1,)
         assert db.execute("SELECT count(*) FROM case_messages WHERE case_id = ?", raid).fetchone() == (5,)
+    finally:
+        second.stop()
+
+
+CARD_NUMBER = "my card is 4111 1111 1111 1111 exp 09/29"  # removed at once, and a card
+
+
+def test_killed_after_an_automatic_removal_was_claimed_the_replay_removes_it(fake_slack, tmp_path):
+    """The gap between the case's removal becoming "pending" and the
+    chat.delete being queued. Killed there, the replayed event must still
+    remove the message, once: before the fix the claim was on disk with
+    nothing queued, and the replay, finding the removal under way, left the
+    message up for good."""
+    db_path = tmp_path / "claimed.db"
+    db = open_db(db_path)
+    first = start_serve(fake_slack, db_path, crash_at="removal_claimed")
+    ts = fake_slack.add_message(GENERAL, "UDAVE", CARD_NUMBER)
+    SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UDAVE", CARD_NUMBER, ts=ts),
+                                                              event_id="EvCLAIM")
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    assert events_db.event_status(db, "EvCLAIM")["status"] == "pending"
+    assert fake_slack.find_message(GENERAL, ts) is not None
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        assert _wait(lambda: events_db.event_status(db, "EvCLAIM")["status"] == "done"), second.log()
+        assert _wait(lambda: fake_slack.find_message(GENERAL, ts) is None), (
+            "the message was never removed", _case_row(db), second.log())
+        assert _wait(lambda: _case_row(db)[1] == "done"), (_case_row(db), second.log())
+        assert _wait(lambda: len(fake_slack.dms("UDAVE")) == 1), second.log()
+        # Once: one queued removal, one chat.delete, one card, one DM.
+        assert db.execute("SELECT count(*) FROM outbox WHERE purpose = 'remove'").fetchone()[0] == 1
+        assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True]
+        assert _wait(lambda: len(_cards(fake_slack)) == 1)
+        assert len(fake_slack.dms("UDAVE")) == 1
+    finally:
+        second.stop()
+
+
+def _click(fake, serve, db, user, action_id, *, option=None):
+    """A moderator's click on the (only) case's card, as Slack sends it: a
+    button, or an option of the More menu."""
+    case_id, card_ts = db.execute("SELECT id, card_ts FROM cases").fetchone()
+    if option is None:
+        act = action(action_id, value=str(case_id), block_id="case_actions")
+    else:
+        act = action(action_id, type="overflow", block_id="case_actions",
+                     selected_option={"text": {"type": "plain_text", "text": option}, "value": option})
+    payload = block_actions([act], user, channel=MOD_CHANNEL, message=fake.find_message(MOD_CHANNEL, card_ts),
+                            channel_name="moderators")
+    return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(payload)
+
+
+def _click_remove(fake, serve, db, user):
+    return _click(fake, serve, db, user, ids.ACT_REMOVE)
+
+
+def _routed_then_killed_at_a_click(fake, db_path, point, action_id, *, option=None):
+    """A rude message gets its card; a moderator's click kills the process at `point`."""
+    db = open_db(db_path)
+    first = start_serve(fake, db_path, crash_at=point)
+    ts = fake.add_message(GENERAL, "UCAROL", RUDE)
+    SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UCAROL", RUDE, ts=ts),
+                                                              event_id="EvRUDE")
+    assert _wait(lambda: _case_row(db)[0] and len(_cards(fake)) == 1), first.log()
+    assert _case_row(db)[1] == "none"
+    try:  # the process dies while handling the click: Slack may or may not have had its ack
+        _click(fake, first, db, "UMOD1", action_id, option=option)
+    except Exception:
+        pass
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    return db, ts
+
+
+def test_killed_after_a_moderator_s_removal_was_claimed_remove_works_again(fake_slack, tmp_path):
+    """The same gap on a moderator's Remove. A click is not replayed: the
+    moderator clicks again once modbot is back, and that click must remove
+    the message. Before the fix the case stayed "pending" with nothing
+    queued, and every later click was refused while the message stayed up."""
+    db_path = tmp_path / "click.db"
+    db, ts = _routed_then_killed_at_a_click(fake_slack, db_path, "removal_claimed", ids.ACT_REMOVE)
+    assert fake_slack.find_message(GENERAL, ts) is not None
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        assert _click_remove(fake_slack, second, db, "UMOD1").status == 200
+        assert _wait(lambda: fake_slack.find_message(GENERAL, ts) is None), (
+            "the message was never removed", _case_row(db), fake_slack.ephemerals("UMOD1"), second.log())
+        assert _wait(lambda: _case_row(db)[1] == "done"), (_case_row(db), second.log())
+        assert db.execute("SELECT removed_by, removed_reason FROM cases").fetchone() == ("UMOD1", "moderator")
+        assert db.execute("SELECT count(*) FROM outbox WHERE purpose = 'remove'").fetchone()[0] == 1
+        assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True]
+        # A click after the removal is told so, and nothing more is done.
+        told = len(fake_slack.ephemerals("UMOD2"))
+        assert _click_remove(fake_slack, second, db, "UMOD2").status == 200
+        assert _wait(lambda: len(fake_slack.ephemerals("UMOD2")) == told + 1), second.log()
+        assert "<@UMOD1> removed the message" in fake_slack.ephemerals("UMOD2")[-1]["text"]
+        assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True]
+    finally:
+        second.stop()
+
+
+def _escalations(fake):
+    return [m for m in fake.messages(MOD_CHANNEL) if m.get("thread_ts") and "escalated for legal" in m.get("text", "")]
+
+
+def test_killed_after_a_case_was_marked_escalated_escalate_works_again(fake_slack, tmp_path):
+    """The gap between the case being marked escalated and the thread post
+    that pings the escalation contacts being queued. Escalate is not
+    replayed: the moderator clicks again, and the post must be made, once.
+    Before the fix the mark was on disk without the post, and the second
+    click was told "already escalated": nobody was ever pinged."""
+    db_path = tmp_path / "escalate.db"
+    db, _ = _routed_then_killed_at_a_click(fake_slack, db_path, "case_escalated", ids.ACT_MORE, option="escalate")
+    assert _escalations(fake_slack) == []
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        assert _click(fake_slack, second, db, "UMOD1", ids.ACT_MORE, option="escalate").status == 200
+        assert _wait(lambda: len(_escalations(fake_slack)) == 1), (
+            "no escalation was posted", fake_slack.ephemerals("UMOD1"), second.log())
+        assert db.execute("SELECT escalated, escalated_by FROM cases").fetchone() == (1, "UMOD1")
+        # Another click is told it was escalated, and posts nothing more.
+        told = len(fake_slack.ephemerals("UMOD2"))
+        assert _click(fake_slack, second, db, "UMOD2", ids.ACT_MORE, option="escalate").status == 200
+        assert _wait(lambda: len(fake_slack.ephemerals("UMOD2")) == told + 1), second.log()
+        assert "already escalated by <@UMOD1>" in fake_slack.ephemerals("UMOD2")[-1]["text"]
+        assert len(_escalations(fake_slack)) == 1
     finally:
         second.stop()

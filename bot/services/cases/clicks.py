@@ -2,6 +2,7 @@
 check the rules (bot/services/cases/rules.py), then hand over."""
 from __future__ import annotations
 
+from bot.faults import crash_point
 from bot.services.cases import rules
 from bot.services.cases.card import CardService
 from bot.services.cases.common import CaseService, Click, as_id
@@ -146,13 +147,20 @@ class ClickService(CaseService):
         self._click_dismiss(case, click, action="close")
 
     def _click_escalate(self, case: cases_db.Case, click: Click) -> None:
-        if not cases_db.escalate(self.db, case.id, by=click.user, now=self.now()):
+        # The mark and the post that pings the contacts in one transaction:
+        # a second click is refused once the case is marked, so a mark on
+        # disk without its post would mean nobody is ever pinged.
+        contacts = [str(c) for c in self.cfg.escalation_contacts]
+        with transaction(self.db):
+            won = cases_db.escalate(self.db, case.id, by=click.user, now=self.now())
+            if won:
+                crash_point("case_escalated")
+                self.thread(case, about=About.ESCALATION, ref=str(case.id),
+                            text=cards.escalation_message(case_number=case.id, by=click.user, contacts=contacts))
+                self.audit(actor=click.user, action="escalate", case_id=case.id, detail={"contacts": contacts})
+        if not won:
             self._lost(rules.Action.ESCALATE, case, click)
             return
-        contacts = [str(c) for c in self.cfg.escalation_contacts]
-        self.thread(case, about=About.ESCALATION, ref=str(case.id),
-                    text=cards.escalation_message(case_number=case.id, by=click.user, contacts=contacts))
-        self.audit(actor=click.user, action="escalate", case_id=case.id, detail={"contacts": contacts})
         self.card.publish(case.id)
 
     def _click_reveal(self, case: cases_db.Case, click: Click) -> None:

@@ -2,6 +2,7 @@
 admin token through the outbox, and the card says how it went."""
 from __future__ import annotations
 
+from bot.faults import crash_point
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService
 from bot.services.cases.floods import FloodService
@@ -12,6 +13,7 @@ from bot.slack.gateway import Outcome
 from storage import cases as cases_db
 from storage import messages as messages_db
 from storage import outbox as outbox_db
+from storage import transaction
 
 
 class RemovalService(CaseService):
@@ -47,15 +49,22 @@ class RemovalService(CaseService):
             cases_db.removal_failed(self.db, case.id, error="no_admin_token", by=by, reason=reason, now=self.now())
             self.audit(actor=by, action="remove", case_id=case.id, detail={"reason": reason}, outcome="no_admin_token")
             return "no_admin_token"
-        if not cases_db.claim_removal(self.db, case.id, by=by, reason=reason, now=self.now()):
-            return "busy"
-        item, created = self.gateway.perform(DeleteMessage(case_id=case.id, channel=case.channel, ts=case.ts))
-        if case.kind != "message":
-            self.floods.remove_all(case)  # one Remove for every message of a flood or raid
-        if not created and item.status == "failed":
-            outbox_db.requeue(self.db, item.id, now=self.now())
-            self.gateway.wake.set()
-        self.audit(actor=by, action="remove", case_id=case.id, detail={"reason": reason}, outcome="queued")
+        # One transaction from the claim to the deletions being queued: a
+        # "pending" removal is refused by a second click and skipped by a
+        # replayed event, so a claim on disk without its chat.delete would
+        # leave the message up for good. Only database writes in here: the
+        # outbox makes the Slack calls once this has committed.
+        with transaction(self.db):
+            if not cases_db.claim_removal(self.db, case.id, by=by, reason=reason, now=self.now()):
+                return "busy"
+            crash_point("removal_claimed")
+            item, created = self.gateway.perform(DeleteMessage(case_id=case.id, channel=case.channel, ts=case.ts))
+            if case.kind != "message":
+                self.floods.remove_all(case)  # one Remove for every message of a flood or raid
+            if not created and item.status == "failed":
+                outbox_db.requeue(self.db, item.id, now=self.now())
+            self.audit(actor=by, action="remove", case_id=case.id, detail={"reason": reason}, outcome="queued")
+        self.gateway.wake.set()
         return "queued"
 
     def removal_result(self, outcome: Outcome) -> None:
