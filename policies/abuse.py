@@ -22,13 +22,14 @@ import gzip
 import json
 import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from .model import Finding
-from .slacktext import Normalised, _squeeze, in_identifier, words
+from .slacktext import Normalised, Token, _squeeze, in_identifier, words
 
 MODEL_PATH = Path(__file__).with_name("data") / "abuse_model.json.gz"
 
@@ -248,11 +249,14 @@ _THREAT = re.compile(
     r"(?:a |put a |one )?bullets? (?:in|through|between) (?:your|his|her|their) (?:head|skull|brain|eyes|face|chest)|"
     r"(?:won t|will not|wont) (?:live|survive|wake up|see) (?:to see )?(?:tomorrow|another day|the weekend|next week)|"
     r"(?:death|bullets|the rope|a noose|the gas chamber|the ovens?) (?:to|for) (?:all|every|the|those|these) \w+|"
-    r"(?:i ll|i will|we ll|we will|gonna) (?:find|hunt|come for|come after|track) (?:you|u|him|her|them)"
-    # not "I'll find you a link", "I'll come for you at 5", "we'll come for you after work"
+    # "I'll hunt you down", "we will find you"; not "I'll find you a link"
+    r"(?:i ll|i will|we ll|we will|gonna) (?:find|hunt|track) (?:you|u|him|her|them)"
     r"(?: down| and)?(?! know| a | an | the | some| to| if| on | in | out| back| started| set up| going| there|"
-    r" here| up| through| covered| at | after | before | around | tomorrow| tonight| later| when | with | by |"
-    r" from | this | next ))\b")
+    r" here| up| through| covered)|"
+    # "I'll come for you"; not "I'll come for you at 5 / after work": a lift
+    r"(?:i ll|i will|we ll|we will|gonna) come (?:for|after) (?:you|u|him|her|them)"
+    r"(?! know| a | an | the | some| to| if| on | in | out| back| up| at | after | before | around | later| when |"
+    r" with | by | from | this | next | once | as soon))\b")
 # More ways to threaten or call for violence (issue #10; bench/threat_cases.py
 # has the development and held-out lists). Each names a person or people as
 # the target: a word for people, a group, him or her, never a bare "them"
@@ -357,7 +361,8 @@ _THREAT_MORE = re.compile(
     r"|\b(?:send|put|throw|shove|march|herd|push|take|toss|lock) (?:them|him|her|all|every|those|these|the)(?: \w+){0,3} "
     rf"(?:in|into|to) (?:the )?{_alt(_DEATH_CAMPS)}\b"
     r"|\band gas (?:them|him|her)\b|^gas (?:them|him|her)\b"
-    r"|\b(?:line|round|rack|string) (?:them|him|her|\w+ \w+) up (?:and|against)\b"
+    rf"|\b(?:line|round|rack) (?:them|him|her|{_TARGET}) up (?:against|and (?:then )?{_KILL_MORE} (?:them|him|her))\b"
+    rf"|\bstring (?:them|him|her|{_TARGET}) up\b"
     r"|\b(?:deport|drag|grab|catch|capture|lock up|tie up|strip|round up|string up|lock) (?:them|him|her)(?: \w+){0,5} "
     rf"(?:and|then)(?: then)? (?:{_KILL_MORE} (?:them|him|her|the \w+)|set (?:\w+ ){{1,2}}on fire)\b"
     r"|\b(?:trash|vermin|scum|animals|rats|savages|parasites|cockroaches|subhumans?|degenerates)\b(?: \w+){0,8} "
@@ -396,12 +401,9 @@ _THREAT_MORE_GATE = (
     | words("death dead die dies fire teeth brain brains earth planet suffer")
     # cutting words the gate has always opened on ("cut" and "hack" alone are everyday words: _CUT_OFF covers them)
     | words("chop slit"))
-# "run her over", "put that dog down", "line them up against a wall", "get
-# hit by a bus". "Line them up and ..." waits for a violent word after it
-# (opening the gate for it flags a docker chat line, "stream line
-# availability during up and down time").
-_THREAT_MORE_PAIRS = (("run", "over"), ("put", "down"), ("up", "against"), ("hit", "bus"), ("hit", "car"),
-                      ("hit", "truck"), ("hit", "train"))
+# "run her over", "put that dog down", "line them up against a wall",
+# "string him up", "I hope you get hit by a bus".
+_THREAT_MORE_PAIRS = (("run", "over"), ("put", "down"), ("up", "against"), ("string", "up"), ("hit", "by"))
 
 
 def _opens(gate: frozenset[str], pairs: tuple[tuple[str, str], ...], words: frozenset[str]) -> bool:
@@ -697,15 +699,31 @@ def _aimed_insult(norms: list[str], insults: set[int]) -> int | None:
     return None
 
 
+@dataclass(slots=True)
 class Evidence:
     """What the abuse rules see in one message before any model speaks:
     obscene and insulting words, slurs, named groups, and the threat,
-    hate, bullying and insult patterns. Found once per message, then judged
-    (judge) with whichever probability is known: none (may the rules alone
-    send it to moderators?), the word model's, or the sentence reader's."""
+    hate, bullying and insult patterns. Found once per message (evidence),
+    then judged (judge) with whichever probability is known: none (may the
+    rules alone send it to moderators?), the word model's, or the sentence
+    reader's. Spans are in the original message; word positions index
+    `norm.norms`."""
 
-    __slots__ = ("norm", "addressed", "obscene", "insult_at", "slurs", "groups", "threat", "hate_phrase",
-                 "bully", "aimed", "near_you", "third_person", "self_directed", "_about_a_thing", "_core")
+    norm: Normalised
+    addressed: bool  # "you", or a mention
+    obscene: list[tuple[int, float]]  # (word, strength)
+    insult_at: set[int]  # insults, unless the writer calls themselves names
+    slurs: list[Token]
+    groups: list[Token]  # identity groups named
+    threat: tuple[int, int] | None
+    hate_phrase: tuple[int, int] | None  # looked for only when there is no slur
+    bully: tuple[int, int] | None
+    aimed: int | None  # an insult aimed at the person addressed ("you idiot")
+    near_you: int | None  # an insult or strong word within three words of "you"
+    third_person: tuple[int, int] | None  # "he is an idiot"
+    self_directed: bool  # "what an idiot I am"
+    _about_a_thing: bool | None = None
+    _core: float | None = None
 
     def about_a_thing(self) -> bool:
         """"this API is stupid": the hostility is about a thing. Asked only
@@ -732,15 +750,12 @@ def evidence(norm: Normalised, *, mentions_user: bool, allowed_words: frozenset[
     squeezed = norm.squeezed
     text = norm.text
     words = norm.vocab
-    ev = Evidence()
-    ev.norm = norm
-    ev.addressed = addressed = mentions_user or not SECOND_PERSON.isdisjoint(words)
-    ev._about_a_thing = ev._core = None
+    addressed = mentions_user or not SECOND_PERSON.isdisjoint(words)
 
     obscene: list[tuple[int, float]] = []
     insult_at: set[int] = set()
-    slurs: list[object] = []
-    groups: list[object] = []
+    slurs: list[Token] = []
+    groups: list[Token] = []
     lexicon = _LEXICON
     for i, w in enumerate(norms):
         entry = lexicon.get(w)
@@ -761,36 +776,35 @@ def evidence(norm: Normalised, *, mentions_user: bool, allowed_words: frozenset[
         gm = _AMBIGUOUS_PEOPLE.search(text)
         if gm:
             groups.append(norm.token(len(text[:gm.start()].split())))
-    ev.obscene, ev.slurs, ev.groups = obscene, slurs, groups
 
     # Threats and incitement: only what the patterns state. Violent words
     # near "you" with a hostile score were right two times in three on the
     # validation data ("you are killing half your profits"), so they no
     # longer make a threat finding on their own.
-    m = _THREAT.search(text) if _threat_gate(words) else None
-    if m is None and _threat_more_gate(words):
-        m = _THREAT_MORE.search(text)
-    ev.threat = norm.span(*m.span()) if m else None
+    threat = _THREAT.search(text) if _threat_gate(words) else None
+    if threat is None and _threat_more_gate(words):
+        threat = _THREAT_MORE.search(text)
     # A slur says enough; otherwise a group named in dehumanising terms.
-    hm = _HATE_PHRASE.search(text) if not slurs and not _HATE_GATE.isdisjoint(words) else None
-    ev.hate_phrase = norm.span(*hm.span()) if hm else None
+    hate = _HATE_PHRASE.search(text) if not slurs and not _HATE_GATE.isdisjoint(words) else None
     bully = _BULLY.search(text) if not _BULLY_GATE.isdisjoint(words) else None
-    ev.bully = norm.span(*bully.span()) if bully else None
-    ev.aimed = _aimed_insult(norms, insult_at) if insult_at and addressed else None
+    aimed = _aimed_insult(norms, insult_at) if insult_at and addressed else None
     # The writer's words about themselves ("what an idiot I am") insult nobody.
-    ev.self_directed = bool(insult_at) and _SELF_DIRECTED.search(text) is not None
-    if ev.self_directed:
+    self_directed = bool(insult_at) and _SELF_DIRECTED.search(text) is not None
+    if self_directed:
         insult_at = set()
-    ev.insult_at = insult_at
-    # An insult or strong word within three words of "you": a model decides.
-    ev.near_you = None
-    if addressed and ev.aimed is None and (insult_at or obscene):
+    near_you = None
+    if addressed and aimed is None and (insult_at or obscene):
         yous = [k for k, w in enumerate(norms) if w in _ADDRESS]
-        ev.near_you = next((i for i in sorted(insult_at | {i for i, k in obscene if k >= 1.5})
-                            if any(abs(i - k) <= 3 for k in yous)), None)
+        near_you = next((i for i in sorted(insult_at | {i for i, k in obscene if k >= 1.5})
+                         if any(abs(i - k) <= 3 for k in yous)), None)
     third = _THIRD_PERSON_INSULT.search(text) if insult_at else None
-    ev.third_person = norm.span(*third.span()) if third else None
-    return ev
+
+    def span(m: re.Match | None) -> tuple[int, int] | None:
+        return norm.span(*m.span()) if m else None
+
+    return Evidence(norm=norm, addressed=addressed, obscene=obscene, insult_at=insult_at, slurs=slurs,
+                    groups=groups, threat=span(threat), hate_phrase=span(hate), bully=span(bully), aimed=aimed,
+                    near_you=near_you, third_person=span(third), self_directed=self_directed)
 
 
 def judge(ev: Evidence, p_abusive: float | None, *, sentence: bool = False) -> list[Finding]:

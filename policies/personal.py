@@ -334,7 +334,7 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
         digits = sum(ch.isdigit() for ch in cand)
         if digits < 7:
             continue
-        if len({ch for ch in cand if ch.isdigit()}) == 1:
+        if {ch for ch in cand if ch.isdigit()} == {"0"}:
             continue  # "0000000 0000000": padding in a dump, never a line anyone answers
         if _DATEISH.match(cand.strip()) or _DECIMAL.match(cand):
             continue
@@ -695,6 +695,7 @@ _PROMPT_BEFORE = re.compile(r"[$%{]$")
 # "Enter password:\nERROR 2003 (HY000)": a prompt, then the next line of output.
 _SHOUTED = re.compile(r"^[A-Z][A-Z_]{3,}\b")
 _PASSWORD_WORDS = ("pass", "pwd", "pin")
+_MYSQL_ANSWER = re.compile(r"(?:yes|no)\)", re.I)
 _CODE_WORDS = frozenset("echo null none nil undefined true false self this input getpassword os.environ env "
                         "process.env config settings request args".split())
 
@@ -707,7 +708,7 @@ def find_passwords(text: str) -> Iterable[Finding]:
         key, sep, value = m.group(1).lower(), m.group(2), m.group(3).rstrip(".,;\"'`)")
         if value.lower() in _PASSWORD_STOP or len(value) < 4:
             continue
-        if value.split(")", 1)[0].lower() in _PASSWORD_STOP:
+        if _MYSQL_ANSWER.match(value):
             continue  # "(using password: YES)error": MySQL's message run into the next line
         if _PROMPT_BEFORE.search(text, max(0, m.start() - 2), m.start()) or value.startswith("/") \
                 or (sep == ":" and _SHOUTED.match(value)):

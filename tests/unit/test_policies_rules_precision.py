@@ -66,6 +66,8 @@ def test_code_versions_and_examples_are_not_personal_data(text):
 @pytest.mark.parametrize("text,rule", [
     ("call me on +44 7700 900123 tonight", "privacy.phone_number"),
     ("Phone: (415) 555-0132", "privacy.phone_number"),
+    ("call me on +7 777 777 7777", "privacy.phone_number"),  # one digit repeated: still a number
+    ("send it to Baker Street 221, or see the 404 Not Found page at 221 Baker Street", "privacy.street_address"),
     ("my ip is 81.2.69.160, can you whitelist it", "privacy.ip_address"),
     ("keep getting address 41.173.96.26 blocked error", "privacy.ip_address"),
     ("reach me at jo.kowalski@gmx.de", "privacy.email"),
