@@ -259,13 +259,15 @@ class SlackGateway:
         """Where finished effects are reported (one handler for all)."""
         self._effects = handler
 
-    def perform(self, effect: Effect, *, not_before: float | None = None) -> tuple[outbox_db.OutboxItem, bool]:
+    def perform(self, effect: Effect, *, not_before: float | None = None,
+                again: bool = False) -> tuple[outbox_db.OutboxItem, bool]:
         """Queue an effect to be carried out exactly once (keyed by what it is),
-        not before `not_before` if given."""
+        not before `not_before` if given. `again`: the caller checked that it
+        is wanted anew, so a cancelled one is queued again (outbox.enqueue)."""
         call = effect.call()
         return self.enqueue(key=effect.key, method=call.method, args=call.args, token=call.token,
                             case_id=effect.case_id, purpose=effect.kind.value, label=effect.label, topic=effect.topic,
-                            priority=effect.priority, not_before=not_before)
+                            priority=effect.priority, not_before=not_before, again=again)
 
     def enqueue(
         self,
@@ -280,6 +282,7 @@ class SlackGateway:
         topic: str | None = None,
         priority: int = 0,
         not_before: float | None = None,
+        again: bool = False,
     ) -> tuple[outbox_db.OutboxItem, bool]:
         if method not in METHODS or token not in METHODS[method]:
             raise GatewayError(method, f"not_allowed_for_{token}_token")
@@ -303,6 +306,7 @@ class SlackGateway:
             topic=topic,
             priority=priority,
             not_before=not_before,
+            again=again,
         )
         if created:
             self.wake.set()

@@ -19,7 +19,7 @@ from storage import cases as cases_db
 from storage import outbox as outbox_db
 from tests.fakeslack.payloads import message_event
 from tests.harness import GENERAL, start_bench
-from tests.scenario.moderation_steps import card_state, click
+from tests.scenario.moderation_steps import card_state, click, flag
 
 SPAM = "Join my trading group for guaranteed daily returns, message me now"
 
@@ -134,3 +134,43 @@ def test_after_a_dismissal_the_authors_next_messages_are_not_answered_as_that_fl
     assert [(c.kind, c.status) for c in cases] == [("flood", "dismissed"), ("flood", "open")]
     assert cases[1].ts == fresh[4]
     assert _deleted(fake_slack) == set(burst[9:]) | set(fresh[5:])
+
+
+def _dismissed_with_four_removals_cancelled(bench, fake_slack) -> tuple[cases_db.Case, list[str]]:
+    """A flood answered by "remove": its last 4 removals wait on a Slack
+    answering 503 when a moderator dismisses it, so they are cancelled."""
+    t0 = bench.clock.now()
+    for i in range(12):
+        _post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i)
+    _gathered(bench)
+    [case] = _cases(bench)
+    fake_slack.fail("chat.delete", status=503, times=4)
+    queued = [_post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i) for i in range(12, 16)]
+    _gathered(bench)
+    click(bench, "UMOD1", ids.ACT_DISMISS, case.id)
+    _gathered(bench)
+    assert sorted(i.args["ts"] for i in _flood_deletes(bench, case.id) if i.status == "cancelled") == sorted(queued)
+    return case, queued
+
+
+def test_a_flood_reopened_after_its_dismissal_and_removed_has_its_cancelled_removals_made(make_bench, fake_slack):
+    # The removals a Dismiss cancelled keep their outbox rows. A flag then
+    # reopens the case and the moderator clicks Remove: those messages must
+    # be removed at Slack, not only recorded as removed.
+    bench = make_bench(client_retries=0, config={"moderation": {"flood_response": "remove"}})
+    case, queued = _dismissed_with_four_removals_cancelled(bench, fake_slack)
+    db = bench.rt.store.db
+    flag(bench, "UCAROL", case.channel, case.ts)
+    _gathered(bench)
+    assert cases_db.get(db, case.id).status == "open"
+
+    click(bench, "UMOD1", ids.ACT_REMOVE, case.id)
+    _gathered(bench)
+    bench.clock.advance(60)
+    bench.settle()
+
+    assert set(queued) <= _deleted(fake_slack)
+    assert all(fake_slack.find_message(GENERAL, ts) is None for ts in queued)
+    rows = {i.args["ts"]: (i.status, i.cancelled_why) for i in _flood_deletes(bench, case.id)}
+    assert all(rows[ts] == ("done", None) for ts in queued)
+    assert set(queued) <= {ts for _, ts, _ in cases_db.group_messages(db, case.id, removed=True)}

@@ -175,11 +175,13 @@ class CaseService(Service):
         return cases_db.get(self.db, case.id) or case
 
     def dm(self, user: str | None, *, about: About, ref: int, text: str, blocks: list | None = None,
-           case_id: int | None = None) -> None:
+           case_id: int | None = None, again: bool = False) -> None:
+        """`again`: see gateway.perform (a DM cancelled before and wanted anew)."""
         if not user:  # a case without a known author: nobody to tell
             log.info("no DM (%s): no member to send it to", about.name)
             return
-        self.gateway.perform(DirectMessage(case_id=case_id, user=user, about=about, ref=ref, text=text, blocks=blocks))
+        self.gateway.perform(DirectMessage(case_id=case_id, user=user, about=about, ref=ref, text=text, blocks=blocks),
+                             again=again)
 
     def authorise(self, user: str, *, action: str, case_id: int | None, click: Click | None = None) -> bool:
         """Is `user` a moderator? If not, the refusal is recorded, and told to

@@ -108,8 +108,10 @@ class FloodService(CaseService):
         else:
             excess = False
         if excess and self.gateway.has_admin and self.delete(case.id, m.channel, m.ts):
-            # Told once (keyed by the case), so they know why their messages vanish.
-            self.dm(m.user, about=About.FLOOD, ref=case.id, case_id=case.id,
+            # Told once (keyed by the case), so they know why their messages
+            # vanish; again if a Dismiss had cancelled it and the case was
+            # reopened since (delete checked the case in this transaction).
+            self.dm(m.user, about=About.FLOOD, ref=case.id, case_id=case.id, again=True,
                     text=dms.flood_dm(response=response, per_minute=self.cfg.flood_slow_mode_per_minute))
 
     def raid(self, m: SeenMessage, findings, *, masking) -> bool:
@@ -167,13 +169,18 @@ class FloodService(CaseService):
         """Queue one message's removal; False when it was already queued or
         the case was dismissed. One transaction with the check: a Dismiss
         (cancel_answer, under the same write lock) either comes first, and
-        nothing is queued, or after, and cancels what was."""
+        nothing is queued, or after, and cancels what was.
+
+        A removal a Dismiss cancelled keeps its outbox row (and its key): if
+        the case was reopened since and the message is to go after all, that
+        row is queued again (`again`), else the message would be recorded as
+        removed while nothing removes it."""
         with transaction(self.db):
             if not cases_db.group_answer_allowed(self.db, case_id):
                 return False
             if not cases_db.mark_group_message_removed(self.db, channel=channel, ts=ts):
                 return False
-            self.gateway.perform(DeleteGroupMessage(case_id=case_id, channel=channel, ts=ts))
+            self.gateway.perform(DeleteGroupMessage(case_id=case_id, channel=channel, ts=ts), again=True)
             return True
 
     def cancel_answer(self, case: cases_db.Case, *, by: str) -> int:
