@@ -247,6 +247,15 @@ def cancel_unsent(db: sqlite_utils.Database, *, topic: str, why: str, now: float
     return [_item(r) for r in rows]
 
 
+def cancel_claimed(db: sqlite_utils.Database, item_id: int, *, why: str, now: float) -> bool:
+    """Cancel a call the drainer claimed and has not made: its decision ended
+    while it was in flight (cancel_unsent leaves those to finish), and it is
+    about to be made, after a restart say. False if it is no longer in flight."""
+    return db.execute(
+        "UPDATE outbox SET status = 'cancelled', cancelled_why = ?, done_at = ? WHERE id = ? AND status = 'inflight'",
+        [why[:500], now, item_id]).rowcount == 1
+
+
 def for_case(db: sqlite_utils.Database, case_id: int) -> list[OutboxItem]:
     return _select(db, "case_id = ? ORDER BY id", [case_id])
 

@@ -429,6 +429,8 @@ class SlackGateway:
     def _perform(self, item: outbox_db.OutboxItem) -> bool:
         db = self.store.db
         crash_point(f"outbox_before_call:{item.purpose}")
+        if self._withdrawn(item):
+            return False
         args = item.args
         if self._effects is not None:
             try:
@@ -466,6 +468,22 @@ class SlackGateway:
         crash_point(f"outbox_after_done:{item.purpose}")
         self._finished(Outcome(item, True, result, None, True))
         return True
+
+    def _withdrawn(self, item: outbox_db.OutboxItem) -> bool:
+        """Is the claimed call no longer wanted (its handler cancelled it)?
+        If the handler cannot say, the call waits for a later try rather
+        than be made against the records."""
+        if self._effects is None:
+            return False
+        try:
+            withdrawn = self._effects.withdrawn(item)
+        except Exception:
+            log.exception("outbox %s: could not check it is still wanted; will try again", item.key)
+            outbox_db.retry_later(self.store.db, item.id, at=self.clock.now() + RETRY_DELAYS[0], error="check failed")
+            return True
+        if withdrawn:
+            log.info("outbox %s: cancelled before it was made (no longer wanted)", item.key)
+        return withdrawn
 
     def _finished(self, outcome: Outcome) -> None:
         """A call done or failed for good: its result handler runs, then the

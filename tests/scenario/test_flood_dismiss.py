@@ -174,3 +174,70 @@ def test_a_flood_reopened_after_its_dismissal_and_removed_has_its_cancelled_remo
     rows = {i.args["ts"]: (i.status, i.cancelled_why) for i in _flood_deletes(bench, case.id)}
     assert all(rows[ts] == ("done", None) for ts in queued)
     assert set(queued) <= {ts for _, ts, _ in cases_db.group_messages(db, case.id, removed=True)}
+
+
+def test_a_removal_in_flight_at_the_dismissal_and_left_by_a_crash_is_not_made_after_it(make_bench, fake_slack):
+    # Dismiss leaves a removal in flight to finish (it may be at Slack
+    # already). Here the drainer had claimed it, as it does just before the
+    # call, when the moderator dismissed the case, and the process died
+    # before the call: at the restart the row is found in flight, cannot be
+    # checked at Slack, and is queued again. It must not be made now.
+    config = {"moderation": {"flood_response": "remove"}}
+    bench = make_bench(client_retries=0, config=config)
+    t0 = bench.clock.now()
+    burst = [_post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i) for i in range(12)]
+    _gathered(bench)
+    [case] = _cases(bench)
+    fake_slack.fail("chat.delete", status=503, times=1)
+    last = _post_at(bench, "UBOB", f"{SPAM} (12)", t0 + 12)
+    _gathered(bench)
+    db = bench.rt.store.db
+    [row] = [i for i in _flood_deletes(bench, case.id) if i.args["ts"] == last]
+    assert row.status == "pending"
+    bench.clock.advance(10)
+    assert outbox_db.claim(db, row.id, now=bench.clock.now())  # the drainer's claim, then the process dies
+
+    click(bench, "UMOD1", ids.ACT_DISMISS, case.id)
+    assert outbox_db.get(db, row.key).status == "inflight"  # left to finish: Dismiss cannot know it never went
+    db_path = bench.rt.settings.modbot_db
+    bench.close()
+
+    again = start_bench(fake_slack, db_path, config=config, client_retries=0, clock=FakeClock(t0 + 120))
+    try:
+        again.settle()
+        again.clock.advance(CARD_GATHER_S + 3600)
+        again.settle()
+        assert fake_slack.find_message(GENERAL, last) is not None
+        assert _deleted(fake_slack) == set(burst[9:])
+        gone = outbox_db.get(again.rt.store.db, row.key)
+        assert (gone.status, gone.cancelled_why) == \
+            ("cancelled", f"case #{case.id} dismissed by UMOD1 before it was made")
+        assert last not in {ts for _, ts, _ in cases_db.group_messages(again.rt.store.db, case.id, removed=True)}
+        # The card counts it with the cancelled ones, and the 3 made before.
+        state = card_state(again, case.id)
+        assert "Dismissed by <@UMOD1>; 1 queued removal cancelled" in state
+        assert "3 of the flood's messages were removed before that" in state
+    finally:
+        again.close()
+
+
+
+def test_a_floods_removal_that_goes_through_on_a_later_try_leaves_the_card(make_bench, fake_slack):
+    # The card lists a flood's removals waiting for Slack. Once one is made
+    # the card must say so: its outcome updates the card (an in-flight one
+    # finishing after a Dismiss is then counted with those removed).
+    bench = make_bench(client_retries=0, config={"moderation": {"flood_response": "remove"}})
+    t0 = bench.clock.now()
+    burst = [_post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i) for i in range(12)]
+    _gathered(bench)
+    [case] = _cases(bench)
+    fake_slack.fail("chat.delete", status=503, times=1)
+    last = _post_at(bench, "UBOB", f"{SPAM} (12)", t0 + 12)
+    _gathered(bench)
+    assert "deleting a flood's or raid's message" in card_state(bench, case.id)
+
+    bench.clock.advance(10)  # its next try, which Slack takes
+    _gathered(bench)
+
+    assert _deleted(fake_slack) == set(burst[9:]) | {last}
+    assert "deleting a flood's or raid's message" not in card_state(bench, case.id)

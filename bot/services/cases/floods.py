@@ -195,6 +195,35 @@ class FloodService(CaseService):
         cases_db.unmark_group_messages_removed(self.db, kept)
         return len(kept)
 
+    def withdraw_if_dismissed(self, item: outbox_db.OutboxItem) -> bool:
+        """Just before one of the case's removals (or its DM) is made: if the
+        case was dismissed meanwhile, cancel it instead (True). Dismiss
+        leaves a call in flight to finish, as it may be at Slack already;
+        but one claimed and never made (the process died first) comes back
+        at the restart, and must not be made after the dismissal. One
+        transaction with the check, as in delete()."""
+        with transaction(self.db):
+            if item.case_id is None or cases_db.group_answer_allowed(self.db, item.case_id):
+                return False
+            case = cases_db.get(self.db, item.case_id)
+            why = f"case #{item.case_id} dismissed by {case.handled_by or 'a moderator'} before it was made"
+            if not outbox_db.cancel_claimed(self.db, item.id, why=why, now=self.now()):
+                return False
+            if item.method == "chat.delete":  # the message stays up: kept as the flood's, as in cancel_answer
+                cases_db.unmark_group_messages_removed(self.db, [(item.args["channel"], item.args["ts"])])
+            self.card.publish(item.case_id, gather_s=CARD_GATHER_S)  # one more removal cancelled
+        return True
+
+    def removal_result(self, outcome) -> None:
+        """One of the case's removals made or failed for good: audited, and
+        the card updated (it lists removals pending or failed, and a
+        dismissed case's card counts those made; one that finishes after
+        the dismissal, in flight then, counts too). An unchanged card is
+        not sent again."""
+        self.card.audit_result(outcome)
+        if outcome.final and outcome.item.case_id is not None:
+            self.card.publish(outcome.item.case_id, gather_s=CARD_GATHER_S)
+
     def cleared_activity(self, user: str | None) -> dict[str, float]:
         """For the checks: the author's posts up to the dismissal of their
         flood no longer count (SqliteActivity's `cleared`)."""
