@@ -372,8 +372,10 @@ class SlackGateway:
     def _run_owed_follow_ups(self) -> None:
         """Each call marked done or failed whose result handler did not run,
         handed to it now, as the drainer would have: the outcome is what the
-        row recorded. The handlers are idempotent (keyed effects, conditional
-        updates), so one that had run before the crash changes nothing."""
+        row recorded. The handlers are written to run twice: keyed effects,
+        conditional updates, and the outcome audited once per outbox row
+        (CaseService.audit_outcome), so one that had run before the crash
+        adds nothing."""
         for item in outbox_db.owed_follow_ups(self.store.db):
             ok = item.status == "done"
             log.info("outbox %s: running its follow-up, left undone when modbot stopped", item.key)

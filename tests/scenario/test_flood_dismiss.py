@@ -136,22 +136,28 @@ def test_after_a_dismissal_the_authors_next_messages_are_not_answered_as_that_fl
     assert _deleted(fake_slack) == set(burst[9:]) | set(fresh[5:])
 
 
-def _dismissed_with_four_removals_cancelled(bench, fake_slack) -> tuple[cases_db.Case, list[str]]:
-    """A flood answered by "remove": its last 4 removals wait on a Slack
-    answering 503 when a moderator dismisses it, so they are cancelled."""
+
+def _flood_with_removals_waiting(bench, fake_slack, n: int) -> tuple[cases_db.Case, list[str], list[str]]:
+    """A flood answered by "remove": 12 messages (the last 3 removed), then
+    `n` more whose removals wait on a Slack answering 503. Returns the case,
+    the 12 and the `n`."""
     t0 = bench.clock.now()
-    for i in range(12):
-        _post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i)
+    burst = [_post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i) for i in range(12)]
     _gathered(bench)
     [case] = _cases(bench)
-    fake_slack.fail("chat.delete", status=503, times=4)
-    queued = [_post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i) for i in range(12, 16)]
+    fake_slack.fail("chat.delete", status=503, times=n)
+    waiting = [_post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i) for i in range(12, 12 + n)]
     _gathered(bench)
+    return case, burst, waiting
+
+
+def _dismissed_with_four_removals_cancelled(bench, fake_slack) -> tuple[cases_db.Case, list[str]]:
+    """Dismissed while 4 removals wait: they are cancelled."""
+    case, _, queued = _flood_with_removals_waiting(bench, fake_slack, 4)
     click(bench, "UMOD1", ids.ACT_DISMISS, case.id)
     _gathered(bench)
     assert sorted(i.args["ts"] for i in _flood_deletes(bench, case.id) if i.status == "cancelled") == sorted(queued)
     return case, queued
-
 
 def test_a_flood_reopened_after_its_dismissal_and_removed_has_its_cancelled_removals_made(make_bench, fake_slack):
     # The removals a Dismiss cancelled keep their outbox rows. A flag then
@@ -185,12 +191,7 @@ def test_a_removal_in_flight_at_the_dismissal_and_left_by_a_crash_is_not_made_af
     config = {"moderation": {"flood_response": "remove"}}
     bench = make_bench(client_retries=0, config=config)
     t0 = bench.clock.now()
-    burst = [_post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i) for i in range(12)]
-    _gathered(bench)
-    [case] = _cases(bench)
-    fake_slack.fail("chat.delete", status=503, times=1)
-    last = _post_at(bench, "UBOB", f"{SPAM} (12)", t0 + 12)
-    _gathered(bench)
+    case, burst, [last] = _flood_with_removals_waiting(bench, fake_slack, 1)
     db = bench.rt.store.db
     [row] = [i for i in _flood_deletes(bench, case.id) if i.args["ts"] == last]
     assert row.status == "pending"
@@ -227,13 +228,7 @@ def test_a_floods_removal_that_goes_through_on_a_later_try_leaves_the_card(make_
     # the card must say so: its outcome updates the card (an in-flight one
     # finishing after a Dismiss is then counted with those removed).
     bench = make_bench(client_retries=0, config={"moderation": {"flood_response": "remove"}})
-    t0 = bench.clock.now()
-    burst = [_post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i) for i in range(12)]
-    _gathered(bench)
-    [case] = _cases(bench)
-    fake_slack.fail("chat.delete", status=503, times=1)
-    last = _post_at(bench, "UBOB", f"{SPAM} (12)", t0 + 12)
-    _gathered(bench)
+    case, burst, [last] = _flood_with_removals_waiting(bench, fake_slack, 1)
     assert "deleting a flood's or raid's message" in card_state(bench, case.id)
 
     bench.clock.advance(10)  # its next try, which Slack takes

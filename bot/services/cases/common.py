@@ -97,6 +97,12 @@ class CaseService(Service):
         audit_db.append(self.db, actor=actor, action=action, now=self.now(), case_id=case_id, detail=detail,
                         outcome=outcome)
 
+    def audit_outcome(self, item, *, action: str, outcome: str, detail: dict | None = None) -> None:
+        """A Slack call's outcome, audited once per outbox row and outcome
+        (its result handler may run again after a restart)."""
+        audit_db.append_result(self.db, actor=SYSTEM, action=action, now=self.now(), outbox_id=item.id,
+                               case_id=item.case_id, detail=detail, outcome=outcome)
+
     def mask(self, text: str) -> str:
         """For anything shown in the moderator channel: the policy engine's
         masking, then any long run of digits it did not recognise (a phone
