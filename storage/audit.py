@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from storage.db import transaction
+
 
 @dataclass(frozen=True)
 class AuditEntry:
@@ -34,6 +36,31 @@ def append(
         [case_id, actor, action, json.dumps(detail or {}, separators=(",", ":")), outcome, now],
     )
     return cur.lastrowid
+
+
+def append_result(
+    db: sqlite_utils.Database,
+    *,
+    actor: str,
+    action: str,
+    now: float,
+    outbox_id: int,
+    case_id: int | None = None,
+    detail: dict | None = None,
+    outcome: str,
+) -> int | None:
+    """The outcome of one outbox call, appended once: a result handler runs
+    again at start-up when modbot stopped before its run was recorded, and
+    the log must not show the call's outcome twice. Keyed by the outbox row
+    and the outcome (detail.outbox_id); None when already there."""
+    with transaction(db):
+        seen = db.execute(
+            "SELECT 1 FROM audit_log WHERE case_id IS ? AND action = ? AND outcome = ?"
+            " AND json_extract(detail, '$.outbox_id') = ?", [case_id, action, outcome, outbox_id]).fetchone()
+        if seen:
+            return None
+        return append(db, actor=actor, action=action, now=now, case_id=case_id,
+                      detail={**(detail or {}), "outbox_id": outbox_id}, outcome=outcome)
 
 
 def entries(db: sqlite_utils.Database, *, case_id: int | None = None, actor: str | None = None) -> list[AuditEntry]:

@@ -88,9 +88,16 @@ def enqueue(
     topic: str | None = None,
     priority: int = 0,
     not_before: float | None = None,
+    again: bool = False,
 ) -> tuple[OutboxItem, bool]:
     """Add a call unless one with `key` exists; returns (item, created).
-    `not_before`: not made before then (a card update gathering a flood's changes)."""
+    `not_before`: not made before then (a card update gathering a flood's changes).
+
+    `again`: the caller checked, in its own transaction, that the call is
+    wanted anew (a flood's case reopened and Remove clicked), so a row with
+    the key that was cancelled before it was made goes back in the queue, as
+    a new call (created is True). Without it a cancelled row stays cancelled:
+    a kick cancelled with its lifted suspension is never revived by a replay."""
     with transaction(db):
         cur = db.execute(
             "INSERT OR IGNORE INTO outbox (key, method, args, token_kind, case_id, purpose, created_at, next_attempt_at,"
@@ -100,6 +107,11 @@ def enqueue(
              priority],
         )
         created = cur.rowcount == 1
+        if not created and again:
+            created = db.execute(
+                "UPDATE outbox SET status = 'pending', cancelled_why = NULL, done_at = NULL, error = NULL,"
+                " claimed_at = NULL, attempts = 0, next_attempt_at = ? WHERE key = ? AND status = 'cancelled'",
+                [max(now, not_before or now), key]).rowcount == 1
         item = _select(db, "key = ?", [key])[0]
     return item, created
 
@@ -233,6 +245,15 @@ def cancel_unsent(db: sqlite_utils.Database, *, topic: str, why: str, now: float
         [why[:500], now, topic, VERIFY_FIRST],
     ).fetchall()
     return [_item(r) for r in rows]
+
+
+def cancel_claimed(db: sqlite_utils.Database, item_id: int, *, why: str, now: float) -> bool:
+    """Cancel a call the drainer claimed and has not made: its decision ended
+    while it was in flight (cancel_unsent leaves those to finish), and it is
+    about to be made, after a restart say. False if it is no longer in flight."""
+    return db.execute(
+        "UPDATE outbox SET status = 'cancelled', cancelled_why = ?, done_at = ? WHERE id = ? AND status = 'inflight'",
+        [why[:500], now, item_id]).rowcount == 1
 
 
 def for_case(db: sqlite_utils.Database, case_id: int) -> list[OutboxItem]:

@@ -351,6 +351,12 @@ class EffectHandler(Protocol):
         """After a crash mid-call: the result if Slack shows it took effect,
         False if it did not, USUAL_CHECK to let the gateway look."""
 
+    def withdrawn(self, item: OutboxItem) -> bool:
+        """Just before the call (claimed, not made): True if it is no longer
+        wanted and the handler cancelled it (outbox.cancel_claimed), e.g. a
+        flood's removal claimed when its case was dismissed, then left by a
+        crash and re-queued at the restart."""
+
 
 class EffectRouter:
     """The gateway's one hook: each effect goes to the handler that owns its
@@ -383,3 +389,7 @@ class EffectRouter:
     def reconcile(self, item: OutboxItem) -> Any:
         handler = self._handler(item)
         return handler.reconcile(item) if handler is not None else USUAL_CHECK
+
+    def withdrawn(self, item: OutboxItem) -> bool:
+        handler = self._handler(item)
+        return handler.withdrawn(item) if handler is not None else False

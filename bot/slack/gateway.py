@@ -259,13 +259,15 @@ class SlackGateway:
         """Where finished effects are reported (one handler for all)."""
         self._effects = handler
 
-    def perform(self, effect: Effect, *, not_before: float | None = None) -> tuple[outbox_db.OutboxItem, bool]:
+    def perform(self, effect: Effect, *, not_before: float | None = None,
+                again: bool = False) -> tuple[outbox_db.OutboxItem, bool]:
         """Queue an effect to be carried out exactly once (keyed by what it is),
-        not before `not_before` if given."""
+        not before `not_before` if given. `again`: the caller checked that it
+        is wanted anew, so a cancelled one is queued again (outbox.enqueue)."""
         call = effect.call()
         return self.enqueue(key=effect.key, method=call.method, args=call.args, token=call.token,
                             case_id=effect.case_id, purpose=effect.kind.value, label=effect.label, topic=effect.topic,
-                            priority=effect.priority, not_before=not_before)
+                            priority=effect.priority, not_before=not_before, again=again)
 
     def enqueue(
         self,
@@ -280,6 +282,7 @@ class SlackGateway:
         topic: str | None = None,
         priority: int = 0,
         not_before: float | None = None,
+        again: bool = False,
     ) -> tuple[outbox_db.OutboxItem, bool]:
         if method not in METHODS or token not in METHODS[method]:
             raise GatewayError(method, f"not_allowed_for_{token}_token")
@@ -303,6 +306,7 @@ class SlackGateway:
             topic=topic,
             priority=priority,
             not_before=not_before,
+            again=again,
         )
         if created:
             self.wake.set()
@@ -368,8 +372,10 @@ class SlackGateway:
     def _run_owed_follow_ups(self) -> None:
         """Each call marked done or failed whose result handler did not run,
         handed to it now, as the drainer would have: the outcome is what the
-        row recorded. The handlers are idempotent (keyed effects, conditional
-        updates), so one that had run before the crash changes nothing."""
+        row recorded. The handlers are written to run twice: keyed effects,
+        conditional updates, and the outcome audited once per outbox row
+        (CaseService.audit_outcome), so one that had run before the crash
+        adds nothing."""
         for item in outbox_db.owed_follow_ups(self.store.db):
             ok = item.status == "done"
             log.info("outbox %s: running its follow-up, left undone when modbot stopped", item.key)
@@ -425,6 +431,8 @@ class SlackGateway:
     def _perform(self, item: outbox_db.OutboxItem) -> bool:
         db = self.store.db
         crash_point(f"outbox_before_call:{item.purpose}")
+        if self._withdrawn(item):
+            return False
         args = item.args
         if self._effects is not None:
             try:
@@ -462,6 +470,22 @@ class SlackGateway:
         crash_point(f"outbox_after_done:{item.purpose}")
         self._finished(Outcome(item, True, result, None, True))
         return True
+
+    def _withdrawn(self, item: outbox_db.OutboxItem) -> bool:
+        """Is the claimed call no longer wanted (its handler cancelled it)?
+        If the handler cannot say, the call waits for a later try rather
+        than be made against the records."""
+        if self._effects is None:
+            return False
+        try:
+            withdrawn = self._effects.withdrawn(item)
+        except Exception:
+            log.exception("outbox %s: could not check it is still wanted; will try again", item.key)
+            outbox_db.retry_later(self.store.db, item.id, at=self.clock.now() + RETRY_DELAYS[0], error="check failed")
+            return True
+        if withdrawn:
+            log.info("outbox %s: cancelled before it was made (no longer wanted)", item.key)
+        return withdrawn
 
     def _finished(self, outcome: Outcome) -> None:
         """A call done or failed for good: its result handler runs, then the

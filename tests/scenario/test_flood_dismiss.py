@@ -19,7 +19,7 @@ from storage import cases as cases_db
 from storage import outbox as outbox_db
 from tests.fakeslack.payloads import message_event
 from tests.harness import GENERAL, start_bench
-from tests.scenario.moderation_steps import card_state, click
+from tests.scenario.moderation_steps import card_state, click, flag
 
 SPAM = "Join my trading group for guaranteed daily returns, message me now"
 
@@ -134,3 +134,105 @@ def test_after_a_dismissal_the_authors_next_messages_are_not_answered_as_that_fl
     assert [(c.kind, c.status) for c in cases] == [("flood", "dismissed"), ("flood", "open")]
     assert cases[1].ts == fresh[4]
     assert _deleted(fake_slack) == set(burst[9:]) | set(fresh[5:])
+
+
+
+def _flood_with_removals_waiting(bench, fake_slack, n: int) -> tuple[cases_db.Case, list[str], list[str]]:
+    """A flood answered by "remove": 12 messages (the last 3 removed), then
+    `n` more whose removals wait on a Slack answering 503. Returns the case,
+    the 12 and the `n`."""
+    t0 = bench.clock.now()
+    burst = [_post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i) for i in range(12)]
+    _gathered(bench)
+    [case] = _cases(bench)
+    fake_slack.fail("chat.delete", status=503, times=n)
+    waiting = [_post_at(bench, "UBOB", f"{SPAM} ({i})", t0 + i) for i in range(12, 12 + n)]
+    _gathered(bench)
+    return case, burst, waiting
+
+
+def _dismissed_with_four_removals_cancelled(bench, fake_slack) -> tuple[cases_db.Case, list[str]]:
+    """Dismissed while 4 removals wait: they are cancelled."""
+    case, _, queued = _flood_with_removals_waiting(bench, fake_slack, 4)
+    click(bench, "UMOD1", ids.ACT_DISMISS, case.id)
+    _gathered(bench)
+    assert sorted(i.args["ts"] for i in _flood_deletes(bench, case.id) if i.status == "cancelled") == sorted(queued)
+    return case, queued
+
+def test_a_flood_reopened_after_its_dismissal_and_removed_has_its_cancelled_removals_made(make_bench, fake_slack):
+    # The removals a Dismiss cancelled keep their outbox rows. A flag then
+    # reopens the case and the moderator clicks Remove: those messages must
+    # be removed at Slack, not only recorded as removed.
+    bench = make_bench(client_retries=0, config={"moderation": {"flood_response": "remove"}})
+    case, queued = _dismissed_with_four_removals_cancelled(bench, fake_slack)
+    db = bench.rt.store.db
+    flag(bench, "UCAROL", case.channel, case.ts)
+    _gathered(bench)
+    assert cases_db.get(db, case.id).status == "open"
+
+    click(bench, "UMOD1", ids.ACT_REMOVE, case.id)
+    _gathered(bench)
+    bench.clock.advance(60)
+    bench.settle()
+
+    assert set(queued) <= _deleted(fake_slack)
+    assert all(fake_slack.find_message(GENERAL, ts) is None for ts in queued)
+    rows = {i.args["ts"]: (i.status, i.cancelled_why) for i in _flood_deletes(bench, case.id)}
+    assert all(rows[ts] == ("done", None) for ts in queued)
+    assert set(queued) <= {ts for _, ts, _ in cases_db.group_messages(db, case.id, removed=True)}
+
+
+def test_a_removal_in_flight_at_the_dismissal_and_left_by_a_crash_is_not_made_after_it(make_bench, fake_slack):
+    # Dismiss leaves a removal in flight to finish (it may be at Slack
+    # already). Here the drainer had claimed it, as it does just before the
+    # call, when the moderator dismissed the case, and the process died
+    # before the call: at the restart the row is found in flight, cannot be
+    # checked at Slack, and is queued again. It must not be made now.
+    config = {"moderation": {"flood_response": "remove"}}
+    bench = make_bench(client_retries=0, config=config)
+    t0 = bench.clock.now()
+    case, burst, [last] = _flood_with_removals_waiting(bench, fake_slack, 1)
+    db = bench.rt.store.db
+    [row] = [i for i in _flood_deletes(bench, case.id) if i.args["ts"] == last]
+    assert row.status == "pending"
+    bench.clock.advance(10)
+    assert outbox_db.claim(db, row.id, now=bench.clock.now())  # the drainer's claim, then the process dies
+
+    click(bench, "UMOD1", ids.ACT_DISMISS, case.id)
+    assert outbox_db.get(db, row.key).status == "inflight"  # left to finish: Dismiss cannot know it never went
+    db_path = bench.rt.settings.modbot_db
+    bench.close()
+
+    again = start_bench(fake_slack, db_path, config=config, client_retries=0, clock=FakeClock(t0 + 120))
+    try:
+        again.settle()
+        again.clock.advance(CARD_GATHER_S + 3600)
+        again.settle()
+        assert fake_slack.find_message(GENERAL, last) is not None
+        assert _deleted(fake_slack) == set(burst[9:])
+        gone = outbox_db.get(again.rt.store.db, row.key)
+        assert (gone.status, gone.cancelled_why) == \
+            ("cancelled", f"case #{case.id} dismissed by UMOD1 before it was made")
+        assert last not in {ts for _, ts, _ in cases_db.group_messages(again.rt.store.db, case.id, removed=True)}
+        # The card counts it with the cancelled ones, and the 3 made before.
+        state = card_state(again, case.id)
+        assert "Dismissed by <@UMOD1>; 1 queued removal cancelled" in state
+        assert "3 of the flood's messages were removed before that" in state
+    finally:
+        again.close()
+
+
+
+def test_a_floods_removal_that_goes_through_on_a_later_try_leaves_the_card(make_bench, fake_slack):
+    # The card lists a flood's removals waiting for Slack. Once one is made
+    # the card must say so: its outcome updates the card (an in-flight one
+    # finishing after a Dismiss is then counted with those removed).
+    bench = make_bench(client_retries=0, config={"moderation": {"flood_response": "remove"}})
+    case, burst, [last] = _flood_with_removals_waiting(bench, fake_slack, 1)
+    assert "deleting a flood's or raid's message" in card_state(bench, case.id)
+
+    bench.clock.advance(10)  # its next try, which Slack takes
+    _gathered(bench)
+
+    assert _deleted(fake_slack) == set(burst[9:]) | {last}
+    assert "deleting a flood's or raid's message" not in card_state(bench, case.id)

@@ -48,3 +48,32 @@ def test_cancel_takes_what_was_not_made_and_leaves_what_is_at_slack(fresh_db):
     outbox_db.retry_later(db, retried.id, at=106.0, error=None)
     assert outbox_db.get(db, retried.key).status == "cancelled"
     assert outbox_db.stale_inflight(db, claimed_before=float("inf")) == [outbox_db.get(db, sending.key)]
+
+
+def test_a_cancelled_call_is_queued_again_only_when_the_caller_says_it_is_wanted_anew(fresh_db):
+    db = fresh_db
+    delete = fx.DeleteGroupMessage(case_id=7, channel="C1", ts="1.0")
+    kick = _queue(db, fx.Kick(case_id=8, channel="C1", user="U1", suspension_id=3))
+    first = _queue(db, delete)
+    outbox_db.cancel_unsent(db, topic="group:7", why="case #7 dismissed by UMOD1", now=101.0)
+    outbox_db.cancel_unsent(db, topic="suspension:3", why="the suspension was lifted", now=101.0)
+    call = delete.call()
+
+    # The same intent again, unchecked (a replay): it stays cancelled.
+    item, created = outbox_db.enqueue(db, key=delete.key, method=call.method, args=call.args, now=102.0,
+                                      case_id=7, purpose=delete.kind.value, topic=delete.topic)
+    assert not created and item.status == "cancelled"
+    # Wanted anew (the case reopened, Remove clicked): the same row, queued.
+    item, created = outbox_db.enqueue(db, key=delete.key, method=call.method, args=call.args, now=103.0,
+                                      case_id=7, purpose=delete.kind.value, topic=delete.topic, again=True)
+    assert created and item.id == first.id
+    assert (item.status, item.cancelled_why, item.attempts, item.next_attempt_at) == ("pending", None, 0, 103.0)
+    # Only a cancelled row: one queued, in flight or done is left as it is.
+    item, created = outbox_db.enqueue(db, key=delete.key, method=call.method, args=call.args, now=104.0,
+                                      case_id=7, purpose=delete.kind.value, topic=delete.topic, again=True)
+    assert not created and item.next_attempt_at == 103.0
+    # A kick cancelled with its lifted suspension: its service never asks
+    # for it again, and a replay of it does not revive it.
+    call = fx.Kick(case_id=8, channel="C1", user="U1", suspension_id=3).call()
+    item, created = outbox_db.enqueue(db, key=kick.key, method=call.method, args=call.args, now=105.0)
+    assert not created and item.status == "cancelled"

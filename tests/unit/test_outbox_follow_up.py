@@ -31,6 +31,9 @@ class _Recorder:
     def reconcile(self, item):
         return None
 
+    def withdrawn(self, item):
+        return False
+
 
 def _gateway(store: Store, handler: _Recorder) -> SlackGateway:
     # No call reaches this address: only the outbox's records are used.

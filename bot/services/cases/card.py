@@ -49,12 +49,12 @@ class CardService(CaseService):
             self.publish(item.case_id)
 
     def audit_result(self, outcome: Outcome) -> None:
-        """The outcome at Slack of each side effect, appended to the audit log."""
+        """The outcome at Slack of each side effect, appended to the audit log (once)."""
         item = outcome.item
         if not outcome.final:
             return
-        self.audit(actor=SYSTEM, action=f"{item.purpose}_result", case_id=item.case_id,
-                   detail={"method": item.method, "key": item.key}, outcome="ok" if outcome.ok else (outcome.error or "failed"))
+        self.audit_outcome(item, action=f"{item.purpose}_result", detail={"method": item.method, "key": item.key},
+                           outcome="ok" if outcome.ok else (outcome.error or "failed"))
 
     def card_data(self, case: cases_db.Case) -> cards.CardData:
         db = self.db

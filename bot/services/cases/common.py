@@ -97,6 +97,12 @@ class CaseService(Service):
         audit_db.append(self.db, actor=actor, action=action, now=self.now(), case_id=case_id, detail=detail,
                         outcome=outcome)
 
+    def audit_outcome(self, item, *, action: str, outcome: str, detail: dict | None = None) -> None:
+        """A Slack call's outcome, audited once per outbox row and outcome
+        (its result handler may run again after a restart)."""
+        audit_db.append_result(self.db, actor=SYSTEM, action=action, now=self.now(), outbox_id=item.id,
+                               case_id=item.case_id, detail=detail, outcome=outcome)
+
     def mask(self, text: str) -> str:
         """For anything shown in the moderator channel: the policy engine's
         masking, then any long run of digits it did not recognise (a phone
@@ -175,11 +181,13 @@ class CaseService(Service):
         return cases_db.get(self.db, case.id) or case
 
     def dm(self, user: str | None, *, about: About, ref: int, text: str, blocks: list | None = None,
-           case_id: int | None = None) -> None:
+           case_id: int | None = None, again: bool = False) -> None:
+        """`again`: see gateway.perform (a DM cancelled before and wanted anew)."""
         if not user:  # a case without a known author: nobody to tell
             log.info("no DM (%s): no member to send it to", about.name)
             return
-        self.gateway.perform(DirectMessage(case_id=case_id, user=user, about=about, ref=ref, text=text, blocks=blocks))
+        self.gateway.perform(DirectMessage(case_id=case_id, user=user, about=about, ref=ref, text=text, blocks=blocks),
+                             again=again)
 
     def authorise(self, user: str, *, action: str, case_id: int | None, click: Click | None = None) -> bool:
         """Is `user` a moderator? If not, the refusal is recorded, and told to

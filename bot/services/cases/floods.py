@@ -108,8 +108,10 @@ class FloodService(CaseService):
         else:
             excess = False
         if excess and self.gateway.has_admin and self.delete(case.id, m.channel, m.ts):
-            # Told once (keyed by the case), so they know why their messages vanish.
-            self.dm(m.user, about=About.FLOOD, ref=case.id, case_id=case.id,
+            # Told once (keyed by the case), so they know why their messages
+            # vanish; again if a Dismiss had cancelled it and the case was
+            # reopened since (delete checked the case in this transaction).
+            self.dm(m.user, about=About.FLOOD, ref=case.id, case_id=case.id, again=True,
                     text=dms.flood_dm(response=response, per_minute=self.cfg.flood_slow_mode_per_minute))
 
     def raid(self, m: SeenMessage, findings, *, masking) -> bool:
@@ -167,13 +169,18 @@ class FloodService(CaseService):
         """Queue one message's removal; False when it was already queued or
         the case was dismissed. One transaction with the check: a Dismiss
         (cancel_answer, under the same write lock) either comes first, and
-        nothing is queued, or after, and cancels what was."""
+        nothing is queued, or after, and cancels what was.
+
+        A removal a Dismiss cancelled keeps its outbox row (and its key): if
+        the case was reopened since and the message is to go after all, that
+        row is queued again (`again`), else the message would be recorded as
+        removed while nothing removes it."""
         with transaction(self.db):
             if not cases_db.group_answer_allowed(self.db, case_id):
                 return False
             if not cases_db.mark_group_message_removed(self.db, channel=channel, ts=ts):
                 return False
-            self.gateway.perform(DeleteGroupMessage(case_id=case_id, channel=channel, ts=ts))
+            self.gateway.perform(DeleteGroupMessage(case_id=case_id, channel=channel, ts=ts), again=True)
             return True
 
     def cancel_answer(self, case: cases_db.Case, *, by: str) -> int:
@@ -187,6 +194,35 @@ class FloodService(CaseService):
         kept = [(i.args["channel"], i.args["ts"]) for i in dropped if i.method == "chat.delete"]
         cases_db.unmark_group_messages_removed(self.db, kept)
         return len(kept)
+
+    def withdraw_if_dismissed(self, item: outbox_db.OutboxItem) -> bool:
+        """Just before one of the case's removals (or its DM) is made: if the
+        case was dismissed meanwhile, cancel it instead (True). Dismiss
+        leaves a call in flight to finish, as it may be at Slack already;
+        but one claimed and never made (the process died first) comes back
+        at the restart, and must not be made after the dismissal. One
+        transaction with the check, as in delete()."""
+        with transaction(self.db):
+            if item.case_id is None or cases_db.group_answer_allowed(self.db, item.case_id):
+                return False
+            case = cases_db.get(self.db, item.case_id)
+            why = f"case #{item.case_id} dismissed by {case.handled_by or 'a moderator'} before it was made"
+            if not outbox_db.cancel_claimed(self.db, item.id, why=why, now=self.now()):
+                return False
+            if item.method == "chat.delete":  # the message stays up: kept as the flood's, as in cancel_answer
+                cases_db.unmark_group_messages_removed(self.db, [(item.args["channel"], item.args["ts"])])
+            self.card.publish(item.case_id, gather_s=CARD_GATHER_S)  # one more removal cancelled
+        return True
+
+    def removal_result(self, outcome) -> None:
+        """One of the case's removals made or failed for good: audited, and
+        the card updated (it lists removals pending or failed, and a
+        dismissed case's card counts those made; one that finishes after
+        the dismissal, in flight then, counts too). An unchanged card is
+        not sent again."""
+        self.card.audit_result(outcome)
+        if outcome.final and outcome.item.case_id is not None:
+            self.card.publish(outcome.item.case_id, gather_s=CARD_GATHER_S)
 
     def cleared_activity(self, user: str | None) -> dict[str, float]:
         """For the checks: the author's posts up to the dismissal of their

@@ -74,12 +74,12 @@ class RemovalService(CaseService):
         if outcome.ok:
             cases_db.removal_done(self.db, case_id, now=self.now())
             messages_db.mark_deleted(self.db, channel=outcome.item.args["channel"], ts=outcome.item.args["ts"])
-            self.audit(actor=SYSTEM, action="remove_result", case_id=case_id, outcome="ok")
+            self.audit_outcome(outcome.item, action="remove_result", outcome="ok")
             if not (outcome.result or {}).get("already"):  # not when the author had deleted it first
                 self._tell_author(case_id)
         elif outcome.final:
             cases_db.removal_failed(self.db, case_id, error=outcome.error or "unknown", by=None, reason=None, now=self.now())
-            self.audit(actor=SYSTEM, action="remove_result", case_id=case_id, outcome=outcome.error or "failed")
+            self.audit_outcome(outcome.item, action="remove_result", outcome=outcome.error or "failed")
         elif outcome.item.attempts != 0:
             return  # only the first transient failure shows: Slack is slow, and when the next try is
         self.card.publish(case_id)

@@ -19,7 +19,7 @@ from bot.services.cases.removal import RemovalService
 from bot.services.cases.suspensions import SuspensionService
 from bot.services.people import PeopleService
 from bot.services.rule_quality import RuleQuality
-from bot.slack.effects import USUAL_CHECK, Kind
+from bot.slack.effects import USUAL_CHECK, Kind, group_topic
 from bot.slack.gateway import Outcome
 from storage.outbox import OutboxItem
 
@@ -50,7 +50,7 @@ class CaseEffects:
             Kind.CARD_UPDATE: m.card.audit_result,
             Kind.REMOVE: m.removal.removal_result,
             Kind.SUSPENDED_DELETE: m.card.side_effect_result,
-            Kind.FLOOD_DELETE: m.card.audit_result,
+            Kind.FLOOD_DELETE: m.floods.removal_result,
             Kind.DM: m.card.side_effect_result,
             Kind.KICK: m.card.side_effect_result,
             Kind.THREAD: m.card.side_effect_result,
@@ -62,6 +62,7 @@ class CaseEffects:
             Kind.CARD_POST: m.card.fresh_post_args,
         }
         self.card = m.card
+        self.floods = m.floods
         self.kinds = frozenset(self.finishers) | frozenset(self.refreshers)
 
     @staticmethod
@@ -84,6 +85,11 @@ class CaseEffects:
         if self._kind(item) is Kind.CARD_POST:
             return self.card.find_posted_card(item) or False  # looked for by the case, not the key
         return USUAL_CHECK
+
+    def withdrawn(self, item: OutboxItem) -> bool:
+        if item.topic is not None and item.topic == group_topic(item.case_id):
+            return self.floods.withdraw_if_dismissed(item)  # a flood's or raid's removal, or its DM
+        return False
 
 
 def build_moderation(rt: Modbot, people: PeopleService) -> tuple[Moderation, CaseEffects]:

@@ -311,3 +311,6 @@ class SuggestionEffects:
         # An ephemeral message leaves nothing to look for: one interrupted
         # mid-call is taken as sent (a hint shown twice is worse than none).
         return {"ok": True, "assumed": True}
+
+    def withdrawn(self, item: OutboxItem) -> bool:
+        return False
