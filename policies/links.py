@@ -77,6 +77,8 @@ EXPLOIT = re.compile(
 
 _PIPE_TO_SHELL = re.compile(r"curl|wget|iwr|invoke-webrequest", re.I)
 _IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")
+# Addresses no link parser sees as a host: "0xb9.0x17.0x2c.0x01", "[2a01:4f8::1]".
+_ODD_HOST = re.compile(r"\b0x[0-9a-f]+(?:\.0x[0-9a-f]+)*\b|\[[0-9a-f]*:[0-9a-f:]+\]", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -266,11 +268,13 @@ INSTALLER_HOSTS = frozenset(
     "getcomposer.org tailscale.com ollama.com cli-assets.heroku.com sdk.cloud.google.com bootstrap.pypa.io".split())
 # On a code host anyone can publish, so only the projects whose installers
 # people pipe into a shell count: the repository at the start of the path.
+# Likewise the one official script of a site where users publish too.
 INSTALLER_REPOS = tuple(
     "raw.githubusercontent.com/" + repo + "/" for repo in (
         "nvm-sh/nvm creationix/nvm homebrew/install ohmyzsh/ohmyzsh robbyrussell/oh-my-zsh helm/helm "
         "docker/docker-install nodesource/distributions pyenv/pyenv-installer rbenv/rbenv-installer tj/n "
-        "schniz/fnm python-poetry/poetry moovweb/gvm golangci/golangci-lint").split())
+        "schniz/fnm python-poetry/poetry moovweb/gvm golangci/golangci-lint").split()
+) + ("deno.land/install.sh", "yarnpkg.com/install.sh")
 # Documentation domains (RFC 2606): nothing can be downloaded from them.
 _EXAMPLE_DOMAINS = frozenset(("example.com", "example.org", "example.net"))
 # "3105313793", "0xb9172c01": an IP address written as one number, not a
@@ -494,12 +498,15 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
                            "Asks readers to turn off their security protection"))
     m = EXPLOIT.search(text) if vocab is None or not _EXPLOIT_GATE.isdisjoint(vocab) else None
     if m and _PIPE_TO_SHELL.match(m.group()) and not _lure_in_text(text):
-        # Piped into a shell: where the script comes from decides. With no
-        # host it can be recognised by ("$URL", an address written in hex),
-        # it counts.
+        # Piped into a shell: where the script comes from decides. The hosts
+        # in the command, else any in the message ("U=https://x.xyz/i; curl
+        # $U | sh"); with none at all ("curl $URL | sh", a pasted log whose
+        # link was cut) there is nothing to judge.
         sources = [(host, path) for host, path, lk in targets if m.start() <= lk.start < m.end()]
         sources += [(ip, "") for ip in _IPV4.findall(m.group())]  # "wget -qO- 185.23.44.1/x.sh | sh"
-        if sources and all(script_source_known(host, path) for host, path in sources):
+        sources += [(odd, "") for odd in _ODD_HOST.findall(m.group())]  # hex and bracketed addresses
+        sources = sources or [(host, path) for host, path, _ in targets]
+        if all(script_source_known(host, path) for host, path in sources):
             m = None
     if m:
         out.append(Finding("malware", "malware.exploit_delivery", 0.8, "high", m.start(), m.end(),

