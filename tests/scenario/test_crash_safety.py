@@ -10,6 +10,7 @@ from bot import ids
 from storage import open_db
 from storage import events as events_db
 from storage import messages as messages_db
+from storage import sanctions as sanctions_db
 from tests.fakeslack.payloads import SlackClientSim, action, block_actions, message_event, team_join
 from tests.harness import GENERAL, HELP, MOD_CHANNEL, SIGNING_SECRET
 from tests.procs import start_serve
@@ -388,3 +389,42 @@ def test_killed_after_a_case_was_marked_escalated_escalate_works_again(fake_slac
         assert len(_escalations(fake_slack)) == 1
     finally:
         second.stop()
+
+
+def _suspension_notices(fake, user):
+    return [m for m in fake.dms(user) if "suspended" in m.get("text", "")]
+
+
+def test_killed_after_a_suspended_member_was_marked_told_they_are_still_told(fake_slack, tmp_path):
+    """The gap between a suspension being marked "member told" and the
+    "you are suspended" DM being queued. Killed there, the replayed event
+    must still tell them, once: before the fix the mark was on disk without
+    the DM, and the replay (and every later message) took them as told."""
+    db_path = tmp_path / "suspended.db"
+    db = open_db(db_path)
+    sanctions_db.add_suspension(db, user_id="UDAVE", case_id=None, reason="Repeated spam.", days=7,
+                                issued_by="UMOD1", now=time.time())
+    first = start_serve(fake_slack, db_path, crash_at="suspension_notified")
+    ts = fake_slack.add_message(GENERAL, "UDAVE", "back again while suspended")
+    SlackClientSim(first.base_url, SIGNING_SECRET).post_event(
+        message_event(GENERAL, "UDAVE", "back again while suspended", ts=ts), event_id="EvSUSP")
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    assert events_db.event_status(db, "EvSUSP")["status"] == "pending"
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        assert _wait(lambda: events_db.event_status(db, "EvSUSP")["status"] == "done"), second.log()
+        assert _wait(lambda: fake_slack.find_message(GENERAL, ts) is None), second.log()
+        assert _wait(lambda: len(_suspension_notices(fake_slack, "UDAVE")) == 1), (
+            "the member was never told", fake_slack.dms("UDAVE"), second.log())
+        # Their next message is removed too, and they are not told twice.
+        again = fake_slack.add_message(GENERAL, "UDAVE", "and again")
+        SlackClientSim(second.base_url, SIGNING_SECRET).post_event(
+            message_event(GENERAL, "UDAVE", "and again", ts=again), event_id="EvSUSP2")
+        assert _wait(lambda: fake_slack.find_message(GENERAL, again) is None), second.log()
+        assert _wait(lambda: events_db.event_status(db, "EvSUSP2")["status"] == "done"), second.log()
+        assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True, True]
+        assert len(_suspension_notices(fake_slack, "UDAVE")) == 1
+    finally:
+        second.stop()
+
