@@ -6,15 +6,19 @@ import time
 
 import pytest
 
+import json
+
 from bot import ids
 from storage import open_db
 from storage import events as events_db
 from storage import messages as messages_db
 from storage import sanctions as sanctions_db
-from tests.fakeslack.payloads import SlackClientSim, action, block_actions, message_event, team_join
+from tests.fakeslack.payloads import (SlackClientSim, action, block_actions, message_event, team_join, view_object,
+                                      view_submission)
 from tests.harness import GENERAL, HELP, MOD_CHANNEL, SIGNING_SECRET
 from tests.procs import start_serve
 from tests.scenario.moderation_steps import RUDE  # routed to the moderators, left up
+from tests.scenario.moderation_steps import checked, select, text_input
 
 
 def _wait(predicate, timeout=20.0):
@@ -428,3 +432,63 @@ def test_killed_after_a_suspended_member_was_marked_told_they_are_still_told(fak
     finally:
         second.stop()
 
+
+def _submit_decision(fake, serve, db, kind):
+    """A moderator's Warn or Suspend modal on the (only) case, submitted with
+    "also remove the message" ticked."""
+    case_id = db.execute("SELECT id FROM cases").fetchone()[0]
+    if kind == "warn":
+        values = {"guideline": select("harassment", "guideline_select"),
+                  "message": text_input("Please keep it civil.", "message_input")}
+    else:
+        values = {"duration": select("3", "duration_select"), "message": text_input("Repeated insults.", "message_input")}
+    values["options"] = checked(["remove"], "options_check")
+    callback = ids.VIEW_WARN if kind == "warn" else ids.VIEW_SUSPEND
+    view = view_object(callback, values, private_metadata=json.dumps({"case": case_id}))
+    return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(view_submission(view, "UMOD1"))
+
+
+def _decision_dms(fake, kind):
+    word = "warning" if kind == "warn" else "suspended"
+    return [m for m in fake.dms("UCAROL") if word in (m.get("text", "") + str(m.get("blocks", ""))).lower()]
+
+
+@pytest.mark.parametrize("kind", ["warn", "suspend"])
+def test_killed_after_a_decision_was_claimed_submitting_again_carries_it_out(fake_slack, tmp_path, kind):
+    """The gap between a Warn or Suspend being recorded on the case and what
+    it stands for (the member's DM, the audit entry, "also remove") being
+    queued. A submission is not replayed: the moderator submits again once
+    modbot is back, and that must carry it out, once. Before the fix the
+    decision was on disk alone and the second submission was answered
+    "already handled": the member was never told, the message stayed up."""
+    db_path = tmp_path / f"{kind}.db"
+    db = open_db(db_path)
+    first = start_serve(fake_slack, db_path, crash_at="decision_claimed")
+    ts = fake_slack.add_message(GENERAL, "UCAROL", RUDE)
+    SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UCAROL", RUDE, ts=ts),
+                                                              event_id="EvRUDE")
+    assert _wait(lambda: _case_row(db)[0] and len(_cards(fake_slack)) == 1), first.log()
+    try:  # the process dies while handling the submission
+        _submit_decision(fake_slack, first, db, kind)
+    except Exception:
+        pass
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        assert _submit_decision(fake_slack, second, db, kind).status == 200
+        assert _wait(lambda: len(_decision_dms(fake_slack, kind)) == 1), (
+            "the member was never told", fake_slack.dms("UCAROL"), second.log())
+        assert _wait(lambda: fake_slack.find_message(GENERAL, ts) is None), (
+            "the message was never removed", _case_row(db), second.log())
+        assert db.execute("SELECT handled_action, handled_by FROM cases").fetchone() == (kind, "UMOD1")
+        table = "warnings" if kind == "warn" else "suspensions"
+        assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = ?", [kind]).fetchone()[0] == 1
+        # Submitting once more is answered "already handled" and does nothing more.
+        assert _submit_decision(fake_slack, second, db, kind).status == 200
+        time.sleep(1)
+        assert len(_decision_dms(fake_slack, kind)) == 1
+        assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True]
+    finally:
+        second.stop()
