@@ -12,6 +12,7 @@ from bot import ids
 from storage import open_db
 from storage import events as events_db
 from storage import messages as messages_db
+from storage import outbox as outbox_db
 from storage import sanctions as sanctions_db
 from tests.fakeslack.payloads import (SlackClientSim, action, block_actions, message_event, team_join, view_object,
                                       view_submission)
@@ -492,3 +493,43 @@ def test_killed_after_a_decision_was_claimed_submitting_again_carries_it_out(fak
         assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True]
     finally:
         second.stop()
+
+
+def test_killed_after_a_suspension_was_lifted_the_member_is_still_told(fake_slack, tmp_path):
+    """The gap between a suspension that ended being marked lifted and what
+    lifting stands for being queued: the "you can post again" DM, and the
+    suspension's calls not made yet (a kick, a "you are suspended" DM)
+    cancelled. The scheduled job runs again at the next start; before the
+    fix it found nothing left to lift, so the member was never told and the
+    stale DM would still have gone out."""
+    db_path = tmp_path / "lifted.db"
+    db = open_db(db_path)
+    now = time.time()
+    sid = sanctions_db.add_suspension(db, user_id="UDAVE", case_id=None, reason="Repeated spam.", days=1,
+                                      issued_by="UMOD1", now=now - 2 * 86400)  # ended a day ago
+    stale, _ = outbox_db.enqueue(db, key="test-stale-notice", method="chat.postMessage",
+                                 args={"channel": "UDAVE", "text": "You are suspended"}, now=now,
+                                 topic=f"suspension:{sid}", not_before=now + 3600)
+    first = start_serve(fake_slack, db_path, crash_at="suspension_lifted", scheduler=True)  # its catch-up run
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    assert "worker process exited with status 137" in first.log(), first.log()  # died at the crash point
+
+    def lifted():
+        return [m for m in fake_slack.dms("UDAVE") if "can post again" in m.get("text", "")]
+
+    second = start_serve(fake_slack, db_path, scheduler=True)
+    try:
+        assert _wait(lambda: len(lifted()) == 1), ("the member was never told", fake_slack.dms("UDAVE"), second.log())
+        assert db.execute("SELECT lifted_at IS NOT NULL, lifted_by FROM suspensions").fetchone() == (1, "modbot")
+        assert outbox_db.get(db, stale.key).status == "cancelled"
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'suspension_lifted'").fetchone()[0] == 1
+    finally:
+        second.stop()
+    # Started again, nothing more is sent.
+    third = start_serve(fake_slack, db_path, scheduler=True)
+    try:
+        assert _wait(lambda: "worker started" in third.log()), third.log()
+        time.sleep(1)
+        assert len(lifted()) == 1
+    finally:
+        third.stop()

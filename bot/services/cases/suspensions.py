@@ -67,13 +67,21 @@ class SuspensionService(CaseService):
         """The scheduled job: lift what has ended and tell the member (once)."""
         lifted = 0
         for s in sanctions_db.expired_unlifted(self.db, now=self.now()):
-            if not sanctions_db.lift_suspension(self.db, s.id, by=SYSTEM, now=self.now()):
-                continue
+            # The lift and its clean-up in one transaction: a lifted
+            # suspension is not looked at again, so a lift on disk without
+            # the rest would leave the member never told, and a queued kick
+            # or "you are suspended" DM free to go out after the end.
+            with transaction(self.db):
+                if not sanctions_db.lift_suspension(self.db, s.id, by=SYSTEM, now=self.now()):
+                    continue
+                crash_point("suspension_lifted")
+                self.drop_obsolete(suspension_id=s.id)
+                self.dm(s.user_id, about=About.SUSPENSION_LIFTED, ref=s.id,
+                        text=dms.suspension_lifted_dm(community=self.settings.config.community.name),
+                        case_id=s.case_id)
+                self.audit(actor=SYSTEM, action="suspension_lifted", case_id=s.case_id, detail={"suspension": s.id})
             lifted += 1
-            self.drop_obsolete(suspension_id=s.id)
-            self.dm(s.user_id, about=About.SUSPENSION_LIFTED, ref=s.id,
-                    text=dms.suspension_lifted_dm(community=self.settings.config.community.name), case_id=s.case_id)
-            self.audit(actor=SYSTEM, action="suspension_lifted", case_id=s.case_id, detail={"suspension": s.id})
+            self.gateway.wake.set()
             if s.case_id:
                 self.card.publish(s.case_id)
         return lifted
