@@ -533,3 +533,81 @@ def test_killed_after_a_suspension_was_lifted_the_member_is_still_told(fake_slac
         assert len(lifted()) == 1
     finally:
         third.stop()
+
+
+def _appeal_posts(fake):
+    """The appeal's post in the case thread, with its Uphold and Reverse buttons (or, decided, without)."""
+    return [m for m in fake.messages(MOD_CHANNEL) if m.get("thread_ts") and "appeal_decision" in json.dumps(m.get("blocks"))
+            or m.get("thread_ts") and "Appeal by" in m.get("text", "")]
+
+
+def _appeal_submitted(serve, warning_id):
+    view = view_object(ids.VIEW_APPEAL, {"appeal": text_input("I was quoting the troll who said it to me", "appeal_input")},
+                       private_metadata=f"warning:{warning_id}")
+    return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(view_submission(view, "UCAROL"))
+
+
+def _reverse_clicked(fake, serve, db):
+    appeal_id, channel, ts = db.execute("SELECT id, message_channel, message_ts FROM appeals").fetchone()
+    act = action(ids.ACT_APPEAL_REVERSE, value=str(appeal_id), block_id="appeal_decision")
+    payload = block_actions([act], "UMOD2", channel=channel, message=fake.find_message(channel, ts),
+                            channel_name="moderators")
+    return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(payload)
+
+
+def _outcome_dms(fake):
+    return [m for m in fake.dms("UCAROL") if "reversed" in m.get("text", "")]
+
+
+@pytest.mark.parametrize("point", ["appeal_recorded", "appeal_decided"])
+def test_killed_after_an_appeal_was_recorded_or_decided_doing_it_again_carries_it_out(fake_slack, tmp_path, point):
+    """The gap between an appeal (or its decision) being recorded and what
+    it stands for being queued: the post in the case thread that asks a
+    moderator to review it (or the member told the outcome). Neither is
+    replayed: the member sends the appeal again, the moderator clicks
+    Reverse again. Before the fix the record was on disk alone and doing it
+    again was refused ("already appealed", "already reversed"), so nobody
+    was asked to review the appeal, or the member never heard the outcome."""
+    db_path = tmp_path / f"{point}.db"
+    db = open_db(db_path)
+    first = start_serve(fake_slack, db_path, crash_at=point)
+    ts = fake_slack.add_message(GENERAL, "UCAROL", RUDE)
+    SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UCAROL", RUDE, ts=ts),
+                                                              event_id="EvRUDE")
+    assert _wait(lambda: _case_row(db)[0] and len(_cards(fake_slack)) == 1), first.log()
+    assert _submit_decision(fake_slack, first, db, "warn").status == 200
+    assert _wait(lambda: len(_decision_dms(fake_slack, "warn")) == 1), first.log()
+    warning_id = db.execute("SELECT id FROM warnings").fetchone()[0]
+    try:  # the process dies while handling the appeal, or the decision on it
+        _appeal_submitted(first, warning_id)
+        if point == "appeal_decided":
+            assert _wait(lambda: db.execute("SELECT message_ts FROM appeals").fetchone()[0]), first.log()
+            _reverse_clicked(fake_slack, first, db)
+    except Exception:
+        pass
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        if point == "appeal_recorded":
+            assert _appeal_submitted(second, warning_id).status == 200
+            assert _wait(lambda: len(_appeal_posts(fake_slack)) == 1), (
+                "nobody was asked to review the appeal", fake_slack.messages(MOD_CHANNEL), second.log())
+            assert db.execute("SELECT count(*) FROM appeals").fetchone()[0] == 1
+            assert _appeal_submitted(second, warning_id).status == 200  # once more: "already appealed"
+            time.sleep(1)
+            assert len(_appeal_posts(fake_slack)) == 1
+        else:
+            assert _reverse_clicked(fake_slack, second, db).status == 200
+            assert _wait(lambda: len(_outcome_dms(fake_slack)) == 1), (
+                "the member never heard the outcome", fake_slack.dms("UCAROL"), second.log())
+            assert db.execute("SELECT revoked_by FROM warnings").fetchone() == ("UMOD2",)
+            told = len(fake_slack.ephemerals("UMOD2"))
+            assert _reverse_clicked(fake_slack, second, db).status == 200
+            assert _wait(lambda: len(fake_slack.ephemerals("UMOD2")) == told + 1), second.log()
+            assert "already reversed by <@UMOD2>" in fake_slack.ephemerals("UMOD2")[-1]["text"]
+            assert len(_outcome_dms(fake_slack)) == 1
+        done = "appeal" if point == "appeal_recorded" else "appeal_reversed"
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = ?", [done]).fetchone()[0] == 1
+    finally:
+        second.stop()
