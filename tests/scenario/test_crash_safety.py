@@ -321,14 +321,21 @@ def _click_remove(fake, serve, db, user):
     return _click(fake, serve, db, user, ids.ACT_REMOVE)
 
 
-def _routed_then_killed_at_a_click(fake, db_path, point, action_id, *, option=None):
-    """A rude message gets its card; a moderator's click kills the process at `point`."""
+def _routed(fake, db_path, point):
+    """A process that will die at `point`, and a rude message of Carol's that
+    it routed to the moderators (its card posted): (db, process, ts)."""
     db = open_db(db_path)
     first = start_serve(fake, db_path, crash_at=point)
     ts = fake.add_message(GENERAL, "UCAROL", RUDE)
     SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UCAROL", RUDE, ts=ts),
                                                               event_id="EvRUDE")
     assert _wait(lambda: _case_row(db)[0] and len(_cards(fake)) == 1), first.log()
+    return db, first, ts
+
+
+def _routed_then_killed_at_a_click(fake, db_path, point, action_id, *, option=None):
+    """A rude message gets its card; a moderator's click kills the process at `point`."""
+    db, first, ts = _routed(fake, db_path, point)
     assert _case_row(db)[1] == "none"
     try:  # the process dies while handling the click: Slack may or may not have had its ack
         _click(fake, first, db, "UMOD1", action_id, option=option)
@@ -463,12 +470,7 @@ def test_killed_after_a_decision_was_claimed_submitting_again_carries_it_out(fak
     decision was on disk alone and the second submission was answered
     "already handled": the member was never told, the message stayed up."""
     db_path = tmp_path / f"{kind}.db"
-    db = open_db(db_path)
-    first = start_serve(fake_slack, db_path, crash_at="decision_claimed")
-    ts = fake_slack.add_message(GENERAL, "UCAROL", RUDE)
-    SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UCAROL", RUDE, ts=ts),
-                                                              event_id="EvRUDE")
-    assert _wait(lambda: _case_row(db)[0] and len(_cards(fake_slack)) == 1), first.log()
+    db, first, ts = _routed(fake_slack, db_path, "decision_claimed")
     try:  # the process dies while handling the submission
         _submit_decision(fake_slack, first, db, kind)
     except Exception:
@@ -569,12 +571,7 @@ def test_killed_after_an_appeal_was_recorded_or_decided_doing_it_again_carries_i
     again was refused ("already appealed", "already reversed"), so nobody
     was asked to review the appeal, or the member never heard the outcome."""
     db_path = tmp_path / f"{point}.db"
-    db = open_db(db_path)
-    first = start_serve(fake_slack, db_path, crash_at=point)
-    ts = fake_slack.add_message(GENERAL, "UCAROL", RUDE)
-    SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UCAROL", RUDE, ts=ts),
-                                                              event_id="EvRUDE")
-    assert _wait(lambda: _case_row(db)[0] and len(_cards(fake_slack)) == 1), first.log()
+    db, first, ts = _routed(fake_slack, db_path, point)
     assert _submit_decision(fake_slack, first, db, "warn").status == 200
     assert _wait(lambda: len(_decision_dms(fake_slack, "warn")) == 1), first.log()
     warning_id = db.execute("SELECT id FROM warnings").fetchone()[0]
