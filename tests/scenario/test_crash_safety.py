@@ -608,3 +608,43 @@ def test_killed_after_an_appeal_was_recorded_or_decided_doing_it_again_carries_i
         assert db.execute("SELECT count(*) FROM audit_log WHERE action = ?", [done]).fetchone()[0] == 1
     finally:
         second.stop()
+
+
+def _flag_submitted(serve, user, channel, ts):
+    values = {"reason": select("spam", "reason_select"), "note": text_input(None, "note_input")}
+    view = view_object(ids.VIEW_FLAG, values, private_metadata=json.dumps({"channel": channel, "ts": ts}))
+    return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(view_submission(view, user))
+
+
+def test_killed_after_a_flag_tipped_a_message_over_the_threshold_it_is_still_removed(fake_slack, tmp_path):
+    """The gap between a flag being recorded and the removal it triggers
+    (enough flags hide the message until a moderator reviews it). A flag is
+    not replayed: the member sends it again. Before the fix the flag was on
+    disk alone and sending it again was refused ("already flagged"), so the
+    message stayed up until someone else flagged it."""
+    config = tmp_path / "modbot.toml"
+    config.write_text("[moderation]\nflag_remove_threshold = 1.0\n")  # one member's flag is enough
+    db_path = tmp_path / "flag.db"
+    db = open_db(db_path)
+    first = start_serve(fake_slack, db_path, config=config, crash_at="flag_recorded")
+    ts = _post(fake_slack, first, "UDAVE", "see you all at the meetup on friday", channel=GENERAL, event_id="EvFLAGGED")
+    assert _wait(lambda: messages_db.get(db, channel=GENERAL, ts=ts) is not None), first.log()
+    try:  # the process dies while handling the flag
+        _flag_submitted(first, "UBOB", GENERAL, ts)
+    except Exception:
+        pass
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+
+    second = start_serve(fake_slack, db_path, config=config)
+    try:
+        resp = _flag_submitted(second, "UBOB", GENERAL, ts)
+        assert resp.status == 200 and "hidden until a moderator reviews it" in resp.body, resp.body
+        assert _wait(lambda: fake_slack.find_message(GENERAL, ts) is None), (
+            "the message was never removed", _case_row(db), second.log())
+        assert db.execute("SELECT count(*) FROM flags").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM outbox WHERE purpose = 'remove'").fetchone()[0] == 1
+        # Sending it once more is refused and removes nothing more.
+        assert "already flagged" in _flag_submitted(second, "UBOB", GENERAL, ts).body
+        assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True]
+    finally:
+        second.stop()
