@@ -68,7 +68,10 @@ def start_serve(
     config: Path | None = None,
     extra_args: tuple[str, ...] = (),
     log_level: str = "INFO",
+    scheduler: bool = False,
 ) -> ServeProcess:
+    """`scheduler`: run the scheduled jobs (their catch-up run at start-up
+    first), off by default so that tests see only what they send."""
     env = modbot_env(fake, db_path, SLACK_SIGNING_SECRET=SIGNING_SECRET, MODBOT_LOG_LEVEL=log_level)
     if admin:
         env["SLACK_ADMIN_TOKEN"] = fake.admin_token
@@ -78,7 +81,8 @@ def start_serve(
         env["MODBOTTEST_CRASH_AT"] = crash_at
     log_path = db_path.with_suffix(f".{os.getpid()}.{len(list(db_path.parent.glob('*.log')))}.log")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0", "--no-scheduler", *extra_args],
+        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0",
+         *(() if scheduler else ("--no-scheduler",)), *extra_args],
         env=env,
         cwd=db_path.parent,
         stdout=subprocess.PIPE,

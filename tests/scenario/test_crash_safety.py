@@ -6,14 +6,20 @@ import time
 
 import pytest
 
+import json
+
 from bot import ids
 from storage import open_db
 from storage import events as events_db
 from storage import messages as messages_db
-from tests.fakeslack.payloads import SlackClientSim, action, block_actions, message_event, team_join
+from storage import outbox as outbox_db
+from storage import sanctions as sanctions_db
+from tests.fakeslack.payloads import (SlackClientSim, action, block_actions, message_event, team_join, view_object,
+                                      view_submission)
 from tests.harness import GENERAL, HELP, MOD_CHANNEL, SIGNING_SECRET
 from tests.procs import start_serve
 from tests.scenario.moderation_steps import RUDE  # routed to the moderators, left up
+from tests.scenario.moderation_steps import checked, select, text_input
 
 
 def _wait(predicate, timeout=20.0):
@@ -315,14 +321,21 @@ def _click_remove(fake, serve, db, user):
     return _click(fake, serve, db, user, ids.ACT_REMOVE)
 
 
-def _routed_then_killed_at_a_click(fake, db_path, point, action_id, *, option=None):
-    """A rude message gets its card; a moderator's click kills the process at `point`."""
+def _routed(fake, db_path, point):
+    """A process that will die at `point`, and a rude message of Carol's that
+    it routed to the moderators (its card posted): (db, process, ts)."""
     db = open_db(db_path)
     first = start_serve(fake, db_path, crash_at=point)
     ts = fake.add_message(GENERAL, "UCAROL", RUDE)
     SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UCAROL", RUDE, ts=ts),
                                                               event_id="EvRUDE")
     assert _wait(lambda: _case_row(db)[0] and len(_cards(fake)) == 1), first.log()
+    return db, first, ts
+
+
+def _routed_then_killed_at_a_click(fake, db_path, point, action_id, *, option=None):
+    """A rude message gets its card; a moderator's click kills the process at `point`."""
+    db, first, ts = _routed(fake, db_path, point)
     assert _case_row(db)[1] == "none"
     try:  # the process dies while handling the click: Slack may or may not have had its ack
         _click(fake, first, db, "UMOD1", action_id, option=option)
@@ -386,5 +399,252 @@ def test_killed_after_a_case_was_marked_escalated_escalate_works_again(fake_slac
         assert _wait(lambda: len(fake_slack.ephemerals("UMOD2")) == told + 1), second.log()
         assert "already escalated by <@UMOD1>" in fake_slack.ephemerals("UMOD2")[-1]["text"]
         assert len(_escalations(fake_slack)) == 1
+    finally:
+        second.stop()
+
+
+def _suspension_notices(fake, user):
+    return [m for m in fake.dms(user) if "suspended" in m.get("text", "")]
+
+
+def test_killed_after_a_suspended_member_was_marked_told_they_are_still_told(fake_slack, tmp_path):
+    """The gap between a suspension being marked "member told" and the
+    "you are suspended" DM being queued. Killed there, the replayed event
+    must still tell them, once: before the fix the mark was on disk without
+    the DM, and the replay (and every later message) took them as told."""
+    db_path = tmp_path / "suspended.db"
+    db = open_db(db_path)
+    sanctions_db.add_suspension(db, user_id="UDAVE", case_id=None, reason="Repeated spam.", days=7,
+                                issued_by="UMOD1", now=time.time())
+    first = start_serve(fake_slack, db_path, crash_at="suspension_notified")
+    ts = fake_slack.add_message(GENERAL, "UDAVE", "back again while suspended")
+    SlackClientSim(first.base_url, SIGNING_SECRET).post_event(
+        message_event(GENERAL, "UDAVE", "back again while suspended", ts=ts), event_id="EvSUSP")
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    assert events_db.event_status(db, "EvSUSP")["status"] == "pending"
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        assert _wait(lambda: events_db.event_status(db, "EvSUSP")["status"] == "done"), second.log()
+        assert _wait(lambda: fake_slack.find_message(GENERAL, ts) is None), second.log()
+        assert _wait(lambda: len(_suspension_notices(fake_slack, "UDAVE")) == 1), (
+            "the member was never told", fake_slack.dms("UDAVE"), second.log())
+        # Their next message is removed too, and they are not told twice.
+        again = fake_slack.add_message(GENERAL, "UDAVE", "and again")
+        SlackClientSim(second.base_url, SIGNING_SECRET).post_event(
+            message_event(GENERAL, "UDAVE", "and again", ts=again), event_id="EvSUSP2")
+        assert _wait(lambda: fake_slack.find_message(GENERAL, again) is None), second.log()
+        assert _wait(lambda: events_db.event_status(db, "EvSUSP2")["status"] == "done"), second.log()
+        assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True, True]
+        assert len(_suspension_notices(fake_slack, "UDAVE")) == 1
+    finally:
+        second.stop()
+
+
+def _submit_decision(fake, serve, db, kind):
+    """A moderator's Warn or Suspend modal on the (only) case, submitted with
+    "also remove the message" ticked."""
+    case_id = db.execute("SELECT id FROM cases").fetchone()[0]
+    if kind == "warn":
+        values = {"guideline": select("harassment", "guideline_select"),
+                  "message": text_input("Please keep it civil.", "message_input")}
+    else:
+        values = {"duration": select("3", "duration_select"), "message": text_input("Repeated insults.", "message_input")}
+    values["options"] = checked(["remove"], "options_check")
+    callback = ids.VIEW_WARN if kind == "warn" else ids.VIEW_SUSPEND
+    view = view_object(callback, values, private_metadata=json.dumps({"case": case_id}))
+    return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(view_submission(view, "UMOD1"))
+
+
+def _decision_dms(fake, kind):
+    word = "warning" if kind == "warn" else "suspended"
+    return [m for m in fake.dms("UCAROL") if word in (m.get("text", "") + str(m.get("blocks", ""))).lower()]
+
+
+@pytest.mark.parametrize("kind", ["warn", "suspend"])
+def test_killed_after_a_decision_was_claimed_submitting_again_carries_it_out(fake_slack, tmp_path, kind):
+    """The gap between a Warn or Suspend being recorded on the case and what
+    it stands for (the member's DM, the audit entry, "also remove") being
+    queued. A submission is not replayed: the moderator submits again once
+    modbot is back, and that must carry it out, once. Before the fix the
+    decision was on disk alone and the second submission was answered
+    "already handled": the member was never told, the message stayed up."""
+    db_path = tmp_path / f"{kind}.db"
+    db, first, ts = _routed(fake_slack, db_path, "decision_claimed")
+    try:  # the process dies while handling the submission
+        _submit_decision(fake_slack, first, db, kind)
+    except Exception:
+        pass
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        assert _submit_decision(fake_slack, second, db, kind).status == 200
+        assert _wait(lambda: len(_decision_dms(fake_slack, kind)) == 1), (
+            "the member was never told", fake_slack.dms("UCAROL"), second.log())
+        assert _wait(lambda: fake_slack.find_message(GENERAL, ts) is None), (
+            "the message was never removed", _case_row(db), second.log())
+        assert db.execute("SELECT handled_action, handled_by FROM cases").fetchone() == (kind, "UMOD1")
+        table = "warnings" if kind == "warn" else "suspensions"
+        assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = ?", [kind]).fetchone()[0] == 1
+        # Submitting once more is answered "already handled" and does nothing more.
+        assert _submit_decision(fake_slack, second, db, kind).status == 200
+        time.sleep(1)
+        assert len(_decision_dms(fake_slack, kind)) == 1
+        assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True]
+    finally:
+        second.stop()
+
+
+def test_killed_after_a_suspension_was_lifted_the_member_is_still_told(fake_slack, tmp_path):
+    """The gap between a suspension that ended being marked lifted and what
+    lifting stands for being queued: the "you can post again" DM, and the
+    suspension's calls not made yet (a kick, a "you are suspended" DM)
+    cancelled. The scheduled job runs again at the next start; before the
+    fix it found nothing left to lift, so the member was never told and the
+    stale DM would still have gone out."""
+    db_path = tmp_path / "lifted.db"
+    db = open_db(db_path)
+    now = time.time()
+    sid = sanctions_db.add_suspension(db, user_id="UDAVE", case_id=None, reason="Repeated spam.", days=1,
+                                      issued_by="UMOD1", now=now - 2 * 86400)  # ended a day ago
+    stale, _ = outbox_db.enqueue(db, key="test-stale-notice", method="chat.postMessage",
+                                 args={"channel": "UDAVE", "text": "You are suspended"}, now=now,
+                                 topic=f"suspension:{sid}", not_before=now + 3600)
+    first = start_serve(fake_slack, db_path, crash_at="suspension_lifted", scheduler=True)  # its catch-up run
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    assert "worker process exited with status 137" in first.log(), first.log()  # died at the crash point
+
+    def lifted():
+        return [m for m in fake_slack.dms("UDAVE") if "can post again" in m.get("text", "")]
+
+    second = start_serve(fake_slack, db_path, scheduler=True)
+    try:
+        assert _wait(lambda: len(lifted()) == 1), ("the member was never told", fake_slack.dms("UDAVE"), second.log())
+        assert db.execute("SELECT lifted_at IS NOT NULL, lifted_by FROM suspensions").fetchone() == (1, "modbot")
+        assert outbox_db.get(db, stale.key).status == "cancelled"
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'suspension_lifted'").fetchone()[0] == 1
+    finally:
+        second.stop()
+    # Started again, nothing more is sent.
+    third = start_serve(fake_slack, db_path, scheduler=True)
+    try:
+        assert _wait(lambda: "worker started" in third.log()), third.log()
+        time.sleep(1)
+        assert len(lifted()) == 1
+    finally:
+        third.stop()
+
+
+def _appeal_posts(fake):
+    """The appeal's post in the case thread, with its Uphold and Reverse buttons (or, decided, without)."""
+    return [m for m in fake.messages(MOD_CHANNEL) if m.get("thread_ts") and "appeal_decision" in json.dumps(m.get("blocks"))
+            or m.get("thread_ts") and "Appeal by" in m.get("text", "")]
+
+
+def _appeal_submitted(serve, warning_id):
+    view = view_object(ids.VIEW_APPEAL, {"appeal": text_input("I was quoting the troll who said it to me", "appeal_input")},
+                       private_metadata=f"warning:{warning_id}")
+    return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(view_submission(view, "UCAROL"))
+
+
+def _reverse_clicked(fake, serve, db):
+    appeal_id, channel, ts = db.execute("SELECT id, message_channel, message_ts FROM appeals").fetchone()
+    act = action(ids.ACT_APPEAL_REVERSE, value=str(appeal_id), block_id="appeal_decision")
+    payload = block_actions([act], "UMOD2", channel=channel, message=fake.find_message(channel, ts),
+                            channel_name="moderators")
+    return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(payload)
+
+
+def _outcome_dms(fake):
+    return [m for m in fake.dms("UCAROL") if "reversed" in m.get("text", "")]
+
+
+@pytest.mark.parametrize("point", ["appeal_recorded", "appeal_decided"])
+def test_killed_after_an_appeal_was_recorded_or_decided_doing_it_again_carries_it_out(fake_slack, tmp_path, point):
+    """The gap between an appeal (or its decision) being recorded and what
+    it stands for being queued: the post in the case thread that asks a
+    moderator to review it (or the member told the outcome). Neither is
+    replayed: the member sends the appeal again, the moderator clicks
+    Reverse again. Before the fix the record was on disk alone and doing it
+    again was refused ("already appealed", "already reversed"), so nobody
+    was asked to review the appeal, or the member never heard the outcome."""
+    db_path = tmp_path / f"{point}.db"
+    db, first, ts = _routed(fake_slack, db_path, point)
+    assert _submit_decision(fake_slack, first, db, "warn").status == 200
+    assert _wait(lambda: len(_decision_dms(fake_slack, "warn")) == 1), first.log()
+    warning_id = db.execute("SELECT id FROM warnings").fetchone()[0]
+    try:  # the process dies while handling the appeal, or the decision on it
+        _appeal_submitted(first, warning_id)
+        if point == "appeal_decided":
+            assert _wait(lambda: db.execute("SELECT message_ts FROM appeals").fetchone()[0]), first.log()
+            _reverse_clicked(fake_slack, first, db)
+    except Exception:
+        pass
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        if point == "appeal_recorded":
+            assert _appeal_submitted(second, warning_id).status == 200
+            assert _wait(lambda: len(_appeal_posts(fake_slack)) == 1), (
+                "nobody was asked to review the appeal", fake_slack.messages(MOD_CHANNEL), second.log())
+            assert db.execute("SELECT count(*) FROM appeals").fetchone()[0] == 1
+            assert _appeal_submitted(second, warning_id).status == 200  # once more: "already appealed"
+            time.sleep(1)
+            assert len(_appeal_posts(fake_slack)) == 1
+        else:
+            assert _reverse_clicked(fake_slack, second, db).status == 200
+            assert _wait(lambda: len(_outcome_dms(fake_slack)) == 1), (
+                "the member never heard the outcome", fake_slack.dms("UCAROL"), second.log())
+            assert db.execute("SELECT revoked_by FROM warnings").fetchone() == ("UMOD2",)
+            told = len(fake_slack.ephemerals("UMOD2"))
+            assert _reverse_clicked(fake_slack, second, db).status == 200
+            assert _wait(lambda: len(fake_slack.ephemerals("UMOD2")) == told + 1), second.log()
+            assert "already reversed by <@UMOD2>" in fake_slack.ephemerals("UMOD2")[-1]["text"]
+            assert len(_outcome_dms(fake_slack)) == 1
+        done = "appeal" if point == "appeal_recorded" else "appeal_reversed"
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = ?", [done]).fetchone()[0] == 1
+    finally:
+        second.stop()
+
+
+def _flag_submitted(serve, user, channel, ts):
+    values = {"reason": select("spam", "reason_select"), "note": text_input(None, "note_input")}
+    view = view_object(ids.VIEW_FLAG, values, private_metadata=json.dumps({"channel": channel, "ts": ts}))
+    return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(view_submission(view, user))
+
+
+def test_killed_after_a_flag_tipped_a_message_over_the_threshold_it_is_still_removed(fake_slack, tmp_path):
+    """The gap between a flag being recorded and the removal it triggers
+    (enough flags hide the message until a moderator reviews it). A flag is
+    not replayed: the member sends it again. Before the fix the flag was on
+    disk alone and sending it again was refused ("already flagged"), so the
+    message stayed up until someone else flagged it."""
+    config = tmp_path / "modbot.toml"
+    config.write_text("[moderation]\nflag_remove_threshold = 1.0\n")  # one member's flag is enough
+    db_path = tmp_path / "flag.db"
+    db = open_db(db_path)
+    first = start_serve(fake_slack, db_path, config=config, crash_at="flag_recorded")
+    ts = _post(fake_slack, first, "UDAVE", "see you all at the meetup on friday", channel=GENERAL, event_id="EvFLAGGED")
+    assert _wait(lambda: messages_db.get(db, channel=GENERAL, ts=ts) is not None), first.log()
+    try:  # the process dies while handling the flag
+        _flag_submitted(first, "UBOB", GENERAL, ts)
+    except Exception:
+        pass
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+
+    second = start_serve(fake_slack, db_path, config=config)
+    try:
+        resp = _flag_submitted(second, "UBOB", GENERAL, ts)
+        assert resp.status == 200 and "hidden until a moderator reviews it" in resp.body, resp.body
+        assert _wait(lambda: fake_slack.find_message(GENERAL, ts) is None), (
+            "the message was never removed", _case_row(db), second.log())
+        assert db.execute("SELECT count(*) FROM flags").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM outbox WHERE purpose = 'remove'").fetchone()[0] == 1
+        # Sending it once more is refused and removes nothing more.
+        assert "already flagged" in _flag_submitted(second, "UBOB", GENERAL, ts).body
+        assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True]
     finally:
         second.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.faults import crash_point
 from bot.services.cases import rules
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService, as_id, Click, field_error, update_view
@@ -102,16 +103,23 @@ class AppealService(CaseService):
         kind, decision, case = found
         decided_by = decision.issued_by
         reviewer = self._reviewer(decided_by, user, decision.id)
-        appeal_id = sanctions_db.add_appeal(self.db, case_id=case.id, user_id=user, decision_kind=kind,
-                                            decision_id=decision.id, text=text, reviewer=reviewer, now=self.now())
-        if appeal_id is None:
-            return update_view("Appeal", "You have already appealed this decision.")
-        msg_text, blocks = cards.appeal_thread_message(case_number=case.id, member=user, what=self._what(kind, decision, member_view=False),
-                                                       decided_by=decided_by, reviewer=reviewer, text_masked=self.mask(text),
-                                                       appeal_id=appeal_id)
-        self.thread(case, about=About.APPEAL, ref=str(appeal_id), text=msg_text, blocks=blocks)
-        self.audit(actor=user, action="appeal", case_id=case.id, detail={"appeal": appeal_id, "kind": kind,
-                                                                          "reviewer": reviewer})
+        # The appeal and its post in the case thread (which asks a moderator
+        # to review it) in one transaction: a second submission is refused
+        # once the appeal is recorded, so an appeal on disk without its post
+        # would never be seen. Only database writes in here.
+        with transaction(self.db):
+            appeal_id = sanctions_db.add_appeal(self.db, case_id=case.id, user_id=user, decision_kind=kind,
+                                                decision_id=decision.id, text=text, reviewer=reviewer, now=self.now())
+            if appeal_id is None:
+                return update_view("Appeal", "You have already appealed this decision.")
+            crash_point("appeal_recorded")
+            msg_text, blocks = cards.appeal_thread_message(
+                case_number=case.id, member=user, what=self._what(kind, decision, member_view=False),
+                decided_by=decided_by, reviewer=reviewer, text_masked=self.mask(text), appeal_id=appeal_id)
+            self.thread(case, about=About.APPEAL, ref=str(appeal_id), text=msg_text, blocks=blocks)
+            self.audit(actor=user, action="appeal", case_id=case.id, detail={"appeal": appeal_id, "kind": kind,
+                                                                              "reviewer": reviewer})
+        self.gateway.wake.set()
         self.card.publish(case.id)
         return update_view("Appeal sent", "Your appeal is with the moderators. A moderator who did not make the decision "
                                            "will review it, and modbot will tell you the outcome here.")
@@ -151,35 +159,48 @@ class AppealService(CaseService):
                        "You made this decision, so another moderator should review the appeal.")
             return
         now = self.now()
+        # The decision, what it undoes and what it tells (the member's DM,
+        # the appeal's post updated) in one transaction: a second click is
+        # refused once the decision is recorded, so a decision on disk
+        # without its DM would leave the member never told.
         with transaction(self.db):
             won = sanctions_db.decide_appeal(self.db, appeal.id, outcome=outcome, by=click.user, now=now)
-            if won and outcome == "reversed":
-                if kind == "warning":
-                    sanctions_db.revoke_warning(self.db, decision.id, by=click.user, now=now)
-                    self.suspensions.drop_obsolete(warning_id=decision.id)
-                elif kind == "removal":
-                    cases_db.reverse_removal(self.db, decision.id, by=click.user, now=now)
-                else:
-                    sanctions_db.lift_suspension(self.db, decision.id, by=f"appeal:{appeal.id}", now=now)
-                    self.suspensions.drop_obsolete(suspension_id=decision.id)
+            if won:
+                crash_point("appeal_decided")
+                self._carry_out_appeal(appeal, decision, outcome=outcome, by=click.user, now=now)
         if not won:
             fresh = sanctions_db.get_appeal(self.db, appeal.id)
             self.reply(click, f"This appeal was already {fresh.outcome} by <@{fresh.decided_by}>.")
             return
-        what = self._what(kind, decision)
+        self.gateway.wake.set()
+        self.card.publish(appeal.case_id)
+
+    def _carry_out_appeal(self, appeal, decision, *, outcome: str, by: str, now: float) -> None:
+        """A decided appeal: a reversal undoes the decision (and drops its
+        unsent calls); either way the member is told and the appeal's post
+        shows the outcome. Database writes only: the caller's transaction."""
+        kind = appeal.decision_kind
+        if outcome == "reversed":
+            if kind == "warning":
+                sanctions_db.revoke_warning(self.db, decision.id, by=by, now=now)
+                self.suspensions.drop_obsolete(warning_id=decision.id)
+            elif kind == "removal":
+                cases_db.reverse_removal(self.db, decision.id, by=by, now=now)
+            else:
+                sanctions_db.lift_suspension(self.db, decision.id, by=f"appeal:{appeal.id}", now=now)
+                self.suspensions.drop_obsolete(suspension_id=decision.id)
         removal = kind == "removal"
         self.dm(appeal.user_id, about=About.APPEAL_OUTCOME, ref=appeal.id, case_id=appeal.case_id,
-                text=dms.appeal_outcome_dm(what=what, outcome=outcome, removal=removal))
+                text=dms.appeal_outcome_dm(what=self._what(kind, decision), outcome=outcome, removal=removal))
         note = (" Slack cannot restore the message: the removal no longer counts against them."
                 if removal and outcome == "reversed" else "")
         text, blocks = cards.appeal_decided_message(case_number=appeal.case_id, member=appeal.user_id,
                                                     what=self._what(kind, decision, member_view=False),
-                                                    outcome=outcome, by=click.user, text_masked=self.mask(appeal.text),
+                                                    outcome=outcome, by=by, text_masked=self.mask(appeal.text),
                                                     note=note)
         if appeal.message_channel and appeal.message_ts:
             self.gateway.perform(UpdateThreadPost(case_id=appeal.case_id, channel=appeal.message_channel,
                                                   ts=appeal.message_ts, about=About.APPEAL_DECIDED, ref=str(appeal.id),
                                                   text=text, blocks=blocks))
-        self.audit(actor=click.user, action=f"appeal_{outcome}", case_id=appeal.case_id, detail={"appeal": appeal.id})
+        self.audit(actor=by, action=f"appeal_{outcome}", case_id=appeal.case_id, detail={"appeal": appeal.id})
         cases_db.touch(self.db, appeal.case_id, now=now)
-        self.card.publish(appeal.case_id)

@@ -1,10 +1,12 @@
 """A moderator's decisions on a case: the Warn, Suspend and Add note modals,
-and their submissions (claim the case, record the sanction, then act)."""
+and their submissions (claim the case, record the sanction and queue what it
+stands for, all in one transaction)."""
 from __future__ import annotations
 
 import json
 
 import policies
+from bot.faults import crash_point
 from bot.services.cases import rules
 from bot.services.cases.card import CardService
 from bot.services.cases.common import CASE_GONE, CaseService, Click, as_id, field_error, handled_view, update_view
@@ -93,14 +95,32 @@ class DecisionService(CaseService):
             return list(cases_db.group_summary(self.db, case.id).authors)
         return [case.author or ""]
 
-    def _decide(self, case: cases_db.Case, *, action: str, user: str, now: float, record) -> int | None:
-        """Claim the case's decision and record the sanction (`record()`, its
-        id) in one transaction; None, audited, when another decision won."""
+    def _decide(self, case: cases_db.Case, *, action: str, user: str, now: float, act) -> bool:
+        """Claim the case's decision and, in the same transaction, `act()`:
+        record the sanction and queue what it stands for (the member's DM,
+        kicks, the audit entry, "also remove"). False, audited, when another
+        decision won.
+
+        One transaction because a second submission is answered "already
+        handled" once the claim is on disk: a claim without the rest would
+        mean the member is never told and the message never removed. Only
+        database writes in `act()`; the outbox makes the Slack calls once
+        this has committed, and the card is published after it."""
         with transaction(self.db):
-            won = record() if cases_db.claim_decision(self.db, case.id, action=action, by=user, now=now) else None
-        if won is None:
+            won = cases_db.claim_decision(self.db, case.id, action=action, by=user, now=now)
+            if won:
+                crash_point("decision_claimed")
+                act()
+        if not won:
             self.audit(actor=user, action=action, case_id=case.id, outcome="already_handled")
-        return won
+            return False
+        self.gateway.wake.set()
+        self.card.publish(case.id)
+        return True
+
+    def _also_remove(self, case: cases_db.Case, user: str) -> None:
+        if case.removal in ("none", "failed"):
+            self.removal.remove(cases_db.get(self.db, case.id), by=user, reason="moderator")
 
     def submit_warn(self, *, user: str, private_metadata: str, guideline: str | None, message: str | None,
                     also_remove: bool) -> dict | None:
@@ -115,27 +135,26 @@ class DecisionService(CaseService):
             return field_error(forms.B_GUIDELINE, "Choose a guideline from the list.")
         now = self.now()
         expires_at = now + self.cfg.warning_expiry_days * 86400
-        targets = self._targets(case)
-        warnings: list[int] = []
-        def record() -> int | None:  # noqa: E306
-            warnings.extend(sanctions_db.add_warning(
-                self.db, user_id=target, case_id=case.id, guideline=guideline, message=message, issued_by=user,
-                now=now, expires_at=expires_at) for target in targets)
-            return warnings[0]
-        won = self._decide(case, action="warn", user=user, now=now, record=record)
-        if won is None:
-            return handled_view(cases_db.get(self.db, case.id))
         section = self.guideline(guideline)
-        for wid, target in zip(warnings, targets):
-            text, blocks = dms.warning_dm(
-                community=self.settings.config.community.name, channel=case.channel,
-                guideline_title=section.title if section else guideline, guideline_text=section.text if section else "",
-                message=message, expires_at=expires_at, appeal_value=f"warning:{wid}")
-            self.dm(target or None, about=About.WARNING, ref=wid, text=text, blocks=blocks, case_id=case.id)
-        self.audit(actor=user, action="warn", case_id=case.id, detail={"warning": won, "guideline": guideline})
-        if also_remove and case.removal in ("none", "failed"):
-            self.removal.remove(cases_db.get(self.db, case.id), by=user, reason="moderator")
-        self.card.publish(case.id)
+        targets = self._targets(case)
+
+        def act() -> None:
+            warnings = [sanctions_db.add_warning(
+                self.db, user_id=target, case_id=case.id, guideline=guideline, message=message, issued_by=user,
+                now=now, expires_at=expires_at) for target in targets]
+            for wid, target in zip(warnings, targets):
+                text, blocks = dms.warning_dm(
+                    community=self.settings.config.community.name, channel=case.channel,
+                    guideline_title=section.title if section else guideline,
+                    guideline_text=section.text if section else "",
+                    message=message, expires_at=expires_at, appeal_value=f"warning:{wid}")
+                self.dm(target or None, about=About.WARNING, ref=wid, text=text, blocks=blocks, case_id=case.id)
+            self.audit(actor=user, action="warn", case_id=case.id, detail={"warning": warnings[0], "guideline": guideline})
+            if also_remove:
+                self._also_remove(case, user)
+
+        if not self._decide(case, action="warn", user=user, now=now, act=act):
+            return handled_view(cases_db.get(self.db, case.id))
         return None
 
     def submit_suspend(self, *, user: str, private_metadata: str, duration: str | None, reason: str | None,
@@ -156,28 +175,27 @@ class DecisionService(CaseService):
             return field_error(forms.B_MESSAGE, "Give the member a reason.")
         now = self.now()
         targets = self._targets(case)
-        suspensions: list[int] = []
-        def record() -> int | None:  # noqa: E306
-            suspensions.extend(sanctions_db.add_suspension(
-                self.db, user_id=target, case_id=case.id, reason=reason, days=days or None, issued_by=user, now=now)
-                for target in targets)
-            return suspensions[0]
-        if self._decide(case, action="suspend", user=user, now=now, record=record) is None:
+
+        def act() -> None:
+            for target in targets:
+                sid = sanctions_db.add_suspension(self.db, user_id=target, case_id=case.id, reason=reason,
+                                                  days=days or None, issued_by=user, now=now)
+                suspension = sanctions_db.get_suspension(self.db, sid)
+                kicked = [c for c in self.cfg.kick_channels if str(c)[:1] in ("C", "G")] if kick and target else []
+                for channel in kicked:
+                    self.gateway.perform(Kick(case_id=case.id, channel=channel, user=target, suspension_id=sid))
+                text, blocks = dms.suspension_dm(community=self.settings.config.community.name,
+                                                 ends_at=suspension.ends_at, reason=reason, channels_left=kicked,
+                                                 appeal_value=f"suspension:{sid}",
+                                                 removes_posts=self.gateway.has_admin)
+                self.dm(target or None, about=About.SUSPENSION, ref=sid, text=text, blocks=blocks, case_id=case.id)
+                self.audit(actor=user, action="suspend", case_id=case.id,
+                           detail={"suspension": sid, "days": days or None, "kicked": kicked})
+            if also_remove:
+                self._also_remove(case, user)
+
+        if not self._decide(case, action="suspend", user=user, now=now, act=act):
             return handled_view(cases_db.get(self.db, case.id))
-        for sid, target in zip(suspensions, targets):
-            suspension = sanctions_db.get_suspension(self.db, sid)
-            kicked = [c for c in self.cfg.kick_channels if str(c)[:1] in ("C", "G")] if kick and target else []
-            for channel in kicked:
-                self.gateway.perform(Kick(case_id=case.id, channel=channel, user=target, suspension_id=sid))
-            text, blocks = dms.suspension_dm(community=self.settings.config.community.name, ends_at=suspension.ends_at,
-                                               reason=reason, channels_left=kicked, appeal_value=f"suspension:{sid}",
-                                               removes_posts=self.gateway.has_admin)
-            self.dm(target or None, about=About.SUSPENSION, ref=sid, text=text, blocks=blocks, case_id=case.id)
-            self.audit(actor=user, action="suspend", case_id=case.id,
-                       detail={"suspension": sid, "days": days or None, "kicked": kicked})
-        if also_remove and case.removal in ("none", "failed"):
-            self.removal.remove(cases_db.get(self.db, case.id), by=user, reason="moderator")
-        self.card.publish(case.id)
         return None
 
     def submit_note(self, *, user: str, private_metadata: str, note: str | None, view_id: str) -> dict | None:

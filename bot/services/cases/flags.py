@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import policies
+from bot.faults import crash_point
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService, field_error, update_view
 from bot.services.cases.removal import RemovalService
@@ -12,6 +13,7 @@ from bot.slack.blocks import case_forms as forms
 from bot.slack.blocks import cases as cards
 from storage import cases as cases_db
 from storage import messages as messages_db
+from storage import transaction
 
 
 class FlagService(CaseService):
@@ -81,15 +83,23 @@ class FlagService(CaseService):
         """Record a flag; True if it tipped the message into removal, None if a duplicate."""
         role = self.people.role_of(user)
         weight = float(self.cfg.flag_weights.get(role, self.cfg.flag_weights.get("member", 1.0)))
-        case, created = cases_db.open_case(self.db, channel=channel, ts=ts, author=author, source="flag",
-                                           excerpt_masked=self.mask(text), severity="low", now=self.now())
-        if not cases_db.add_flag(self.db, case.id, flagger=user, reason=reason, note=note, weight=weight, now=self.now()):
-            return None
-        self.audit(actor=user, action="flag", case_id=case.id, detail={"reason": reason, "weight": weight, "role": role,
-                                                                        "new_case": created})
-        case = self.reopen_if_dismissed(cases_db.get(self.db, case.id), why="a new flag")
-        removed = False
-        if case.flag_weight >= self.cfg.flag_remove_threshold and case.removal == "none" and case.is_open:
-            removed = self.removal.remove(case, by=SYSTEM, reason="flags") == "queued"
+        # The flag and what it triggers (the case reopened, at the threshold
+        # the message's removal queued) in one transaction: a second flag by
+        # the same member is refused once this one is recorded, so a flag on
+        # disk without its removal would leave the message up.
+        with transaction(self.db):
+            case, created = cases_db.open_case(self.db, channel=channel, ts=ts, author=author, source="flag",
+                                               excerpt_masked=self.mask(text), severity="low", now=self.now())
+            if not cases_db.add_flag(self.db, case.id, flagger=user, reason=reason, note=note, weight=weight,
+                                     now=self.now()):
+                return None
+            crash_point("flag_recorded")
+            self.audit(actor=user, action="flag", case_id=case.id,
+                       detail={"reason": reason, "weight": weight, "role": role, "new_case": created})
+            case = self.reopen_if_dismissed(cases_db.get(self.db, case.id), why="a new flag")
+            removed = False
+            if case.flag_weight >= self.cfg.flag_remove_threshold and case.removal == "none" and case.is_open:
+                removed = self.removal.remove(case, by=SYSTEM, reason="flags") == "queued"
+        self.gateway.wake.set()
         self.card.publish(case.id)
         return removed

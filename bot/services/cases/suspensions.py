@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.faults import crash_point
 from bot.services.cases.card import CardService
 from bot.services.cases.common import SYSTEM, CaseService
 from bot.services.cases.removal import RemovalService
@@ -14,6 +15,7 @@ from bot.slack.effects import About, DeleteMessage
 from storage import cases as cases_db
 from storage import outbox as outbox_db
 from storage import sanctions as sanctions_db
+from storage import transaction
 
 log = logging.getLogger("modbot.moderation")
 
@@ -25,23 +27,30 @@ class SuspensionService(CaseService):
         self.removal = removal
 
     def enforce(self, m: SeenMessage, s: sanctions_db.Suspension) -> None:
-        case = cases_db.get(self.db, s.case_id) if s.case_id else None
-        if case is not None:
-            self.removal.snapshot(case, channel=m.channel, ts=m.ts, author=m.user)
-        removes = self.gateway.has_admin
-        if removes:
-            self.gateway.perform(DeleteMessage(case_id=s.case_id, channel=m.channel, ts=m.ts, suspended=True))
-        elif case is not None:
-            # The message stays up: the moderators are told, the member is not told otherwise.
-            self.thread(case, about=About.SUSPENDED_POST, ref=f"{m.channel}:{m.ts}",
-                        text=cards.suspended_post_message(member=m.user, channel=m.channel,
-                                                          permalink=self.archive_link(m.channel, m.ts)))
-        self.audit(actor=SYSTEM, action="suspension_enforced", case_id=s.case_id,
-                   detail={"channel": m.channel, "ts": m.ts, "suspension": s.id},
-                   outcome="queued" if removes else "no_admin_token")
-        if sanctions_db.mark_notified(self.db, s.id, now=self.now()):
-            self.dm(m.user, about=About.SUSPENSION_NOTICE, ref=s.id,
-                    text=dms.suspension_notice_dm(ends_at=s.ends_at, removed=removes), case_id=s.case_id)
+        # All of it in one transaction: the "member told" mark is what makes a
+        # replayed event (or their next message) skip the DM, so the mark on
+        # disk without the DM queued would mean they are never told. Only
+        # database writes in here; the outbox makes the Slack calls after.
+        with transaction(self.db):
+            case = cases_db.get(self.db, s.case_id) if s.case_id else None
+            if case is not None:
+                self.removal.snapshot(case, channel=m.channel, ts=m.ts, author=m.user)
+            removes = self.gateway.has_admin
+            if removes:
+                self.gateway.perform(DeleteMessage(case_id=s.case_id, channel=m.channel, ts=m.ts, suspended=True))
+            elif case is not None:
+                # The message stays up: the moderators are told, the member is not told otherwise.
+                self.thread(case, about=About.SUSPENDED_POST, ref=f"{m.channel}:{m.ts}",
+                            text=cards.suspended_post_message(member=m.user, channel=m.channel,
+                                                              permalink=self.archive_link(m.channel, m.ts)))
+            self.audit(actor=SYSTEM, action="suspension_enforced", case_id=s.case_id,
+                       detail={"channel": m.channel, "ts": m.ts, "suspension": s.id},
+                       outcome="queued" if removes else "no_admin_token")
+            if sanctions_db.mark_notified(self.db, s.id, now=self.now()):
+                crash_point("suspension_notified")
+                self.dm(m.user, about=About.SUSPENSION_NOTICE, ref=s.id,
+                        text=dms.suspension_notice_dm(ends_at=s.ends_at, removed=removes), case_id=s.case_id)
+        self.gateway.wake.set()
 
     def drop_obsolete(self, *, suspension_id: int | None = None, warning_id: int | None = None) -> None:
         """A decision that ended takes its unsent side effects with it: a
@@ -58,13 +67,21 @@ class SuspensionService(CaseService):
         """The scheduled job: lift what has ended and tell the member (once)."""
         lifted = 0
         for s in sanctions_db.expired_unlifted(self.db, now=self.now()):
-            if not sanctions_db.lift_suspension(self.db, s.id, by=SYSTEM, now=self.now()):
-                continue
+            # The lift and its clean-up in one transaction: a lifted
+            # suspension is not looked at again, so a lift on disk without
+            # the rest would leave the member never told, and a queued kick
+            # or "you are suspended" DM free to go out after the end.
+            with transaction(self.db):
+                if not sanctions_db.lift_suspension(self.db, s.id, by=SYSTEM, now=self.now()):
+                    continue
+                crash_point("suspension_lifted")
+                self.drop_obsolete(suspension_id=s.id)
+                self.dm(s.user_id, about=About.SUSPENSION_LIFTED, ref=s.id,
+                        text=dms.suspension_lifted_dm(community=self.settings.config.community.name),
+                        case_id=s.case_id)
+                self.audit(actor=SYSTEM, action="suspension_lifted", case_id=s.case_id, detail={"suspension": s.id})
             lifted += 1
-            self.drop_obsolete(suspension_id=s.id)
-            self.dm(s.user_id, about=About.SUSPENSION_LIFTED, ref=s.id,
-                    text=dms.suspension_lifted_dm(community=self.settings.config.community.name), case_id=s.case_id)
-            self.audit(actor=SYSTEM, action="suspension_lifted", case_id=s.case_id, detail={"suspension": s.id})
+            self.gateway.wake.set()
             if s.case_id:
                 self.card.publish(s.case_id)
         return lifted
