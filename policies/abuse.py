@@ -383,9 +383,7 @@ _THREAT_GATE = (
     # "get rid of them", "death to all ...", "the ovens for ...", "a beating", "won't survive the weekend" ...
     | words("kys urself die dies dead next bleach live lives back regret numbered eye shame pay coming find hunt "
             "track slit throat neck bullet bullets noose rope cancer burns rot rots suffer bleed torch firebomb "
-            "blow rid death oven ovens chamber beating survive")
-    # in no branch, but the gate has always opened on them
-    | words("end bury destroy killing"))
+            "blow rid death oven ovens chamber beating survive"))
 # Phrases of two ordinary words: "run over", "put down", "come for/after
 # you", "won't wake up / see tomorrow", "I know where your kid goes".
 _THREAT_PAIRS = (("run", "over"), ("put", "down"), ("come", "for"), ("come", "after"), ("wake", "up"),

@@ -275,8 +275,9 @@ INSTALLER_REPOS = tuple(
         "docker/docker-install nodesource/distributions pyenv/pyenv-installer rbenv/rbenv-installer tj/n "
         "schniz/fnm python-poetry/poetry moovweb/gvm golangci/golangci-lint").split()
 ) + ("deno.land/install.sh", "yarnpkg.com/install.sh")
-# Documentation domains (RFC 2606): nothing can be downloaded from them.
-_EXAMPLE_DOMAINS = frozenset(("example.com", "example.org", "example.net"))
+# Documentation domains (RFC 2606): nothing can be downloaded from them, and
+# no address on them is anyone's (policies.personal builds on them).
+DOCUMENTATION_DOMAINS = ("example.com", "example.org", "example.net")
 # "3105313793", "0xb9172c01": an IP address written as one number, not a
 # name on the writer's network.
 _NUMBER_HOST = re.compile(r"(?:0x[0-9a-f]+|\d+)", re.I)
@@ -287,7 +288,7 @@ def script_source_known(host: str, path: str) -> bool:
     case? A tool's own installer site or repository, the writer's own
     machine, or a documentation domain, which serves nothing."""
     return (host in INSTALLER_HOSTS or (host + path).lower().startswith(INSTALLER_REPOS)
-            or registered_domain(host) in _EXAMPLE_DOMAINS
+            or registered_domain(host) in DOCUMENTATION_DOMAINS
             or (_own_machine(host) and not _NUMBER_HOST.fullmatch(host)))
 
 

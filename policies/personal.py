@@ -15,7 +15,7 @@ from typing import Iterable
 
 import phonenumbers
 
-from .links import real_suffix
+from .links import DOCUMENTATION_DOMAINS, real_suffix
 from .model import Finding
 
 # ----------------------------------------------------------------- helpers
@@ -394,7 +394,7 @@ ROLE_LOCALPARTS = frozenset(
     "security service support team webmaster careers accounts ops dev developers community".split())
 # Documentation domains and reserved names (RFC 2606, RFC 6761) and
 # placeholders people write in examples belong to nobody.
-EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net", "example.edu", "domain.com", "email.com",
+EXAMPLE_DOMAINS = DOCUMENTATION_DOMAINS + ("example.edu", "domain.com", "email.com",
                    "yourdomain.com", "yourcompany.com", "company.com", "mydomain.com", "test.com")
 # ".test" stays: test suites and demos use it for someone's address.
 _RESERVED_TLDS = ("example", "invalid", "localhost", "local", "internal", "lan")
