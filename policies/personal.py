@@ -444,6 +444,9 @@ _HOST_BEFORE = re.compile(r"[a-z0-9\-]\.[a-z]{2,24} ?[(,]$", re.I)  # "github.co
 _PORT_AFTER = re.compile(r":\d{2,5}(?!\d)| port \d{2,5}(?!\d)|\s{1,3}[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?![.:\d])",
                          re.I)
 _CIDR_AFTER = re.compile(r"/\d{1,2}(?!\d)")
+# A network's own machines named just before the address: "gateway:
+# 173.25.5.1", "two DNS servers (Google, and 4.4.2.2)", "--dns 9.9.9.9".
+_NETWORK_ROLE_BEFORE = re.compile(r"\b(?:dns|name ?servers?|resolvers?|gateways?)\b[^.\n]{0,30}$", re.I)
 _IP_LABEL = re.compile(r"\b(?:my )?ip(?: address)?(?: is)?\s{0,2}[:=]?\s{0,2}['\"]?$", re.I)
 # Public resolvers and the placeholder everyone types identify nobody.
 WELL_KNOWN_IPS = frozenset(("1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9", "149.112.112.112",
@@ -464,6 +467,8 @@ def find_ips(text: str) -> Iterable[Finding]:
             s, e = m.start(), m.end()
             if m.group() in WELL_KNOWN_IPS or _HOST_BEFORE.search(text, max(0, s - 30), s):
                 continue
+            if _NETWORK_ROLE_BEFORE.search(text, max(0, s - 40), s) and not _IP_LABEL.search(text, max(0, s - 12), s):
+                continue  # a resolver or a gateway: the network's machine, not a person's
             if ip.version == 4 and (m.group().endswith(".0") or _CIDR_AFTER.match(text, e)):
                 continue  # 172.16.0.0/24, Chrome/30.0.0.0: a network or a version, not a machine
             if ip.version == 4 and _PORT_AFTER.match(text, e) and not _IP_LABEL.search(text, max(0, s - 12), s):

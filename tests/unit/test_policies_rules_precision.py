@@ -46,6 +46,10 @@ def cats(text: str) -> set[str]:
     "use 8.8.8.8 as DNS, or 1.1.1.1",
     "connect ETIMEDOUT 216.58.214.176:443",
     "The authenticity of host 'github.com (192.30.255.112)' can't be established.",
+    # a network's own machines: resolvers and gateways
+    "I've tried two ISPs, two different DNS servers (Google, and 4.4.2.2), and nothing helps.",
+    "should I explicitly declare a gateway such as: gateway: 173.25.5.1?",
+    "docker run --dns 9.9.8.7 my-image",
     # example and glued e-mail addresses
     "write to jane@example.com or ops@example.org",
     "git clone git@github.com:rsms/peertalk.git",
@@ -70,6 +74,7 @@ def test_code_versions_and_examples_are_not_personal_data(text):
     ("send it to Baker Street 221, or see the 404 Not Found page at 221 Baker Street", "privacy.street_address"),
     ("my ip is 81.2.69.160, can you whitelist it", "privacy.ip_address"),
     ("keep getting address 41.173.96.26 blocked error", "privacy.ip_address"),
+    ("my gateway ip is 85.12.33.4, it changed", "privacy.ip_address"),  # labelled as someone's own
     ("reach me at jo.kowalski@gmx.de", "privacy.email"),
     ("I live at 42 Baker Street, London NW1 6XE", "privacy.street_address"),
     ("send it to Søndergade 52, 8000 Aarhus", "privacy.street_address"),
