@@ -6,7 +6,7 @@ import threading
 
 from bot import ids
 from tests.harness import GENERAL
-from tests.scenario.moderation_steps import case_for, click, routed, suspend, warn
+from tests.scenario.moderation_steps import case_for, checked, click, last_modal, routed, select, submit, text_input
 
 
 def _race(*fns):
@@ -53,10 +53,30 @@ def test_dismiss_and_remove_at_once_do_one_thing(bench):
         assert removed != dismissed, (case.removal, case.status)
 
 
+def _initial(modal: dict, block_id: str) -> str:
+    block = next(b for b in modal["blocks"] if b.get("block_id") == block_id)
+    return block["element"]["initial_option"]["value"]
+
+
 def test_warn_and_suspend_submitted_at_once_sanction_once(bench):
+    # Both forms are opened first, as two moderators would have them open
+    # side by side; then both are submitted at once. (Racing the clicks too
+    # would let one moderator finish before the other's click, which then
+    # rightly opens no form.)
     ts, case = routed(bench)
+    click(bench, "UMOD1", ids.ACT_WARN, case.id)
+    warn_modal = last_modal(bench, ids.VIEW_WARN)
+    click(bench, "UMOD2", ids.ACT_SUSPEND, case.id)
+    suspend_modal = last_modal(bench, ids.VIEW_SUSPEND)
+    warn_values = {"guideline": select(_initial(warn_modal, "guideline"), "guideline_select"),
+                   "message": text_input("Please stop.", "message_input"), "options": checked([], "options_check")}
+    suspend_values = {"duration": select(_initial(suspend_modal, "duration"), "duration_select"),
+                      "message": text_input("Repeated spam.", "message_input"), "options": checked([], "options_check")}
     answers = []
-    _race(lambda: answers.append(warn(bench, "UMOD1", case.id)), lambda: answers.append(suspend(bench, "UMOD2", case.id)))
+    _race(lambda: answers.append(submit(bench, "UMOD1", ids.VIEW_WARN, warn_values,
+                                        private_metadata=warn_modal["private_metadata"], view_id=warn_modal["id"])),
+          lambda: answers.append(submit(bench, "UMOD2", ids.VIEW_SUSPEND, suspend_values,
+                                        private_metadata=suspend_modal["private_metadata"], view_id=suspend_modal["id"])))
     bench.settle()
     db = bench.rt.store.db
     sanctions = db.execute("SELECT (SELECT count(*) FROM warnings) + (SELECT count(*) FROM suspensions)").fetchone()[0]
