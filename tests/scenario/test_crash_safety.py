@@ -648,3 +648,87 @@ def test_killed_after_a_flag_tipped_a_message_over_the_threshold_it_is_still_rem
         assert [c.ok for c in fake_slack.calls_to("chat.delete")] == [True]
     finally:
         second.stop()
+
+
+def _kick_config(tmp_path):
+    path = tmp_path / "modbot.toml"
+    path.write_text(f'[moderation]\nkick_channels = ["{HELP}"]\n')
+    return path
+
+
+def _suspend_submitted(serve, db, *, kick: bool):
+    """A moderator's Suspend modal on the (only) case: one day, "also remove
+    the author from the configured channels" ticked when `kick`."""
+    case_id = db.execute("SELECT id FROM cases").fetchone()[0]
+    values = {"duration": select("1", "duration_select"), "message": text_input("Repeated insults.", "message_input"),
+              "options": checked(["kick"] if kick else [], "options_check")}
+    view = view_object(ids.VIEW_SUSPEND, values, private_metadata=json.dumps({"case": case_id}))
+    return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(view_submission(view, "UMOD1"))
+
+
+def _kick_row(db):
+    return db.execute("SELECT key, status, cancelled_why FROM outbox WHERE purpose = 'kick'").fetchone()
+
+
+def test_a_kick_in_flight_when_its_suspension_was_reversed_and_left_by_a_crash_is_not_made(fake_slack, tmp_path):
+    """A moderator lifts a suspension early by reversing it on appeal; its
+    kick not made yet is cancelled with it, but one in flight is left to
+    finish (it may be at Slack already). Here the worker had claimed the
+    kick and died before the call while the web process, still serving,
+    took the reversal (`serve --worker none` beside a separate `modbot
+    worker` does exactly that). At the restart the kick, found in flight
+    and not verifiable at Slack, is queued again: before the fix it was
+    made, removing from the channel a member whose suspension was lifted."""
+    db_path, config = tmp_path / "kick.db", _kick_config(tmp_path)
+    db = open_db(db_path)
+    first = start_serve(fake_slack, db_path, config=config)
+    try:
+        ts = fake_slack.add_message(GENERAL, "UCAROL", RUDE)
+        SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UCAROL", RUDE, ts=ts),
+                                                                  event_id="EvKICK")
+        assert _wait(lambda: _case_row(db)[0] and len(_cards(fake_slack)) == 1), first.log()
+        # Slack refuses the kick for good (restricted_action: the fake's
+        # stand-in for a workspace preference); the member is told and appeals.
+        fake_slack.users["UCAROL"]["is_admin"] = True
+        assert _suspend_submitted(first, db, kick=True).status == 200
+        assert _wait(lambda: (_kick_row(db) or (None, None))[1] == "failed"), first.log()
+        assert _wait(lambda: len(_decision_dms(fake_slack, "suspend")) == 1), first.log()
+        fake_slack.users["UCAROL"]["is_admin"] = False
+        sid = db.execute("SELECT id FROM suspensions").fetchone()[0]
+        view = view_object(ids.VIEW_APPEAL, {"appeal": text_input("I was quoting the troll who said it to me",
+                                                                  "appeal_input")},
+                           private_metadata=f"suspension:{sid}")
+        assert SlackClientSim(first.base_url, SIGNING_SECRET).post_form(view_submission(view, "UCAROL")).status == 200
+        assert _wait(lambda: db.execute("SELECT message_ts FROM appeals").fetchone()[0]), first.log()
+    finally:
+        first.stop()
+
+    # The moderator presses Retry; the worker claims the kick and dies before the call.
+    second = start_serve(fake_slack, db_path, config=config, crash_at="outbox_before_call:kick")
+    try:
+        _click(fake_slack, second, db, "UMOD1", ids.ACT_RETRY)
+    except Exception:
+        pass
+    assert _wait(lambda: second.proc.poll() is not None), second.log()
+    assert _kick_row(db)[1] == "inflight"
+
+    # The web process takes the reversal: the suspension is lifted, the kick left in flight.
+    web = start_serve(fake_slack, db_path, config=config, extra_args=("--worker", "none"))
+    try:
+        assert _reverse_clicked(fake_slack, web, db).status == 200
+        assert _wait(lambda: db.execute("SELECT lifted_by FROM suspensions").fetchone()[0] == "appeal:1"), web.log()
+    finally:
+        web.stop()
+    assert _kick_row(db)[1] == "inflight"
+
+    third = start_serve(fake_slack, db_path, config=config)
+    try:
+        assert _wait(lambda: len(_outcome_dms(fake_slack)) == 1), ("the member never heard the outcome", third.log())
+        assert _wait(lambda: _kick_row(db)[1] not in ("pending", "inflight")), (_kick_row(db), third.log())
+        assert "UCAROL" in fake_slack.channels[HELP]["members"], (
+            "the member was kicked after the suspension was lifted", _kick_row(db), third.log())
+        assert [c for c in fake_slack.calls_to("conversations.kick") if c.ok] == []
+        assert _kick_row(db)[1:] == ("cancelled", "the suspension was lifted before it was made")
+        assert len(_outcome_dms(fake_slack)) == 1
+    finally:
+        third.stop()

@@ -11,7 +11,7 @@ from bot.services.cases.removal import RemovalService
 from bot.services.messages import SeenMessage
 from bot.slack.blocks import member_dms as dms
 from bot.slack.blocks import cases as cards
-from bot.slack.effects import About, DeleteMessage
+from bot.slack.effects import About, DeleteMessage, topic_id
 from storage import cases as cases_db
 from storage import outbox as outbox_db
 from storage import sanctions as sanctions_db
@@ -62,6 +62,27 @@ class SuspensionService(CaseService):
         dropped = outbox_db.cancel_unsent(self.db, topic=topic, why=why, now=self.now())
         if dropped:
             log.info("cancelled %d unsent call(s) of a decision that ended", len(dropped))
+
+    def withdraw_if_lifted(self, item: outbox_db.OutboxItem) -> bool:
+        """Just before a suspension's call (a kick, the "you are suspended"
+        DM) is made: if the suspension was lifted meanwhile, or has ended,
+        cancel it instead (True). drop_obsolete leaves a call in flight to
+        finish, as it may be at Slack already; but one claimed and never
+        made (the process died first) comes back at the restart, and must
+        not remove from a channel, or tell "you are suspended", a member who
+        no longer is. One transaction with the check, as for a flood's."""
+        suspension_id = topic_id(item.topic, "suspension")
+        with transaction(self.db):
+            s = sanctions_db.get_suspension(self.db, suspension_id) if suspension_id is not None else None
+            if s is None or s.active(self.now()):
+                return False
+            why = "the suspension was lifted before it was made" if s.lifted_at is not None else \
+                "the suspension ended before it was made"
+            if not outbox_db.cancel_claimed(self.db, item.id, why=why, now=self.now()):
+                return False
+        if item.case_id is not None:
+            self.card.publish(item.case_id)  # no longer pending on the card
+        return True
 
     def lift_expired_suspensions(self) -> int:
         """The scheduled job: lift what has ended and tell the member (once)."""

@@ -19,7 +19,7 @@ from bot.services.cases.removal import RemovalService
 from bot.services.cases.suspensions import SuspensionService
 from bot.services.people import PeopleService
 from bot.services.rule_quality import RuleQuality
-from bot.slack.effects import USUAL_CHECK, Kind, group_topic
+from bot.slack.effects import USUAL_CHECK, Kind, group_topic, topic_id
 from bot.slack.gateway import Outcome
 from storage.outbox import OutboxItem
 
@@ -63,6 +63,7 @@ class CaseEffects:
         }
         self.card = m.card
         self.floods = m.floods
+        self.suspensions = m.suspensions
         self.kinds = frozenset(self.finishers) | frozenset(self.refreshers)
 
     @staticmethod
@@ -89,6 +90,8 @@ class CaseEffects:
     def withdrawn(self, item: OutboxItem) -> bool:
         if item.topic is not None and item.topic == group_topic(item.case_id):
             return self.floods.withdraw_if_dismissed(item)  # a flood's or raid's removal, or its DM
+        if topic_id(item.topic, "suspension") is not None:
+            return self.suspensions.withdraw_if_lifted(item)  # a kick, or the "you are suspended" DM
         return False
 
 
