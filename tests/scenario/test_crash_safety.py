@@ -732,3 +732,49 @@ def test_a_kick_in_flight_when_its_suspension_was_reversed_and_left_by_a_crash_i
         assert len(_outcome_dms(fake_slack)) == 1
     finally:
         third.stop()
+
+
+def _kicks(fake):
+    return [c for c in fake.calls_to("conversations.kick") if c.args.get("user") == "UCAROL"]
+
+
+@pytest.mark.parametrize("point", ["suspension_recorded", "outbox_before_call:kick", "outbox_after_call:kick"])
+def test_killed_around_a_suspensions_kick_the_member_is_kicked_once(fake_slack, tmp_path, point):
+    """The gaps of a Suspend with "remove from channels": between the
+    suspension being recorded and its kicks being queued (a submission is
+    not replayed: the moderator submits again), and around the kick's call
+    (the restart makes it, or finds it made: Slack answers not_in_channel).
+    Each way the member is kicked once and told once."""
+    db_path, config = tmp_path / "kicked.db", _kick_config(tmp_path)
+    db = open_db(db_path)
+    first = start_serve(fake_slack, db_path, config=config, crash_at=point)
+    ts = fake_slack.add_message(GENERAL, "UCAROL", RUDE)
+    SlackClientSim(first.base_url, SIGNING_SECRET).post_event(message_event(GENERAL, "UCAROL", RUDE, ts=ts),
+                                                              event_id="EvKICKED")
+    assert _wait(lambda: _case_row(db)[0] and len(_cards(fake_slack)) == 1), first.log()
+    try:  # the process dies while handling the submission, or while making the kick
+        _suspend_submitted(first, db, kick=True)
+    except Exception:
+        pass
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    made = [c.ok for c in _kicks(fake_slack)]
+    assert made == ([True] if point == "outbox_after_call:kick" else [])
+
+    second = start_serve(fake_slack, db_path, config=config)
+    try:
+        if point == "suspension_recorded":
+            assert db.execute("SELECT count(*) FROM suspensions").fetchone()[0] == 0  # all of it, or none
+            assert _suspend_submitted(second, db, kick=True).status == 200
+        assert _wait(lambda: (_kick_row(db) or (None, None))[1] == "done"), (_kick_row(db), second.log())
+        assert _wait(lambda: len(_decision_dms(fake_slack, "suspend")) == 1), second.log()
+        assert "UCAROL" not in fake_slack.channels[HELP]["members"]
+        # Once: one suspension, one queued kick, one kick Slack took (a repeat is answered not_in_channel).
+        assert [c.ok for c in _kicks(fake_slack)].count(True) == 1
+        assert db.execute("SELECT count(*) FROM suspensions").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM outbox WHERE purpose = 'kick'").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'suspend'").fetchone()[0] == 1
+        assert _suspend_submitted(second, db, kick=True).status == 200  # "already handled"
+        time.sleep(1)
+        assert [c.ok for c in _kicks(fake_slack)].count(True) == 1 and len(_decision_dms(fake_slack, "suspend")) == 1
+    finally:
+        second.stop()

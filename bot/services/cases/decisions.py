@@ -180,6 +180,7 @@ class DecisionService(CaseService):
             for target in targets:
                 sid = sanctions_db.add_suspension(self.db, user_id=target, case_id=case.id, reason=reason,
                                                   days=days or None, issued_by=user, now=now)
+                crash_point("suspension_recorded")
                 suspension = sanctions_db.get_suspension(self.db, sid)
                 kicked = [c for c in self.cfg.kick_channels if str(c)[:1] in ("C", "G")] if kick and target else []
                 for channel in kicked:
