@@ -778,3 +778,51 @@ def test_killed_around_a_suspensions_kick_the_member_is_kicked_once(fake_slack, 
         assert [c.ok for c in _kicks(fake_slack)].count(True) == 1 and len(_decision_dms(fake_slack, "suspend")) == 1
     finally:
         second.stop()
+
+
+def test_killed_after_a_suspension_was_reversed_on_appeal_reversing_again_lifts_it_once(fake_slack, tmp_path):
+    """A moderator lifts a suspension early the one way modbot offers:
+    reversing it on the member's appeal. The gap between the decision being
+    recorded and what it does (the lift, its queued kicks and DMs
+    cancelled, the member told, the audit entry). A click is not replayed:
+    the moderator clicks Reverse again, which must lift it, once; the
+    decision alone on disk would refuse that click ("already reversed")
+    and leave the member suspended."""
+    db_path = tmp_path / "reversed.db"
+    db, first, ts = _routed(fake_slack, db_path, "appeal_decided")
+    assert _suspend_submitted(first, db, kick=False).status == 200
+    assert _wait(lambda: len(_decision_dms(fake_slack, "suspend")) == 1), first.log()
+    sid = db.execute("SELECT id FROM suspensions").fetchone()[0]
+    view = view_object(ids.VIEW_APPEAL, {"appeal": text_input("I was quoting the troll who said it to me",
+                                                              "appeal_input")}, private_metadata=f"suspension:{sid}")
+    assert SlackClientSim(first.base_url, SIGNING_SECRET).post_form(view_submission(view, "UCAROL")).status == 200
+    assert _wait(lambda: db.execute("SELECT message_ts FROM appeals").fetchone()[0]), first.log()
+    try:  # the process dies while handling the reversal
+        _reverse_clicked(fake_slack, first, db)
+    except Exception:
+        pass
+    assert _wait(lambda: first.proc.poll() is not None), first.log()
+    assert db.execute("SELECT lifted_at FROM suspensions").fetchone() == (None,)  # all of it, or none
+
+    second = start_serve(fake_slack, db_path)
+    try:
+        assert _reverse_clicked(fake_slack, second, db).status == 200
+        assert _wait(lambda: len(_outcome_dms(fake_slack)) == 1), (
+            "the member never heard the outcome", fake_slack.dms("UCAROL"), second.log())
+        assert db.execute("SELECT lifted_by FROM suspensions").fetchone() == ("appeal:1",)
+        # Clicking again is refused and does nothing more.
+        told = len(fake_slack.ephemerals("UMOD2"))
+        assert _reverse_clicked(fake_slack, second, db).status == 200
+        assert _wait(lambda: len(fake_slack.ephemerals("UMOD2")) == told + 1), second.log()
+        assert "already reversed by <@UMOD2>" in fake_slack.ephemerals("UMOD2")[-1]["text"]
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'appeal_reversed'").fetchone()[0] == 1
+        # No longer suspended: her next message stays up.
+        after = _post(fake_slack, second, "UCAROL", "thanks for looking at it again", channel=GENERAL,
+                      event_id="EvAFTER")
+        assert _wait(lambda: events_db.event_status(db, "EvAFTER")["status"] == "done"), second.log()
+        time.sleep(1)
+        assert fake_slack.find_message(GENERAL, after) is not None
+        assert len(_outcome_dms(fake_slack)) == 1
+        assert not [m for m in fake_slack.dms("UCAROL") if "removed because you are suspended" in m.get("text", "")]
+    finally:
+        second.stop()
