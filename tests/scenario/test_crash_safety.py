@@ -826,3 +826,87 @@ def test_killed_after_a_suspension_was_reversed_on_appeal_reversing_again_lifts_
         assert not [m for m in fake_slack.dms("UCAROL") if "removed because you are suspended" in m.get("text", "")]
     finally:
         second.stop()
+
+
+def _click_case(fake, serve, db, case_id, user, action_id):
+    """A moderator's button on one case's card (of several: a raid folds others in)."""
+    card_ts = db.execute("SELECT card_ts FROM cases WHERE id = ?", [case_id]).fetchone()[0]
+    act = action(action_id, value=str(case_id), block_id="case_actions")
+    payload = block_actions([act], user, channel=MOD_CHANNEL, message=fake.find_message(MOD_CHANNEL, card_ts),
+                            channel_name="moderators")
+    return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(payload)
+
+
+def _raid_removals(db, raid):
+    return db.execute("SELECT args, status, cancelled_why FROM outbox WHERE purpose = 'flood_delete' AND case_id = ?"
+                      " ORDER BY id", [raid]).fetchall()
+
+
+def test_a_raids_removal_in_flight_when_it_was_dismissed_and_left_by_a_crash_is_not_made(fake_slack, tmp_path):
+    """Remove on a raid's card queues the removal of every post; Dismiss
+    (offered once the removal of the raid's own post failed) cancels those
+    not made and leaves one in flight to finish. Here the worker had claimed
+    one and died before the call while the web process took the Dismiss:
+    at the restart that removal is queued again, and the check made just
+    before each call (EffectHandler.withdrawn) must cancel it. Removing that
+    check makes this test fail: the post is deleted after the dismissal."""
+    db_path = tmp_path / "raid-dismiss.db"
+    db = open_db(db_path)
+    raiders = tuple(f"URAIDD{i}" for i in range(5))
+    first = start_serve(fake_slack, db_path)
+    try:
+        client = SlackClientSim(first.base_url, SIGNING_SECRET)
+        for uid in raiders:
+            user = fake_slack.add_user(uid, uid.lower(), real_name=uid.title())
+            fake_slack.channels[GENERAL]["members"].append(uid)
+            assert client.post_event(team_join(user), event_id=f"EvJOIN{uid}").status == 200
+        posts = []
+        for i, uid in enumerate(raiders):
+            text = f"free crypto signals at <https://t.example/{i}|t.example/{i}>"
+            posts.append(fake_slack.add_message(GENERAL, uid, text))
+            client.post_event(message_event(GENERAL, uid, text, ts=posts[-1]), event_id=f"EvRAIDD{i}")
+        assert _wait(lambda: db.execute("SELECT card_ts FROM cases WHERE kind = 'raid'").fetchone() not in (None, (None,))
+                     and db.execute("SELECT count(*) FROM events WHERE status = 'done'").fetchone()[0] == 10), first.log()
+        [(raid,)] = db.execute("SELECT id FROM cases WHERE kind = 'raid'").fetchall()
+        # Slack refuses every deletion for good (the admin token lost its rights), then gets them back.
+        fake_slack.users["UADMIN"]["is_admin"] = False
+        assert _click_case(fake_slack, first, db, raid, "UMOD1", ids.ACT_REMOVE).status == 200
+        assert _wait(lambda: db.execute("SELECT removal FROM cases WHERE id = ?", [raid]).fetchone() == ("failed",)
+                     and [r[1] for r in _raid_removals(db, raid)] == ["failed"] * 4), (_raid_removals(db, raid),
+                                                                                       first.log())
+        fake_slack.users["UADMIN"]["is_admin"] = True
+    finally:
+        first.stop()
+
+    # The moderator presses Retry; the worker claims the first removal and dies before the call.
+    second = start_serve(fake_slack, db_path, crash_at="outbox_before_call:flood_delete")
+    try:
+        _click_case(fake_slack, second, db, raid, "UMOD1", ids.ACT_RETRY)
+    except Exception:
+        pass
+    assert _wait(lambda: second.proc.poll() is not None), second.log()
+    claimed = [json.loads(a)["ts"] for a, status, _ in _raid_removals(db, raid) if status == "inflight"]
+    assert len(claimed) >= 1, _raid_removals(db, raid)
+
+    # The web process takes the Dismiss: the removals not made are cancelled, the claimed one left in flight.
+    web = start_serve(fake_slack, db_path, extra_args=("--worker", "none"))
+    try:
+        assert _click_case(fake_slack, web, db, raid, "UMOD1", ids.ACT_DISMISS).status == 200
+        assert _wait(lambda: db.execute("SELECT status FROM cases WHERE id = ?", [raid]).fetchone() == ("dismissed",)), \
+            web.log()
+    finally:
+        web.stop()
+    assert {json.loads(a)["ts"] for a, status, _ in _raid_removals(db, raid) if status == "inflight"} == set(claimed)
+
+    third = start_serve(fake_slack, db_path)
+    try:
+        assert _wait(lambda: all(s not in ("pending", "inflight") for _, s, _ in _raid_removals(db, raid))), (
+            _raid_removals(db, raid), third.log())
+        time.sleep(1)
+        assert all(fake_slack.find_message(GENERAL, ts) is not None for ts in posts), (
+            "a raid's post was removed after the dismissal", _raid_removals(db, raid), third.log())
+        assert [c for c in fake_slack.calls_to("chat.delete") if c.ok] == []
+        assert {why for a, _, why in _raid_removals(db, raid) if json.loads(a)["ts"] in claimed} == \
+            {f"case #{raid} dismissed by UMOD1 before it was made"}
+    finally:
+        third.stop()
