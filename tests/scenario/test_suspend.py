@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 from bot import ids
+from bot.clock import FakeClock
 from storage import audit as audit_db
+from storage import outbox as outbox_db
 from storage import sanctions as sanctions_db
-from tests.harness import GENERAL, HELP
+from tests.harness import GENERAL, HELP, start_bench
+from tests.scenario.community import run_job
 from tests.scenario.moderation_steps import RUDE, card_for, card_text, last_modal, routed, suspend, warn
 
 
@@ -101,3 +104,37 @@ def test_without_admin_token_the_suspension_is_recorded_and_the_member_told(make
     assert bench.fake.find_message(GENERAL, ts) is not None
     outcomes = [(e.action, e.outcome) for e in audit_db.entries(bench.rt.store.db, case_id=case.id)]
     assert ("suspension_enforced", "no_admin_token") in outcomes
+
+
+def test_a_kick_left_in_flight_by_a_crash_is_not_made_once_the_suspension_has_ended(make_bench, fake_slack):
+    """The drainer claimed the kick and the process died before the call;
+    modbot was started again only after the one-day suspension had ended.
+    At the restart the kick, found in flight and not verifiable at Slack,
+    is queued again: it must be cancelled, not made (the member's
+    suspension is over), and the lift that follows tells them, once."""
+    config = {"moderation": {"kick_channels": [HELP]}}
+    bench = make_bench(client_retries=0, config=config)
+    t0 = bench.clock.now()
+    _, case = _case(bench)
+    bench.fake.fail("conversations.kick", status=503, times=1)  # its first try waits for the next
+    suspend(bench, "UMOD1", case.id, days=1, kick=True)
+    bench.settle()
+    db = bench.rt.store.db
+    [kick] = [i for i in outbox_db.for_case(db, case.id) if i.purpose == "kick"]
+    assert kick.status == "pending"
+    assert outbox_db.claim(db, kick.id, now=bench.clock.now())  # the drainer's claim, then the process dies
+    db_path = bench.rt.settings.modbot_db
+    bench.close()
+
+    again = start_bench(fake_slack, db_path, config=config, client_retries=0, clock=FakeClock(t0 + 2 * 86400))
+    try:
+        again.settle()
+        gone = outbox_db.get(again.rt.store.db, kick.key)
+        assert (gone.status, gone.cancelled_why) == ("cancelled", "the suspension ended before it was made")
+        assert [c for c in fake_slack.calls_to("conversations.kick") if c.ok] == []
+        assert "UCAROL" in fake_slack.channels[HELP]["members"]
+        run_job(again, "lift_suspensions")
+        assert len([m for m in fake_slack.dms("UCAROL") if "has ended" in m["text"]]) == 1
+        assert [c for c in fake_slack.calls_to("conversations.kick") if c.ok] == []
+    finally:
+        again.close()
