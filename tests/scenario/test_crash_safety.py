@@ -543,9 +543,9 @@ def _appeal_posts(fake):
             or m.get("thread_ts") and "Appeal by" in m.get("text", "")]
 
 
-def _appeal_submitted(serve, warning_id):
+def _appeal_submitted(serve, decision_id, *, kind="warning"):
     view = view_object(ids.VIEW_APPEAL, {"appeal": text_input("I was quoting the troll who said it to me", "appeal_input")},
-                       private_metadata=f"warning:{warning_id}")
+                       private_metadata=f"{kind}:{decision_id}")
     return SlackClientSim(serve.base_url, SIGNING_SECRET).post_form(view_submission(view, "UCAROL"))
 
 
@@ -559,6 +559,14 @@ def _reverse_clicked(fake, serve, db):
 
 def _outcome_dms(fake):
     return [m for m in fake.dms("UCAROL") if "reversed" in m.get("text", "")]
+
+
+def _reversing_again_is_refused(fake, serve, db):
+    """Reverse clicked once more: the moderator is told it was done, and nothing more is."""
+    told = len(fake.ephemerals("UMOD2"))
+    assert _reverse_clicked(fake, serve, db).status == 200
+    assert _wait(lambda: len(fake.ephemerals("UMOD2")) == told + 1), serve.log()
+    assert "already reversed by <@UMOD2>" in fake.ephemerals("UMOD2")[-1]["text"]
 
 
 @pytest.mark.parametrize("point", ["appeal_recorded", "appeal_decided"])
@@ -599,10 +607,7 @@ def test_killed_after_an_appeal_was_recorded_or_decided_doing_it_again_carries_i
             assert _wait(lambda: len(_outcome_dms(fake_slack)) == 1), (
                 "the member never heard the outcome", fake_slack.dms("UCAROL"), second.log())
             assert db.execute("SELECT revoked_by FROM warnings").fetchone() == ("UMOD2",)
-            told = len(fake_slack.ephemerals("UMOD2"))
-            assert _reverse_clicked(fake_slack, second, db).status == 200
-            assert _wait(lambda: len(fake_slack.ephemerals("UMOD2")) == told + 1), second.log()
-            assert "already reversed by <@UMOD2>" in fake_slack.ephemerals("UMOD2")[-1]["text"]
+            _reversing_again_is_refused(fake_slack, second, db)
             assert len(_outcome_dms(fake_slack)) == 1
         done = "appeal" if point == "appeal_recorded" else "appeal_reversed"
         assert db.execute("SELECT count(*) FROM audit_log WHERE action = ?", [done]).fetchone()[0] == 1
@@ -695,10 +700,7 @@ def test_a_kick_in_flight_when_its_suspension_was_reversed_and_left_by_a_crash_i
         assert _wait(lambda: len(_decision_dms(fake_slack, "suspend")) == 1), first.log()
         fake_slack.users["UCAROL"]["is_admin"] = False
         sid = db.execute("SELECT id FROM suspensions").fetchone()[0]
-        view = view_object(ids.VIEW_APPEAL, {"appeal": text_input("I was quoting the troll who said it to me",
-                                                                  "appeal_input")},
-                           private_metadata=f"suspension:{sid}")
-        assert SlackClientSim(first.base_url, SIGNING_SECRET).post_form(view_submission(view, "UCAROL")).status == 200
+        assert _appeal_submitted(first, sid, kind="suspension").status == 200
         assert _wait(lambda: db.execute("SELECT message_ts FROM appeals").fetchone()[0]), first.log()
     finally:
         first.stop()
@@ -793,9 +795,7 @@ def test_killed_after_a_suspension_was_reversed_on_appeal_reversing_again_lifts_
     assert _suspend_submitted(first, db, kick=False).status == 200
     assert _wait(lambda: len(_decision_dms(fake_slack, "suspend")) == 1), first.log()
     sid = db.execute("SELECT id FROM suspensions").fetchone()[0]
-    view = view_object(ids.VIEW_APPEAL, {"appeal": text_input("I was quoting the troll who said it to me",
-                                                              "appeal_input")}, private_metadata=f"suspension:{sid}")
-    assert SlackClientSim(first.base_url, SIGNING_SECRET).post_form(view_submission(view, "UCAROL")).status == 200
+    assert _appeal_submitted(first, sid, kind="suspension").status == 200
     assert _wait(lambda: db.execute("SELECT message_ts FROM appeals").fetchone()[0]), first.log()
     try:  # the process dies while handling the reversal
         _reverse_clicked(fake_slack, first, db)
@@ -810,11 +810,7 @@ def test_killed_after_a_suspension_was_reversed_on_appeal_reversing_again_lifts_
         assert _wait(lambda: len(_outcome_dms(fake_slack)) == 1), (
             "the member never heard the outcome", fake_slack.dms("UCAROL"), second.log())
         assert db.execute("SELECT lifted_by FROM suspensions").fetchone() == ("appeal:1",)
-        # Clicking again is refused and does nothing more.
-        told = len(fake_slack.ephemerals("UMOD2"))
-        assert _reverse_clicked(fake_slack, second, db).status == 200
-        assert _wait(lambda: len(fake_slack.ephemerals("UMOD2")) == told + 1), second.log()
-        assert "already reversed by <@UMOD2>" in fake_slack.ephemerals("UMOD2")[-1]["text"]
+        _reversing_again_is_refused(fake_slack, second, db)
         assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'appeal_reversed'").fetchone()[0] == 1
         # No longer suspended: her next message stays up.
         after = _post(fake_slack, second, "UCAROL", "thanks for looking at it again", channel=GENERAL,
