@@ -17,7 +17,6 @@ from bot.slack.effects import About, UpdateThreadPost, topic_id
 from bot.slack.gateway import Outcome
 from storage import cases as cases_db
 from storage import sanctions as sanctions_db
-from storage import transaction
 
 
 APPEALABLE = ("warning", "suspension", "removal")
@@ -107,7 +106,7 @@ class AppealService(CaseService):
         # to review it) in one transaction: a second submission is refused
         # once the appeal is recorded, so an appeal on disk without its post
         # would never be seen. Only database writes in here.
-        with transaction(self.db):
+        with self.recording():
             appeal_id = sanctions_db.add_appeal(self.db, case_id=case.id, user_id=user, decision_kind=kind,
                                                 decision_id=decision.id, text=text, reviewer=reviewer, now=self.now())
             if appeal_id is None:
@@ -119,7 +118,6 @@ class AppealService(CaseService):
             self.thread(case, about=About.APPEAL, ref=str(appeal_id), text=msg_text, blocks=blocks)
             self.audit(actor=user, action="appeal", case_id=case.id, detail={"appeal": appeal_id, "kind": kind,
                                                                               "reviewer": reviewer})
-        self.gateway.wake.set()
         self.card.publish(case.id)
         return update_view("Appeal sent", "Your appeal is with the moderators. A moderator who did not make the decision "
                                            "will review it, and modbot will tell you the outcome here.")
@@ -163,7 +161,7 @@ class AppealService(CaseService):
         # the appeal's post updated) in one transaction: a second click is
         # refused once the decision is recorded, so a decision on disk
         # without its DM would leave the member never told.
-        with transaction(self.db):
+        with self.recording():
             won = sanctions_db.decide_appeal(self.db, appeal.id, outcome=outcome, by=click.user, now=now)
             if won:
                 crash_point("appeal_decided")
@@ -172,7 +170,6 @@ class AppealService(CaseService):
             fresh = sanctions_db.get_appeal(self.db, appeal.id)
             self.reply(click, f"This appeal was already {fresh.outcome} by <@{fresh.decided_by}>.")
             return
-        self.gateway.wake.set()
         self.card.publish(appeal.case_id)
 
     def _carry_out_appeal(self, appeal, decision, *, outcome: str, by: str, now: float) -> None:

@@ -9,7 +9,7 @@ import threading
 
 from cachetools import TTLCache
 
-from bot.services.cases.common import SYSTEM, CaseService, short_hash
+from bot.services.cases.common import CaseService, short_hash
 from bot.slack.blocks import cases as cards
 from bot.slack.effects import SEVERE, About, Kind, PostCard, ThreadPost, UpdateCard, UpdateThreadPost
 from bot.slack.gateway import MAX_OUTBOX_ATTEMPTS, GatewayError, Outcome, is_transient

@@ -151,7 +151,7 @@ class ClickService(CaseService):
         # a second click is refused once the case is marked, so a mark on
         # disk without its post would mean nobody is ever pinged.
         contacts = [str(c) for c in self.cfg.escalation_contacts]
-        with transaction(self.db):
+        with self.recording():
             won = cases_db.escalate(self.db, case.id, by=click.user, now=self.now())
             if won:
                 crash_point("case_escalated")

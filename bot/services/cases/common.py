@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 import policies
 from bot.services import guidelines as guidelines_service
@@ -91,6 +93,17 @@ class CaseService(Service):
         """A link to a message built from the workspace URL (no Slack call)."""
         base = self.settings.config.community.workspace_url.rstrip("/")
         return f"{base}/archives/{channel}/p{ts.replace('.', '')}" if base else None
+
+    @contextmanager
+    def recording(self) -> Iterator[None]:
+        """One transaction for a decision and everything it queues (records
+        first, acts second: only database writes inside). The outbox worker
+        is woken once it has committed, so it finds the queued calls."""
+        try:
+            with transaction(self.db):
+                yield
+        finally:
+            self.gateway.wake.set()
 
     def audit(self, *, actor: str, action: str, case_id: int | None, detail: dict | None = None,
                outcome: str = "recorded") -> None:

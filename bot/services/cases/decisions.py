@@ -18,7 +18,6 @@ from bot.slack.blocks import cases as cards
 from bot.slack.effects import About, Kick
 from storage import cases as cases_db
 from storage import sanctions as sanctions_db
-from storage import transaction
 
 
 class DecisionService(CaseService):
@@ -106,7 +105,7 @@ class DecisionService(CaseService):
         mean the member is never told and the message never removed. Only
         database writes in `act()`; the outbox makes the Slack calls once
         this has committed, and the card is published after it."""
-        with transaction(self.db):
+        with self.recording():
             won = cases_db.claim_decision(self.db, case.id, action=action, by=user, now=now)
             if won:
                 crash_point("decision_claimed")
@@ -114,7 +113,6 @@ class DecisionService(CaseService):
         if not won:
             self.audit(actor=user, action=action, case_id=case.id, outcome="already_handled")
             return False
-        self.gateway.wake.set()
         self.card.publish(case.id)
         return True
 

@@ -13,7 +13,6 @@ from bot.slack.blocks import case_forms as forms
 from bot.slack.blocks import cases as cards
 from storage import cases as cases_db
 from storage import messages as messages_db
-from storage import transaction
 
 
 class FlagService(CaseService):
@@ -87,7 +86,7 @@ class FlagService(CaseService):
         # the message's removal queued) in one transaction: a second flag by
         # the same member is refused once this one is recorded, so a flag on
         # disk without its removal would leave the message up.
-        with transaction(self.db):
+        with self.recording():
             case, created = cases_db.open_case(self.db, channel=channel, ts=ts, author=author, source="flag",
                                                excerpt_masked=self.mask(text), severity="low", now=self.now())
             if not cases_db.add_flag(self.db, case.id, flagger=user, reason=reason, note=note, weight=weight,
@@ -100,6 +99,5 @@ class FlagService(CaseService):
             removed = False
             if case.flag_weight >= self.cfg.flag_remove_threshold and case.removal == "none" and case.is_open:
                 removed = self.removal.remove(case, by=SYSTEM, reason="flags") == "queued"
-        self.gateway.wake.set()
         self.card.publish(case.id)
         return removed

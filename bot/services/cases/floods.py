@@ -80,7 +80,7 @@ class FloodService(CaseService):
         # A replayed event finds the message joined and does nothing more, so
         # a join on disk without what follows it would leave a repeat up for
         # good: either all of it is recorded, or none and the replay does it.
-        with transaction(self.db):
+        with self.recording():
             case, created, joined = cases_db.open_group(
                 self.db, kind=FLOOD, channel=m.channel, ts=m.ts, author=m.user, group_key=m.user,
                 excerpt_masked=excerpt, severity=severity, window_s=self.cfg.flood_case_window_s, now=self.now(), at=at)
@@ -139,7 +139,7 @@ class FloodService(CaseService):
         # One transaction, as for a flood's join: a replay finds this post in
         # the case and takes the case as an old one, so the raid's finding
         # (why the case exists) is recorded with the case or not at all.
-        with transaction(self.db):
+        with self.recording():
             case, created, _ = cases_db.open_group(
                 self.db, kind=RAID, channel=m.channel, ts=m.ts, author=m.user, group_key=None,
                 excerpt_masked=excerpt, severity="medium", window_s=window, now=self.now(), at=at)

@@ -13,7 +13,6 @@ from bot.slack.gateway import Outcome
 from storage import cases as cases_db
 from storage import messages as messages_db
 from storage import outbox as outbox_db
-from storage import transaction
 
 
 class RemovalService(CaseService):
@@ -54,7 +53,7 @@ class RemovalService(CaseService):
         # replayed event, so a claim on disk without its chat.delete would
         # leave the message up for good. Only database writes in here: the
         # outbox makes the Slack calls once this has committed.
-        with transaction(self.db):
+        with self.recording():
             if not cases_db.claim_removal(self.db, case.id, by=by, reason=reason, now=self.now()):
                 return "busy"
             crash_point("removal_claimed")
@@ -64,7 +63,6 @@ class RemovalService(CaseService):
             if not created and item.status == "failed":
                 outbox_db.requeue(self.db, item.id, now=self.now())
             self.audit(actor=by, action="remove", case_id=case.id, detail={"reason": reason}, outcome="queued")
-        self.gateway.wake.set()
         return "queued"
 
     def removal_result(self, outcome: Outcome) -> None:

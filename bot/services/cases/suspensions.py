@@ -31,7 +31,7 @@ class SuspensionService(CaseService):
         # replayed event (or their next message) skip the DM, so the mark on
         # disk without the DM queued would mean they are never told. Only
         # database writes in here; the outbox makes the Slack calls after.
-        with transaction(self.db):
+        with self.recording():
             case = cases_db.get(self.db, s.case_id) if s.case_id else None
             if case is not None:
                 self.removal.snapshot(case, channel=m.channel, ts=m.ts, author=m.user)
@@ -50,7 +50,6 @@ class SuspensionService(CaseService):
                 crash_point("suspension_notified")
                 self.dm(m.user, about=About.SUSPENSION_NOTICE, ref=s.id,
                         text=dms.suspension_notice_dm(ends_at=s.ends_at, removed=removes), case_id=s.case_id)
-        self.gateway.wake.set()
 
     def drop_obsolete(self, *, suspension_id: int | None = None, warning_id: int | None = None) -> None:
         """A decision that ended takes its unsent side effects with it: a
@@ -92,7 +91,7 @@ class SuspensionService(CaseService):
             # suspension is not looked at again, so a lift on disk without
             # the rest would leave the member never told, and a queued kick
             # or "you are suspended" DM free to go out after the end.
-            with transaction(self.db):
+            with self.recording():
                 if not sanctions_db.lift_suspension(self.db, s.id, by=SYSTEM, now=self.now()):
                     continue
                 crash_point("suspension_lifted")
@@ -102,7 +101,6 @@ class SuspensionService(CaseService):
                         case_id=s.case_id)
                 self.audit(actor=SYSTEM, action="suspension_lifted", case_id=s.case_id, detail={"suspension": s.id})
             lifted += 1
-            self.gateway.wake.set()
             if s.case_id:
                 self.card.publish(s.case_id)
         return lifted
