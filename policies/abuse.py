@@ -424,16 +424,8 @@ class _Gate:
         return any(a in vocab and b in vocab for a, b in self.pairs)
 
 
-_THREAT_OPENS = _Gate(_THREAT_GATE, _THREAT_PAIRS).opens
-_THREAT_MORE_OPENS = _Gate(_THREAT_MORE_GATE, _THREAT_MORE_PAIRS).opens
-
-
-def _threat_gate(words: frozenset[str]) -> bool:
-    return _THREAT_OPENS(words)
-
-
-def _threat_more_gate(words: frozenset[str]) -> bool:
-    return _THREAT_MORE_OPENS(words)
+_threat_gate = _Gate(_THREAT_GATE, _THREAT_PAIRS).opens
+_threat_more_gate = _Gate(_THREAT_MORE_GATE, _THREAT_MORE_PAIRS).opens
 
 
 _HATE_PHRASE = re.compile(
