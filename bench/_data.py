@@ -221,3 +221,31 @@ def hatecheck() -> list[tuple[str, int, str]] | None:
     with path.open(newline="", encoding="utf-8") as fh:
         return [(r["test_case"].strip(), int(r["label_gold"] == "hateful"), r["functionality"])
                 for r in csv.DictReader(fh)]
+
+
+# ------------------------------------------------- other languages
+
+def germeval() -> list[tuple[str, int]] | None:
+    """German tweets of GermEval 2018's training part: (text, offensive 0/1),
+    OTHER = 0. "|LBR|" marks a line break in the file."""
+    path = SHARED / "germeval" / "germeval2018.training.txt"
+    if not path.exists():
+        return None
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 2:
+                out.append((parts[0].replace(" |LBR| ", "\n").replace("|LBR|", "\n"), int(parts[1] != "OTHER")))
+    return out
+
+
+def toldbr() -> list[tuple[str, int]] | None:
+    """Brazilian Portuguese tweets of ToLD-BR: (text, toxic 0/1); 0 when no
+    annotator voted for any label."""
+    path = SHARED / "toldbr" / "told-br-dev.csv"
+    if not path.exists():
+        return None
+    labels = ("homophobia", "obscene", "insult", "racism", "misogyny", "xenophobia")
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [(r["text"], int(any(float(r[k] or 0) > 0 for k in labels))) for r in csv.DictReader(fh)]

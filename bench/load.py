@@ -81,7 +81,7 @@ def ordinary(rng: random.Random) -> str:
 
 VIOLATING = [
     "my card is 4111 1111 1111 1111 exp 09/29, can someone test the checkout?",
-    "here is our bot token xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx use it",
+    "here is our bot token xoxb-204813774526-120938475610-qwpl3kd9xr2mzt8vbn1yhs0e use it",
     "I will find where you live and kill you",
     "BUY NOW!!! cheap followers at http://bit.ly/xyz DM me for a discount code",
 ]

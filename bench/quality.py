@@ -18,6 +18,8 @@ What is measured where (bench/train_abuse.py says what the models learn from):
 5. Hard cases (mild words, "this bug is killing me"), threats, calibration,
    the precision each category reaches on the validation data at its
    default threshold, and spam/selling on YouTube files 04-05.
+9. Ordinary tweets in German (GermEval 2018) and Brazilian Portuguese
+   (ToLD-BR) sent to moderators, and the offensive ones caught.
 
 Each abuse figure is given with the default settings (the word model
 picks candidates, the sentence reader, policies/encoder.py, decides them)
@@ -344,6 +346,38 @@ def spam_section() -> None:
         print(f"  {label}: modbot {fmt(*prf(pred, gold))} n={len(sub)}")
 
 
+# ------------------------------------------------------ 9. other languages
+
+def languages_section(worst: int) -> None:
+    """What a German- or Portuguese-speaking community's ordinary messages
+    cost. The models read English; no text of these sets was trained on."""
+    print("\n9. Other languages (tweets; the models are English-only): ordinary messages sent to moderators, "
+          "and the offensive ones caught")
+    for name, rows in (("GermEval 2018, German (OTHER vs OFFENSE)", _data.germeval()),
+                       ("ToLD-BR, Brazilian Portuguese (no vote vs any vote)", _data.toldbr())):
+        if not rows:
+            continue
+        texts = [t for t, _ in rows]
+        res = findings(texts)
+        plain = [i for i, (_, y) in enumerate(rows) if y == 0]
+        rude = [i for i, (_, y) in enumerate(rows) if y == 1]
+        sent = [i for i in plain if res[i]]
+        per = Counter(f.category for i in sent for f in {f.category: f for f in res[i]}.values())
+        caught = sum(1 for i in rude if any(f.category in ABUSIVE for f in res[i]))
+        print(f"  {name}: ordinary sent {len(sent) / len(plain):.2%} ({len(sent)} of {len(plain):,}: "
+              + ", ".join(f"{c} {k}" for c, k in per.most_common()) + f"); offensive caught {caught / len(rude):.1%}")
+        idx = sample(len(texts), 3000)
+        pred = peers([texts[i] for i in idx])
+        for peer, flags in pred.items():
+            ordinary_flags = [f for i, f in zip(idx, flags) if rows[i][1] == 0]
+            rude_flags = [f for i, f in zip(idx, flags) if rows[i][1] == 1]
+            print(f"    {peer} (sample of {len(idx):,}): ordinary flagged {sum(ordinary_flags) / max(1, len(ordinary_flags)):.2%}, "
+                  f"offensive {sum(rude_flags) / max(1, len(rude_flags)):.1%}")
+        for i in sorted(sent, key=lambda i: -max(f.score for f in res[i]))[:worst]:
+            f = max(res[i], key=lambda f: f.score)
+            print(f"     {f.score:.2f} {f.rule:<28} {texts[i][:100]!r}")
+
+
 class Remembering:
     """The sentence reader with a memory: later sections read the same texts."""
 
@@ -382,6 +416,7 @@ def main() -> int:
     calibration_section()
     threshold_section()
     spam_section()
+    languages_section(args.worst)
     quality_rules.report()  # the rule checks' figures: personal data, links, spam
     print(f"\n(done in {time.perf_counter() - t0:.0f}s)")
     return 0

@@ -8,7 +8,8 @@ pick instead, in one run:
   addresses;
 * scam links: recall on generated gift/login/phishing links and false rate on
   benign links shaped like the ones developers post (modbot, a plain domain
-  blocklist);
+  blocklist), and Gitter chat with real developers' links put back where
+  the corpus has a placeholder;
 * spam: F1 on YouTube comments and on the held-out half of the generated
   SMS-style set (bench/rules_data.py), next to a plain keyword filter;
 * how often each rule fires on ordinary Gitter chat: tuned on appium, reported
@@ -20,11 +21,14 @@ and skipped. Also exposes `report()` for bench/quality.py.
 from __future__ import annotations
 
 import os
+import random
 import re
 import sys
 import time
+import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -329,6 +333,61 @@ def chat_section(room: str, label: str, worst: int = 3) -> None:
     print(f"  personal data, lines with any finding: modbot {privacy / len(lines):.3%}{_peer_rates(lines)}")
 
 
+# ------------------------------------------- real links in real chat
+
+# The Gitter rooms replace every link with a placeholder (bench/_data.py
+# turns it into example.com, which no check minds). This puts real
+# developers' links back, drawn from bench/data/dev_links.txt, to see what
+# the link checks make of them in the sentences they came in. The pool is
+# split by registered domain: one half goes into the tuning chat (appium,
+# docker's first half), the other into docker's second half.
+_LINK_POOL = ROOT / "bench" / "data" / "dev_links.txt"
+_PLACEHOLDER = "<https://example.com/page>"
+# "curl -sSL <link> | sh": a random page in an installer's place is not what
+# anyone pastes; those lines keep their placeholder.
+_FETCHED = re.compile(r"\b(?:curl|wget)\b[^\n|;&]*$")
+
+
+def link_pool(half: str) -> list[str]:
+    hosts = {u: urlsplit(u).hostname for u in _LINK_POOL.read_text(encoding="utf-8").split() if u.startswith("http")}
+    return [u for u, h in hosts.items()
+            if h and (zlib.crc32(registered_domain(h).encode()) % 2 == 0) == (half == "tune")]
+
+
+def with_real_links(lines: list[str], pool: list[str], seed: int = 7) -> list[tuple[str, str]]:
+    """(line as the corpus has it, the same line with real links) for every
+    line with a link outside a fetch command."""
+    rng = random.Random(seed)
+    out = []
+    for text in lines:
+        if _PLACEHOLDER not in text:
+            continue
+        parts = text.split(_PLACEHOLDER)
+        real = parts[0]
+        for part in parts[1:]:
+            real += (_PLACEHOLDER if _FETCHED.search(real[-80:]) else f"<{rng.choice(pool)}>") + part
+        if real != text:
+            out.append((text, real))
+    return out
+
+
+def real_links_section() -> None:
+    print("\nGitter chat with its links restored from real developers' links (bench/data/dev_links.txt): "
+          "lines that gain a finding")
+    for label, lines, half in (
+            ("tuning chat: appium + docker 1st half", (_data.chat("appium") or [])
+             + _data.halves(_data.chat("docker") or [], "first"), "tune"),
+            ("docker 2nd half, other half of the pool", _data.halves(_data.chat("docker") or [], "second"), "report")):
+        pairs = with_real_links(lines, link_pool(half))
+        before = ours([a for a, _ in pairs])
+        after = ours([b for _, b in pairs])
+        gained = [(b, sorted({f.rule for f in fa} - {f.rule for f in fb}))
+                  for (_, b), fb, fa in zip(pairs, before, after) if {f.rule for f in fa} - {f.rule for f in fb}]
+        print(f"  {label:<42} {len(gained)} of {len(pairs)} lines with links ({len(gained) / max(1, len(pairs)):.2%})")
+        for text, rules in gained:
+            print(f"      {', '.join(rules)} | {text[:140]!r}")
+
+
 def report() -> None:
     if not _data.available():
         print(_data.missing_message())
@@ -337,6 +396,7 @@ def report() -> None:
     personal_section()
     code_section()
     links_section()
+    real_links_section()
     spam_section()
     chat_section("appium", "the rules were tuned looking at this room")
     chat_section("docker", "not looked at while tuning")

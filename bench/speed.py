@@ -42,7 +42,7 @@ EXTRAS = [
     "<!here> the maintenance window starts at 22:00 UTC",
     "check out my channel https://youtube.com/c/growthguru and subscribe!!",
     "you are a complete idiot, read the docs",
-    "use token xoxb-123456789012-abcdefABCDEF for the test workspace",
+    "use token xoxb-204813774526-QWpL3kd9Xr2m for the test workspace",
     "download the fix from http://paypa1-support.com/fix.exe now",
 ]
 

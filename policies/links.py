@@ -23,7 +23,8 @@ BRANDS = {
     "slack": ("slack.com", "slack-edge.com", "slack-files.com", "slackb.com"),
     "paypal": ("paypal.com", "paypal.me", "paypalobjects.com"),
     "google": ("google.com", "googleusercontent.com", "goo.gl", "google.co.uk", "googleapis.com", "gstatic.com",
-               "google.de", "google.fr", "google.co.in", "googlesource.com"),
+               "google.de", "google.fr", "google.co.in", "googlesource.com", "google.dev", "googleblog.com",
+               "withgoogle.com"),
     "microsoft": ("microsoft.com", "live.com", "office.com", "microsoftonline.com", "msft.net", "azure.com",
                   "windows.net", "visualstudio.com", "office365.com", "outlook.com"),
     "office365": ("office365.com", "office.com", "microsoft.com"),
@@ -31,7 +32,7 @@ BRANDS = {
     "apple": ("apple.com", "icloud.com", "apple.news"),
     "icloud": ("icloud.com", "apple.com"),
     "amazon": ("amazon.com", "amazon.co.uk", "amazonaws.com", "amazon.de", "amazon.in", "amazon.fr", "aws.amazon.com"),
-    "github": ("github.com", "githubusercontent.com", "github.io", "githubassets.com", "github.blog"),
+    "github": ("github.com", "githubusercontent.com", "github.io", "githubassets.com", "github.blog", "github.dev"),
     "gitlab": ("gitlab.com", "gitlab.io"),
     "facebook": ("facebook.com", "fb.com", "fb.me", "facebook.net"),
     "instagram": ("instagram.com",),
@@ -140,8 +141,10 @@ def _brand_match(token: str, raw: str, brand: str) -> int:
     if token == brand:
         return 2 if raw == brand or n >= 5 else 1
     if n >= 5 and abs(len(token) - n) <= 1 and _edit1(token, brand):
-        if len(token) < n and brand.endswith(token):
-            return 1  # the brand's tail is a word of its own: "cloud" of "icloud"
+        if len(token) < n and (brand.endswith(token) or brand.startswith(token)):
+            # The brand cut short at either end is as often a name of its
+            # own: "cloud" of "icloud", "open5e" (a game's 5th edition) of "opensea".
+            return 1
         return 2 if n >= 6 or raw != token else 1
     if n >= 5 and brand in token:
         return 1
@@ -197,7 +200,7 @@ SUSPICIOUS_TLDS = frozenset(
     "beauty hair makeup skin lol mom fun online site website space live shop store club vip ltd pro best "
     "zip mov fit host press uno surf today".split())
 LURE_TOKENS = frozenset(
-    "gift gifts nitro free claim claims airdrop drop giveaway giveaways bonus reward rewards promo prize "
+    "gift gifts nitro free claim claims airdrop giveaway giveaways bonus reward rewards promo prize "
     "verify verification unlock login signin sign-in auth secure wallet connect recover recovery support "
     "trade trades skins skin case cases csgo cs2 robux vbucks boost steamgift discordgift freenitro "
     "account accounts billing update unlock confirm redeem".split())
@@ -206,7 +209,7 @@ LURE_TEXT = re.compile(
     r"\b(?:free (?:discord )?nitro|nitro (?:for )?free|(?:discord|steam|nitro) gift|gift(?:ed)? (?:you |u )?(?:nitro|a gift|skins?)|"
     r"claim (?:it|your|now|here|the|before)|(?:token|crypto|nft|coin|the) airdrop|airdrop (?:is live|claim|ends|now)|giveaway|giving away|first \d+ (?:people|users)|who is first|"
     r"verify your (?:account|wallet|identity)|connect your wallet|your account (?:will be|has been) "
-    r"(?:suspended|locked|disabled|closed|banned)|accidentally reported|take a look at this|i'm leaving (?:cs|csgo|the game)|"
+    r"(?:suspended|locked|disabled|closed|banned)|accidentally reported|i'm leaving (?:cs|csgo|the game)|"
     r"3 months of (?:discord )?nitro|steam (?:gift|cards?|skins?)|free skins?|mint (?:now|is live))\b", re.I)
 
 

@@ -8,6 +8,7 @@ is never enough for numbers, which keeps order ids and timestamps quiet.
 """
 from __future__ import annotations
 
+import base64
 import ipaddress
 import re
 from http import HTTPStatus
@@ -269,6 +270,8 @@ _PORT_TALK = re.compile(
     r"docker|compose|kube\w*|k8s|host|localhost|server|bind\w*|map\w*|publish\w*|proxy|nginx|apache|"
     r"databases?|postgres\w*|redis|mongo\w*|mysql|elastic\w*|kafka|socket|endpoint)\b", re.I)
 _DATEISH = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+# "2009-2013", "copyright 2015 - 2020": a span of years, earlier year first.
+_YEAR_SPAN = re.compile(r"((?:19|20)\d\d) ?[-/] ?((?:19|20)\d\d)")
 
 
 # Premium-rate lines (which SMS spam pushes) belong to a business, never to
@@ -360,6 +363,9 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
         if not label and listing:
             continue  # sizes, inodes and dates of a pasted `ls -l`
         context = label or _near(text, m.start(), m.end(), _PHONE_CONTEXT, 30, 10)
+        years = _YEAR_SPAN.fullmatch(cand.strip())
+        if years and not context and years[1] < years[2]:
+            continue  # "2009-2013": years, not a line anyone answers
         if not label and (_TWO_GROUPS.match(cand) and _CAPWORD_AFTER.match(text, m.end()) or _PT_POSTCODE.match(cand)):
             continue  # "17031 2202 Rissik St": house numbers; "3610-114": a postcode
         if "." in cand and not context:
@@ -748,6 +754,27 @@ _SECRETS: tuple[tuple[str, str, re.Pattern, tuple[str, ...]], ...] = (
 _ANY_PROBE = re.compile("|".join(re.escape(p) for _, _, _, probes in _SECRETS for p in probes))
 
 
+# Documentation's stand-ins for a secret: AWS's "AKIAIOSFODNN7EXAMPLE",
+# "xoxb-your-token", "ghp_xxxxxxxxxxxx...", jwt.io's sample (subject
+# "1234567890"). A key that works has none of these; a random one repeats a
+# character six times or spells a word like these about once in a million.
+# A stand-in is still masked in logs and excerpts, but is no case.
+_STAND_IN = re.compile(r"(?i:example|sample|dummy|placeholder|your|redacted|fake|changeme)|(.)\1{5}|1234567890")
+
+
+def _stand_in(rule: str, value: str) -> bool:
+    if _STAND_IN.search(value):
+        return True
+    if rule == "jwt":  # the claims are readable: jwt.io's sample is a made-up subject
+        claims = value.split(".")[1]
+        try:
+            text = base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)).decode("utf-8", "replace")
+        except ValueError:
+            return False
+        return _STAND_IN.search(text) is not None
+    return False
+
+
 def find_secrets(text: str) -> Iterable[Finding]:
     if _ANY_PROBE.search(text) is None:
         return
@@ -755,8 +782,9 @@ def find_secrets(text: str) -> Iterable[Finding]:
         if not any(p in text for p in probe):
             continue
         for m in rx.finditer(text):
+            mark = {"stand_in": True} if _stand_in(rule, m.group()) else {}
             yield _f("confidential", f"confidential.{rule}", 0.98, "critical", m.start(), m.end(),
-                     f"Looks like a {name}: secrets must never be posted", kind="secret", secret=rule)
+                     f"Looks like a {name}: secrets must never be posted", kind="secret", secret=rule, **mark)
 
 
 def mask_value(kind: str, value: str) -> str:

@@ -906,3 +906,27 @@ def test_a_raids_removal_in_flight_when_it_was_dismissed_and_left_by_a_crash_is_
             {f"case #{raid} dismissed by UMOD1 before it was made"}
     finally:
         third.stop()
+
+
+def test_killed_just_after_a_dismissal_its_audit_entry_is_on_disk(fake_slack, tmp_path):
+    """A Dismiss and its line in the audit log are one write: a stop just
+    after the decision (before the card is updated) cannot leave a case
+    dismissed with no record of who dismissed it. Before the fix the line
+    was written after the decision's transaction, and this stop lost it."""
+    db_path = tmp_path / "dismissed.db"
+    db, ts = _routed_then_killed_at_a_click(fake_slack, db_path, "dismiss_decided", ids.ACT_DISMISS)
+    case_id = db.execute("SELECT id FROM cases").fetchone()[0]
+    assert db.execute("SELECT status, handled_by FROM cases").fetchone() == ("dismissed", "UMOD1")
+    assert db.execute("SELECT actor FROM audit_log WHERE action = 'dismiss' AND case_id = ?",
+                      [case_id]).fetchall() == [("UMOD1",)]
+
+    second = start_serve(fake_slack, db_path)
+    try:  # clicking again is told it was handled, and logs no second dismissal
+        told = len(fake_slack.ephemerals("UMOD2"))
+        assert _click(fake_slack, second, db, "UMOD2", ids.ACT_DISMISS).status == 200
+        assert _wait(lambda: len(fake_slack.ephemerals("UMOD2")) == told + 1), second.log()
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'dismiss' AND outcome = 'recorded'"
+                          ).fetchone()[0] == 1
+        assert fake_slack.find_message(GENERAL, ts) is not None  # dismissed: the message stays
+    finally:
+        second.stop()

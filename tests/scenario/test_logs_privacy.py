@@ -19,7 +19,7 @@ from bot import ids
 CARD = "4111 1111 1111 1111"
 EMAIL = "jane.private@gmail.com"
 IBAN = "GB82 WEST 1234 5698 7654 32"
-SECRET = "xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx"
+SECRET = "xoxb-204813774526-120938475610-qwpl3kd9xr2mzt8vbn1yhs0e"
 
 
 @pytest.fixture(params=["text", "json"])

@@ -12,7 +12,7 @@ SECRETS = {
     "card": "4111 1111 1111 1111",
     "phone": "07700 900123",
     "email": "carol.private@gmail.com",
-    "token": "xoxb-123456789012-1234567890123-abcdefghijklmnopqrstuvwx",
+    "token": "xoxb-204813774526-1209384756102-qwpl3kd9xr2mzt8vbn1yhs0e",
     "iban": "GB82 WEST 1234 5698 7654 32",
 }
 

@@ -11,7 +11,7 @@ from tests.harness import GENERAL, MOD_CHANNEL
 TEXTS = [
     ("UALICE", "my card is 4111 1111 1111 1111 exp 09/29"),
     ("UBOB", "I will find where you live and kill you"),
-    ("UCAROL", "deploy with xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx"),
+    ("UCAROL", "deploy with xoxb-204813774526-120938475610-qwpl3kd9xr2mzt8vbn1yhs0e"),
     ("UDAVE", "has anyone tried the new export button?"),
 ]
 

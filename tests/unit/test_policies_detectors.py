@@ -133,15 +133,15 @@ def test_street_address():
 # ------------------------------------------------------------------ secrets
 
 @pytest.mark.parametrize("text,rule", [
-    ("token xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp", "confidential.slack_token"),
-    ("xapp-1-A0123456789-1234567890123-abcdef0123456789", "confidential.slack_app_token"),
-    ("AKIAIOSFODNN7EXAMPLE in the config", "confidential.aws_access_key"),
-    ("ghp_" + "a" * 36, "confidential.github_token"),
-    ("github_pat_" + "B" * 50, "confidential.github_token"),
+    ("token xoxb-204813774526-1209384756102-QWpL3kd9Xr2mZt8V", "confidential.slack_token"),
+    ("xapp-1-A04KQ7ZD2MX-5539120487216-9f3c2e71b0d84a6c", "confidential.slack_app_token"),
+    ("AKIA4HQ2ZLMN7RTX3P5Q in the config", "confidential.aws_access_key"),
+    ("ghp_" + "R8mK2vQ9xT4nLw7ZcB1yHd5sJf0gPa3eUo6i", "confidential.github_token"),
+    ("github_pat_" + "11ABCQ7ZA0x9Lm2Rt5Wq8Kd3Vn6Yh1Pf4Gs7Ju0Ec3Bz6Xo9Ti2", "confidential.github_token"),
     ("sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", "confidential.stripe_key"),
-    ("AIza" + "SyA-1234567890abcdefghijklmnopqrstu", "confidential.google_api_key"),
+    ("AIza" + "SyD4k9Qm2LxT7vR0pW8nZb3cF6hJ1sEo5uY", "confidential.google_api_key"),
     ("-----BEGIN RSA PRIVATE KEY-----\nMIIE...", "confidential.private_key"),
-    ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1LTQ0NzEiLCJpYXQiOjE3MTYyMzkwMjJ9.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
      "confidential.jwt"),
 ])
 def test_secrets(text, rule):
@@ -158,19 +158,34 @@ def test_secret_near_misses(text):
     assert not any(r.startswith("confidential.") for r in rules(text))
 
 
+@pytest.mark.parametrize("text", [
+    "```\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n```",  # AWS's documentation key
+    "SLACK_BOT_TOKEN=xoxb-your-bot-token-here",
+    "GITHUB_TOKEN=ghp_" + "x" * 36,
+    "token xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp",
+    # jwt.io's sample: subject "1234567890", John Doe
+    "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+    ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+])
+def test_documentation_stand_ins_are_no_case_but_are_masked(text):
+    assert not any(r.startswith("confidential.") for r in rules(text))
+    masked = mask_personal_data(text)
+    assert "•••" in masked and "EXAMPLE" not in masked and "your-bot" not in masked
+
+
 def test_secret_in_code_block_still_found():
-    assert "confidential.aws_access_key" in rules("```\naws_key = AKIAIOSFODNN7EXAMPLE\n```")
+    assert "confidential.aws_access_key" in rules("```\naws_key = AKIA4HQ2ZLMN7RTX3P5Q\n```")
 
 
 # ------------------------------------------------------------------ masking
 
 def test_mask_keeps_hints():
-    text = "card 4242 4242 4242 4242, mail jane.doe@gmail.com, token xoxb-123456789012-abcdefABCDEF"
+    text = "card 4242 4242 4242 4242, mail jane.doe@gmail.com, token xoxb-204813774526-QWpL3kd9Xr2m"
     masked = mask(text, evaluate(Message(text=text)))
     assert "•••• •••• •••• 4242" in masked
     assert "j•••@gmail.com" in masked
     assert "xoxb-•••" in masked
-    assert "jane.doe" not in masked and "123456789012" not in masked
+    assert "jane.doe" not in masked and "204813774526" not in masked
 
 
 def test_mask_personal_data_only_masks_sensitive():

@@ -77,7 +77,7 @@ def test_channel_override_by_name_and_id():
 
 def test_exempt_users_groups_and_context_keep_only_secrets():
     cfg = load_policy_config({"exempt_users": ["U9"], "exempt_groups": ["S1"]}, source="t")
-    text = "you idiot, token xoxb-123456789012-abcdefABCDEF"
+    text = "you idiot, token xoxb-204813774526-QWpL3kd9Xr2m"
     for msg, ctx in ((Message(text=text, user="U9"), None),
                      (Message(text=text, user="U2"), Context(user_groups=("S1",))),
                      (Message(text=text, user="U2"), Context(exempt=True))):
@@ -104,7 +104,7 @@ def test_findings_are_well_formed():
 
 
 def test_attachment_text_is_checked_without_span():
-    f = evaluate(Message(text="see below", attachments=("token xoxb-123456789012-abcdefABCDEF",)))
+    f = evaluate(Message(text="see below", attachments=("token xoxb-204813774526-QWpL3kd9Xr2m",)))
     assert f and f[0].rule == "confidential.slack_token" and (f[0].start, f[0].end) == (0, 0)
 
 

@@ -62,6 +62,9 @@ def cats(text: str) -> set[str]:
     'now it shows "400 Bad Request The plain HTTP request was sent to HTTPS port"',
     "nginx says 502 Bad Gateway Street side proxy is down",
     "it has some weird content: 0000000 0000000 in the header",
+    # spans of years (found in GermEval's ordinary tweets)
+    "Meine Aussage hat nichts mit 2009-2013 zu tun.",
+    "we supported it 1998-2004 and again 2019 - 2021",
 ])
 def test_code_versions_and_examples_are_not_personal_data(text):
     assert "privacy" not in cats(text), evaluate(Message(text=text))
@@ -82,6 +85,7 @@ def test_code_versions_and_examples_are_not_personal_data(text):
     ("she lives at 10252 Μεγάλη Άμμος 184", "privacy.street_address"),
     ("Unit 7349 Box 6067\nDPO AE 99081", "privacy.street_address"),
     ("card 4111 1111 1111 1111 exp 09/28", "privacy.card_number"),
+    ("call me: 2009-2013", "privacy.phone_number"),  # years in shape, but called
     # a code span hides personal data, but the prose around it still counts
     ("`make deploy` failed, call me on +44 7700 900123", "privacy.phone_number"),
 ])
@@ -90,7 +94,7 @@ def test_real_personal_data_still_found(text, rule):
 
 
 def test_secrets_in_code_still_count():
-    token = "xoxb-" + "1234567890-1234567890123-" + "a" * 24
+    token = "xoxb-" + "2048137745-1209384756102-" + "qwpl3kd9xr2mzt8vbn1yhs0e"
     assert "confidential.slack_token" in rules(f"```SLACK_BOT_TOKEN={token}```")
 
 
@@ -136,6 +140,10 @@ def test_a_real_executable_link_still_counts():
     "airdrop is live, connect your wallet https://claim-airdrop.xyz",
     "@everyone free nitro https://bit.ly/3nitro",
     "<https://microsoft-verify.top/login>",
+    # The brand cut short is weak alone, not with a lure or a cheap domain.
+    "<https://0pense.xyz/claim>",
+    "https://opensea-airdrop.xyz",
+    "free nitro, claim it before it's gone <https://bit.ly/3nitro>",
 ])
 def test_gift_and_login_scam_links(text):
     assert "malware" in cats(text), text
@@ -151,6 +159,13 @@ def test_gift_and_login_scam_links(text):
     "https://discordjs.guide/popular-topics/",
     "use com.google.gson.stream.JsonReader for that",
     "free gift wrapping at https://www.etsy.com/shop/acme",
+    # Found by putting real developers' links back into the Gitter rooms
+    # (bench/quality_rules.py, real_links_section).
+    "rbuckland: this : <https://open5e.com/>",
+    "take a look at this: <https://translate.hirak.site/>",
+    "take a look at this <https://bit.ly/3xYzAbC>, it's the repro",
+    "found this <https://api.dead-drop.xyz/api/v1/docs>",
+    "<https://ai.google.dev/gemini-api/docs> and <https://github.dev/acme/repo>",
 ])
 def test_benign_brand_and_lure_links(text):
     assert "malware" not in cats(text), evaluate(Message(text=text))

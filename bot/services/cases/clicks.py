@@ -130,17 +130,21 @@ class ClickService(CaseService):
 
         Dismissing a flood or raid takes back what was queued to answer it:
         in the same transaction as the decision, so no removal can be queued
-        for the case after it (FloodService.delete checks under the same lock)."""
-        cancelled = 0
+        for the case after it (FloodService.delete checks under the same lock).
+        The decision's audit row is written in it too: a stop just after the
+        decision cannot leave it unlogged."""
         with transaction(self.db):
             won = cases_db.claim_decision(self.db, case.id, action=action, by=click.user, now=self.now())
-            if won and action == "dismiss" and case.kind != "message":
-                cancelled = self.floods.cancel_answer(case, by=click.user)
+            if won:
+                detail = None
+                if case.kind != "message":
+                    cancelled = self.floods.cancel_answer(case, by=click.user) if action == "dismiss" else 0
+                    detail = {"removals_cancelled": cancelled}
+                self.audit(actor=click.user, action=action, case_id=case.id, detail=detail)
         if not won:
             self._lost(rules.Action(action), case, click)
             return
-        self.audit(actor=click.user, action=action, case_id=case.id,
-                   detail={"removals_cancelled": cancelled} if case.kind != "message" else None)
+        crash_point("dismiss_decided")
         self.card.publish(case.id)
 
     def _click_close(self, case: cases_db.Case, click: Click) -> None:
