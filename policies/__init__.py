@@ -11,7 +11,7 @@ import bisect
 import re
 from typing import Iterable
 
-from . import abuse, community, encoder, links, personal
+from . import abuse, community, encoder, language, links, personal
 from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, RuleOverride, load_policy_config
 from .model import CATEGORIES, ActivityView, Context, Finding, Message
 from .slacktext import normalise, parse
@@ -224,6 +224,7 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
     scores, promo_scores = abuse.joint_scorer([abuse.classifier(), community.promo_classifier()]).score_many(feats)
     for r, p, pp in zip(rows, scores, promo_scores):
         r.p_abusive, r.p_promo = p, pp
+    _unread_in_other_languages(rows)
     reader = encoder.encoder() if config.second_stage else None
     if reader is not None:
         _read_sentences(rows, reader, config)
@@ -234,6 +235,18 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
         # In order: the flood and repeat checks of the next message see this one.
         community.record_activity(r.message, r.parsed, r.context)
     return results
+
+
+def _unread_in_other_languages(rows: list[_Row]) -> None:
+    """The models learned English (policies.language): a message confidently
+    in another language keeps no model score, so the rules alone judge it.
+    Asked only where a score could count: the abuse model at the sentence
+    gate or above, the promotion model sure."""
+    for r in rows:
+        if ((r.p_abusive is not None and r.p_abusive >= abuse.SENTENCE_GATE)
+                or (r.p_promo is not None and r.p_promo >= community.PROMO_SURE)) \
+                and language.models_cannot_read(encoder.text_of(r.prose)):
+            r.p_abusive = r.p_promo = None
 
 
 def _read_sentences(rows: list[_Row], reader: encoder.Encoder, config: PolicyConfig) -> None:

@@ -272,6 +272,19 @@ _PORT_TALK = re.compile(
 _DATEISH = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 # "2009-2013", "copyright 2015 - 2020": a span of years, earlier year first.
 _YEAR_SPAN = re.compile(r"((?:19|20)\d\d) ?[-/] ?((?:19|20)\d\d)")
+# "03 08 2019": a date written with spaces (day and month either way round).
+_SPACED_DATE = re.compile(r"(\d{1,2}) (\d{1,2}) (?:19|20)\d\d")
+
+
+def _years_or_date(cand: str) -> bool:
+    years = _YEAR_SPAN.fullmatch(cand)
+    if years:
+        return years[1] < years[2]
+    date = _SPACED_DATE.fullmatch(cand)
+    if date:
+        a, b = int(date[1]), int(date[2])
+        return 1 <= min(a, b) <= 12 and max(a, b) <= 31
+    return False
 
 
 # Premium-rate lines (which SMS spam pushes) belong to a business, never to
@@ -363,9 +376,8 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterable[Finding]:
         if not label and listing:
             continue  # sizes, inodes and dates of a pasted `ls -l`
         context = label or _near(text, m.start(), m.end(), _PHONE_CONTEXT, 30, 10)
-        years = _YEAR_SPAN.fullmatch(cand.strip())
-        if years and not context and years[1] < years[2]:
-            continue  # "2009-2013": years, not a line anyone answers
+        if not context and _years_or_date(cand.strip()):
+            continue  # "2009-2013", "03 08 2019": years and dates, not a line anyone answers
         if not label and (_TWO_GROUPS.match(cand) and _CAPWORD_AFTER.match(text, m.end()) or _PT_POSTCODE.match(cand)):
             continue  # "17031 2202 Rissik St": house numbers; "3610-114": a postcode
         if "." in cand and not context:

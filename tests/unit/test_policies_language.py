@@ -1,0 +1,57 @@
+"""The models learned English: a message confidently in another language
+gets no model score, and the rules alone judge it (policies/language.py)."""
+from __future__ import annotations
+
+import pytest
+
+from policies import Message, evaluate, language
+
+
+def rules(text: str) -> set[str]:
+    return {f.rule for f in evaluate(Message(text=text))}
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Meine Aussage hat nichts mit dem Thema zu tun. Sie urteilen in Unkenntnis des Wortlauts, oder?", "de"),
+    ("não é possível que sou o único idiota que lembra de algum meme aleatório do nada na rua", "pt"),
+])
+def test_sentences_in_other_languages_are_not_for_the_models(text, lang):
+    assert language.language(text)[0] == lang
+    assert language.models_cannot_read(text)
+
+
+@pytest.mark.parametrize("text", [
+    "you idiot",  # a few words are never sure of their language
+    "kys",
+    "What a freakin idiot",
+    "how do I mount a volume in docker compose? the docs are not clear to me",
+    '{"Networks": {"bridge": {"IPAMConfig": null, "Links": null}}}',  # no language at all
+    "",
+])
+def test_english_short_text_and_code_stay_with_the_models(text):
+    assert not language.models_cannot_read(text)
+
+
+def test_a_model_only_finding_needs_a_language_the_model_read(monkeypatch):
+    # Self-mockery in Portuguese ("I'm the only idiot who laughs alone at a
+    # meme"): the English models call it hostile when they may score it.
+    text = "não é possível que sou o único idiota que lembra de algum meme aleatório do nada na rua e já começo a rir"
+    model_only = ("vulgar.hostile", "harassment.hostile")
+    assert not rules(text) & set(model_only)
+    monkeypatch.setattr(language, "models_cannot_read", lambda text: False)
+    assert rules(text) & set(model_only)
+
+
+def test_the_rules_still_judge_other_languages():
+    # An English obscene word in a Portuguese sentence, and personal data.
+    assert "vulgar.obscene" in rules("11 dias para a encomenda chegar e tem 12 fucking dias de Curitiba para Belém")
+    assert "privacy.email" in rules("Für Rückfragen schreib gern an mareike.schulz@posteo.de, ich antworte heute noch.")
+
+
+def test_without_py3langid_every_message_is_for_the_models(monkeypatch):
+    monkeypatch.setattr(language, "_identifier", lambda: None)
+    language.language.cache_clear()
+    try:
+        assert not language.models_cannot_read("Meine Aussage hat nichts mit dem Thema zu tun, oder?")
+    finally:
+        language.language.cache_clear()
