@@ -141,9 +141,11 @@ def _brand_match(token: str, raw: str, brand: str) -> int:
     if token == brand:
         return 2 if raw == brand or n >= 5 else 1
     if n >= 5 and abs(len(token) - n) <= 1 and _edit1(token, brand):
-        if len(token) < n and (brand.endswith(token) or brand.startswith(token)):
-            # The brand cut short at either end is as often a name of its
-            # own: "cloud" of "icloud", "open5e" (a game's 5th edition) of "opensea".
+        if len(token) < n and (brand.endswith(token) or brand.startswith(token) and raw != token):
+            # The brand's tail is often a word of its own ("cloud" of
+            # "icloud"); its head is weak only when a digit also had to be
+            # read as a letter ("open5e", a game's 5th edition, of "opensea").
+            # A plain cut ("steamcommunit", "discordap") is a copy.
             return 1
         return 2 if n >= 6 or raw != token else 1
     if n >= 5 and brand in token:

@@ -145,6 +145,9 @@ def test_a_real_executable_link_still_counts():
     "<https://0pense.xyz/claim>",
     "https://opensea-airdrop.xyz",
     "free nitro, claim it before it's gone <https://bit.ly/3nitro>",
+    # A plain cut of the brand's end, no lure needed: Steam trade scams.
+    "<https://steamcommunit.com/tradeoffer/new/?partner=1234&token=ab>",
+    "https://discordap.com/invite/abc",
 ])
 def test_gift_and_login_scam_links(text):
     assert "malware" in cats(text), text
