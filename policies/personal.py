@@ -767,24 +767,38 @@ _ANY_PROBE = re.compile("|".join(re.escape(p) for _, _, _, probes in _SECRETS fo
 
 
 # Documentation's stand-ins for a secret: AWS's "AKIAIOSFODNN7EXAMPLE",
-# "xoxb-your-token", "ghp_xxxxxxxxxxxx...", jwt.io's sample (subject
-# "1234567890"). A key that works has none of these; a random one repeats a
-# character six times or spells a word like these about once in a million.
-# A stand-in is still masked in logs and excerpts, but is no case.
-_STAND_IN = re.compile(r"(?i:example|sample|dummy|placeholder|your|redacted|fake|changeme)|(.)\1{5}|1234567890")
+# "xoxb-your-token", "ghp_xxxxxxxxxxxx...". A stand-in word counts only
+# where a person put it: at the value's end or against a "-", "_" or "/"
+# ("xoxb-your-token"), not inside random letters ("...9YOURmzt8..." turns up
+# in about one real token in ten thousand); likewise a character eight times
+# over, or 1234567890. A stand-in is still masked in logs and excerpts, but
+# is no case.
+_STAND_WORD = r"(?:example|sample|dummy|placeholder|your|redacted|fake|changeme)"
+_STAND_IN = re.compile(rf"(?i:(?<=[-_/]){_STAND_WORD}|{_STAND_WORD}(?:key|token|here)?(?=[-_/]|$))|(.)\1{{7}}|1234567890")
 
 
 def _stand_in(rule: str, value: str) -> bool:
     if _STAND_IN.search(value):
         return True
-    if rule == "jwt":  # the claims are readable: jwt.io's sample is a made-up subject
-        claims = value.split(".")[1]
-        try:
-            text = base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)).decode("utf-8", "replace")
-        except ValueError:
-            return False
-        return _STAND_IN.search(text) is not None
+    if rule == "jwt":
+        return _sample_jwt(value.split(".")[1])
     return False
+
+
+# The only claims read ("aud": "00000003-0000-0000-c000-000000000000", a
+# real token's, is Microsoft Graph's): jwt.io's subject, or an issuer on a
+# documentation domain (RFC 2606).
+_SAMPLE_CLAIMS = re.compile(
+    r'"sub"\s*:\s*"1234567890"|"iss"\s*:\s*"https?://(?:[\w-]+\.)*example\.(?:com|org|net)[/:"]', re.I)
+
+
+def _sample_jwt(payload: str) -> bool:
+    """jwt.io's sample, or a token issued by https://example.com/."""
+    try:
+        claims = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8", "replace")
+    except ValueError:  # binascii.Error: a length no base64 has
+        return False
+    return _SAMPLE_CLAIMS.search(claims) is not None
 
 
 def find_secrets(text: str) -> Iterable[Finding]:

@@ -166,11 +166,30 @@ def test_secret_near_misses(text):
     # jwt.io's sample: subject "1234567890", John Doe
     "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
     ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    # a token issued by a documentation domain
+    "Bearer eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20vIiwic3ViIjoidS00NDcxIn0"
+    ".Qm9Xk2vR8sLp3TzYw7NcHd5FjGa1Ue0iKb4MnOq6ErtY",
 ])
 def test_documentation_stand_ins_are_no_case_but_are_masked(text):
     assert not any(r.startswith("confidential.") for r in rules(text))
     masked = mask_personal_data(text)
     assert "•••" in masked and "EXAMPLE" not in masked and "your-bot" not in masked
+
+
+@pytest.mark.parametrize("text,rule", [
+    # random letters that happen to spell a stand-in word, a digit six times
+    ("token ghp_R8mK2vQ9xT4nLw7ZcB1yHd5sJfaKEgPa3eUo", "confidential.github_token"),
+    ("xoxb-204813774526-1209384756102-qwpl3kd9YOURmzt8vbn1yhs0", "confidential.slack_token"),
+    ("xoxb-204813777777-1209384756102-qwpl3kd9xr2mzt8vbn1yhs0e", "confidential.slack_token"),
+    # real claims: Microsoft Graph's audience (twelve zeros), an issuer named example-corp
+    ("Bearer eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiIwMDAwMDAwMy0wMDAwLTAwMDAtYzAwMC0wMDAwMDAwMDAwMDAiLCJ1cG4iOiJq"
+     "YW5lQGNvbnRvc28uY29tIiwiZXhwIjoxNzE2MjQyNjIyfQ.Qm9Xk2vR8sLp3TzYw7NcHd5FjGa1Ue0iKb4MnOq6ErtY", "confidential.jwt"),
+    ("Bearer eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS1jb3JwLmNvbSIsInN1YiI6InUtNDQ3MSIs"
+     "ImV4cCI6MTcxNjI0MjYyMn0.Qm9Xk2vR8sLp3TzYw7NcHd5FjGa1Ue0iKb4MnOq6ErtY", "confidential.jwt"),
+])
+def test_real_secrets_are_not_taken_for_stand_ins(text, rule):
+    assert rule in rules(text)
 
 
 def test_secret_in_code_block_still_found():
