@@ -15,6 +15,7 @@ and neither is code or a log, which the model calls "zxx" (no language).
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 MODEL_LANGUAGES = frozenset({"en"})
@@ -25,6 +26,8 @@ MODEL_LANGUAGES = frozenset({"en"})
 # (0.35% -> 0.28% sent) for two more English ones.
 SURE = 0.9
 _NO_LANGUAGE = "zxx"
+# Sentences and clauses: where a mixed message changes language.
+_CLAUSE = re.compile(r"[.!?;:\n]+\s*|\s+[—–-]\s+")
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +51,16 @@ def language(text: str) -> tuple[str, float]:
 
 
 def models_cannot_read(text: str) -> bool:
-    """Is `text` confidently in a language the models never learned?"""
+    """Is `text` confidently in a language the models never learned, with
+    no sentence of three words or more confidently in one they did? A German
+    greeting then an English insult is German as a whole, yet the models
+    can read its insult."""
     lang, p = language(text)
-    return p >= SURE and lang not in MODEL_LANGUAGES and lang not in ("", _NO_LANGUAGE)
+    if p < SURE or lang in MODEL_LANGUAGES or lang in ("", _NO_LANGUAGE):
+        return False
+    for clause in _CLAUSE.split(text):
+        if len(clause.split()) >= 3:
+            lang, p = language(clause)
+            if p >= SURE and lang in MODEL_LANGUAGES:
+                return False
+    return True

@@ -55,3 +55,14 @@ def test_without_py3langid_every_message_is_for_the_models(monkeypatch):
         assert not language.models_cannot_read("Meine Aussage hat nichts mit dem Thema zu tun, oder?")
     finally:
         language.language.cache_clear()
+
+
+@pytest.mark.parametrize("text", [
+    "Ich habe den Bericht fertig und die Zahlen stimmen, alles ist gut und der Kunde ist zufrieden. "
+    "Anyway, people like you ruin everything, just disappear",
+    "Saudações do Rio de Janeiro, São Paulo e Belo Horizonte! you people are disgusting vermin",
+])
+def test_an_english_sentence_in_a_foreign_message_is_for_the_models(text):
+    assert language.language(text)[1] >= language.SURE and language.language(text)[0] != "en"
+    assert not language.models_cannot_read(text)
+    assert rules(text) & {"harassment.hostile", "harassment.insult"}
