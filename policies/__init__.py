@@ -224,7 +224,7 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
     scores, promo_scores = abuse.joint_scorer([abuse.classifier(), community.promo_classifier()]).score_many(feats)
     for r, p, pp in zip(rows, scores, promo_scores):
         r.p_abusive, r.p_promo = p, pp
-    _unread_in_other_languages(rows)
+    _unread_in_other_languages(rows, config)
     reader = encoder.encoder() if config.second_stage else None
     if reader is not None:
         _read_sentences(rows, reader, config)
@@ -237,15 +237,17 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
     return results
 
 
-def _unread_in_other_languages(rows: list[_Row]) -> None:
+def _unread_in_other_languages(rows: list[_Row], config: PolicyConfig) -> None:
     """The models learned English (policies.language): a message confidently
     in another language keeps no model score, so the rules alone judge it.
-    Asked only where a score could count: the abuse model at the sentence
-    gate or above, the promotion model sure."""
+    Asked only where a model's say could count: the abuse model at the
+    sentence gate or above on a message no rule already sends to moderators
+    (as _read_sentences), the promotion model sure."""
     for r in rows:
-        if ((r.p_abusive is not None and r.p_abusive >= abuse.SENTENCE_GATE)
-                or (r.p_promo is not None and r.p_promo >= community.PROMO_SURE)) \
-                and language.models_cannot_read(encoder.text_of(r.prose)):
+        counts = (r.p_promo is not None and r.p_promo >= community.PROMO_SURE) or (
+            r.p_abusive is not None and r.p_abusive >= abuse.SENTENCE_GATE and r.abuse is not None
+            and not _stated_by_rules(r, config))
+        if counts and language.models_cannot_read(encoder.text_of(r.prose)):
             r.p_abusive = r.p_promo = None
 
 
