@@ -16,6 +16,7 @@ and neither is code or a log, which the model calls "zxx" (no language).
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 MODEL_LANGUAGES = frozenset({"en"})
@@ -29,14 +30,22 @@ _NO_LANGUAGE = "zxx"
 _CLAUSE = re.compile(r"[.!?;:\n]+\s*|\s+[—–-]\s+")
 
 
+_loading = threading.Lock()  # Bolt's listeners check messages on several threads
+
+
 @lru_cache(maxsize=1)
-def _identifier():
-    """Loaded on first use (about half a second): most batches never ask."""
+def _load():
     try:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
     except ImportError:
         return None
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _identifier():
+    """Loaded once, on first use (about half a second): most batches never ask."""
+    with _loading:
+        return _load()
 
 
 @lru_cache(maxsize=4096)  # a flood repeats one text

@@ -66,3 +66,31 @@ def test_an_english_sentence_in_a_foreign_message_is_for_the_models(text):
     assert language.language(text)[1] >= language.SURE and language.language(text)[0] != "en"
     assert not language.models_cannot_read(text)
     assert rules(text) & {"harassment.hostile", "harassment.insult"}
+
+
+def test_threads_asking_at_once_load_the_model_once(monkeypatch):
+    import functools
+    import threading
+    import time
+
+    loads = []
+    real = language._load.__wrapped__
+
+    def slow_load():
+        loads.append(1)
+        time.sleep(0.2)  # long enough for every thread to arrive while it loads
+        return real()
+
+    monkeypatch.setattr(language, "_load", functools.lru_cache(maxsize=1)(slow_load))
+    language.language.cache_clear()
+    try:
+        threads = [threading.Thread(target=language.models_cannot_read,
+                                    args=(f"Meine Aussage hat nichts mit dem Thema zu tun, Nummer {i}.",))
+                   for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert loads == [1]
+    finally:
+        language.language.cache_clear()
