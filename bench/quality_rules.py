@@ -44,7 +44,7 @@ if not _data.available() and "MODBOT_SHARED_DATA" not in os.environ:
 
 import rules_data  # noqa: E402
 from policies import Message, evaluate_many  # noqa: E402
-from policies.links import registered_domain  # noqa: E402
+from policies.links import FETCH_BEFORE, registered_domain  # noqa: E402
 from policies.slacktext import parse  # noqa: E402
 
 RULE_CATEGORIES = ("privacy", "malware", "spam")
@@ -343,9 +343,8 @@ def chat_section(room: str, label: str, worst: int = 3) -> None:
 # docker's first half), the other into docker's second half.
 _LINK_POOL = ROOT / "bench" / "data" / "dev_links.txt"
 _PLACEHOLDER = "<https://example.com/page>"
-# "curl -sSL <link> | sh": a random page in an installer's place is not what
-# anyone pastes; those lines keep their placeholder.
-_FETCHED = re.compile(r"\b(?:curl|wget)\b[^\n|;&]*$")
+# "curl -sSL <link> | sh" (links.FETCH_BEFORE): a random page in an
+# installer's place is not what anyone pastes; those lines keep their placeholder.
 
 
 def link_pool(half: str) -> list[str]:
@@ -365,7 +364,7 @@ def with_real_links(lines: list[str], pool: list[str], seed: int = 7) -> list[tu
         parts = text.split(_PLACEHOLDER)
         real = parts[0]
         for part in parts[1:]:
-            real += (_PLACEHOLDER if _FETCHED.search(real[-80:]) else f"<{rng.choice(pool)}>") + part
+            real += (_PLACEHOLDER if FETCH_BEFORE.search(real[-80:]) else f"<{rng.choice(pool)}>") + part
         if real != text:
             out.append((text, real))
     return out

@@ -224,10 +224,14 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
     scores, promo_scores = abuse.joint_scorer([abuse.classifier(), community.promo_classifier()]).score_many(feats)
     for r, p, pp in zip(rows, scores, promo_scores):
         r.p_abusive, r.p_promo = p, pp
-    _unread_in_other_languages(rows, config)
+    # Where the abuse model's say could count: at the sentence gate or
+    # above, on a message no rule already sends to moderators.
+    unsure = [r for r in rows if r.p_abusive is not None and r.p_abusive >= abuse.SENTENCE_GATE
+              and r.abuse is not None and not _stated_by_rules(r, config)]
+    _unread_in_other_languages(rows, unsure)
     reader = encoder.encoder() if config.second_stage else None
     if reader is not None:
-        _read_sentences(rows, reader, config)
+        _read_sentences([r for r in unsure if r.p_abusive is not None], reader)
     results: list[list[Finding]] = []
     for r in rows:
         results.append(_finish(_raw_findings(r, config), r.cats, _is_exempt(r.message, r.context, config),
@@ -237,27 +241,22 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
     return results
 
 
-def _unread_in_other_languages(rows: list[_Row], config: PolicyConfig) -> None:
+def _unread_in_other_languages(rows: list[_Row], unsure: list[_Row]) -> None:
     """The models learned English (policies.language): a message confidently
     in another language keeps no model score, so the rules alone judge it.
-    Asked only where a model's say could count: the abuse model at the
-    sentence gate or above on a message no rule already sends to moderators
-    (as _read_sentences), the promotion model sure."""
-    for r in rows:
-        counts = (r.p_promo is not None and r.p_promo >= community.PROMO_SURE) or (
-            r.p_abusive is not None and r.p_abusive >= abuse.SENTENCE_GATE and r.abuse is not None
-            and not _stated_by_rules(r, config))
-        if counts and language.models_cannot_read(encoder.text_of(r.prose)):
+    Asked only where a model's say could count: the `unsure` rows for the
+    abuse model, a sure score for the promotion model."""
+    promo_sure = [r for r in rows if r.p_promo is not None and r.p_promo >= community.PROMO_SURE]
+    for r in dict.fromkeys(unsure + promo_sure):  # each row once
+        if language.models_cannot_read(encoder.text_of(r.prose)):
             r.p_abusive = r.p_promo = None
 
 
-def _read_sentences(rows: list[_Row], reader: encoder.Encoder, config: PolicyConfig) -> None:
+def _read_sentences(ask: list[_Row], reader: encoder.Encoder) -> None:
     """The sentence reader's calibrated probability replaces the word
-    model's for every message that model scores at or above
-    abuse.SENTENCE_GATE, unless the rules alone already send the message
-    to moderators (the reader would change only a score)."""
-    ask = [r for r in rows if r.p_abusive is not None and r.p_abusive >= abuse.SENTENCE_GATE
-           and r.abuse is not None and not _stated_by_rules(r, config)]
+    model's on the messages it is asked about (where the word model is
+    unsure and no rule alone sends the message to moderators: there the
+    reader would change only a score)."""
     if not ask:
         return
     for r, q in zip(ask, reader.probabilities([encoder.text_of(r.prose) for r in ask])):

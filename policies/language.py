@@ -22,8 +22,9 @@ from functools import lru_cache
 MODEL_LANGUAGES = frozenset({"en"})
 # Of the English sets' 20,353 abusive texts (OLID, toxic_spans, ConvAbuse,
 # Stormfront, ToxiGen, HateCheck) 0.9 takes one away, a tweet in Nigerian
-# Pidgin; of the Gitter rooms' 53,413 lines, 25 (Chinese, Russian, logs). 0.7 would add 4% of ToLD-BR's ordinary tweets
-# (0.34% -> 0.28% sent) for two more English ones.
+# Pidgin; of the Gitter rooms' 53,413 lines, 25 (Chinese, Russian, logs).
+# 0.7 would add 4% of ToLD-BR's ordinary tweets (0.34% -> 0.28% sent) for
+# two more English ones.
 SURE = 0.9
 _NO_LANGUAGE = "zxx"
 # Sentences and clauses: where a mixed message changes language.

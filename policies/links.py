@@ -247,7 +247,7 @@ _LINK_SAFE_SCRIPTS = frozenset(("com",))
 # A shell script fetched in a pasted command ("curl -fsSL https://x/install.sh")
 # is how tools install; piping it into a shell is what exploit_delivery judges.
 _SHELL_SCRIPTS = frozenset(("sh",))
-_FETCH_BEFORE = re.compile(r"\b(?:curl|wget)\b[^\n|;&]*$")
+FETCH_BEFORE = re.compile(r"\b(?:curl|wget)\b[^\n|;&]*$")
 # A script a web page loads ("/static/js/main.3f2a.js"): a browser shows it as
 # text. Only a file-sharing site hands out .js files to be saved and run.
 _PAGE_SCRIPTS = frozenset(("js",))
@@ -458,7 +458,7 @@ def check_links(links, files, text: str, allowed_domains: frozenset[str],
                 and registered_domain(host) not in OFFICIAL_DOWNLOADS and not _own_machine(host)
                 and not (ext in _PAGE_SCRIPTS and registered_domain(host) not in FILE_HOSTS
                          and host not in FILE_HOSTS)
-                and not (ext in _SHELL_SCRIPTS and _FETCH_BEFORE.search(text, max(0, span[0] - 80), span[0]))):
+                and not (ext in _SHELL_SCRIPTS and FETCH_BEFORE.search(text, max(0, span[0] - 80), span[0]))):
             out.append(Finding("malware", "malware.executable_link", 0.9, "high", *span,
                                f"Links straight to a .{ext} file, which can run code on the reader's machine"))
         if not bare:
