@@ -5,11 +5,15 @@
 
 The JSON-lines mode streams: it reads, checks and writes in small batches, so
 a file of a million lines runs in bounded memory. A malformed line gets an
-error line in its place and the run goes on.
+error line in its place and the run goes on. Batches are checked by a worker
+process per core (--jobs) and written in input order; the checks keep no
+state from one line to the next here, so the output is the same for any
+number of workers.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import tomllib
@@ -17,6 +21,9 @@ from pathlib import Path
 from typing import IO, Iterator
 
 BATCH = 256
+# Batches in flight per worker: enough to keep each busy, few enough that
+# memory stays bounded however long the input.
+IN_FLIGHT = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jsonl", action="store_true",
                         help='read JSON lines {"id", "text"[, "channel", "user"]} from stdin, write one result line each')
     parser.add_argument("--config", metavar="PATH", help="a modbot.toml whose [policies] table to use")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="--jsonl: worker processes (default: every core)")
     parser.add_argument("--role", default="member", help="author role for the single-text mode (default: member)")
     parser.add_argument("--topic", default="", help="channel topic, to try the off-topic check")
 
@@ -65,30 +74,78 @@ def _parse_line(line: str):
     return ident, Message(text=text, channel=channel, user=user)
 
 
-def run_jsonl(inp: IO[str], out: IO[str], config=None) -> int:
+def _check_lines(lines: list[str], config) -> str:
+    """The output lines for a batch of input lines, in order."""
     from policies import evaluate_many
 
-    def flush(batch):
-        ok = [(m, None) for _, m in batch if not isinstance(m, str)]
-        results = iter(evaluate_many(ok, config=config)) if ok else iter(())
-        for ident, m in batch:
-            if isinstance(m, str):
-                rec = {"id": ident, "error": m}
-            else:
-                rec = {"id": ident, "findings": [_finding_json(f) for f in next(results)]}
-            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        out.flush()
+    parsed = [_parse_line(line) for line in lines]
+    ok = [(m, None) for _, m in parsed if not isinstance(m, str)]
+    results = iter(evaluate_many(ok, config=config)) if ok else iter(())
+    out = []
+    for ident, m in parsed:
+        if isinstance(m, str):
+            rec = {"id": ident, "error": m}
+        else:
+            rec = {"id": ident, "findings": [_finding_json(f) for f in next(results)]}
+        out.append(json.dumps(rec, ensure_ascii=False) + "\n")
+    return "".join(out)
 
-    batch: list = []
+
+def _batches(inp: IO[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
     for line in inp:
         if not line.strip():
             continue
-        batch.append(_parse_line(line))
+        batch.append(line)
         if len(batch) >= BATCH:
-            flush(batch)
+            yield batch
             batch = []
     if batch:
-        flush(batch)
+        yield batch
+
+
+_CONFIG = None  # a worker process's policy configuration
+
+
+def _init_worker(config) -> None:
+    global _CONFIG
+    from policies import prepare_batch_process
+
+    _CONFIG = config
+    prepare_batch_process(config, one_of_many=True)
+
+
+def _check_in_worker(lines: list[str]) -> str:
+    return _check_lines(lines, _CONFIG)
+
+
+def run_jsonl(inp: IO[str], out: IO[str], config=None, *, jobs: int | None = None, alone: bool = False) -> int:
+    """`alone`: this process runs only this command (the CLI), so it may be
+    tuned for it (policies.prepare_batch_process)."""
+    from policies import encoder, prepare_batch_process
+
+    jobs = encoder.cores() if jobs is None else max(1, jobs)
+    batches = _batches(inp)
+    head = list(itertools.islice(batches, 2))
+    if jobs == 1 or len(head) < 2:  # one batch is not worth starting workers for
+        if alone:
+            prepare_batch_process(config, one_of_many=False)
+        for batch in itertools.chain(head, batches):
+            out.write(_check_lines(batch, config))
+            out.flush()
+        return 0
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
+        pending = [pool.submit(_check_in_worker, batch) for batch in head]
+        for batch in batches:
+            if len(pending) >= jobs * IN_FLIGHT:
+                out.write(pending.pop(0).result())
+                out.flush()
+            pending.append(pool.submit(_check_in_worker, batch))
+        for fut in pending:
+            out.write(fut.result())
+            out.flush()
     return 0
 
 
@@ -133,7 +190,11 @@ def run(args) -> int:
         print(f"{args.config}: cannot read the configuration: {e}", file=sys.stderr)
         return 2
     if getattr(args, "jsonl", False):
-        return run_jsonl(sys.stdin, sys.stdout, config)
+        jobs = getattr(args, "jobs", None)
+        if jobs is not None and jobs < 1:
+            print(f"--jobs: expected a positive number, got {jobs}", file=sys.stderr)
+            return 2
+        return run_jsonl(sys.stdin, sys.stdout, config, jobs=jobs, alone=True)
     if args.text is None:
         print("modbot check: give a TEXT to check, or --jsonl to read JSON lines from stdin", file=sys.stderr)
         return 2

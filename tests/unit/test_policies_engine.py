@@ -190,6 +190,33 @@ def test_cli_jsonl_streams_and_survives_bad_lines():
     assert rows[4] == {"id": 3, "findings": []}
 
 
+def test_cli_jsonl_workers_write_what_one_process_writes(monkeypatch):
+    """Batches checked by two worker processes come back in input order,
+    each line as one process checks it, bad lines included."""
+    from bot.commands import check
+
+    monkeypatch.setattr(check, "BATCH", 5)  # 9 batches; the parent makes them
+    texts = ["you are an idiot", "thanks, that fixed it", "my card is 4242 4242 4242 4242",
+             "buy cheap followers at spam.example now!!!", "kill yourself", "see you tomorrow"]
+    lines = []
+    for i in range(42):
+        lines.append("{broken" if i % 11 == 7 else json.dumps({"id": i, "text": f"{texts[i % len(texts)]} #{i}"}))
+    text = "\n".join(lines) + "\n"
+    one, two = io.StringIO(), io.StringIO()
+    assert check.run_jsonl(io.StringIO(text), one, jobs=1) == 0
+    assert check.run_jsonl(io.StringIO(text), two, jobs=2) == 0
+    assert two.getvalue() == one.getvalue()
+    rows = [json.loads(x) for x in two.getvalue().splitlines()]
+    assert [r["id"] for r in rows if "findings" in r] == [i for i in range(42) if i % 11 != 7]
+    assert sum("error" in r for r in rows) == 4
+    assert rows[0]["findings"] and rows[1]["findings"] == []
+
+
+def test_cli_jsonl_refuses_no_workers():
+    code, out, err = cli("--jsonl", "--jobs", "0", stdin='{"id": 1, "text": "hi"}\n')
+    assert code == 2 and out == "" and "--jobs" in err
+
+
 def test_cli_bad_config_is_one_line(tmp_path):
     p = tmp_path / "modbot.toml"
     p.write_text('[policies.spam]\nthreshold = "high"\n')

@@ -17,14 +17,12 @@ the export.
 """
 from __future__ import annotations
 
-import gc
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime, timedelta
 from typing import Iterator
 
 import policies
-from policies import Message, encoder
 
 from .export import DayFile, SlackExport
 from .runner import AuditSettings, Unit, UnitResult, _Checker
@@ -75,17 +73,7 @@ _WORKER: _Checker | None = None
 def _init_worker(path: str, settings: AuditSettings) -> None:
     global _WORKER
     _WORKER = _Checker(SlackExport(path, limits=settings.limits), settings)
-    # Load the models now, then move everything alive (the models' large
-    # vocabularies above all) out of the collector's sight: a worker only
-    # adds short-lived objects, and re-scanning hundreds of thousands of
-    # permanent ones on every collection cost about a tenth of its time.
-    # The checks make almost no reference cycles, so young collections are
-    # also run far less often.
-    # A worker per core already: its sentence reader reads one text at a time.
-    encoder.read_in_parallel(1)
-    policies.evaluate(Message(text="warm up"))
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    policies.prepare_batch_process(one_of_many=True)
 
 
 def _run_in_worker(unit: Unit) -> UnitResult:
