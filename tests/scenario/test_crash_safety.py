@@ -920,6 +920,13 @@ def test_killed_just_after_a_dismissal_its_audit_entry_is_on_disk(fake_slack, tm
     assert db.execute("SELECT actor FROM audit_log WHERE action = 'dismiss' AND case_id = ?",
                       [case_id]).fetchall() == [("UMOD1",)]
 
+    card_ts = db.execute("SELECT card_ts FROM cases").fetchone()[0]
+
+    def offers_dismiss():
+        blocks = (fake_slack.find_message(MOD_CHANNEL, card_ts) or {}).get("blocks") or []
+        return any(e.get("action_id") == ids.ACT_DISMISS for b in blocks for e in b.get("elements") or [])
+
+    assert offers_dismiss()  # the stop came before the card was updated
     second = start_serve(fake_slack, db_path)
     try:  # clicking again is told it was handled, and logs no second dismissal
         told = len(fake_slack.ephemerals("UMOD2"))
@@ -928,5 +935,12 @@ def test_killed_just_after_a_dismissal_its_audit_entry_is_on_disk(fake_slack, tm
         assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'dismiss' AND outcome = 'recorded'"
                           ).fetchone()[0] == 1
         assert fake_slack.find_message(GENERAL, ts) is not None  # dismissed: the message stays
+        # ... and the stale card is brought up to date: no Dismiss button left.
+        assert _wait(lambda: not offers_dismiss()), (fake_slack.find_message(MOD_CHANNEL, card_ts), second.log())
+        updates = len(fake_slack.calls_to("chat.update"))
+        assert _click(fake_slack, second, db, "UMOD2", ids.ACT_DISMISS).status == 200
+        assert _wait(lambda: len(fake_slack.ephemerals("UMOD2")) == told + 2), second.log()
+        time.sleep(0.5)  # a card already up to date is not sent again
+        assert len(fake_slack.calls_to("chat.update")) == updates
     finally:
         second.stop()

@@ -65,11 +65,17 @@ class ClickService(CaseService):
         handler(case, click)
 
     def _refuse(self, action: rules.Action, case: cases_db.Case, click: Click) -> None:
-        """Tell the clicker why not (the case as it is now), and record it."""
+        """Tell the clicker why not (the case as it is now), and record it.
+        A click on a case already handled means the card still offered the
+        button: a stop between the decision and its card update leaves such
+        a card. It is published again (nothing is sent if the card already
+        shows the case as it is)."""
         outcome, text = self._refusal(action, case, self.state_of(case), click.user)
         self.audit(actor=click.user, action=f"refused:{action.value}" if outcome == "own_case" else action.value,
                    case_id=case.id, outcome=outcome)
         self.reply(click, text)
+        if outcome == "already_handled":
+            self.card.publish(case.id)
 
     def _lost(self, action: rules.Action, case: cases_db.Case, click: Click) -> None:
         """Another click won the race that the rules allowed both to start."""
