@@ -198,6 +198,10 @@ _SPAM_TUNE = [
     "Upgrade your phone for FREE today! Call our upgrade team free on 0800 123 4567",
     "You have won 1 month of free gym membership plus a {amount} prize jackpot! Text the word: {word} to: {num}",
     "Someone fancies you! To find out who, text {word} to {num}. Costs {price}/day, Ts and Cs apply",
+    # added with the call-back, per-message price and handset-offer signs (stop 21)
+    "You have 1 new voicemail. Please call {num} to listen",
+    "Get the latest polyphonic ringtones free! Reply {word} to {num}. Msg charged at £1.50",
+    "Had ur phone 11 months or more? U r due a FREE upgrade to a camera phone. Call {num}",
 ]
 _SPAM_HELD = [
     "Ur awarded {prize}! Call {num} from landline. Claim {code}. {price} 18+",

@@ -195,7 +195,10 @@ _SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
         r"ur awarded|(?:a |lucky |our )winner|cash prize|prize (?:draw|waiting|guaranteed)|won (?:a |an )?(?:guaranteed|cash|£|\$|€)|"
         r"guaranteed (?:cash|prize|£|\$|€)|unclaimed (?:bonus|prize|cash|reward)|chances? to win|free entry|"
         r"(?:won|win) (?:a |an )?(?:free |brand new )?(?:iphone|ipad|nokia|samsung|holiday|voucher|gift card|cruise|car)|"
-        r"(?:[£$€] ?\d[\d,]*|\d[\d,]* pounds) (?:cash )?(?:prize|award|reward|bonus|jackpot)|prize (?:reward|jackpot))", re.I)),
+        r"(?:[£$€] ?\d[\d,]*|\d[\d,]* pounds) (?:cash )?(?:prize|award|reward|bonus|jackpot)|prize (?:reward|jackpot)|"
+        # the handset offer: "U r due a FREE upgrade", "free polyphonic ringtones"
+        r"(?:you are|you're|u r|ur) (?:due|entitled to) (?:a |an )?(?:free|upgrade|update|new (?:phone|mobile))|"
+        r"free (?:polyphonic |mobile )?(?:ringtones?|tones|camera phone|colou?r (?:phone|mobile)s?))", re.I)),
     ("claim", 1, re.compile(r"\b(?:to claim|claim (?:now|code|your (?:prize|reward|cash|bonus|gift)|it now)|"
                             r"(?:claim|identifier|quote|reference) code|quoting [A-Z0-9]{3,})", re.I)),
     ("call_now", 1, re.compile(r"\b(?:call|ring|phone|dial) (?:now|free|today|immediately|us now|from (?:a )?landline)|"
@@ -208,7 +211,17 @@ _SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
     ("charge", 2, re.compile(r"(?:\b\d{1,3}p ?(?:/|per) ?(?:min|msg|txt|wk|day|week|call|sms)|"
                              r"[£$€]\d+(?:\.\d\d)? ?(?:/|per) ?(?:wk|week|msg|min|txt|mo|day|sms)\b|"
                              r"\b\d{2,3}p(?: ?msg| ?/msg)|\b(?:t ?& ?cs?|tcs|ts ?(?:and|&) ?cs) apply|\b1[68]\+ only|\bmsg rate)", re.I)),
+    # "Msg charged at £1.50", "2 msgs at £1.50", "3 tones a wk at £3"; also
+    # how people talk of an SMS gateway's prices ("sms at $0.0075"), so one sign.
+    ("msg_price", 1, re.compile(r"\b(?:msgs?|txts?|texts?|sms|tones?|ringtones?)\b(?: \w+){0,2} (?:at|@|costs?) "
+                                r"(?:[£$€]\d+(?:\.\d+)?|\d+p)(?!\w)", re.I)),
     ("adult", 1, re.compile(r"\b(?:hot singles|sexy (?:girls|singles|chat)|adult chat|dirty chat)", re.I)),
+    # "We tried to contact you", "you have 1 new voicemail": the call
+    # back a premium-rate line wants.
+    ("contact_bait", 1, re.compile(
+        r"\b(?:we(?:'ve| have)?(?: been)? (?:tried|trying|attempted) to (?:contact|reach) (?:you|u)|"
+        r"(?:you|u) have (?:\d+|a|one) new (?:voicemail|message|msg)s?|(?:voicemail|msg|message) (?:is )?waiting for (?:you|u))",
+        re.I)),
     ("urgent", 1, re.compile(r"\b(?:urgent!|urgent[: ]|final (?:attempt|notice|reminder)|act now|limited (?:spots|places|time)|"
                              r"expires? (?:today|in \d+ ?h)|valid (?:for )?(?:only )?\d+ ?(?:hrs?|hours)|before midnight|last chance)", re.I)),
     ("money_pitch", 1, re.compile(
@@ -227,7 +240,8 @@ _SMS_WORDS = words(
     "win won winner winners winning prize prizes claim ring dial txt sms stop free cash guaranteed awarded award "
     "selected chosen urgent attempt notice limited expires midnight chance invest profit profits loan credit earn "
     "double crypto bitcoin btc eth forex trading signals singles sexy adult unclaimed bonus quote quoting "
-    "identifier voucher experience unsubscribe opt fee iphone nokia samsung holiday call jackpot reward freephone")
+    "identifier voucher experience unsubscribe opt fee iphone nokia samsung holiday call jackpot reward freephone "
+    "voicemail ringtones tones entitled")
 _SMS_NUMBER = re.compile(r"[£$€]|\d{5}")
 _CHARGE_WORDS = words("min msg wk txt tcs cs mo week rate day sms call apply")
 _CHARGE_PROBE = re.compile(r"\dp\b|\dp ?/|t ?& ?cs?\b|\btcs\b|ts ?and ?cs|1[68]\+|msg rate|"

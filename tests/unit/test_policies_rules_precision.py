@@ -190,6 +190,12 @@ def test_registered_domain_uses_the_public_suffix_list():
     "FREE entry into our weekly competition. Text WIN to 87121. T&Cs apply",
     "Your number has won £2,000 in our draw! To claim text CLAIM to 85233. Txt STOP to opt out",
     "Double your BTC in 24 hours! Guaranteed returns of 300%. DM now",
+    # a call back to a premium line, a charge per message, the handset offer
+    "You have 1 new voicemail. Please call 08719181513 to listen",
+    "We tried to contact you about your offer. Call 09066368470 asap",
+    "Get the latest polyphonic ringtones free! Reply TONE to 87131. Msg charged at £1.50",
+    "Someone sent you a secret valentine! To find out who, txt WHO to 85555. 2 msgs at £1.50",
+    "Had ur phone 12 months? U r due a FREE upgrade. Call MobileDeals free on 08000930705",
 ])
 def test_sms_spam(text):
     assert "spam.sms_spam" in rules(text)
@@ -203,6 +209,12 @@ def test_sms_spam(text):
     "the trial costs $1,000 a year, call sales if you need more",
     "we returned 20% more results after the index change",
     "ring me after 7?",
+    "we tried to contact you about the ticket, call us back on 0800 123 4567 when you can",
+    "you have 3 new messages in the support queue, text me if you need help",
+    "texts at 5p each were a thing once, now everything is data",
+    "you are entitled to a free upgrade of the plan, ask support",
+    "That's $15 each for the tickets, send the texts to 85555 lol",
+    "twilio bills each sms at $0.0075, so the free tier goes a long way",
 ])
 def test_ordinary_messages_are_not_sms_spam(text):
     assert "spam.sms_spam" not in rules(text)
