@@ -85,6 +85,13 @@ DEV_THREATS = [
     "kill every last one of those commies",
     "dump them in the sea with rocks tied to their feet",
     "I wish someone would assassinate him",
+    # added in stop 21 with their patterns
+    "Someone needs to put a bullet in that guy's head",
+    "I would love to see their houses burned to the ground",
+    "They should all be lined up against a wall",
+    "If I see one of them in my neighborhood I'm grabbing my gun",
+    "Beat the hell out of anyone who disagrees",
+    "I hope someone stabs that judge",
 ]
 
 DEV_BENIGN = [
@@ -148,6 +155,13 @@ DEV_BENIGN = [
     "fight the urge to refactor everything",
     "killer feature in the new release",
     "the build died with exit code 137",
+    # beside the stop-21 threats
+    "put a bullet in that list, it reads better",
+    "I would love to see the houses burned into the map tiles render faster",
+    "if I see one of them in the logs again I'm grabbing the stack trace",
+    "this beats the hell out of the old build system",
+    "we lined up against a wall of red tests all week",
+    "I hope someone stabs at that judge's scoring script, it is broken",
 ]
 
 # Held out: written before measuring, never tuned on.

@@ -246,7 +246,8 @@ _THREAT = re.compile(
     r"(?:you|your \w+) (?:will|ll|are going to|is going to) pay for (?:this|that|it)|break your (?:neck|legs|face|skull)|i know where your \w+ (?:lives|live|goes)|"
     r"watch your back|you ll regret|you will regret|you will pay for|you ll pay for|your days are numbered|"
     r"sleep with one eye open|shame if something (?:happened|were to happen|happens) to|"
-    r"(?:a |put a |one )?bullets? (?:in|through|between) (?:your|his|her|their) (?:head|skull|brain|eyes|face|chest)|"
+    r"(?:a |put a |one )?bullets? (?:in|through|between) (?:your|his|her|their|(?:that|this) \w+ s) "
+    r"(?:head|skull|brain|eyes|face|chest)|"
     r"(?:won t|will not|wont) (?:live|survive|wake up|see) (?:to see )?(?:tomorrow|another day|the weekend|next week)|"
     r"(?:death|bullets|the rope|a noose|the gas chamber|the ovens?) (?:to|for) (?:all|every|the|those|these) \w+|"
     # "I'll hunt you down", "we will find you"; not "I'll find you a link"
@@ -278,13 +279,15 @@ _TARGET = (r"(?:him|her|"
            rf"(?:{_PEOPLE_NOUNS}|{_GROUP_WORDS}|(?:{'|'.join(sorted(_AMBIGUOUS_GROUPS))}) {_PEOPLE})|"
            rf"(?:these|those)(?: \w+)? {_BEASTS}|"
            r"(?:that|this) (?:guy|man|woman|girl|boy|kid|person|dude|bitch|bastard|idiot|clown|moron|loser|asshole|"
-           r"freak|pig|creep|piece of \w+))")
+           r"freak|pig|creep|piece of \w+|judge|cop|officer|senator|politician|president|reporter|journalist|mayor|"
+           r"teacher|priest|imam|rabbi|lawyer|neighbou?r))")
 _KILL_MORE_FORMS = [v.base for v in _marked("kill+")]
 _KILL_MORE = _alt(_KILL_MORE_FORMS)
 _KILLS_MORE_FORMS = [v.s for v in _marked("kill+")]  # "I hope someone stabs her"
 # A verb with its object in the middle: "run her over", "put that dog down".
 _HARM_FUSED = (rf"(?:run (?:him|her|them|{_TARGET}) over|put (?:him|her|{_TARGET}) down|"
-               rf"beat the (?:shit|crap|hell|life|living daylights|snot) out of (?:him|her|them|{_TARGET}))")
+               rf"beat the (?:shit|crap|hell|life|living daylights|snot) out of "
+               rf"(?:him|her|them|anyone|anybody|everyone|everybody|{_TARGET}))")
 _CALL = (r"(?:let s|lets|we should|we must|we need to|we have to|we gotta|someone should|somebody should|"
          r"someone needs to|somebody needs to|someone ought to|someone must|somebody must|someone please|"
          r"somebody please|someone go|somebody go|y all should|yall should|you should|people should|"
@@ -295,7 +298,8 @@ _KILLING_FORMS = [v.ing for v in _marked("killing")]
 _KILLED_MORE_FORMS = [p for v in _marked("killed+") for p in v.participles]
 # Passive phrases beside the verbs: "beaten to death", "skinned alive", "thrown off a roof".
 _KILLED_MORE_PHRASES = [r"wiped off the \w+(?: of the \w+)?", "skinned alive", r"beaten(?: to death| up)?",
-                        r"thrown (?:off|out of|into|in|from) \w+(?: \w+)?", r"deported and \w+"]
+                        r"thrown (?:off|out of|into|in|from) \w+(?: \w+)?", r"deported and \w+",
+                        r"lined up against (?:a|the) wall", r"stood up against (?:a|the) wall"]
 _KILLED_MORE = _alt(_KILLED_MORE_FORMS + _KILLED_MORE_PHRASES + ["put down"])
 _GET_KILLED_FORMS = [v.participles[0] for v in _marked("get")]
 _GET_KILLED = _alt(_GET_KILLED_FORMS + [r"hit by a \w+", "run over"])
@@ -367,7 +371,14 @@ _THREAT_MORE = re.compile(
     rf"(?:and|then)(?: then)? (?:{_KILL_MORE} (?:them|him|her|the \w+)|set (?:\w+ ){{1,2}}on fire)\b"
     r"|\b(?:trash|vermin|scum|animals|rats|savages|parasites|cockroaches|subhumans?|degenerates)\b(?: \w+){0,8} "
     r"(?:kill|shoot|hang|burn|gas|exterminate) them\b"
-    r"|(?:^|\byou |\bu |\bgo )die in a (?:fire|hole|ditch)\b")
+    r"|(?:^|\byou |\bu |\bgo )die in a (?:fire|hole|ditch)\b"
+    # "I'd love to see their houses burned to the ground"
+    rf"|\b(?:want|wanna|like|love|d love|hope|can t wait) to see (?:their|his|her|your) {_PLACES} "
+    r"(?:burn|burned|burnt|burning|torched|bombed|razed)\b"
+    # "if I see one of them here I'm grabbing my gun"
+    r"|\bif (?:i|we) (?:ever )?(?:see|catch|find|meet) (?:you|u|him|her|them|(?:one|any) of (?:them|you|those \w+))\b"
+    r"(?: \w+){0,8} (?:i m|im|i am|i ll|ill|i will|we re|we ll|we will) (?:grabbing|getting|loading|bringing|reaching for|"
+    r"going for|grab|get|load|bring|pull|pulling) (?:my|the|our) (?:gun|guns|rifle|shotgun|pistol|glock|knife|machete)\b")
 # The gates: a pattern runs only on a message holding a word of its gate,
 # or both words of one of its pairs (a set lookup, where the pattern costs
 # a scan: both patterns on every message would take ten times as long).
@@ -397,6 +408,8 @@ _THREAT_MORE_GATE = (
     # "set them on fire", "kick his teeth in", "blow his brains out", "wipe them off the face of the earth",
     # "I want to see them suffer"
     | words("death dead die dies fire teeth brain brains earth planet suffer")
+    # "... to see their houses burned", "... I'm grabbing my gun"
+    | words("burned burnt torched razed gun guns rifle shotgun pistol glock knife machete")
     # cutting words the gate has always opened on ("cut" and "hack" alone are everyday words: _CUT_OFF covers them)
     | words("chop slit"))
 # "run her over", "put that dog down", "line them up against a wall",

@@ -371,6 +371,10 @@ MORE_THREATS = [
     "deport them all and then shoot them",
     "line them up against a wall and shoot them",
     "lock them in and set the building on fire",
+    "I hope someone stabs that judge",                 # a role, not only "that guy"
+    "they should all be lined up against a wall",
+    "if I see one of them around here I'm grabbing my gun",
+    "I'd love to see their homes burned to the ground",
 ]
 
 
@@ -394,6 +398,10 @@ def test_more_threats_and_incitement(text):
     "let's hang out after the meetup",
     "take out the trash before you leave",
     "I hope the cluster survives the night",
+    "this beats the hell out of the old build system",
+    "put a bullet in that list, it reads better",
+    "if I see one of them in the logs again I'm grabbing the stack trace",
+    "I would love to see the houses burned into the map tiles",
 ])
 def test_work_talk_with_the_same_verbs_is_not_a_threat(text):
     assert "threat" not in routed(text)
