@@ -38,11 +38,31 @@ def text_of(prose: str) -> str:
 
 
 def cores() -> int:
-    """CPUs this process may run on (taskset and containers included)."""
+    """CPUs this process may use: the ones it may run on (taskset), and no
+    more than a container's CPU quota (cgroup v2 cpu.max, or v1's CFS
+    quota), which a container with many visible CPUs often has."""
     try:
-        return len(os.sched_getaffinity(0))
+        n = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        n = os.cpu_count() or 1
+    quota = _cpu_quota()
+    return max(1, min(n, quota)) if quota else n
+
+
+def _cpu_quota(cgroup: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """CPUs a container's quota allows (rounded up), None without a quota."""
+    try:  # cgroup v2: "<quota> <period>" or "max <period>"
+        quota, period = (cgroup / "cpu.max").read_text().split()[:2]
+    except (OSError, ValueError):
+        try:  # cgroup v1
+            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            return None
+    try:
+        return max(1, math.ceil(int(quota) / int(period))) if quota not in ("max", "-1") else None
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 class Encoder:

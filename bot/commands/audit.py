@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="modbot-report", metavar="DIR",
                         help="folder for report.html, findings.csv and findings.jsonl (default ./modbot-report)")
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
-                        help=f"worker processes (default: every core, here {os.cpu_count() or 1})")
+                        help="worker processes (default: every core this process may use)")
     parser.add_argument("--config", metavar="PATH", help="modbot.toml to take policies, channel topics and "
                         "help channels from (default: $MODBOT_CONFIG, else built-in defaults)")
     parser.add_argument("--workspace-url", metavar="URL",

@@ -17,7 +17,6 @@ the export.
 """
 from __future__ import annotations
 
-import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime, timedelta
 from typing import Iterator
@@ -106,4 +105,4 @@ def run_units(export: SlackExport, settings: AuditSettings, units: list[Unit], *
 
 
 def default_jobs() -> int:
-    return os.cpu_count() or 1
+    return policies.encoder.cores()
