@@ -95,8 +95,10 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs of the evaluate_many pass")
     ap.add_argument("--slow-sample", type=int, default=300, help="texts for better-profanity (about 70 ms each)")
     args = ap.parse_args()
+    every_core = None
     try:
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        every_core = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {sorted(every_core)[0]})
     except (AttributeError, OSError):
         pass
     texts = corpus(args.n)
@@ -137,14 +139,23 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "bot.commands.check", "hello"], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
         start_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        with path.open() as inp:
-            proc = subprocess.run([sys.executable, "-m", "bot.commands.check", "--jsonl"], cwd=ROOT, stdin=inp,
-                                  stdout=subprocess.PIPE, check=True)
-        cli_s = time.perf_counter() - t0
-        out_lines = proc.stdout.count(b"\n")
-    line("modbot check --jsonl (whole run)", out_lines, cli_s, None,
-         f"(includes {start_s:.2f} s start-up, measured by `modbot check TEXT`)")
+
+        def whole_run(cpus) -> tuple[int, float, bytes]:
+            """`modbot check --jsonl` on the file, on these CPUs (None: this process's one core)."""
+            pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+            t0 = time.perf_counter()
+            with path.open() as inp:
+                proc = subprocess.run([sys.executable, "-m", "bot.commands.check", "--jsonl"], cwd=ROOT, stdin=inp,
+                                      stdout=subprocess.PIPE, check=True, preexec_fn=pin)
+            return proc.stdout.count(b"\n"), time.perf_counter() - t0, proc.stdout
+
+        out_lines, cli_s, one_out = whole_run(None)
+        line("modbot check --jsonl (whole run, one core)", out_lines, cli_s, None,
+             f"(includes {start_s:.2f} s start-up, measured by `modbot check TEXT`)")
+        if every_core and len(every_core) > 1:
+            out_lines, cli_s, all_out = whole_run(every_core)
+            line(f"modbot check --jsonl (whole run, {len(every_core)} cores)", out_lines, cli_s, None,
+                 f"(a worker per core; output {'identical' if all_out == one_out else 'DIFFERENT'})")
 
     print("\nbaselines, same messages")
     try:
