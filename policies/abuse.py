@@ -246,7 +246,9 @@ _THREAT = re.compile(
     r"(?:you|your \w+) (?:will|ll|are going to|is going to) pay for (?:this|that|it)|break your (?:neck|legs|face|skull)|i know where your \w+ (?:lives|live|goes)|"
     r"watch your back|you ll regret|you will regret|you will pay for|you ll pay for|your days are numbered|"
     r"sleep with one eye open|shame if something (?:happened|were to happen|happens) to|"
-    r"(?:a |put a |one )?bullets? (?:in|through|between) (?:your|his|her|their|(?:that|this) \w+ s) "
+    r"(?:a |put a |one )?bullets? (?:in|through|between) (?:your|his|her|their|(?:that|this) (?:guy|man|woman|girl|boy|kid|"
+    r"person|dude|bitch|bastard|idiot|clown|moron|loser|asshole|judge|cop|officer|senator|politician|president|"
+    r"reporter|journalist|mayor|teacher|priest|imam|rabbi|lawyer|neighbou?r) s) "
     r"(?:head|skull|brain|eyes|face|chest)|"
     r"(?:won t|will not|wont) (?:live|survive|wake up|see) (?:to see )?(?:tomorrow|another day|the weekend|next week)|"
     r"(?:death|bullets|the rope|a noose|the gas chamber|the ovens?) (?:to|for) (?:all|every|the|those|these) \w+|"
@@ -287,7 +289,7 @@ _KILLS_MORE_FORMS = [v.s for v in _marked("kill+")]  # "I hope someone stabs her
 # A verb with its object in the middle: "run her over", "put that dog down".
 _HARM_FUSED = (rf"(?:run (?:him|her|them|{_TARGET}) over|put (?:him|her|{_TARGET}) down|"
                rf"beat the (?:shit|crap|hell|life|living daylights|snot) out of "
-               rf"(?:him|her|them|anyone|anybody|everyone|everybody|{_TARGET}))")
+               rf"(?:him|her|them|(?:anyone|anybody|everyone|everybody) (?:who|that)|{_TARGET}))")
 _CALL = (r"(?:let s|lets|we should|we must|we need to|we have to|we gotta|someone should|somebody should|"
          r"someone needs to|somebody needs to|someone ought to|someone must|somebody must|someone please|"
          r"somebody please|someone go|somebody go|y all should|yall should|you should|people should|"
@@ -324,6 +326,8 @@ _DEATH_CAMPS = ("gas chambers", "gas chamber", "ovens", "oven", "camps", "camp")
 _THREAT_MORE = re.compile(
     # imperative and incitement: "shoot the looters", "someone should run her over"
     rf"(?:^|\b{_CALL}(?: go| start| just| really| all| please)? )(?:{_KILL_MORE} {_TARGET}|{_HARM_FUSED})\b"
+    r"(?! (?:an? |the |some )?(?:quick |short )?(?:e-?mail|mail|message|msg|dm|pm|note|line|text|ping|invite|link)s?\b"
+    r"| (?:account|user|process|job|script|session|tab|test)s?\b)"
     rf"|\b(?:i|we|i ll|ill|we ll|i m|im|imma|ima|i am|we re|we are|i d|id)\b(?: (?!never\b|not\b|t\b)\w+){{0,6}} "
     rf"{_HARM_FUSED}\b"
     # "we need to start killing these people"
@@ -377,8 +381,9 @@ _THREAT_MORE = re.compile(
     r"(?:burn|burned|burnt|burning|torched|bombed|razed)\b"
     # "if I see one of them here I'm grabbing my gun"
     r"|\bif (?:i|we) (?:ever )?(?:see|catch|find|meet) (?:you|u|him|her|them|(?:one|any) of (?:them|you|those \w+))\b"
-    r"(?: \w+){0,8} (?:i m|im|i am|i ll|ill|i will|we re|we ll|we will) (?:grabbing|getting|loading|bringing|reaching for|"
-    r"going for|grab|get|load|bring|pull|pulling) (?:my|the|our) (?:gun|guns|rifle|shotgun|pistol|glock|knife|machete)\b")
+    r"(?: \w+){0,8} (?:i m|im|i am|i ll|ill|i will|we re|we ll|we will) (?:grabbing|loading|reaching for|"
+    r"going for|grab|load|pull|pulling) (?:my|our) (?:gun|guns|rifle|shotgun|pistol|glock|knife|machete)\b"
+    r"(?! (?:set|scope|case|rack|block|sharpener|out of)\b)")
 # The gates: a pattern runs only on a message holding a word of its gate,
 # or both words of one of its pairs (a set lookup, where the pattern costs
 # a scan: both patterns on every message would take ten times as long).

@@ -197,7 +197,7 @@ _SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
         r"(?:won|win) (?:a |an )?(?:free |brand new )?(?:iphone|ipad|nokia|samsung|holiday|voucher|gift card|cruise|car)|"
         r"(?:[£$€] ?\d[\d,]*|\d[\d,]* pounds) (?:cash )?(?:prize|award|reward|bonus|jackpot)|prize (?:reward|jackpot)|"
         # the handset offer: "U r due a FREE upgrade", "free polyphonic ringtones"
-        r"(?:you are|you're|u r|ur) (?:due|entitled to) (?:a |an )?(?:free|upgrade|update|new (?:phone|mobile))|"
+        r"(?:you are|you['’]re|u r|ur) (?:due|entitled to) (?:a |an )?(?:free|upgrade|update|new (?:phone|mobile))|"
         r"free (?:polyphonic |mobile )?(?:ringtones?|tones|camera phone|colou?r (?:phone|mobile)s?))", re.I)),
     ("claim", 1, re.compile(r"\b(?:to claim|claim (?:now|code|your (?:prize|reward|cash|bonus|gift)|it now)|"
                             r"(?:claim|identifier|quote|reference) code|quoting [A-Z0-9]{3,})", re.I)),
@@ -219,7 +219,7 @@ _SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
     # "We tried to contact you", "you have 1 new voicemail": the call
     # back a premium-rate line wants.
     ("contact_bait", 1, re.compile(
-        r"\b(?:we(?:'ve| have)?(?: been)? (?:tried|trying|attempted) to (?:contact|reach) (?:you|u)|"
+        r"\b(?:we(?:['’]ve| have)?(?: been)? (?:tried|trying|attempted) to (?:contact|reach) (?:you|u)|"
         r"(?:you|u) have (?:\d+|a|one) new (?:voicemail|message|msg)s?|(?:voicemail|msg|message) (?:is )?waiting for (?:you|u))",
         re.I)),
     ("urgent", 1, re.compile(r"\b(?:urgent!|urgent[: ]|final (?:attempt|notice|reminder)|act now|limited (?:spots|places|time)|"

@@ -128,24 +128,53 @@ def run_jsonl(inp: IO[str], out: IO[str], config=None, *, jobs: int | None = Non
     batches = _batches(inp)
     head = list(itertools.islice(batches, 2))
     if jobs == 1 or len(head) < 2:  # one batch is not worth starting workers for
-        if alone:
+        if alone and head:  # nothing to check: no models to load
             prepare_batch_process(config, one_of_many=False)
         for batch in itertools.chain(head, batches):
             out.write(_check_lines(batch, config))
             out.flush()
         return 0
-    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+    import queue
+    import threading
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
-        pending = [pool.submit(_check_in_worker, batch) for batch in head]
-        for batch in batches:
-            if len(pending) >= jobs * IN_FLIGHT:
-                out.write(pending.pop(0).result())
+    # Not fork: with it the pool starts all `jobs` workers (each loading its
+    # own models) at the first batch; these start one when none is idle.
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # A thread of its own writes the results, in input order, each as soon
+    # as it is ready, while this one waits for input: a slow producer
+    # (`tail -f ... |`) gets each batch's answer once it is checked. The
+    # queue holds the batches in flight, so memory stays bounded.
+    in_order: queue.Queue[Future | None] = queue.Queue(maxsize=jobs * IN_FLIGHT)
+    failed: list[BaseException] = []
+
+    def write_in_order() -> None:
+        try:
+            while (fut := in_order.get()) is not None:
+                out.write(fut.result())
                 out.flush()
-            pending.append(pool.submit(_check_in_worker, batch))
-        for fut in pending:
-            out.write(fut.result())
-            out.flush()
+        except BaseException as e:  # a worker died, or the output is closed
+            failed.append(e)
+            while in_order.get() is not None:  # let the reading side finish
+                pass
+
+    writer = threading.Thread(target=write_in_order, name="modbot-check-writer")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config,)) as pool:
+        writer.start()
+        try:
+            for batch in itertools.chain(head, batches):
+                if failed:
+                    break
+                in_order.put(pool.submit(_check_in_worker, batch))
+        finally:
+            in_order.put(None)
+            writer.join()
+            if failed:
+                pool.shutdown(cancel_futures=True)
+    if failed:
+        raise failed[0]
     return 0
 
 

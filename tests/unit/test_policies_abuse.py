@@ -402,6 +402,11 @@ def test_more_threats_and_incitement(text):
     "put a bullet in that list, it reads better",
     "if I see one of them in the logs again I'm grabbing the stack trace",
     "I would love to see the houses burned into the map tiles",
+    "the raycast puts a bullet in that zombie's head",
+    "just shoot that lawyer an email about the licence",
+    "I beat the hell out of anyone at Mario Kart",
+    "if I see you at the BBQ I'll bring my knife",
+    "if I see them on sale I'll get the knife set",
 ])
 def test_work_talk_with_the_same_verbs_is_not_a_threat(text):
     assert "threat" not in routed(text)

@@ -212,6 +212,45 @@ def test_cli_jsonl_workers_write_what_one_process_writes(monkeypatch):
     assert rows[0]["findings"] and rows[1]["findings"] == []
 
 
+def test_cli_jsonl_workers_answer_a_slow_producer_batch_by_batch(monkeypatch):
+    """`tail -f ... | modbot check --jsonl`: each batch's answer is written
+    once it is checked, while the input is still open."""
+    import os
+    import threading
+    import time
+
+    from bot.commands import check
+
+    monkeypatch.setattr(check, "BATCH", 2)
+    r, w = os.pipe()
+    feed = os.fdopen(w, "w")
+    lines: list[str] = []
+
+    class Out:
+        def write(self, text):
+            lines.extend(text.splitlines())
+
+        def flush(self):
+            pass
+
+    run = threading.Thread(target=check.run_jsonl, args=(os.fdopen(r), Out()), kwargs={"jobs": 2})
+    run.start()
+    try:
+        for i in range(4):
+            feed.write(json.dumps({"id": i, "text": "you idiot" if i == 1 else "hello"}) + "\n")
+        feed.flush()
+        deadline = time.monotonic() + 60
+        while len(lines) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [json.loads(x)["id"] for x in lines] == [0, 1, 2, 3]  # the input is still open
+        feed.write(json.dumps({"id": 4, "text": "bye"}) + "\n")
+    finally:
+        feed.close()
+        run.join(60)
+    assert [json.loads(x)["id"] for x in lines] == [0, 1, 2, 3, 4]
+    assert json.loads(lines[1])["findings"] and not json.loads(lines[4])["findings"]
+
+
 def test_cli_jsonl_refuses_no_workers():
     code, out, err = cli("--jsonl", "--jobs", "0", stdin='{"id": 1, "text": "hi"}\n')
     assert code == 2 and out == "" and "--jobs" in err

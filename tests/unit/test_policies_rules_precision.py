@@ -196,6 +196,7 @@ def test_registered_domain_uses_the_public_suffix_list():
     "Get the latest polyphonic ringtones free! Reply TONE to 87131. Msg charged at £1.50",
     "Someone sent you a secret valentine! To find out who, txt WHO to 85555. 2 msgs at £1.50",
     "Had ur phone 12 months? U r due a FREE upgrade. Call MobileDeals free on 08000930705",
+    "We’ve tried to contact you about your prize. Call 09066368470 now",  # a phone's curly apostrophe
 ])
 def test_sms_spam(text):
     assert "spam.sms_spam" in rules(text)
