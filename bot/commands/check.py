@@ -126,7 +126,9 @@ def run_jsonl(inp: IO[str], out: IO[str], config=None, *, jobs: int | None = Non
 
     jobs = encoder.cores() if jobs is None else max(1, jobs)
     batches = _batches(inp)
-    head = list(itertools.islice(batches, 2))
+    # Read ahead a batch per worker at most: a short input starts only the
+    # workers it can use (each loads its own models, about 240 MB).
+    head = list(itertools.islice(batches, jobs))
     if jobs == 1 or len(head) < 2:  # one batch is not worth starting workers for
         if alone and head:  # nothing to check: no models to load
             prepare_batch_process(config, one_of_many=False)
@@ -134,20 +136,16 @@ def run_jsonl(inp: IO[str], out: IO[str], config=None, *, jobs: int | None = Non
             out.write(_check_lines(batch, config))
             out.flush()
         return 0
-    import multiprocessing
     import queue
     import threading
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    # Not fork: with it the pool starts all `jobs` workers (each loading its
-    # own models) at the first batch; these start one when none is idle.
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    workers = len(head)
     # A thread of its own writes the results, in input order, each as soon
     # as it is ready, while this one waits for input: a slow producer
     # (`tail -f ... |`) gets each batch's answer once it is checked. The
     # queue holds the batches in flight, so memory stays bounded.
-    in_order: queue.Queue[Future | None] = queue.Queue(maxsize=jobs * IN_FLIGHT)
+    in_order: queue.Queue[Future | None] = queue.Queue(maxsize=workers * IN_FLIGHT)
     failed: list[BaseException] = []
 
     def write_in_order() -> None:
@@ -160,11 +158,14 @@ def run_jsonl(inp: IO[str], out: IO[str], config=None, *, jobs: int | None = Non
             while in_order.get() is not None:  # let the reading side finish
                 pass
 
-    writer = threading.Thread(target=write_in_order, name="modbot-check-writer")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config,)) as pool:
+        # The workers start (on Linux, forked) before the writer thread does.
+        for batch in head:
+            in_order.put(pool.submit(_check_in_worker, batch))
+        writer = threading.Thread(target=write_in_order, name="modbot-check-writer")
         writer.start()
         try:
-            for batch in itertools.chain(head, batches):
+            for batch in batches:
                 if failed:
                     break
                 in_order.put(pool.submit(_check_in_worker, batch))

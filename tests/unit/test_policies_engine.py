@@ -212,43 +212,36 @@ def test_cli_jsonl_workers_write_what_one_process_writes(monkeypatch):
     assert rows[0]["findings"] and rows[1]["findings"] == []
 
 
-def test_cli_jsonl_workers_answer_a_slow_producer_batch_by_batch(monkeypatch):
+def test_cli_jsonl_workers_answer_a_slow_producer_batch_by_batch():
     """`tail -f ... | modbot check --jsonl`: each batch's answer is written
-    once it is checked, while the input is still open."""
-    import os
+    once it is checked, while the input is still open (a real process with
+    two workers, fed through a pipe)."""
+    import queue
+    import subprocess
+    import sys
     import threading
-    import time
+    from pathlib import Path
 
     from bot.commands import check
 
-    monkeypatch.setattr(check, "BATCH", 2)
-    r, w = os.pipe()
-    feed = os.fdopen(w, "w")
-    lines: list[str] = []
-
-    class Out:
-        def write(self, text):
-            lines.extend(text.splitlines())
-
-        def flush(self):
-            pass
-
-    run = threading.Thread(target=check.run_jsonl, args=(os.fdopen(r), Out()), kwargs={"jobs": 2})
-    run.start()
+    proc = subprocess.Popen([sys.executable, "-m", "bot.commands.check", "--jsonl", "--jobs", "2"],
+                            cwd=Path(__file__).resolve().parents[2], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    got: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [got.put(line) for line in proc.stdout], daemon=True).start()
     try:
-        for i in range(4):
-            feed.write(json.dumps({"id": i, "text": "you idiot" if i == 1 else "hello"}) + "\n")
-        feed.flush()
-        deadline = time.monotonic() + 60
-        while len(lines) < 4 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert [json.loads(x)["id"] for x in lines] == [0, 1, 2, 3]  # the input is still open
-        feed.write(json.dumps({"id": 4, "text": "bye"}) + "\n")
+        n = 2 * check.BATCH  # two full batches, then the input stays open
+        for i in range(n):
+            proc.stdin.write(json.dumps({"id": i, "text": "you idiot" if i == 1 else "hello"}) + "\n")
+        proc.stdin.flush()
+        first = [json.loads(got.get(timeout=60)) for _ in range(n)]
+        assert [r["id"] for r in first] == list(range(n))
+        assert first[1]["findings"] and not first[0]["findings"]
+        proc.stdin.write(json.dumps({"id": n, "text": "bye"}) + "\n")
     finally:
-        feed.close()
-        run.join(60)
-    assert [json.loads(x)["id"] for x in lines] == [0, 1, 2, 3, 4]
-    assert json.loads(lines[1])["findings"] and not json.loads(lines[4])["findings"]
+        proc.stdin.close()
+    assert proc.wait(60) == 0
+    assert json.loads(got.get(timeout=10))["id"] == n
 
 
 def test_cli_jsonl_refuses_no_workers():
