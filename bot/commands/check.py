@@ -129,23 +129,28 @@ def run_jsonl(inp: IO[str], out: IO[str], config=None, *, jobs: int | None = Non
     # Read ahead a batch per worker at most: a short input starts only the
     # workers it can use (each loads its own models, about 240 MB).
     head = list(itertools.islice(batches, jobs))
-    if jobs == 1 or len(head) < 2:  # one batch is not worth starting workers for
-        if alone and head:  # nothing to check: no models to load
-            prepare_batch_process(config, one_of_many=False)
-        for batch in itertools.chain(head, batches):
-            out.write(_check_lines(batch, config))
-            out.flush()
+    if jobs > 1 and len(head) > 1:  # one batch is not worth starting workers for
+        _run_in_workers(head, batches, out, config)
         return 0
+    if alone and head:  # nothing to check: no models to load
+        prepare_batch_process(config, one_of_many=False)
+    for batch in itertools.chain(head, batches):
+        out.write(_check_lines(batch, config))
+        out.flush()
+    return 0
+
+
+def _run_in_workers(head: list[list[str]], rest: Iterator[list[str]], out: IO[str], config) -> None:
+    """A worker process per batch of `head`. A thread of its own writes the
+    results, in input order, each as soon as it is ready, while this one
+    waits for input: a slow producer (`tail -f ... |`) gets each batch's
+    answer once it is checked. The queue holds the batches in flight, so
+    memory stays bounded."""
     import queue
     import threading
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    workers = len(head)
-    # A thread of its own writes the results, in input order, each as soon
-    # as it is ready, while this one waits for input: a slow producer
-    # (`tail -f ... |`) gets each batch's answer once it is checked. The
-    # queue holds the batches in flight, so memory stays bounded.
-    in_order: queue.Queue[Future | None] = queue.Queue(maxsize=workers * IN_FLIGHT)
+    in_order: queue.Queue[Future | None] = queue.Queue(maxsize=len(head) * IN_FLIGHT)
     failed: list[BaseException] = []
 
     def write_in_order() -> None:
@@ -158,14 +163,14 @@ def run_jsonl(inp: IO[str], out: IO[str], config=None, *, jobs: int | None = Non
             while in_order.get() is not None:  # let the reading side finish
                 pass
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config,)) as pool:
+    with ProcessPoolExecutor(max_workers=len(head), initializer=_init_worker, initargs=(config,)) as pool:
         # The workers start (on Linux, forked) before the writer thread does.
         for batch in head:
             in_order.put(pool.submit(_check_in_worker, batch))
         writer = threading.Thread(target=write_in_order, name="modbot-check-writer")
         writer.start()
         try:
-            for batch in batches:
+            for batch in rest:
                 if failed:
                     break
                 in_order.put(pool.submit(_check_in_worker, batch))
@@ -176,7 +181,6 @@ def run_jsonl(inp: IO[str], out: IO[str], config=None, *, jobs: int | None = Non
                 pool.shutdown(cancel_futures=True)
     if failed:
         raise failed[0]
-    return 0
 
 
 def _masked_span(text: str, findings, start: int, end: int) -> str:
