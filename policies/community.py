@@ -197,7 +197,7 @@ _SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
         r"(?:won|win) (?:a |an )?(?:free |brand new )?(?:iphone|ipad|nokia|samsung|holiday|voucher|gift card|cruise|car)|"
         r"(?:[£$€] ?\d[\d,]*|\d[\d,]* pounds) (?:cash )?(?:prize|award|reward|bonus|jackpot)|prize (?:reward|jackpot)|"
         # the handset offer: "U r due a FREE upgrade", "free polyphonic ringtones"
-        r"(?:you are|you['’]re|u r|ur) (?:due|entitled to) (?:a |an )?(?:free|upgrade|update|new (?:phone|mobile))|"
+        r"(?:you are|you're|u r|ur) (?:due|entitled to) (?:a |an )?(?:free|upgrade|update|new (?:phone|mobile))|"
         r"free (?:polyphonic |mobile )?(?:ringtones?|tones|camera phone|colou?r (?:phone|mobile)s?))", re.I)),
     ("claim", 1, re.compile(r"\b(?:to claim|claim (?:now|code|your (?:prize|reward|cash|bonus|gift)|it now)|"
                             r"(?:claim|identifier|quote|reference) code|quoting [A-Z0-9]{3,})", re.I)),
@@ -219,7 +219,7 @@ _SMS_SIGNS: tuple[tuple[str, int, re.Pattern], ...] = (
     # "We tried to contact you", "you have 1 new voicemail": the call
     # back a premium-rate line wants.
     ("contact_bait", 1, re.compile(
-        r"\b(?:we(?:['’]ve| have)?(?: been)? (?:tried|trying|attempted) to (?:contact|reach) (?:you|u)|"
+        r"\b(?:we(?:'ve| have)?(?: been)? (?:tried|trying|attempted) to (?:contact|reach) (?:you|u)|"
         r"(?:you|u) have (?:\d+|a|one) new (?:voicemail|message|msg)s?|(?:voicemail|msg|message) (?:is )?waiting for (?:you|u))",
         re.I)),
     ("urgent", 1, re.compile(r"\b(?:urgent!|urgent[: ]|final (?:attempt|notice|reminder)|act now|limited (?:spots|places|time)|"
@@ -242,6 +242,7 @@ _SMS_WORDS = words(
     "double crypto bitcoin btc eth forex trading signals singles sexy adult unclaimed bonus quote quoting "
     "identifier voucher experience unsubscribe opt fee iphone nokia samsung holiday call jackpot reward freephone "
     "voicemail ringtones tones entitled")
+_APOSTROPHES = str.maketrans("\u2019\u2018\u02bc", "'''")
 _SMS_NUMBER = re.compile(r"[£$€]|\d{5}")
 _CHARGE_WORDS = words("min msg wk txt tcs cs mo week rate day sms call apply")
 _CHARGE_PROBE = re.compile(r"\dp\b|\dp ?/|t ?& ?cs?\b|\btcs\b|ts ?and ?cs|1[68]\+|msg rate|"
@@ -250,7 +251,9 @@ _CHARGE_PROBE = re.compile(r"\dp\b|\dp ?/|t ?& ?cs?\b|\btcs\b|ts ?and ?cs|1[68]\
 
 def sms_spam_signs(text: str, vocab: frozenset[str] | None = None) -> list[tuple[str, int, int, int]]:
     """(sign, weight, start, end) of each SMS-spam sign found in `text`.
-    `vocab`, the message's normalised words, lets most messages skip the patterns."""
+    `vocab`, the message's normalised words, lets most messages skip the patterns.
+    A phone's curly apostrophe ("You’ve won") reads as a straight one."""
+    text = text.translate(_APOSTROPHES)  # one character for one: the spans still index `text`
     if vocab is not None:
         n = len(_SMS_WORDS.intersection(vocab))
         if ((n == 0 or (n == 1 and _SMS_NUMBER.search(text) is None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policies import Message, evaluate
-from policies import links, personal
+from policies import community, links, personal
 from policies.slacktext import parse
 
 
@@ -200,6 +200,18 @@ def test_registered_domain_uses_the_public_suffix_list():
 ])
 def test_sms_spam(text):
     assert "spam.sms_spam" in rules(text)
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("You’ve been selected! Call 09061701461", "prize"),
+    ("You’re due a FREE upgrade", "prize"),
+    ("We’ve tried to contact you", "contact_bait"),
+    ("Youʼve won a Nokia", "prize"),  # U+02BC, the modifier letter some keyboards type
+])
+def test_a_curly_apostrophe_spells_the_same_sign(text, sign):
+    straight = text.replace("’", "'").replace("ʼ", "'")
+    assert [s[0] for s in community.sms_spam_signs(straight)] == [s[0] for s in community.sms_spam_signs(text)]
+    assert sign in [s[0] for s in community.sms_spam_signs(text)]
 
 
 @pytest.mark.parametrize("text", [
