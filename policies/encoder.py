@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+
+from . import cpus
 
 FOLDER = Path(__file__).with_name("data") / "encoder"
 # Texts whose probability is kept: a flood repeats one text many times,
@@ -35,34 +36,6 @@ def text_of(prose: str) -> str:
     """What the encoder reads: the message's prose (no code, links or
     mentions: policies.slacktext.parse removes them) on one line."""
     return " ".join(prose.split())[:1000]
-
-
-def cores() -> int:
-    """CPUs this process may use: the ones it may run on (taskset), and no
-    more than a container's CPU quota (cgroup v2 cpu.max, or v1's CFS
-    quota), which a container with many visible CPUs often has."""
-    try:
-        n = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        n = os.cpu_count() or 1
-    quota = _cpu_quota()
-    return max(1, min(n, quota)) if quota else n
-
-
-def _cpu_quota(cgroup: Path = Path("/sys/fs/cgroup")) -> int | None:
-    """CPUs a container's quota allows (rounded up), None without a quota."""
-    try:  # cgroup v2: "<quota> <period>" or "max <period>"
-        quota, period = (cgroup / "cpu.max").read_text().split()[:2]
-    except (OSError, ValueError):
-        try:  # cgroup v1
-            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
-            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
-        except OSError:
-            return None
-    try:
-        return max(1, math.ceil(int(quota) / int(period))) if quota not in ("max", "-1") else None
-    except (ValueError, ZeroDivisionError):
-        return None
 
 
 class Encoder:
@@ -146,7 +119,7 @@ def _shipped() -> Encoder | None:
     if not (FOLDER / "model.onnx").exists():
         return None
     try:
-        return Encoder(parallel=_parallel[0] if _parallel else cores())
+        return Encoder(parallel=_parallel[0] if _parallel else cpus.cores())
     except ImportError:
         return None
 

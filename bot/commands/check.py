@@ -21,9 +21,6 @@ from pathlib import Path
 from typing import IO, Iterator
 
 BATCH = 256
-# Batches in flight per worker: enough to keep each busy, few enough that
-# memory stays bounded however long the input.
-IN_FLIGHT = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -122,9 +119,9 @@ def _check_in_worker(lines: list[str]) -> str:
 def run_jsonl(inp: IO[str], out: IO[str], config=None, *, jobs: int | None = None, alone: bool = False) -> int:
     """`alone`: this process runs only this command (the CLI), so it may be
     tuned for it (policies.prepare_batch_process)."""
-    from policies import encoder, prepare_batch_process
+    from policies import cpus, prepare_batch_process
 
-    jobs = encoder.cores() if jobs is None else max(1, jobs)
+    jobs = cpus.cores() if jobs is None else max(1, jobs)
     batches = _batches(inp)
     # Read ahead a batch per worker at most: a short input starts only the
     # workers it can use (each loads its own models, about 240 MB).
@@ -149,6 +146,8 @@ def _run_in_workers(head: list[list[str]], rest: Iterator[list[str]], out: IO[st
     import queue
     import threading
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from policies.cpus import IN_FLIGHT
 
     in_order: queue.Queue[Future | None] = queue.Queue(maxsize=len(head) * IN_FLIGHT)
     failed: list[BaseException] = []

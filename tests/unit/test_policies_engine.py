@@ -267,20 +267,20 @@ def test_cli_never_prints_a_sensitive_value_inside_a_longer_span():
 def test_a_container_cpu_quota_caps_the_workers(tmp_path, monkeypatch):
     """Many visible CPUs and a quota of 1.5: two workers, not one per CPU
     (each worker holds its own models, ~240 MB)."""
-    from policies import encoder
+    from policies import cpus
 
-    assert encoder._cpu_quota(tmp_path) is None  # no cgroup files
+    assert cpus._cpu_quota(tmp_path) is None  # no cgroup files
     (tmp_path / "cpu.max").write_text("max 100000\n")
-    assert encoder._cpu_quota(tmp_path) is None
+    assert cpus._cpu_quota(tmp_path) is None
     (tmp_path / "cpu.max").write_text("150000 100000\n")
-    assert encoder._cpu_quota(tmp_path) == 2
+    assert cpus._cpu_quota(tmp_path) == 2
     (tmp_path / "cpu.max").unlink()
     (tmp_path / "cpu").mkdir()
     (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("50000\n")
     (tmp_path / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
-    assert encoder._cpu_quota(tmp_path) == 1
-    monkeypatch.setattr(encoder.os, "sched_getaffinity", lambda pid: set(range(64)))
-    monkeypatch.setattr(encoder, "_cpu_quota", lambda: 3)
-    assert encoder.cores() == 3
-    monkeypatch.setattr(encoder, "_cpu_quota", lambda: None)
-    assert encoder.cores() == 64
+    assert cpus._cpu_quota(tmp_path) == 1
+    monkeypatch.setattr(cpus.os, "sched_getaffinity", lambda pid: set(range(64)))
+    monkeypatch.setattr(cpus, "_cpu_quota", lambda: 3)
+    assert cpus.cores() == 3
+    monkeypatch.setattr(cpus, "_cpu_quota", lambda: None)
+    assert cpus.cores() == 64

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Iterator
 
 import policies
+import policies.cpus
 
 from .export import DayFile, SlackExport
 from .runner import AuditSettings, Unit, UnitResult, _Checker
@@ -81,7 +82,7 @@ def _run_in_worker(unit: Unit) -> UnitResult:
 
 
 def run_units(export: SlackExport, settings: AuditSettings, units: list[Unit], *, jobs: int) -> Iterator[UnitResult]:
-    """Results in unit order; at most two units per worker in flight."""
+    """Results in unit order; at most policies.cpus.IN_FLIGHT units per worker in flight."""
     if jobs <= 1 or len(units) <= 1:
         checker = _Checker(export, settings)
         for u in units:
@@ -93,7 +94,7 @@ def run_units(export: SlackExport, settings: AuditSettings, units: list[Unit], *
         it = iter(units)
         for u in it:
             pending.append(pool.submit(_run_in_worker, u))
-            if len(pending) >= jobs * 2:
+            if len(pending) >= jobs * policies.cpus.IN_FLIGHT:
                 break
         while pending:
             head = pending.pop(0)
@@ -105,4 +106,4 @@ def run_units(export: SlackExport, settings: AuditSettings, units: list[Unit], *
 
 
 def default_jobs() -> int:
-    return policies.encoder.cores()
+    return policies.cpus.cores()
