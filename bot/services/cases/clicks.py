@@ -65,18 +65,19 @@ class ClickService(CaseService):
         handler(case, click)
 
     def _refuse(self, action: rules.Action, case: cases_db.Case, click: Click) -> None:
-        """Tell the clicker why not (the case as it is now), and record it.
-        Unless the case is the clicker's own, the card offered a button the
-        case no longer allows: a stop between a change (a decision, an
-        escalation, a merge into a raid) and its card update leaves such a
-        card. It is published again; nothing is sent if the card already
-        shows the case as it is."""
+        """Record the refusal, then tell the clicker why not (the case as it
+        is now). Unless the case is the clicker's own, the card offered a
+        button the case no longer allows: a stop between a change (a
+        decision, an escalation, a merge into a raid) and its card update
+        leaves such a card. It is published again before the answer, so the
+        clicker reads the answer beside the card as it is; nothing is sent if
+        the card already shows the case as it is."""
         outcome, text = self._refusal(action, case, self.state_of(case), click.user)
         self.audit(actor=click.user, action=f"refused:{action.value}" if outcome == "own_case" else action.value,
                    case_id=case.id, outcome=outcome)
-        self.reply(click, text)
         if outcome != "own_case":
             self.card.publish(case.id)
+        self.reply(click, text)
 
     def _lost(self, action: rules.Action, case: cases_db.Case, click: Click) -> None:
         """Another click won the race that the rules allowed both to start."""
