@@ -46,7 +46,7 @@ import _data  # noqa: E402
 import quality_rules  # noqa: E402
 from quality_rules import prf_of as prf  # noqa: E402  tune_abuse imports it from here
 import ordinary  # noqa: E402
-from policies import Message, PolicyConfig, abuse, encoder, evaluate_many  # noqa: E402
+from policies import Message, PolicyConfig, abuse, encoder, evaluate_many, wordmodel  # noqa: E402
 from policies.slacktext import parse  # noqa: E402
 from policies.config import DEFAULTS  # noqa: E402
 
@@ -180,7 +180,7 @@ def loso_section() -> None:
             shipped = prf(abusive(texts, config=WORDS_ONLY), gold)[2]
             path = Path(tmp) / f"without_{name}.json.gz"
             train_abuse.train(path, without=name, quiet=True)
-            abuse.use_classifier(abuse.Classifier.load(path))
+            abuse.use_classifier(wordmodel.Classifier.load(path))
             try:
                 got = prf(abusive(texts, config=WORDS_ONLY), gold)
             finally:

@@ -3,7 +3,7 @@ two lists written by hand for issue #10 (all sentences made up here).
 
     .venv/bin/python bench/threat_cases.py
 
-DEV_* are the development lists the threat patterns in policies/abuse.py were
+DEV_* are the development lists the threat patterns in policies/threats.py were
 extended on. HELD_* were written at the same time, before any figure was
 measured, and are never tuned on: report on them. Each threat list mixes
 individual and group targets, passive and modal forms, conditionals, wishes,

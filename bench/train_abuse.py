@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import _data  # noqa: E402
 import ordinary  # noqa: E402
-from policies import abuse  # noqa: E402
+from policies import abuse, wordmodel  # noqa: E402
 from policies.slacktext import normalise, parse  # noqa: E402
 
 TRAIN_ROOM = "appium"
@@ -51,7 +51,7 @@ SETS = ("olid", "toxic_spans", "convabuse", "stormfront", "toxigen", "davidson")
 
 def feats(text: str) -> list[str]:
     parsed = parse(text)
-    return abuse.features(normalise(parsed.prose), len(parsed.links))
+    return wordmodel.features(normalise(parsed.prose), len(parsed.links))
 
 
 def labelled(split: str) -> dict[str, list[tuple[str, int]]]:
@@ -124,7 +124,7 @@ def platt(raw: list[float], labels: list[int]) -> tuple[float, float]:
 
 def write(out: Path, vec, clf, *, slope: float = 1.0, offset: float = 0.0, min_coef: float = 0.0,
           **about) -> int:
-    """Write the model in the format policies.abuse.Classifier.load reads.
+    """Write the model in the format policies.wordmodel.Classifier.load reads.
     The calibration is folded into the weights (slope times every weight and
     the intercept, plus the offset), so the run-time scorer is unchanged.
     Returns the number of terms kept. train_promo.py uses it too."""
@@ -149,7 +149,7 @@ def train(out: Path, *, without: str | None = None, C: float = 4.0, min_df: int 
         # Calibrate what ships: the pruned weights, scored as at run time.
         write(out, vec, clf, min_coef=MIN_COEF)
         vt, vl = validation_set()
-        raw = abuse.Classifier.load(out).score_many([feats(t) for t in vt])
+        raw = wordmodel.Classifier.load(out).score_many([feats(t) for t in vt])
         slope, offset = platt(raw, vl)
     n = write(out, vec, clf, slope=slope, offset=offset, min_coef=MIN_COEF,
               trained_on=(f"chat room {TRAIN_ROOM} (all, negatives), 6000 generated ordinary messages, "

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import _data  # noqa: E402
 import train_abuse  # noqa: E402
 from quality import Remembering, abusive, prf  # noqa: E402
-from policies import Message, PolicyConfig, _prepare, abuse, encoder  # noqa: E402
+from policies import Message, PolicyConfig, _prepare, abuse, encoder, wordmodel  # noqa: E402
 
 SURE = (0.9, 0.8, 0.7, 0.65, 0.6, 0.55, 0.5, 0.45, 0.4)
 CUE = (0.5, 0.4)
@@ -51,7 +51,7 @@ def sweep(texts: list[str], points: list[tuple], *, words: bool) -> dict[tuple, 
     the lowest gate) are re-read per point."""
     config = PolicyConfig(second_stage=not words)
     prepared = [_prepare(Message(text=t)) for t in texts]
-    feats = [abuse.features(norm, len(parsed.links)) for parsed, _, norm in prepared]
+    feats = [wordmodel.features(norm, len(parsed.links)) for parsed, _, norm in prepared]
     probs = abuse.classifier().score_many(feats)
     low = min(min(p[:2]) for p in points) - 0.02 if words else min(p[2] for p in points)
     near = [i for i, p in enumerate(probs) if p >= low]

@@ -12,7 +12,7 @@ import gc
 import re
 from typing import Iterable
 
-from . import abuse, community, encoder, language, links, personal
+from . import abuse, community, encoder, language, links, personal, wordmodel
 from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, RuleOverride, load_policy_config
 from .model import CATEGORIES, ActivityView, Context, Finding, Message
 from .slacktext import normalise, parse
@@ -221,9 +221,9 @@ def evaluate_many(items: Iterable[tuple[Message, Context | None]], *,
             on = active[id(cats)] = _active(cats)
         rows.append(_Row(message, context, parsed, prose, norm, cats, on, config))
     # An allowed word must not count against a message in the models either.
-    feats = [abuse.features(r.norm, len(r.parsed.links), config.allowed_words) for r in rows]
+    feats = [wordmodel.features(r.norm, len(r.parsed.links), config.allowed_words) for r in rows]
     # Both linear models score the whole batch in one vectorised pass.
-    scores, promo_scores = abuse.joint_scorer([abuse.classifier(), community.promo_classifier()]).score_many(feats)
+    scores, promo_scores = wordmodel.joint_scorer([abuse.classifier(), community.promo_classifier()]).score_many(feats)
     for r, p, pp in zip(rows, scores, promo_scores):
         r.p_abusive, r.p_promo = p, pp
     # Where the abuse model's say could count: at the sentence gate or

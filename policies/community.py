@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .abuse import Classifier, features
+from .wordmodel import Classifier, features
 from .links import _edit1
 from .personal import code_like
 from .model import Context, Finding

@@ -12,7 +12,7 @@ from bot.app import create_app
 from bot.clock import FakeClock
 from bot.services.cases import card as moderation_mod
 from bot.services.people import PROFILE_CACHE_SIZE
-from policies import abuse, community, slacktext
+from policies import abuse, community, slacktext, threats, wordmodel
 from tests.harness import GENERAL, make_settings
 
 
@@ -86,7 +86,7 @@ def test_the_permalink_misses_cache_uses_its_constant(rt):
 
 
 def _lru_cached_functions():
-    for module in (policies, abuse, community, slacktext):
+    for module in (policies, abuse, community, slacktext, threats, wordmodel):
         for name, fn in inspect.getmembers(module):
             if callable(fn) and hasattr(fn, "cache_info") and getattr(fn, "__module__", None) == module.__name__:
                 yield f"{module.__name__}.{name}", fn
@@ -122,8 +122,8 @@ def test_joint_scorers_are_bounded():
     import numpy as np
 
     keep = []
-    for i in range(abuse._JOINT_MAX * 2 + 1):
-        clf = abuse.Classifier({f"w{i}": 0}, np.ones(1), np.ones(1), 0.0)
+    for i in range(wordmodel._JOINT_MAX * 2 + 1):
+        clf = wordmodel.Classifier({f"w{i}": 0}, np.ones(1), np.ones(1), 0.0)
         keep.append(clf)  # alive, so that no two share an id()
-        abuse.joint_scorer([clf])
-        assert len(abuse._joint) <= abuse._JOINT_MAX
+        wordmodel.joint_scorer([clf])
+        assert len(wordmodel._joint) <= wordmodel._JOINT_MAX

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from policies import Message, abuse, community, evaluate, evaluate_many
+from policies import Message, abuse, community, evaluate, evaluate_many, threats, wordmodel
 from policies.config import DEFAULTS
 from policies.slacktext import normalise, parse
 
@@ -248,7 +248,7 @@ def test_model_scores_are_probabilities_that_rise_with_hostility():
 
     def p(text):
         parsed = parse(text)
-        return clf.score(abuse.features(normalise(parsed.prose), len(parsed.links)))
+        return clf.score(wordmodel.features(normalise(parsed.prose), len(parsed.links)))
 
     calm = p("could someone review my pull request for the compose file?")
     hostile = p("you are a worthless pathetic moron and everyone hates you")
@@ -414,7 +414,7 @@ def test_work_talk_with_the_same_verbs_is_not_a_threat(text):
 
 # ------------------------------------------------------------ threat gates
 # A threat pattern runs only when the message holds a word of its gate
-# (policies/abuse.py builds the gates from the same verb table and word
+# (policies/threats.py builds the gates from the same verb table and word
 # tuples as the patterns). A gate that lacks a word a pattern needs hides
 # threats without a sound; these tests run every threat example we have.
 
@@ -456,9 +456,9 @@ def test_the_threat_gates_never_hide_a_match():
     hidden = []
     for text in GATE_EXAMPLES:
         norm = normalise(parse(text).prose)
-        if abuse._THREAT_MORE.search(norm.text) and not abuse._threat_more_gate(norm.vocab):
+        if threats._THREAT_MORE.search(norm.text) and not threats._threat_more_gate(norm.vocab):
             hidden.append(("_THREAT_MORE", text))
-        if abuse._THREAT.search(norm.text) and not abuse._threat_gate(norm.vocab):
+        if threats._THREAT.search(norm.text) and not threats._threat_gate(norm.vocab):
             hidden.append(("_THREAT", text))
     assert hidden == []
 
@@ -466,14 +466,14 @@ def test_the_threat_gates_never_hide_a_match():
 def test_the_threat_gates_change_no_finding(monkeypatch):
     items = [(Message(text=t), None) for t in GATE_EXAMPLES]
     gated = evaluate_many(items)
-    monkeypatch.setattr(abuse, "_threat_gate", lambda words: True)
-    monkeypatch.setattr(abuse, "_threat_more_gate", lambda words: True)
+    monkeypatch.setattr(threats, "_threat_gate", lambda words: True)
+    monkeypatch.setattr(threats, "_threat_more_gate", lambda words: True)
     assert evaluate_many(items) == gated
 
 
 def test_each_violent_verb_is_written_once():
-    bases = [v.base for v in abuse._VIOLENT_VERBS]
+    bases = [v.base for v in threats._VIOLENT_VERBS]
     assert len(bases) == len(set(bases))
-    assert all(v.lists for v in abuse._VIOLENT_VERBS)  # a verb no list takes is one nobody maintains
+    assert all(v.lists for v in threats._VIOLENT_VERBS)  # a verb no list takes is one nobody maintains
     with pytest.raises(ValueError, match="malformed row"):
-        abuse._verb_table("base -s -ing participles harm\nkill kills killing killed")
+        threats._verb_table("base -s -ing participles harm\nkill kills killing killed")
