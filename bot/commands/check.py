@@ -13,14 +13,18 @@ number of workers.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import sys
 import tomllib
+from collections import OrderedDict
 from pathlib import Path
 from typing import IO, Iterator
 
 BATCH = 256
+# Answers kept per process for lines seen before (_Answers).
+REMEMBERED = 4096
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,6 +64,10 @@ def _parse_line(line: str):
         return None, f"not valid JSON: {e.msg} at column {e.colno}"
     if not isinstance(obj, dict):
         return None, "expected a JSON object with \"id\" and \"text\""
+    if not _is_unicode(line, obj):
+        ident = obj.get("id")
+        return (ident if _writable(ident) else None,
+                "not valid Unicode: a byte that is not UTF-8, or a lone surrogate such as \"\\ud800\"")
     ident = obj.get("id")
     text = obj.get("text")
     if not isinstance(text, str):
@@ -71,19 +79,80 @@ def _parse_line(line: str):
     return ident, Message(text=text, channel=channel, user=user)
 
 
-def _check_lines(lines: list[str], config) -> str:
+def _is_unicode(line: str, obj: dict) -> bool:
+    """A byte that is not UTF-8 (read as a lone surrogate) or a JSON escape
+    of a lone surrogate ("\\ud800") is not Unicode: the models, and the
+    output, would fail on it. Only a line that spells a surrogate escape is
+    looked at twice."""
+    try:
+        line.encode("utf-8")
+        if "\\ud" in line or "\\uD" in line:
+            json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _writable(value) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class _Answers:
+    """The findings already written for a message, by its text, channel and
+    author: each line is checked on its own (no state from line to line),
+    so a message seen before gets the same answer without the work. Bulk
+    input repeats itself (bot notices, "thanks!", a flood: 7-11% of the
+    lines of the Gitter rooms in shared data). Bounded: the newest `size`
+    answers, each keyed by a 16-byte digest, not the text itself."""
+
+    def __init__(self, size: int | None = None):
+        self.size = size or REMEMBERED
+        self._known: OrderedDict[bytes, list[dict]] = OrderedDict()
+
+    @staticmethod
+    def key(message) -> bytes:
+        whole = "\0".join((message.channel, message.user, message.text))
+        return hashlib.blake2b(whole.encode("utf-8"), digest_size=16).digest()
+
+    def get(self, key: bytes) -> list[dict] | None:
+        found = self._known.get(key)
+        if found is not None:
+            self._known.move_to_end(key)
+        return found
+
+    def put(self, key: bytes, findings: list[dict]) -> None:
+        self._known[key] = findings
+        if len(self._known) > self.size:
+            self._known.popitem(last=False)
+
+
+def _check_lines(lines: list[str], config, answers: _Answers) -> str:
     """The output lines for a batch of input lines, in order."""
     from policies import evaluate_many
 
     parsed = [_parse_line(line) for line in lines]
-    ok = [(m, None) for _, m in parsed if not isinstance(m, str)]
-    results = iter(evaluate_many(ok, config=config)) if ok else iter(())
-    out = []
-    for ident, m in parsed:
-        if isinstance(m, str):
-            rec = {"id": ident, "error": m}
+    keys = [None if isinstance(m, str) else _Answers.key(m) for _, m in parsed]
+    known: dict[bytes, list[dict]] = {}
+    todo: dict[bytes, object] = {}  # each message not answered before, once
+    for k, (_, m) in zip(keys, parsed):
+        if k is None or k in known or k in todo:
+            continue
+        found = answers.get(k)
+        if found is None:
+            todo[k] = m
         else:
-            rec = {"id": ident, "findings": [_finding_json(f) for f in next(results)]}
+            known[k] = found
+    if todo:
+        for k, found in zip(todo, evaluate_many([(m, None) for m in todo.values()], config=config)):
+            known[k] = [_finding_json(f) for f in found]
+            answers.put(k, known[k])
+    out = []
+    for k, (ident, m) in zip(keys, parsed):
+        rec = {"id": ident, "error": m} if k is None else {"id": ident, "findings": known[k]}
         out.append(json.dumps(rec, ensure_ascii=False) + "\n")
     return "".join(out)
 
@@ -102,18 +171,19 @@ def _batches(inp: IO[str]) -> Iterator[list[str]]:
 
 
 _CONFIG = None  # a worker process's policy configuration
+_ANSWERS = _Answers()  # and its answers
 
 
 def _init_worker(config) -> None:
-    global _CONFIG
+    global _CONFIG, _ANSWERS
     from policies import prepare_batch_process
 
-    _CONFIG = config
+    _CONFIG, _ANSWERS = config, _Answers()
     prepare_batch_process(config, one_of_many=True)
 
 
 def _check_in_worker(lines: list[str]) -> str:
-    return _check_lines(lines, _CONFIG)
+    return _check_lines(lines, _CONFIG, _ANSWERS)
 
 
 def run_jsonl(inp: IO[str], out: IO[str], config=None, *, jobs: int | None = None, alone: bool = False) -> int:
@@ -131,8 +201,9 @@ def run_jsonl(inp: IO[str], out: IO[str], config=None, *, jobs: int | None = Non
         return 0
     if alone and head:  # nothing to check: no models to load
         prepare_batch_process(config, one_of_many=False)
+    answers = _Answers()
     for batch in itertools.chain(head, batches):
-        out.write(_check_lines(batch, config))
+        out.write(_check_lines(batch, config, answers))
         out.flush()
     return 0
 

@@ -164,3 +164,40 @@ def test_a_zip_entry_that_lies_about_its_size_is_not_read_past_the_lie(tmp_path)
     with pytest.raises(DayFileError, match="Bad CRC"):  # after 1,000 bytes, not 8 MB
         export.read_day(export.day_files[0])
     export.close()
+
+
+def test_a_lone_surrogate_in_an_export_is_shown_as_a_replacement_character(tmp_path):
+    """JSON can spell half a surrogate pair ("\\ud800"), which is not
+    Unicode. The report used to fail writing it; now the message is audited
+    with U+FFFD in its place, and a name holding one is shown the same way."""
+    users = [{"id": "UALICE", "name": "ali\udfffce"}]
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as zf:  # json.dumps writes each as an escape
+        zf.writestr("users.json", json.dumps(users))
+        zf.writestr("channels.json", json.dumps(CHANNELS))
+        zf.writestr("general/2024-03-01.json", json.dumps(_day(f"my card is {CARD} \ud800")
+                                                          + [msg("UALICE", "kind \ud83d\ude00 words", ts_of("2024-03-01T11:00:00"))]))
+    proc = _audit(tmp_path, path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    found = [json.loads(line) for line in (tmp_path / "report" / "findings.jsonl").read_text().splitlines()]
+    assert [r["category"] for r in found] == ["privacy"]
+    assert found[0]["user_name"] == "ali\ufffdce" and found[0]["excerpt"].endswith("\ufffd")
+    assert CARD not in _report(tmp_path)
+
+
+def test_check_jsonl_answers_a_line_that_is_not_unicode_and_goes_on():
+    """A byte that is not UTF-8, or a JSON escape of a lone surrogate, in
+    any field: that line gets an error (with its id when the id itself can
+    be written), the others their findings."""
+    lines = [b'{"id": 1, "text": "a \\ud800 b"}', b'{"id": "\\udfff", "text": "hello"}',
+             b'{"id": 2, "text": "hi", "user": "\\udc00"}', b'{"id": 3, "text": "bad \xff byte"}',
+             b'{"id": 4, "text": "emoji \\ud83d\\ude00 fine"}', b'{"id": 5, "text": "you idiot"}']
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MODBOT_"))}
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "check", "--jsonl", "--jobs", "1"],
+                          input=b"\n".join(lines) + b"\n", capture_output=True, timeout=120,
+                          env={**env, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = [json.loads(x) for x in proc.stdout.decode("utf-8").splitlines()]
+    assert [(r["id"], "error" in r) for r in rows] == [(1, True), (None, True), (2, True), (3, True),
+                                                       (4, False), (5, False)]
+    assert "Unicode" in rows[0]["error"] and rows[4]["findings"] == [] and rows[5]["findings"]

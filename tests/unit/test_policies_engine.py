@@ -212,6 +212,39 @@ def test_cli_jsonl_workers_write_what_one_process_writes(monkeypatch):
     assert rows[0]["findings"] and rows[1]["findings"] == []
 
 
+def test_cli_jsonl_answers_a_repeated_message_as_it_checks_it_alone(monkeypatch):
+    """A message seen before is answered from memory: the same findings as
+    checking it alone, for every copy, across batches and after the
+    memory has outgrown its bound; a different channel or author is a
+    different message."""
+    from bot.commands import check
+    from policies import evaluate_many
+
+    monkeypatch.setattr(check, "BATCH", 4)
+    monkeypatch.setattr(check, "REMEMBERED", 3)
+    checked = []
+
+    def counting(items, **kw):
+        checked.extend(m.text for m, _ in items)
+        return evaluate_many(items, **kw)
+
+    monkeypatch.setattr("policies.evaluate_many", counting)
+    texts = ["you are an idiot", "my card is 4242 4242 4242 4242", "thanks!", "kill yourself", "hi", "ok"]
+    rows = [{"id": i, "text": texts[i % 3 if i < 12 else i % 6]} for i in range(24)]
+    rows.append({"id": 24, "text": "you are an idiot", "channel": "C2", "user": "U2"})
+    out = io.StringIO()
+    assert check.run_jsonl(io.StringIO("".join(json.dumps(r) + "\n" for r in rows)), out, jobs=1) == 0
+    got = [json.loads(x) for x in out.getvalue().splitlines()]
+    alone = {t: [check._finding_json(f) for f in evaluate_many([(check._parse_line(json.dumps({"text": t}))[1], None)])[0]]
+             for t in texts}
+    assert [g["findings"] for g in got[:24]] == [alone[r["text"]] for r in rows[:24]]
+    assert got[0]["findings"] and got[24]["findings"] == got[0]["findings"]
+    assert checked[-1] == "you are an idiot"  # another channel and author: checked
+    first = checked[:-1]
+    assert first[:3] == texts[:3] and len(first) < 12  # 24 lines, not checked once per line...
+    assert len(first) > len(set(first))  # ... but again once forgotten (bound 3)
+
+
 def test_cli_jsonl_workers_answer_a_slow_producer_batch_by_batch():
     """`tail -f ... | modbot check --jsonl`: each batch's answer is written
     once it is checked, while the input is still open (a real process with

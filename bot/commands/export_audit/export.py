@@ -92,6 +92,32 @@ def _json_error(exc: json.JSONDecodeError) -> str:
     return f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # what is left of one after decoding is alone
+
+
+def _loads(raw: bytes):
+    """JSON from a file of the export. JSON can spell half of a surrogate
+    pair on its own ("\\ud800"), which is not Unicode: the report, its
+    database and the models would all fail on it. Each is shown as U+FFFD
+    (one character for one, so offsets into a text still hold). Only a file
+    that spells a surrogate escape is walked."""
+    data = json.loads(raw)
+    if b"\\ud" not in raw and b"\\uD" not in raw:
+        return data
+    stack = [data]
+    while stack:  # no recursion: JSON may nest as deep as the decoder allows
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in list(items):
+            if isinstance(value, str):
+                node[key] = _LONE_SURROGATE.sub("\ufffd", value)
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+            if isinstance(node, dict) and isinstance(key, str) and _LONE_SURROGATE.search(key):
+                node[_LONE_SURROGATE.sub("\ufffd", key)] = node.pop(key)
+    return data if not isinstance(data, str) else _LONE_SURROGATE.sub("\ufffd", data)
+
+
 class SlackExport:
     """The export's members and conversations, and its day files on demand.
 
@@ -137,7 +163,7 @@ class SlackExport:
         return name[len(self._prefix):]
 
     def _read_json(self, rel: str):
-        return json.loads(self._source.read(self._prefix + rel, self.limits.max_file_bytes))
+        return _loads(self._source.read(self._prefix + rel, self.limits.max_file_bytes))
 
     def _read_metadata_list(self, rel: str, present: set[str]) -> list[dict]:
         if rel not in present:
@@ -248,7 +274,7 @@ class SlackExport:
         except (OSError, zipfile.BadZipFile, KeyError, EOFError) as exc:
             raise DayFileError(f"unreadable ({exc})") from None
         try:
-            data = json.loads(raw)
+            data = _loads(raw)
         except json.JSONDecodeError as exc:
             raise DayFileError(_json_error(exc)) from None
         except UnicodeDecodeError as exc:
