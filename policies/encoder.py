@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -32,10 +33,15 @@ FOLDER = Path(__file__).with_name("data") / "encoder"
 REMEMBERED = 4096
 
 
+# Half of a surrogate pair on its own ("\ud800" in JSON) is not Unicode;
+# the tokenizer refuses it, so it reads as U+FFFD.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def text_of(prose: str) -> str:
     """What the encoder reads: the message's prose (no code, links or
     mentions: policies.slacktext.parse removes them) on one line."""
-    return " ".join(prose.split())[:1000]
+    return _LONE_SURROGATE.sub("\ufffd", " ".join(prose.split())[:1000])
 
 
 class Encoder:

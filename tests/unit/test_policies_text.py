@@ -166,3 +166,13 @@ def test_parse_work_grows_linearly_with_many_spans(unit):
     assert large < 6 * small  # linear work is 4x; the scan was about 16x
     p = parse(unit * 3)
     assert all(0 <= s < e <= len(p.text) for s, e in p.code_spans)
+
+
+def test_a_lone_surrogate_never_stops_a_check():
+    """Half a surrogate pair ("\\ud800" in JSON) is not Unicode; the
+    sentence reader's tokenizer refused it and the whole batch failed."""
+    from policies import evaluate_many
+
+    texts = ["what a stupid thing to say \udfff", "you are an idiot \ud800", "thanks \ud83d\ude00"]
+    found = evaluate_many([(Message(text=t), None) for t in texts])
+    assert [f.rule for f in found[1]] == ["harassment.insult"] and found[2] == []
