@@ -62,6 +62,10 @@ def _parse_line(line: str):
         obj = json.loads(line)
     except json.JSONDecodeError as e:
         return None, f"not valid JSON: {e.msg} at column {e.colno}"
+    except RecursionError:
+        return None, "JSON nested too deeply to read"
+    except ValueError as e:  # valid JSON Python will not read: an integer of 5,000 digits
+        return None, f"not readable JSON ({e})"
     if not isinstance(obj, dict):
         return None, "expected a JSON object with \"id\" and \"text\""
     if not _is_unicode(line, obj):

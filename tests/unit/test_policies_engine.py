@@ -190,6 +190,16 @@ def test_cli_jsonl_streams_and_survives_bad_lines():
     assert rows[4] == {"id": 3, "findings": []}
 
 
+def test_cli_jsonl_answers_json_python_cannot_read_and_goes_on():
+    """Valid JSON the decoder refuses (nested past its depth, an integer of
+    5,000 digits) used to stop the whole run."""
+    lines = ["[" * 100_000, '{"id": ' + "9" * 5000 + ', "text": "x"}', json.dumps({"id": 1, "text": "you idiot"})]
+    code, out, _ = cli("--jsonl", "--jobs", "1", stdin="\n".join(lines) + "\n")
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and [r["id"] for r in rows] == [None, None, 1]
+    assert "deeply" in rows[0]["error"] and "JSON" in rows[1]["error"] and rows[2]["findings"]
+
+
 def test_cli_jsonl_workers_write_what_one_process_writes(monkeypatch):
     """Batches checked by two worker processes come back in input order,
     each line as one process checks it, bad lines included."""
