@@ -68,11 +68,10 @@ def _parse_line(line: str):
         return None, f"not readable JSON ({e})"
     if not isinstance(obj, dict):
         return None, "expected a JSON object with \"id\" and \"text\""
+    ident = obj.get("id")
     if not _is_unicode(line, obj):
-        ident = obj.get("id")
         return (ident if _writable(ident) else None,
                 "not valid Unicode: a byte that is not UTF-8, or a lone surrogate such as \"\\ud800\"")
-    ident = obj.get("id")
     text = obj.get("text")
     if not isinstance(text, str):
         return ident if isinstance(ident, (str, int)) else None, "missing \"text\" (a string)"
@@ -119,7 +118,8 @@ class _Answers:
 
     @staticmethod
     def key(message) -> bytes:
-        whole = "\0".join((message.channel, message.user, message.text))
+        # Lengths first: no two (channel, user, text) spell the same string.
+        whole = f"{len(message.channel)}:{message.channel}{len(message.user)}:{message.user}{message.text}"
         return hashlib.blake2b(whole.encode("utf-8"), digest_size=16).digest()
 
     def get(self, key: bytes) -> list[dict] | None:

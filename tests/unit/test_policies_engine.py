@@ -253,6 +253,11 @@ def test_cli_jsonl_answers_a_repeated_message_as_it_checks_it_alone(monkeypatch)
     first = checked[:-1]
     assert first[:3] == texts[:3] and len(first) < 12  # 24 lines, not checked once per line...
     assert len(first) > len(set(first))  # ... but again once forgotten (bound 3)
+    from policies import Message
+
+    key = check._Answers.key  # no two (channel, user, text) share a key by how they are joined
+    assert key(Message(text="t", channel="a\0b", user="")) != key(Message(text="t", channel="a", user="b"))
+    assert key(Message(text="bt", channel="a", user="")) != key(Message(text="t", channel="a", user="b"))
 
 
 def test_cli_jsonl_workers_answer_a_slow_producer_batch_by_batch():
