@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import cpus
+from .slacktext import mend_surrogates
 
 FOLDER = Path(__file__).with_name("data") / "encoder"
 # Texts whose probability is kept: a flood repeats one text many times,
@@ -33,15 +33,10 @@ FOLDER = Path(__file__).with_name("data") / "encoder"
 REMEMBERED = 4096
 
 
-# Half of a surrogate pair on its own ("\ud800" in JSON) is not Unicode;
-# the tokenizer refuses it, so it reads as U+FFFD.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def text_of(prose: str) -> str:
     """What the encoder reads: the message's prose (no code, links or
     mentions: policies.slacktext.parse removes them) on one line."""
-    return _LONE_SURROGATE.sub("\ufffd", " ".join(prose.split())[:1000])
+    return mend_surrogates(" ".join(prose.split())[:1000])  # the tokenizer refuses a lone surrogate
 
 
 class Encoder:

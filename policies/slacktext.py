@@ -197,6 +197,18 @@ _HAS_ALPHA = re.compile(r"[^\W\d_]")
 _LEET_CHAR = re.compile(r"[\d@$!|*+]")
 
 
+# Half of a surrogate pair on its own (JSON can spell one: "\ud800") is
+# not Unicode: a tokenizer, a UTF-8 file or a database refuses it. Decoded
+# text holds a surrogate only alone (a pair decodes to one character).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def mend_surrogates(text: str) -> str:
+    """`text` with each lone surrogate as U+FFFD: one character for one, so
+    offsets into it still hold."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def fold_char(ch: str) -> str:
     """NFKC + casefold + confusables for one character (may be '' or 2 chars)."""
     c = unicodedata.normalize("NFKC", ch).casefold()

@@ -89,11 +89,9 @@ def _is_unicode(line: str, obj: dict) -> bool:
     looked at twice."""
     try:
         line.encode("utf-8")
-        if "\\ud" in line or "\\uD" in line:
-            json.dumps(obj, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         return False
-    return True
+    return ("\\ud" not in line and "\\uD" not in line) or _writable(obj)
 
 
 def _writable(value) -> bool:

@@ -24,6 +24,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from policies.slacktext import mend_surrogates
+
 # MB, ExportLimits and _Source are imported from here too (bot/commands/audit.py, bench/fuzz.py).
 from .sources import (  # noqa: F401
     MB, ExportError, ExportLimits, RefusedFile, _amount, _open_source, _Source, _too_large,
@@ -92,9 +94,6 @@ def _json_error(exc: json.JSONDecodeError) -> str:
     return f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # what is left of one after decoding is alone
-
-
 def _loads(raw: bytes):
     """JSON from a file of the export. JSON can spell half of a surrogate
     pair on its own ("\\ud800"), which is not Unicode: the report, its
@@ -110,12 +109,12 @@ def _loads(raw: bytes):
         items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
         for key, value in list(items):
             if isinstance(value, str):
-                node[key] = _LONE_SURROGATE.sub("\ufffd", value)
+                node[key] = mend_surrogates(value)
             elif isinstance(value, (dict, list)):
                 stack.append(value)
-            if isinstance(node, dict) and isinstance(key, str) and _LONE_SURROGATE.search(key):
-                node[_LONE_SURROGATE.sub("\ufffd", key)] = node.pop(key)
-    return data if not isinstance(data, str) else _LONE_SURROGATE.sub("\ufffd", data)
+            if isinstance(node, dict) and isinstance(key, str) and mend_surrogates(key) != key:
+                node[mend_surrogates(key)] = node.pop(key)
+    return mend_surrogates(data) if isinstance(data, str) else data
 
 
 class SlackExport:
