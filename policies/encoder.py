@@ -19,10 +19,11 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+
+from cachetools import LRUCache
 
 from . import cpus
 from .slacktext import mend_surrogates
@@ -65,7 +66,7 @@ class Encoder:
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(str(folder / "model.onnx"), sess_options=opts,
                                             providers=["CPUExecutionProvider"])
-        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._seen: LRUCache[str, float] = LRUCache(REMEMBERED)
         self._lock = threading.Lock()  # Bolt's listeners may check messages on several threads
         self.parallel = max(1, parallel)
         self._pool: ThreadPoolExecutor | None = None
@@ -94,19 +95,14 @@ class Encoder:
     def probabilities(self, texts: list[str]) -> list[float]:
         """Calibrated probability that each text is abusive. The model reads
         each distinct text once; the last REMEMBERED answers are kept."""
-        with self._lock:
-            known = {t: self._seen[t] for t in texts if t in self._seen}
-            for t in known:
-                self._seen.move_to_end(t)
+        with self._lock:  # cachetools' caches are not thread-safe
+            known = {t: self._seen[t] for t in texts if t in self._seen}  # [] marks a text as recent
         new = list(dict.fromkeys(t for t in texts if t not in known))
         if new:
             fresh = {t: 1.0 / (1.0 + math.exp(-(self.slope * z + self.offset)))
                      for t, z in zip(new, self.logits(new))}
             with self._lock:
-                for t, q in fresh.items():
-                    self._seen[t] = q
-                while len(self._seen) > REMEMBERED:
-                    self._seen.popitem(last=False)
+                self._seen.update(fresh)  # the oldest beyond REMEMBERED are let go
             known.update(fresh)
         return [known[t] for t in texts]
 

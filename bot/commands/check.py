@@ -18,9 +18,10 @@ import itertools
 import json
 import sys
 import tomllib
-from collections import OrderedDict
 from pathlib import Path
 from typing import IO, Iterator
+
+from cachetools import LRUCache
 
 BATCH = 256
 # Answers kept per process for lines seen before (_Answers).
@@ -102,34 +103,22 @@ def _writable(value) -> bool:
     return True
 
 
-class _Answers:
+class _Answers(LRUCache):
     """The findings already written for a message, by its text, channel and
     author: each line is checked on its own (no state from line to line),
     so a message seen before gets the same answer without the work. Bulk
     input repeats itself (bot notices, "thanks!", a flood: 7-11% of the
-    lines of the Gitter rooms in shared data). Bounded: the newest `size`
-    answers, each keyed by a 16-byte digest, not the text itself."""
+    lines of the Gitter rooms in shared data). Bounded: the newest
+    REMEMBERED answers, each keyed by a 16-byte digest, not the text itself."""
 
-    def __init__(self, size: int | None = None):
-        self.size = size or REMEMBERED
-        self._known: OrderedDict[bytes, list[dict]] = OrderedDict()
+    def __init__(self):
+        super().__init__(REMEMBERED)
 
     @staticmethod
     def key(message) -> bytes:
         # Lengths first: no two (channel, user, text) spell the same string.
         whole = f"{len(message.channel)}:{message.channel}{len(message.user)}:{message.user}{message.text}"
         return hashlib.blake2b(whole.encode("utf-8"), digest_size=16).digest()
-
-    def get(self, key: bytes) -> list[dict] | None:
-        found = self._known.get(key)
-        if found is not None:
-            self._known.move_to_end(key)
-        return found
-
-    def put(self, key: bytes, findings: list[dict]) -> None:
-        self._known[key] = findings
-        if len(self._known) > self.size:
-            self._known.popitem(last=False)
 
 
 def _check_lines(lines: list[str], config, answers: _Answers) -> str:
@@ -150,8 +139,7 @@ def _check_lines(lines: list[str], config, answers: _Answers) -> str:
             known[k] = found
     if todo:
         for k, found in zip(todo, evaluate_many([(m, None) for m in todo.values()], config=config)):
-            known[k] = [_finding_json(f) for f in found]
-            answers.put(k, known[k])
+            known[k] = answers[k] = [_finding_json(f) for f in found]
     out = []
     for k, (ident, m) in zip(keys, parsed):
         rec = {"id": ident, "error": m} if k is None else {"id": ident, "findings": known[k]}
