@@ -12,7 +12,7 @@ import gc
 import re
 from typing import Iterable
 
-from . import abuse, community, encoder, language, links, personal, wordmodel
+from . import abuse, addresses, community, encoder, language, links, personal, phones, secrets, wordmodel
 from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, RuleOverride, load_policy_config
 from .model import CATEGORIES, ActivityView, Context, Finding, Message
 from .slacktext import normalise, parse
@@ -40,7 +40,7 @@ def _sensitive(text: str, regions: tuple[str, ...], allowed_domains: frozenset[s
     `prose`: `text` with code spans blanked (same length). Secrets count in
     code too; personal data is looked for in prose only, since a number in a
     code block is a version, a port or an id far more often than a phone."""
-    found: list[Finding] = list(personal.find_secrets(text))
+    found: list[Finding] = list(secrets.find_secrets(text))
     if privacy:
         text = text if prose is None else prose
         # Every number-shaped detector needs four digits close together.
@@ -50,11 +50,11 @@ def _sensitive(text: str, regions: tuple[str, ...], allowed_domains: frozenset[s
             found += personal.find_ssns(text)
             found += personal.find_ninos(text)
             found += personal.find_ips(text)
-            found += personal.find_phones(text, regions)
-        found += personal.find_addresses(text, vocab)
+            found += phones.find_phones(text, regions)
+        found += addresses.find_addresses(text, vocab)
         if "@" in text:
             found += personal.find_emails(text, allowed_domains)
-        found += personal.find_passwords(text)
+        found += secrets.find_passwords(text)
     return _resolve_overlaps(found)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policies import Message, evaluate
-from policies import community, links, personal
+from policies import community, links, personal, phones
 from policies.slacktext import parse
 
 
@@ -269,8 +269,8 @@ def test_ordinary_requests_are_not_malware_lures(text):
 def test_house_numbers_postcodes_and_premium_lines_are_not_phones():
     assert "privacy.phone_number" not in rules("The office is at 17031 2202 Rissik St Apt. 050")
     assert "privacy.phone_number" not in rules("MysticWeb in Quinta de São Tiago 3610-114 needs help")
-    assert personal.business_number("1-900-555-0147", ("US",))
-    assert not personal.business_number("+44 7700 900123", ("GB",))
+    assert phones.business_number("1-900-555-0147", ("US",))
+    assert not phones.business_number("+44 7700 900123", ("GB",))
 
 
 @pytest.mark.parametrize("text", [
