@@ -12,7 +12,7 @@ import gc
 import re
 from typing import Iterable
 
-from . import abuse, addresses, community, encoder, language, links, personal, phones, secrets, wordmodel
+from . import abuse, addresses, community, credentials, encoder, language, links, personal, phones, wordmodel
 from .config import CategoryConfig, Limits, PolicyConfig, PolicyConfigError, RuleOverride, load_policy_config
 from .model import CATEGORIES, ActivityView, Context, Finding, Message
 from .slacktext import normalise, parse
@@ -40,7 +40,7 @@ def _sensitive(text: str, regions: tuple[str, ...], allowed_domains: frozenset[s
     `prose`: `text` with code spans blanked (same length). Secrets count in
     code too; personal data is looked for in prose only, since a number in a
     code block is a version, a port or an id far more often than a phone."""
-    found: list[Finding] = list(secrets.find_secrets(text))
+    found: list[Finding] = list(credentials.find_secrets(text))
     if privacy:
         text = text if prose is None else prose
         # Every number-shaped detector needs four digits close together.
@@ -54,7 +54,7 @@ def _sensitive(text: str, regions: tuple[str, ...], allowed_domains: frozenset[s
         found += addresses.find_addresses(text, vocab)
         if "@" in text:
             found += personal.find_emails(text, allowed_domains)
-        found += secrets.find_passwords(text)
+        found += credentials.find_passwords(text)
     return _resolve_overlaps(found)
 
 

@@ -2,7 +2,7 @@
 emails and IP addresses, and what the other detectors share (the finding
 they make, what code looks like). Phones are in policies.phones, street
 addresses in policies.addresses, passwords and secrets (confidential) in
-policies.secrets.
+policies.credentials.
 
 Each detector looks for a shape with a cheap regex, then confirms it with
 the rule made for that kind of number: Luhn and issuer ranges for cards,
