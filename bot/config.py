@@ -131,6 +131,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )
 SETTING_NAMES = tuple(s.name for s in SETTINGS)
+# MODBOT_ variables of this repository's other tools, which the bot does
+# not read: the benches' data folder (bench/_data.py).
+OTHER_TOOLS = frozenset({"MODBOT_SHARED_DATA"})
 _INT_SETTINGS = tuple(s.name.lower() for s in SETTINGS if s.name.startswith("MODBOT_HTTP_"))
 
 
@@ -176,7 +179,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require: tuple[str, .
     env = os.environ if env is None else env
     for name in env:
         # A misspelt name would otherwise be ignored silently.
-        if name.startswith("MODBOT_") and name not in SETTING_NAMES:
+        if name.startswith("MODBOT_") and name not in SETTING_NAMES and name not in OTHER_TOOLS:
             raise SettingError(f"{name}: unknown setting{_suggest(name, SETTING_NAMES)}")
         if name.startswith("SLACK_") and name not in SETTING_NAMES:
             hint = _suggest(name, SETTING_NAMES)

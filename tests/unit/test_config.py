@@ -55,6 +55,14 @@ def test_unrelated_slack_variables_are_left_alone():
     load_settings({**GOOD, "SLACK_CLIENT_ID": "123.456"})
 
 
+def test_the_benches_data_folder_is_not_taken_for_a_misspelt_setting():
+    """README tells whoever runs the benches to set MODBOT_SHARED_DATA; the
+    bot started from the same shell must not refuse it."""
+    load_settings({**GOOD, "MODBOT_SHARED_DATA": "../shared/data/dev"})
+    with pytest.raises(SettingError, match="MODBOT_SHARED_DAT: unknown setting"):
+        load_settings({**GOOD, "MODBOT_SHARED_DAT": "../shared/data/dev"})
+
+
 @pytest.mark.parametrize(
     "data, expected",
     [
