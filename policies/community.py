@@ -253,12 +253,12 @@ def sms_spam_signs(text: str, vocab: frozenset[str] | None = None) -> list[tuple
     """(sign, weight, start, end) of each SMS-spam sign found in `text`.
     `vocab`, the message's normalised words, lets most messages skip the patterns.
     A phone's curly apostrophe ("You’ve won") reads as a straight one."""
-    text = text.translate(_APOSTROPHES)  # one character for one: the spans still index `text`
-    if vocab is not None:
+    if vocab is not None:  # the gate's patterns hold no apostrophe
         n = len(_SMS_WORDS.intersection(vocab))
         if ((n == 0 or (n == 1 and _SMS_NUMBER.search(text) is None))
                 and (_CHARGE_WORDS.isdisjoint(vocab) and "+" not in text or _CHARGE_PROBE.search(text) is None)):
             return []
+    text = text.translate(_APOSTROPHES)  # one character for one: the spans still index `text`
     out: list[tuple[str, int, int, int]] = []
     for name, weight, rx in _SMS_SIGNS:
         m = rx.search(text)

@@ -11,6 +11,7 @@ from pathlib import Path
 # each worker busy, and memory stays bounded however long the input.
 IN_FLIGHT = 2
 
+
 def cores() -> int:
     """CPUs this process may use: the ones it may run on (taskset), and no
     more than a container's CPU quota (cgroup v2 cpu.max, or v1's CFS
