@@ -17,8 +17,9 @@ over a fixed sample of the same sources as the fast abuse model
 
 Never seen: the docker room, OLID part B, the val/test splits, HateCheck.
 
-Then: ONNX export, int8 weights (onnxruntime's dynamic quantisation), and
-Platt scaling of the int8 model's logit on the validation data (the "val"
+Then: ONNX export, int8 weights (onnxruntime's dynamic quantisation), the
+fused layer norms written back as plain ones (split_skip_layer_norms:
+onnxruntime runs those faster; --time-norms shows it), and Platt scaling of the int8 model's logit on the validation data (the "val"
 splits plus the docker room's first half), written to encoder.json.
 Seeds, thread count and data order are fixed, so a rerun on the same
 machine type writes the same bytes; --check compares without writing.
@@ -262,7 +263,8 @@ def fine_tune(rows, base: Path, out_dir: Path, variant: Variant, soft: list[floa
 def quantise(onnx32: Path, target: Path) -> None:
     """Fuse GELU and layer norms (onnxruntime's BERT optimiser), then store
     the weights as int8: a quarter of the size, and about a sixth faster
-    than quantising the plain export. Attention stays unfused: torch exports
+    than quantising the plain export. Then split the fused layer norms
+    again (split_skip_layer_norms), which makes a read faster still. Attention stays unfused: torch exports
     SDPA attention, a pattern the optimiser does not recognise. (Exported
     with eager attention it fuses to QAttention, 3-7% faster a read when
     measured on 2026-12-03: not worth changing the shipped model for.)"""
@@ -275,6 +277,79 @@ def quantise(onnx32: Path, target: Path) -> None:
                              opt_level=1).save_model_to_file(str(fused))
     quantize_dynamic(str(fused), str(target), weight_type=QuantType.QInt8,
                      extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    split_skip_layer_norms(target)
+
+
+def split_skip_layer_norms(path: Path) -> None:
+    """Write each fused SkipLayerNormalization node, LayerNorm(x + bias +
+    skip), back as two Adds and a LayerNormalization. The optimiser's fused
+    kernel is the slow one in onnxruntime 1.32: on 2026-12-04 on 2 cores,
+    60 against 12 microseconds at 32 tokens, and a whole read 1.3-1.45
+    times as fast split (bench/train_encoder.py --time-norms shows it).
+    The next layer's int8 input can round a step apart, so the logits move
+    by a few hundredths, and the calibration is fitted on this model."""
+    import onnx
+    from onnx import helper
+
+    model = onnx.load(str(path))
+    nodes = []
+    for node in model.graph.node:
+        if node.op_type != "SkipLayerNormalization":
+            nodes.append(node)
+            continue
+        x, skip, gamma, beta, bias = node.input
+        eps = next(helper.get_attribute_value(a) for a in node.attribute if a.name == "epsilon")
+        name = node.name or node.output[0]
+        nodes += [helper.make_node("Add", [x, bias], [name + "/biased"], name=name + "/add_bias"),
+                  helper.make_node("Add", [name + "/biased", skip], [name + "/summed"], name=name + "/add_skip"),
+                  helper.make_node("LayerNormalization", [name + "/summed", gamma, beta], [node.output[0]],
+                                   name=name + "/norm", axis=-1, epsilon=eps)]
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    onnx.save(model, str(path))
+
+
+def time_norms(tokens: tuple[int, ...] = (8, 32, 64), runs: int = 2000) -> None:
+    """Why split_skip_layer_norms: one fused SkipLayerNormalization against
+    Add + Add + LayerNormalization on the same random input, one thread,
+    for this machine's onnxruntime (needs only onnxruntime and onnx)."""
+    import numpy as np
+    import onnx
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    width = 384
+    rng = np.random.default_rng(SEED)
+    consts = [numpy_helper.from_array(rng.standard_normal(width).astype(np.float32), n)
+              for n in ("gamma", "beta", "bias")]
+    graphs = {
+        "SkipLayerNormalization": [helper.make_node("SkipLayerNormalization", ["x", "skip", "gamma", "beta", "bias"],
+                                                    ["y"], domain="com.microsoft", epsilon=1e-12)],
+        "Add, Add, LayerNormalization": [helper.make_node("Add", ["x", "bias"], ["b"]),
+                                         helper.make_node("Add", ["b", "skip"], ["s"]),
+                                         helper.make_node("LayerNormalization", ["s", "gamma", "beta"], ["y"],
+                                                          axis=-1, epsilon=1e-12)],
+    }
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    # Graph optimisations off: on these lone nodes onnxruntime would fuse the
+    # split form back into SkipLayerNormalization. Inside the reader it does
+    # not (its optimised-model dump keeps them apart), so this times what runs.
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    print(f"onnxruntime {ort.__version__}, one thread, microseconds a call:")
+    for n in tokens:
+        io = [helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, n, width]) for name in ("x", "skip", "y")]
+        feed = {"x": rng.standard_normal((1, n, width)).astype(np.float32),
+                "skip": rng.standard_normal((1, n, width)).astype(np.float32)}
+        for label, nodes in graphs.items():
+            model = helper.make_model(helper.make_graph(nodes, "norm", io[:2], io[2:], consts),
+                                      opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
+            session = ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+            session.run(None, feed)
+            t0 = time.perf_counter()
+            for _ in range(runs):
+                session.run(None, feed)
+            print(f"  {n:3} tokens  {label:30} {(time.perf_counter() - t0) / runs * 1e6:7.1f}")
 
 
 def platt(logits: list[float], labels: list[int]) -> tuple[float, float]:
@@ -358,7 +433,12 @@ def main() -> int:
                     help="experiment: start from this --save-torch folder instead of the base model")
     ap.add_argument("--save-torch", type=Path, help="also keep the fine-tuned torch model in this folder")
     ap.add_argument("--calibrate-only", action="store_true", help="recompute encoder.json for the model in --out")
+    ap.add_argument("--time-norms", action="store_true",
+                    help="time the fused layer norm against the split one (why split_skip_layer_norms)")
     args = ap.parse_args()
+    if args.time_norms:
+        time_norms()
+        return 0
     if not _data.available():
         print(_data.missing_message())
         return 0
