@@ -19,8 +19,9 @@ Never seen: the docker room, OLID part B, the val/test splits, HateCheck.
 
 Then: ONNX export, int8 weights (onnxruntime's dynamic quantisation), the
 fused layer norms written back as plain ones (split_skip_layer_norms:
-onnxruntime runs those faster; --time-norms shows it), and Platt scaling of the int8 model's logit on the validation data (the "val"
-splits plus the docker room's first half), written to encoder.json.
+onnxruntime runs those faster; --time-norms shows it), and Platt scaling
+of the int8 model's logit on the validation data (the "val" splits plus
+the docker room's first half), written to encoder.json.
 Seeds, thread count and data order are fixed, so a rerun on the same
 machine type writes the same bytes; --check compares without writing.
 
@@ -264,10 +265,11 @@ def quantise(onnx32: Path, target: Path) -> None:
     """Fuse GELU and layer norms (onnxruntime's BERT optimiser), then store
     the weights as int8: a quarter of the size, and about a sixth faster
     than quantising the plain export. Then split the fused layer norms
-    again (split_skip_layer_norms), which makes a read faster still. Attention stays unfused: torch exports
-    SDPA attention, a pattern the optimiser does not recognise. (Exported
-    with eager attention it fuses to QAttention, 3-7% faster a read when
-    measured on 2026-12-03: not worth changing the shipped model for.)"""
+    again (split_skip_layer_norms), which makes a read faster still.
+    Attention stays unfused: torch exports SDPA attention, a pattern the
+    optimiser does not recognise. (Exported with eager attention it fuses
+    to QAttention, 3-7% faster a read when measured on 2026-12-03: not
+    worth changing the shipped model for.)"""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
@@ -283,9 +285,9 @@ def quantise(onnx32: Path, target: Path) -> None:
 def split_skip_layer_norms(path: Path) -> None:
     """Write each fused SkipLayerNormalization node, LayerNorm(x + bias +
     skip), back as two Adds and a LayerNormalization. The optimiser's fused
-    kernel is the slow one in onnxruntime 1.32: on 2026-12-04 on 2 cores,
-    60 against 12 microseconds at 32 tokens, and a whole read 1.3-1.45
-    times as fast split (bench/train_encoder.py --time-norms shows it).
+    kernel is the slow one in onnxruntime 1.32: on 2026-12-04, one thread,
+    about 60 against 12-15 microseconds at 32 tokens, and a whole read
+    1.3-1.45 times as fast split (bench/train_encoder.py --time-norms shows it).
     The next layer's int8 input can round a step apart, so the logits move
     by a few hundredths, and the calibration is fitted on this model."""
     import onnx
