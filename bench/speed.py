@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import _data  # noqa: E402
 import ordinary  # noqa: E402
-from policies import Message, evaluate, evaluate_many  # noqa: E402
+from policies import Message, encoder, evaluate, evaluate_many  # noqa: E402
 
 EXTRAS = [
     "<@U0123ABCD> can you look at <https://github.com/acme/sdk/issues/12|this issue>?",
@@ -67,6 +67,14 @@ def corpus(n: int) -> list[str]:
         else:
             out.append(rng.choice(pool))
     return out
+
+
+def forget_read_texts() -> None:
+    """The sentence reader remembers the last 4,096 texts it read: every
+    timed pass starts without them, or a second pass would time the memory."""
+    reader = encoder.encoder()
+    if reader is not None:
+        reader.forget()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -113,6 +121,7 @@ def main() -> int:
     # the best run are both shown (timeit reports the best for this reason).
     runs = []
     for _ in range(args.repeat):
+        forget_read_texts()
         t0 = time.perf_counter()
         c0 = time.process_time()
         flagged = 0
@@ -123,6 +132,7 @@ def main() -> int:
     runs.sort()
     batch_s, batch_cpu = runs[len(runs) // 2]
     best_s = runs[0][0]
+    forget_read_texts()
     lat = latencies(evaluate, (Message(text=t) for t in texts))  # one Message alive at a time, as above
     print("\nmodbot policies")
     line(f"evaluate_many (batches of 1000), median of {args.repeat}", len(texts), batch_s, None,

@@ -92,6 +92,12 @@ class Encoder:
         (z,) = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
         return float(z.reshape(-1)[0])
 
+    def forget(self) -> None:
+        """Let go of every remembered probability, so the next pass reads
+        again (bench/speed.py times each of its passes cold)."""
+        with self._lock:
+            self._seen.clear()
+
     def probabilities(self, texts: list[str]) -> list[float]:
         """Calibrated probability that each text is abusive. The model reads
         each distinct text once; the last REMEMBERED answers are kept."""

@@ -15,9 +15,20 @@ and neither is code or a log, which the model calls "zxx" (no language).
 """
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import re
+import tempfile
 import threading
+import zipfile
+from array import array
 from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
 
 MODEL_LANGUAGES = frozenset({"en"})
 # Of the English sets' 20,353 abusive texts (OLID, toxic_spans, ConvAbuse,
@@ -37,16 +48,85 @@ _loading = threading.Lock()  # Bolt's listeners check messages on several thread
 @lru_cache(maxsize=1)
 def _load():
     try:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
     except ImportError:
         return None
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    try:
+        from py3langid.modelio import load_model
+    except ImportError:  # a py3langid laid out otherwise: its own loader, uncached
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    cached = cache_file(MODEL_DIR / MODEL_FILE)
+    parts = _read_unpacked(cached) if cached else None
+    if parts is None:
+        parts = load_model(MODEL_DIR / MODEL_FILE)
+        if cached:
+            _write_unpacked(cached, parts)
+    # the arguments py3langid's own LanguageIdentifier.from_model_file passes
+    ptc, pc, classes, nextmove, row, output = parts
+    return LanguageIdentifier(np.asarray(ptc), np.asarray(pc), classes, nextmove, output, norm_probs=True,
+                              tk_row=row)
 
 
 def _identifier():
-    """Loaded once, on first use (about half a second): most batches never ask."""
+    """Loaded once, on first use: most batches never ask."""
     with _loading:
         return _load()
+
+
+# py3langid ships its model compressed with xz: reading it takes about half
+# a second, in every process that asks (each worker of `modbot check
+# --jsonl` and of the audit, the bot, `modbot check TEXT`). The same model
+# unpacked (about 68 MB, in the user's cache folder) loads in a twentieth of
+# that. It is a cache only: any failure to read or write it falls back to
+# py3langid's own file, and a new py3langid gets a new file.
+_UNPACKED = ("ptc", "pc", "classes", "nextmove", "row", "output", "typecodes")
+
+
+def cache_file(model: Path) -> Path | None:
+    """Where the unpacked model is kept: $XDG_CACHE_HOME/modbot (else
+    ~/.cache/modbot), named after the py3langid version and the size of
+    its model file. None when neither is known."""
+    try:
+        from importlib.metadata import version
+
+        tag = f"{version('py3langid')}-{model.stat().st_size}"
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except (OSError, RuntimeError, ImportError, ValueError):
+        return None
+    return base / "modbot" / f"py3langid-{tag}.npz"
+
+
+def _read_unpacked(path: Path):
+    """The model as py3langid's load_model returns it, or None."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if set(data.files) != set(_UNPACKED):
+                return None
+            nextmove_code, row_code = data["typecodes"].tolist()
+            return (data["ptc"], data["pc"], data["classes"].tolist(),
+                    array(nextmove_code, data["nextmove"].tobytes()), array(row_code, data["row"].tobytes()),
+                    data["output"].tolist())
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None
+
+
+def _write_unpacked(path: Path, parts) -> None:
+    ptc, pc, classes, nextmove, row, output = parts
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.stem, suffix=".tmp", delete=False) as fh:
+            tmp = fh.name
+            np.savez(fh, ptc=ptc, pc=pc, classes=np.asarray(classes), output=np.asarray(output),
+                     nextmove=np.frombuffer(nextmove, dtype=nextmove.typecode),
+                     row=np.frombuffer(row, dtype=row.typecode),
+                     typecodes=np.asarray([nextmove.typecode, row.typecode]))
+        os.replace(tmp, path)  # a reader never sees half a file
+    except (OSError, ValueError) as e:
+        log.debug("language model not cached in %s: %s", path.parent, e)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 @lru_cache(maxsize=4096)  # a flood repeats one text

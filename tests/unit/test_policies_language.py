@@ -94,3 +94,64 @@ def test_threads_asking_at_once_load_the_model_once(monkeypatch):
         assert loads == [1]
     finally:
         language.language.cache_clear()
+
+
+SAMPLES = [
+    "Meine Aussage hat nichts mit dem Thema zu tun. Sie urteilen in Unkenntnis des Wortlauts, oder?",
+    "não é possível que sou o único idiota que lembra de algum meme aleatório do nada na rua",
+    "how do I mount a volume in docker compose? the docs are not clear to me",
+    "Je ne comprends pas pourquoi le conteneur redémarre toutes les cinq minutes.",
+    "这个镜像太大了，有没有更小的基础镜像？",
+    "Почему контейнер не видит переменные окружения?",
+    "kys",
+    '{"Networks": {"bridge": {"IPAMConfig": null}}}',
+]
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    """The language model loaded afresh, with its cache in tmp_path."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    language._load.cache_clear()
+    language.language.cache_clear()
+    yield tmp_path
+    language._load.cache_clear()
+    language.language.cache_clear()
+
+
+def _stock():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def test_the_unpacked_language_model_answers_as_py3langid_does(own_cache):
+    first = language._identifier()  # unpacks py3langid's file, keeps a copy
+    kept = list((own_cache / "modbot").glob("py3langid-*.npz"))
+    assert len(kept) == 1 and not list((own_cache / "modbot").glob("*.tmp"))
+    language._load.cache_clear()
+    second = language._identifier()  # read from the copy
+    stock = _stock()
+    for text in SAMPLES:
+        assert first.classify(text) == second.classify(text) == stock.classify(text), text
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "not_writable"])
+def test_a_damaged_or_unwritable_language_cache_falls_back_to_py3langid(own_cache, damage):
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    path = language.cache_file(MODEL_DIR / MODEL_FILE)
+    if damage == "not_writable":  # the cache folder's place is taken by a file
+        (own_cache / "modbot").write_text("not a folder")
+    else:
+        language._identifier()
+        language._load.cache_clear()
+        whole = path.read_bytes()
+        path.write_bytes(b"PK\x03\x04 not a zip" if damage == "garbage" else whole[: len(whole) // 2])
+    stock = _stock()
+    ident = language._identifier()
+    for text in SAMPLES:
+        assert ident.classify(text) == stock.classify(text), text
+    if damage != "not_writable":  # the damaged copy was replaced by a good one
+        language._load.cache_clear()
+        assert language._read_unpacked(path) is not None
