@@ -66,6 +66,9 @@ class Encoder:
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(str(folder / "model.onnx"), sess_options=opts,
                                             providers=["CPUExecutionProvider"])
+        # The shipped model reads input_ids alone (one unpadded text a run);
+        # a model exported with an attention mask is given one of ones.
+        self._masked = any(i.name == "attention_mask" for i in self.session.get_inputs())
         self._seen: LRUCache[str, float] = LRUCache(REMEMBERED)
         self._lock = threading.Lock()  # Bolt's listeners may check messages on several threads
         self.parallel = max(1, parallel)
@@ -89,7 +92,8 @@ class Encoder:
         import numpy as np
 
         ids = np.asarray([encoding.ids], dtype=np.int64)
-        (z,) = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)} if self._masked else {"input_ids": ids}
+        (z,) = self.session.run(None, feed)
         return float(z.reshape(-1)[0])
 
     def forget(self) -> None:
