@@ -21,7 +21,6 @@ import os
 import re
 import tempfile
 import threading
-import zipfile
 from array import array
 from functools import lru_cache
 from pathlib import Path
@@ -97,17 +96,22 @@ def cache_file(model: Path) -> Path | None:
 
 
 def _read_unpacked(path: Path):
-    """The model as py3langid's load_model returns it, or None."""
+    """The model as py3langid's load_model returns it, or None when the
+    file is missing, damaged or not of this shape."""
     try:
         with np.load(path, allow_pickle=False) as data:
             if set(data.files) != set(_UNPACKED):
                 return None
             nextmove_code, row_code = data["typecodes"].tolist()
-            return (data["ptc"], data["pc"], data["classes"].tolist(),
-                    array(nextmove_code, data["nextmove"].tobytes()), array(row_code, data["row"].tobytes()),
-                    data["output"].tolist())
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            parts = (data["ptc"], data["pc"], data["classes"].tolist(),
+                     array(nextmove_code, data["nextmove"].tobytes()), array(row_code, data["row"].tobytes()),
+                     data["output"].tolist())
+    except Exception:  # a cache: whatever is wrong with it, py3langid's own file is read instead
         return None
+    ptc, pc, classes, _, row, output = parts
+    if ptc.ndim != 2 or ptc.shape[1] != len(pc) or len(pc) != len(classes) or len(row) != len(output):
+        return None
+    return parts
 
 
 def _write_unpacked(path: Path, parts) -> None:
@@ -122,7 +126,7 @@ def _write_unpacked(path: Path, parts) -> None:
                      row=np.frombuffer(row, dtype=row.typecode),
                      typecodes=np.asarray([nextmove.typecode, row.typecode]))
         os.replace(tmp, path)  # a reader never sees half a file
-    except (OSError, ValueError) as e:
+    except Exception as e:  # a cache: failing to keep one never stops a check
         log.debug("language model not cached in %s: %s", path.parent, e)
         if tmp is not None:
             with contextlib.suppress(OSError):

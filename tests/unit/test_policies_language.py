@@ -136,13 +136,20 @@ def test_the_unpacked_language_model_answers_as_py3langid_does(own_cache):
         assert first.classify(text) == second.classify(text) == stock.classify(text), text
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "not_writable"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong_shapes", "not_writable"])
 def test_a_damaged_or_unwritable_language_cache_falls_back_to_py3langid(own_cache, damage):
+    import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
     path = language.cache_file(MODEL_DIR / MODEL_FILE)
     if damage == "not_writable":  # the cache folder's place is taken by a file
         (own_cache / "modbot").write_text("not a folder")
+    elif damage == "wrong_shapes":  # every part named, none of the right size
+        path.parent.mkdir(parents=True)
+        with path.open("wb") as fh:
+            np.savez(fh, ptc=np.zeros((3, 2), np.float16), pc=np.zeros(5), classes=np.asarray(["en"]),
+                     nextmove=np.zeros(4, np.uint32), row=np.zeros(2, np.uint16), output=np.zeros(7, np.int64),
+                     typecodes=np.asarray(["I", "H"]))
     else:
         language._identifier()
         language._load.cache_clear()
