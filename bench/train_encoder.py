@@ -270,8 +270,11 @@ def quantise(onnx32: Path, target: Path) -> None:
     again (split_skip_layer_norms), which makes a read faster still.
     Attention stays unfused: torch exports SDPA attention, a pattern the
     optimiser does not recognise. (Exported with eager attention it fuses
-    to QAttention, 3-7% faster a read when measured on 2026-12-03: not
-    worth changing the shipped model for.)"""
+    to QAttention: 3-7% faster a read on 2026-12-03, but slower than the
+    split model on 2026-12-04, 2.3 against 1.8 ms at 32 tokens.) Telling
+    the optimiser not to fuse the layer norms at all (FusionOptions
+    enable_skip_layer_norm) quantises to other logits (up to 0.14 apart
+    on 3,000 texts), so it would be a new model to measure, not this one."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
