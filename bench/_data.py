@@ -57,7 +57,9 @@ def davidson() -> list[tuple[str, int, int]] | None:
 
 
 def olid() -> list[dict] | None:
-    """{id, text, off, tin, target, part} for each OLID training tweet."""
+    """{id, text, raw, off, tin, target, part} for each OLID training tweet:
+    `text` without handles, "URL" placeholders and RT markers, `raw` as
+    published."""
     path = SHARED / "olid" / "olid-training-v1.0.tsv"
     if not path.exists():
         return None
@@ -69,7 +71,7 @@ def olid() -> list[dict] | None:
             if len(parts) < 5:
                 continue
             tid, tweet, a, b, c = parts[:5]
-            out.append({"id": tid, "text": clean_tweet(tweet), "off": int(a == "OFF"), "tin": int(b == "TIN"),
+            out.append({"id": tid, "text": clean_tweet(tweet), "raw": tweet, "off": int(a == "OFF"), "tin": int(b == "TIN"),
                         "target": c, "part": olid_part(tid)})
     return out
 

@@ -54,16 +54,15 @@ def feats(text: str) -> list[str]:
     return wordmodel.features(normalise(parsed.prose), len(parsed.links))
 
 
+def olid_split(row: dict) -> str:
+    """OLID: part A is train; part B is halved into val and test."""
+    return "train" if row["part"] == "A" else ("val" if int(row["id"]) % 2 else "test")
+
+
 def labelled(split: str) -> dict[str, list[tuple[str, int]]]:
-    """set name -> (text, abusive) for one split: 'train', 'val' or 'test'.
-    OLID: part A is train; part B is halved into val and test."""
+    """set name -> (text, abusive) for one split: 'train', 'val' or 'test'."""
     out: dict[str, list[tuple[str, int]]] = {}
-    olid = []
-    for r in _data.olid():
-        part = "train" if r["part"] == "A" else ("val" if int(r["id"]) % 2 else "test")
-        if part == split:
-            olid.append((r["text"], r["off"]))
-    out["olid"] = olid
+    out["olid"] = [(r["text"], r["off"]) for r in _data.olid() if olid_split(r) == split]
     for name in ("toxic_spans", "convabuse", "stormfront", "toxigen"):
         out[name] = [(t, y) for t, y, s in getattr(_data, name)() if s == split]
     if split == "train":

@@ -190,6 +190,35 @@ def test_the_sentence_reader_tells_whom_a_word_is_about():
     assert not routed("that demo was sick") & ABUSIVE
 
 
+@pytest.mark.parametrize("prose, read", [
+    ("@USER @USER She is absolutely useless. URL", "She is absolutely useless. URL"),
+    ("thanks @jane.doe, and @bob-2!", "thanks , and !"),
+    ("ask @docker_bot.", "ask ."),
+    ("mail jo@acme.io or a@b", "mail jo@acme.io or a@b"),  # addresses are not handles
+    ("you @sshole", "you @sshole"),  # leetspeak the word checks read as "asshole"
+    ("@@x and @ alone", "@@x and @ alone"),
+])
+def test_the_reader_reads_a_line_without_the_handles_typed_in_it(prose, read):
+    """A typed "@name" says whom a line is for, as a Slack mention does
+    (parse() leaves those out). The reader learnt from tweets with their
+    handles cut, and three "@USER"s in front of an insult made it miss the
+    insult."""
+    from policies import encoder
+
+    assert encoder.text_of(prose) == read
+
+
+@pytest.mark.parametrize("text", [
+    "She is absolutely useless. Everyone knows it except for her and the media.",
+    "I seriously believe he is evil..",
+])
+def test_handles_in_front_of_an_insult_do_not_hide_it(text):
+    """Held-out OLID tweets as published: routed without the handles, and
+    with them (before: not with them)."""
+    assert routed(text) & ABUSIVE
+    assert routed("@USER @USER @USER " + text) & ABUSIVE
+
+
 def test_a_message_scores_the_same_alone_and_in_a_batch():
     """A live message (checked alone) must score as it does in an audit
     (checked in a batch)."""
