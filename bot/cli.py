@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import sys
@@ -187,16 +188,62 @@ def _spawn_worker(no_scheduler: bool) -> subprocess.Popen:
     return subprocess.Popen(cmd, env=os.environ.copy())
 
 
+METRICS_FOLDER_PREFIX = "modbot-metrics-"
+
+
 def _metrics_across_processes() -> None:
     """`serve` and its worker count into one folder, which the server's
     /metrics adds up (prometheus_client's multiprocess mode). Set before
     prometheus_client is imported: it picks where counts go at import."""
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        folder = tempfile.mkdtemp(prefix="modbot-metrics-")
+        remove_orphaned_metrics_folders()
+        # The name carries serve's process id, so that a later serve can
+        # tell the folder of one that died from the folder of one running.
+        folder = tempfile.mkdtemp(prefix=f"{METRICS_FOLDER_PREFIX}{os.getpid()}-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
         # Ours alone (an operator's own folder is theirs to empty): gone
         # when serve exits, so restarts do not pile folders up in /tmp.
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
+def remove_orphaned_metrics_folders(parent: str | None = None) -> list[str]:
+    """Metrics folders of earlier `serve` processes that are no longer
+    running: a serve killed outright or crashed never ran its clean-up.
+    Only folders named by this code, owned by this user, of a process id
+    that is gone; a folder from before the id was in the name is left.
+    Returns the folders removed."""
+    parent = parent or tempfile.gettempdir()
+    removed = []
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return removed
+    for name in names:
+        pid = name[len(METRICS_FOLDER_PREFIX):].partition("-")[0]
+        if not name.startswith(METRICS_FOLDER_PREFIX) or not pid.isdigit():
+            continue
+        path = os.path.join(parent, name)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+            continue  # a link or a file under that name, or another user's
+        if _running(int(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or not a process id we can ask about): not ours to judge
+    return True
 
 
 def cmd_serve(args) -> int:

@@ -69,10 +69,13 @@ def start_serve(
     extra_args: tuple[str, ...] = (),
     log_level: str = "INFO",
     scheduler: bool = False,
+    env_extra: dict[str, str] | None = None,
 ) -> ServeProcess:
     """`scheduler`: run the scheduled jobs (their catch-up run at start-up
-    first), off by default so that tests see only what they send."""
-    env = modbot_env(fake, db_path, SLACK_SIGNING_SECRET=SIGNING_SECRET, MODBOT_LOG_LEVEL=log_level)
+    first), off by default so that tests see only what they send.
+    `env_extra`: more environment variables (TMPDIR, say)."""
+    env = modbot_env(fake, db_path, SLACK_SIGNING_SECRET=SIGNING_SECRET, MODBOT_LOG_LEVEL=log_level,
+                     **(env_extra or {}))
     if admin:
         env["SLACK_ADMIN_TOKEN"] = fake.admin_token
     if config:

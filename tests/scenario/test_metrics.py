@@ -4,6 +4,9 @@ counters move; `modbot serve`'s worker process counts are in the server's
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 import urllib.request
 
@@ -106,3 +109,45 @@ def test_serve_shows_its_worker_processs_counts(fake_slack, tmp_path):
             assert exc.code in (404, 405)
     finally:
         serve.stop()
+
+
+def test_serve_clears_the_metrics_folders_of_serves_that_died(fake_slack, tmp_path):
+    """Each serve counts into a fresh folder in the temporary folder and
+    removes it when it stops; one that crashed or was killed could not, so
+    the next serve removes the folders of serve processes that are gone,
+    and nothing else."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead_pid = int(gone.stdout)
+    orphan = tmp / f"modbot-metrics-{dead_pid}-x1"
+    orphan.mkdir()
+    (orphan / "counter_1.db").write_bytes(b"\0" * 16)
+    kept = [tmp / f"modbot-metrics-{os.getpid()}-x2",  # a running process's
+            tmp / "modbot-metrics-abc123",  # named before the process id was in the name
+            tmp / "elsewhere"]
+    for folder in kept:
+        folder.mkdir()
+    not_a_folder = tmp / f"modbot-metrics-{dead_pid}-x3"
+    not_a_folder.write_text("not a folder")
+
+    def own_folders(serve):
+        return sorted(tmp.glob(f"modbot-metrics-{serve.proc.pid}-*"))
+
+    first = start_serve(fake_slack, tmp_path / "m.db", env_extra={"TMPDIR": str(tmp)})
+    try:
+        assert not orphan.exists()
+        assert all(folder.is_dir() for folder in kept) and not_a_folder.is_file()
+        assert len(own_folders(first)) == 1
+    finally:
+        first.kill()  # no clean-up of its own
+    assert len(own_folders(first)) == 1
+    second = start_serve(fake_slack, tmp_path / "m.db", env_extra={"TMPDIR": str(tmp)})
+    try:
+        assert own_folders(first) == []
+        assert len(own_folders(second)) == 1
+    finally:
+        second.stop()
+    assert own_folders(second) == []  # stopped: it removed its own
+    assert all(folder.is_dir() for folder in kept) and not_a_folder.is_file()
