@@ -34,6 +34,7 @@ DEV_THREATS = [
     "they should be exterminated like rats",
     "every single one of them deserves to die",
     "I hope someone stabs her",
+    "I hope she gets raped",
     "if I ever see him I'll break his neck",
     "throw them all in the ocean and let them drown",
     "line them up against a wall and shoot them",

@@ -166,7 +166,7 @@ _THREAT = re.compile(
     rf"(?: all| just| really| simply| each)? be {_KILLED}\b"
     # the wish and the indirect threat
     r"|\b(?:hope|wish|pray) (?:you|u|ur|your \w+|he|she|they|them|all \w+)(?: \w+)? "
-    r"(?:die|dies|get killed|gets killed|get shot|gets shot|gets? cancer|burns?|rot|rots|get raped|suffer)\b"
+    r"(?:die|dies|get killed|gets killed|get shot|gets shot|gets? cancer|burns?|rot|rots|gets? raped|suffer)\b"
     r"|\b(?:kys|kill yourself|kill urself|kill ya self|go die|go kill yourself|hang yourself|neck yourself|"
     r"you should die(?! laughing)|you deserve to die|you will die|(?<!when )(?:you re|youre|you are) (?:dead|next)|"
     r"drink bleach|(?:i|we) (?:know|ll find|will find) where (?:you|u) live|"

@@ -396,6 +396,7 @@ MORE_THREATS = [
     "they should be thrown off a roof",
     "stone them to death",
     "I hope someone stabs her",                        # wishes
+    "I hope she gets raped",
     "I wish someone would assassinate him",
     "death to all jews",
     "the only good muslim is a dead muslim",
