@@ -37,10 +37,11 @@ REMEMBERED = 4096
 
 # A name typed after an "@" ("@jane", "@docker-bot", Twitter's "@USER"):
 # whom a line is addressed to, as a Slack mention (<@U123>) is, and parse()
-# already leaves those out. Not an e-mail address or "a@b" (a word before
-# the "@").
-_TYPED_HANDLE = re.compile(r"(?<![\w@.+\-])@\w(?:[\w.\-]{0,37}\w)?")
-# What the lexicon would read in such a token ("@ss" is leetspeak for "ass").
+# already leaves those out. It starts with a letter ("@5pm", "@12:30" are
+# times). Not an e-mail address or "a@b" (a word before the "@").
+_TYPED_HANDLE = re.compile(r"(?<![\w@.+\-])@[^\W\d](?:[\w.\-]*\w)?")
+# Words an "@" cannot hide: the lexicon's obscenities, insults and slurs,
+# written after an "@" ("you @idiot") or with it for an "a" ("@ss").
 _WORDS_THAT_STAY = lexicon.OBSCENE.keys() | lexicon.INSULTS | lexicon.SLURS
 
 
@@ -50,9 +51,13 @@ def _without_handles(prose: str) -> str:
     return _TYPED_HANDLE.sub(lambda m: m.group() if _is_a_word(m.group()) else " ", prose)
 
 
+@lru_cache(maxsize=4096)  # the same handles come back all day
 def _is_a_word(handle: str) -> bool:
-    norms = normalise(handle).norms
-    return len(norms) == 1 and norms[0] in _WORDS_THAT_STAY
+    for token in (handle, handle[1:]):
+        norms = normalise(token).norms
+        if len(norms) == 1 and norms[0] in _WORDS_THAT_STAY:
+            return True
+    return False
 
 
 def text_of(prose: str, *, keep_handles: bool = False) -> str:
@@ -61,7 +66,9 @@ def text_of(prose: str, *, keep_handles: bool = False) -> str:
     without typed handles. Its tweets came without handles in training,
     and a line that opens with a few is read as something else: on OLID's
     held-out tweets as published ("@USER @USER ...") F1 was 0.545 with them
-    and 0.604 without (bench/quality.py section 2).
+    and 0.604 without (bench/quality.py section 2). The language check
+    (policies.language, which decides whether the models may score a
+    message) reads the same text.
     `keep_handles`: as the shipped reader was trained (bench/train_encoder.py)."""
     text = " ".join((prose if keep_handles else _without_handles(prose)).split())
     return mend_surrogates(text[:1000])  # the tokenizer refuses a lone surrogate
