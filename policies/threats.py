@@ -146,6 +146,9 @@ _KILL = _alt(_KILL_FORMS + ["get rid of", "run over"])
 _KILLED_FORMS = [p for v in _marked("killed") for p in v.participles]
 _KILLED = _alt(_KILLED_FORMS
                + ["put down", "lined up and shot", "run over", "destroyed", "removed", "deported and shot"])
+# A word that turns a wish around ("I hope she never gets hurt", "I hope
+# you don't die"), as the normalised text spells it.
+_NOT = r"(?!(?:don|dont|doesn|doesnt|won|wont|not|never|didn|didnt|can|cant)\b)"
 _THREAT = re.compile(
     # first person intent: "I'll kill you", "we are going to hurt them"
     r"(?:\b(?:i|we|i ll|ill|we ll|i m|im|imma|ima|i am|we re|we are|i d|id)\b(?: (?!never\b|not\b|t\b)\w+){0,6}"
@@ -165,7 +168,8 @@ _THREAT = re.compile(
     rf"|\b{_SUBJECT}(?: \w+){{0,2}} (?:will|are going to|is going to|gonna|have to|has to|can all)"
     rf"(?: all| just| really| simply| each)? be {_KILLED}\b"
     # the wish and the indirect threat
-    r"|\b(?:hope|wish|pray) (?:you|u|ur|your \w+|he|she|they|them|all \w+)(?: \w+)? "
+    r"|\b(?:hope|wish|pray)(?: that)? (?:you|u|ur|your \w+|he|she|they|them|all \w+)"
+    rf"(?: {_NOT}\w+)? "
     r"(?:die|dies|get killed|gets killed|get shot|gets shot|gets? cancer|burns?|rot|rots|gets? raped|suffer)\b"
     r"|\b(?:kys|kill yourself|kill urself|kill ya self|go die|go kill yourself|hang yourself|neck yourself|"
     r"you should die(?! laughing)|you deserve to die|you will die|(?<!when )(?:you re|youre|you are) (?:dead|next)|"
@@ -277,7 +281,7 @@ _THREAT_MORE = re.compile(
     rf"{_alt(_KILL_MORE_FORMS + _KILLS_MORE_FORMS)} (?:you|u|him|her|them|{_TARGET})\b"
     r"|\b(?:hope|wish|pray)(?: that)? (?:you|u|he|she|they|them)(?: all)?(?: would| will)? (?:get|gets) "
     rf"{_GET_KILLED}\b"
-    r"|\b(?:hope|wish|pray)(?: that)? (?:you|u|he|she|they)(?: (?!(?:don|doesn|won|not|never|didn|can)\b)\w+){0,6} "
+    rf"|\b(?:hope|wish|pray)(?: that)? (?:you|u|he|she|they)(?: {_NOT}\w+){{0,6}} "
     r"(?:and )?(?:die|dies)\b(?! laughing| of laughter| from laughing| a little)"
     # "death to all jews", "the only good X is a dead X", "I want to see them all dead"
     rf"|\bdeath to (?:all |the |every )*(?:{_PEOPLE_NOUNS}|{_GROUP_WORDS})\b"

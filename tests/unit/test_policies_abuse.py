@@ -196,6 +196,9 @@ def test_the_sentence_reader_tells_whom_a_word_is_about():
     ("ask @docker_bot.", "ask ."),
     ("mail jo@acme.io or a@b", "mail jo@acme.io or a@b"),  # addresses are not handles
     ("you @sshole", "you @sshole"),  # leetspeak the word checks read as "asshole"
+    ("you @idiot, you are a @cunt", "you @idiot, you are a @cunt"),  # an "@" cannot hide an insult
+    ("meet @5pm or @12:30", "meet @5pm or @12:30"),  # times
+    ("@" + "a" * 60 + " hi", "hi"),  # however long
     ("@@x and @ alone", "@@x and @ alone"),
 ])
 def test_the_reader_reads_a_line_without_the_handles_typed_in_it(prose, read):
@@ -217,6 +220,11 @@ def test_handles_in_front_of_an_insult_do_not_hide_it(text):
     with them (before: not with them)."""
     assert routed(text) & ABUSIVE
     assert routed("@USER @USER @USER " + text) & ABUSIVE
+
+
+@pytest.mark.parametrize("text", ["you @idiot", "you are a @cunt", "ur a @retard", "you piece of @shit"])
+def test_an_insult_written_as_a_handle_is_still_read(text):
+    assert routed(text) & ABUSIVE
 
 
 def test_a_message_scores_the_same_alone_and_in_a_batch():
@@ -397,6 +405,7 @@ MORE_THREATS = [
     "stone them to death",
     "I hope someone stabs her",                        # wishes
     "I hope she gets raped",
+    "I hope that she gets raped",
     "I wish someone would assassinate him",
     "death to all jews",
     "the only good muslim is a dead muslim",
@@ -440,6 +449,9 @@ def test_more_threats_and_incitement(text):
     "let's hang out after the meetup",
     "take out the trash before you leave",
     "I hope the cluster survives the night",
+    "I hope she never gets raped again, that trial was hell",  # a wish turned around
+    "I hope you don't die in the first raid, the boss is brutal",
+    "I hope he never dies", "I hope she never gets cancer",
     "this beats the hell out of the old build system",
     "put a bullet in that list, it reads better",
     "if I see one of them in the logs again I'm grabbing the stack trace",
