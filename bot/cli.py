@@ -10,6 +10,7 @@ import atexit
 import importlib
 import logging
 import os
+import re
 import shutil
 import signal
 import stat
@@ -188,7 +189,12 @@ def _spawn_worker(no_scheduler: bool) -> subprocess.Popen:
     return subprocess.Popen(cmd, env=os.environ.copy())
 
 
-METRICS_FOLDER_PREFIX = "modbot-metrics-"
+# `serve`'s own metrics folder: tempfile.mkdtemp's name for it (eight
+# random letters, digits or "_" after the prefix), and the lock file inside
+# that it holds for as long as it runs.
+METRICS_FOLDER = re.compile(r"modbot-metrics-[a-z0-9_]{8}")
+METRICS_LOCK = "serve.lock"
+_held: list[int] = []  # the lock's descriptor, open until the process ends
 
 
 def _metrics_across_processes() -> None:
@@ -197,21 +203,35 @@ def _metrics_across_processes() -> None:
     prometheus_client is imported: it picks where counts go at import."""
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         remove_orphaned_metrics_folders()
-        # The name carries serve's process id, so that a later serve can
-        # tell the folder of one that died from the folder of one running.
-        folder = tempfile.mkdtemp(prefix=f"{METRICS_FOLDER_PREFIX}{os.getpid()}-")
+        folder = tempfile.mkdtemp(prefix="modbot-metrics-")
+        _hold_lock(folder)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
         # Ours alone (an operator's own folder is theirs to empty): gone
         # when serve exits, so restarts do not pile folders up in /tmp.
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
+def _hold_lock(folder: str) -> None:
+    """Lock a file and only then give it the name another serve looks for,
+    so that no serve ever finds this one's folder with its lock free. The
+    system lets go of the lock when the process ends, however it ends."""
+    import fcntl
+
+    fd = os.open(os.path.join(folder, ".lock-taking"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.rename(os.path.join(folder, ".lock-taking"), os.path.join(folder, METRICS_LOCK))
+    _held.append(fd)
+
+
 def remove_orphaned_metrics_folders(parent: str | None = None) -> list[str]:
-    """Metrics folders of earlier `serve` processes that are no longer
-    running: a serve killed outright or crashed never ran its clean-up.
-    Only folders named by this code, owned by this user, of a process id
-    that is gone; a folder from before the id was in the name is left.
+    """The metrics folders of `serve` processes that have ended: one that
+    crashed or was killed outright could not remove its own. A folder goes
+    only when its name is one serve gives (METRICS_FOLDER), it is a folder
+    of this user's (not a link), and its lock file is there and free; a
+    running serve holds that lock, whatever process namespace it runs in.
     Returns the folders removed."""
+    import fcntl
+
     parent = parent or tempfile.gettempdir()
     removed = []
     try:
@@ -219,31 +239,27 @@ def remove_orphaned_metrics_folders(parent: str | None = None) -> list[str]:
     except OSError:
         return removed
     for name in names:
-        pid = name[len(METRICS_FOLDER_PREFIX):].partition("-")[0]
-        if not name.startswith(METRICS_FOLDER_PREFIX) or not pid.isdigit():
+        if not METRICS_FOLDER.fullmatch(name):
             continue
         path = os.path.join(parent, name)
         try:
             st = os.lstat(path)
+            if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+                continue  # a link or a file under that name, or another user's
+            fd = os.open(os.path.join(path, METRICS_LOCK), os.O_RDONLY | os.O_NOFOLLOW)
         except OSError:
-            continue
-        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
-            continue  # a link or a file under that name, or another user's
-        if _running(int(pid)):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
+            continue  # no lock file: not a serve's folder, or one that is just starting
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # held: that serve is running
+        try:
+            shutil.rmtree(path, ignore_errors=True)  # the lock held meanwhile
+        finally:
+            os.close(fd)
         removed.append(path)
     return removed
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # someone else's process (or not a process id we can ask about): not ours to judge
-    return True
 
 
 def cmd_serve(args) -> int:

@@ -74,8 +74,8 @@ def start_serve(
     """`scheduler`: run the scheduled jobs (their catch-up run at start-up
     first), off by default so that tests see only what they send.
     `env_extra`: more environment variables (TMPDIR, say)."""
-    env = modbot_env(fake, db_path, SLACK_SIGNING_SECRET=SIGNING_SECRET, MODBOT_LOG_LEVEL=log_level,
-                     **(env_extra or {}))
+    env = modbot_env(fake, db_path, **{"SLACK_SIGNING_SECRET": SIGNING_SECRET, "MODBOT_LOG_LEVEL": log_level,
+                                       **(env_extra or {})})
     if admin:
         env["SLACK_ADMIN_TOKEN"] = fake.admin_token
     if config:

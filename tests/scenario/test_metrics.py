@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 import urllib.request
 
@@ -112,42 +110,57 @@ def test_serve_shows_its_worker_processs_counts(fake_slack, tmp_path):
 
 
 def test_serve_clears_the_metrics_folders_of_serves_that_died(fake_slack, tmp_path):
-    """Each serve counts into a fresh folder in the temporary folder and
-    removes it when it stops; one that crashed or was killed could not, so
-    the next serve removes the folders of serve processes that are gone,
-    and nothing else."""
+    """Each serve counts into a fresh folder in the temporary folder, holds
+    a lock in it while it runs, and removes it when it stops. One that was
+    killed could not, so the next serve removes the folders of serves whose
+    lock is free, and nothing else."""
+    import fcntl
+
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
-    dead_pid = int(gone.stdout)
-    orphan = tmp / f"modbot-metrics-{dead_pid}-x1"
+    orphan = tmp / "modbot-metrics-dead0001"  # a serve's, its lock free: the serve is gone
     orphan.mkdir()
+    (orphan / "serve.lock").write_text("")
     (orphan / "counter_1.db").write_bytes(b"\0" * 16)
-    kept = [tmp / f"modbot-metrics-{os.getpid()}-x2",  # a running process's
-            tmp / "modbot-metrics-abc123",  # named before the process id was in the name
+    running = tmp / "modbot-metrics-live0001"  # a serve's, its lock held (here, by this test)
+    running.mkdir()
+    held = os.open(running / "serve.lock", os.O_WRONLY | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    kept = [running,
+            tmp / "modbot-metrics-nolock01",  # no lock file: not a serve's (or one just starting)
+            tmp / "modbot-metrics-9100",  # not a name serve gives: an operator's own folder, say
             tmp / "elsewhere"]
-    for folder in kept:
+    for folder in kept[1:]:
         folder.mkdir()
-    not_a_folder = tmp / f"modbot-metrics-{dead_pid}-x3"
-    not_a_folder.write_text("not a folder")
+        (folder / "serve.lock").write_text("")
+    (tmp / "modbot-metrics-nolock01" / "serve.lock").unlink()
+    link = tmp / "modbot-metrics-link0001"  # a link, even to an orphan-looking folder
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "serve.lock").write_text("")
+    link.symlink_to(target)
+    env = {"TMPDIR": str(tmp)}
 
-    def own_folders(serve):
-        return sorted(tmp.glob(f"modbot-metrics-{serve.proc.pid}-*"))
+    def serve_folders():
+        return {p for p in tmp.iterdir() if p.name.startswith("modbot-metrics-")} - set(kept) - {link}
 
-    first = start_serve(fake_slack, tmp_path / "m.db", env_extra={"TMPDIR": str(tmp)})
     try:
-        assert not orphan.exists()
-        assert all(folder.is_dir() for folder in kept) and not_a_folder.is_file()
-        assert len(own_folders(first)) == 1
+        first = start_serve(fake_slack, tmp_path / "m.db", env_extra=env)
+        try:
+            assert not orphan.exists()
+            (first_folder,) = serve_folders()
+            assert (first_folder / "serve.lock").exists()
+        finally:
+            first.kill()  # no clean-up of its own
+        assert serve_folders() == {first_folder}
+        second = start_serve(fake_slack, tmp_path / "m.db", env_extra=env)
+        try:
+            (second_folder,) = serve_folders()  # the first's is gone
+            assert second_folder != first_folder
+        finally:
+            second.stop()
+        assert serve_folders() == set()  # stopped: it removed its own
+        assert all(folder.is_dir() for folder in kept)
+        assert link.is_symlink() and (target / "serve.lock").exists()
     finally:
-        first.kill()  # no clean-up of its own
-    assert len(own_folders(first)) == 1
-    second = start_serve(fake_slack, tmp_path / "m.db", env_extra={"TMPDIR": str(tmp)})
-    try:
-        assert own_folders(first) == []
-        assert len(own_folders(second)) == 1
-    finally:
-        second.stop()
-    assert own_folders(second) == []  # stopped: it removed its own
-    assert all(folder.is_dir() for folder in kept) and not_a_folder.is_file()
+        os.close(held)
