@@ -13,7 +13,8 @@ What is measured where (bench/train_abuse.py says what the models learn from):
    category, with the highest-scoring examples printed.
 2. F1 of the abusive categories per labelled set, on the "test" split no
    model or threshold saw (OLID: half of part B; and those tweets again as
-   published, with their "@USER" handles and "URL" placeholders).
+   published, with their "@USER" handles and "URL" placeholders, and
+   their offensive ones by the strongest word of the abuse lists they hold).
 3. Across sets: the abuse model retrained without one set, tested on it.
 4. HateCheck per functionality (a test suite, never trained on).
 5. Hard cases (mild words, "this bug is killing me"), threats, calibration,
@@ -168,9 +169,38 @@ def labelled_section() -> None:
               f"{fmt(*prf(alt, gold)):<26} "
               f"{prf([ours[i] for i in idx], sg)[2]:.3f} / {prf([alt[i] for i in idx], sg)[2]:.3f} / "
               f"{prf(bp, sg)[2]:.3f}")
+        if name == "olid as published":
+            olid_by_words(texts, gold, ours)
     dav = _data.davidson()
     print("  (Davidson: all of it trains the model at a fifth of the weight, and alt-profanity-check was trained on it;"
           f" not scored. n={len(dav):,})")
+
+
+def olid_by_words(texts: list[str], gold: list[int], ours: list[bool]) -> None:
+    """OLID's offensive tweets by the strongest word of the abuse lists
+    (policies/lexicon.py) each holds, and the share modbot catches: where
+    its recall goes."""
+    from policies import lexicon
+    from policies.slacktext import normalise
+
+    def kind(text: str) -> str:
+        vocab = set(normalise(parse(text).prose).norms)
+        if any(lexicon.OBSCENE.get(w, 0) >= 1.5 for w in vocab):
+            return "a strong word (profanity at 1.5 or more)"
+        if vocab & (lexicon.INSULTS | lexicon.SLURS):
+            return "an insult or a slur"
+        if any(lexicon.OBSCENE.get(w, 0) == 1 for w in vocab):
+            return "only a mild word (never routed alone)"
+        return "no word of the lists"
+
+    seen, caught = Counter(), Counter()
+    for text, y, hit in zip(texts, gold, ours):
+        if y:
+            seen[kind(text)] += 1
+            caught[kind(text)] += hit
+    print("    its offensive tweets by the strongest word they hold: caught / all")
+    for k, n in seen.most_common():
+        print(f"      {k:<44} {caught[k]:>4} / {n:<4} ({caught[k] / n:.0%})")
 
 
 def loso_section() -> None:
