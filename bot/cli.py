@@ -223,21 +223,19 @@ def _hold_lock(folder: str) -> None:
     _held.append(fd)
 
 
-def remove_orphaned_metrics_folders(parent: str | None = None) -> list[str]:
+def remove_orphaned_metrics_folders(parent: str | None = None) -> None:
     """The metrics folders of `serve` processes that have ended: one that
     crashed or was killed outright could not remove its own. A folder goes
     only when its name is one serve gives (METRICS_FOLDER), it is a folder
     of this user's (not a link), and its lock file is there and free; a
-    running serve holds that lock, whatever process namespace it runs in.
-    Returns the folders removed."""
+    running serve holds that lock, whatever process namespace it runs in."""
     import fcntl
 
     parent = parent or tempfile.gettempdir()
-    removed = []
     try:
         names = os.listdir(parent)
     except OSError:
-        return removed
+        return
     for name in names:
         if not METRICS_FOLDER.fullmatch(name):
             continue
@@ -258,8 +256,6 @@ def remove_orphaned_metrics_folders(parent: str | None = None) -> list[str]:
             shutil.rmtree(path, ignore_errors=True)  # the lock held meanwhile
         finally:
             os.close(fd)
-        removed.append(path)
-    return removed
 
 
 def cmd_serve(args) -> int:
@@ -288,18 +284,20 @@ def cmd_serve(args) -> int:
                 server.close()
 
         threading.Thread(target=watch, name="modbot-watch-worker", daemon=True).start()
+    def shutdown(signum, frame):
+        rt.stopping.set()
+        server.close()
+
+    # Before the lines below say serve is up: a SIGTERM right after them
+    # must stop it cleanly (worker stopped, metrics folder removed), not
+    # kill it.
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
     # The bound port on one line, so scripts that pass --port 0 can read it.
     print(f"modbot serving on http://{args.host}:{server.effective_port}/slack/events", flush=True)
     if metrics_server is not None:
         print(f"modbot metrics on http://{rt.settings.modbot_metrics_host}:{metrics_server.effective_port}/metrics",
               flush=True)
-
-    def shutdown(signum, frame):
-        rt.stopping.set()
-        server.close()
-
-    signal.signal(signal.SIGTERM, shutdown)
-    signal.signal(signal.SIGINT, shutdown)
     try:
         server.run()
     except (OSError, ValueError):

@@ -158,7 +158,8 @@ def test_serve_clears_the_metrics_folders_of_serves_that_died(fake_slack, tmp_pa
             (second_folder,) = serve_folders()  # the first's is gone
             assert second_folder != first_folder
         finally:
-            second.stop()
+            second.stop()  # at once: its SIGTERM handler is in place before it says it is up
+        assert second.proc.returncode == 0, second.log()
         assert serve_folders() == set()  # stopped: it removed its own
         assert all(folder.is_dir() for folder in kept)
         assert link.is_symlink() and (target / "serve.lock").exists()
