@@ -71,8 +71,8 @@ def olid() -> list[dict] | None:
             if len(parts) < 5:
                 continue
             tid, tweet, a, b, c = parts[:5]
-            out.append({"id": tid, "text": clean_tweet(tweet), "raw": tweet, "off": int(a == "OFF"), "tin": int(b == "TIN"),
-                        "target": c, "part": olid_part(tid)})
+            out.append({"id": tid, "text": clean_tweet(tweet), "raw": tweet, "off": int(a == "OFF"),
+                        "tin": int(b == "TIN"), "target": c, "part": olid_part(tid)})
     return out
 
 

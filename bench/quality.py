@@ -196,8 +196,9 @@ def olid_by_words(texts: list[str], gold: list[int], ours: list[bool]) -> None:
     seen, caught = Counter(), Counter()
     for text, y, hit in zip(texts, gold, ours):
         if y:
-            seen[kind(text)] += 1
-            caught[kind(text)] += hit
+            k = kind(text)
+            seen[k] += 1
+            caught[k] += hit
     print("    its offensive tweets by the strongest word they hold: caught / all")
     for k, n in seen.most_common():
         print(f"      {k:<44} {caught[k]:>4} / {n:<4} ({caught[k] / n:.0%})")

@@ -109,7 +109,7 @@ class _Row:
     the abuse rules see in it (None when no abusive category is on or it has
     no words), found once and judged once the probability is known."""
     __slots__ = ("message", "context", "parsed", "prose", "norm", "cats", "on", "abuse", "p_abusive", "p_promo",
-                 "sentence")
+                 "sentence", "_reading")
 
     def __init__(self, message, context, parsed, prose, norm, cats, on, config: PolicyConfig):
         self.message, self.context, self.parsed, self.prose, self.norm = message, context, parsed, prose, norm
@@ -119,6 +119,15 @@ class _Row:
         self.p_abusive: float | None = None
         self.p_promo: float | None = None
         self.sentence = False  # p_abusive is the sentence reader's
+        self._reading: str | None = None
+
+    @property
+    def reading(self) -> str:
+        """The text the language check and the sentence reader read
+        (encoder.text_of), worked out once for both."""
+        if self._reading is None:
+            self._reading = encoder.text_of(self.prose)
+        return self._reading
 
 
 def _raw_findings(row: _Row, config: PolicyConfig) -> list[Finding]:
@@ -250,7 +259,7 @@ def _unread_in_other_languages(rows: list[_Row], unsure: list[_Row]) -> None:
     abuse model, a sure score for the promotion model."""
     promo_sure = [r for r in rows if r.p_promo is not None and r.p_promo >= community.PROMO_SURE]
     for r in dict.fromkeys(unsure + promo_sure):  # each row once
-        if language.models_cannot_read(encoder.text_of(r.prose)):
+        if language.models_cannot_read(r.reading):
             r.p_abusive = r.p_promo = None
 
 
@@ -261,7 +270,7 @@ def _read_sentences(ask: list[_Row], reader: encoder.Encoder) -> None:
     reader would change only a score)."""
     if not ask:
         return
-    for r, q in zip(ask, reader.probabilities([encoder.text_of(r.prose) for r in ask])):
+    for r, q in zip(ask, reader.probabilities([r.reading for r in ask])):
         r.p_abusive, r.sentence = q, True
 
 
